@@ -1,0 +1,3 @@
+from orevalue.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""The ``orevalue`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from orevalue.scenario import ScenarioError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="Should a mining region process its ore at home? Plant economics and country gain.",
+)
+err = Console(stderr=True)
+
+ScenarioArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Scenario TOML file; the embedded default case when omitted.", show_default=False
+    ),
+]
+
+
+def _bad_input(exc: ScenarioError) -> typer.Exit:
+    for problem in exc.problems:
+        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for results (a subfolder per scenario).")
+    ] = Path("out"),
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Write results without printing tables.")
+    ] = False,
+) -> None:
+    """Evaluate every pathway, print the tables and the verdict, write results."""
+    import orevalue
+    from orevalue.output import write_results
+    from orevalue.report.terminal import print_results
+
+    try:
+        loaded = orevalue.load(scenario)
+    except ScenarioError as exc:
+        raise _bad_input(exc) from None
+    results = orevalue.evaluate(loaded)
+    target = out / loaded.name
+    written = write_results(results, target)
+    if not quiet:
+        print_results(results)
+        Console().print(f"Wrote {', '.join(p.name for p in written)} to {target}/")
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the scenario file.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the default case as a commented scenario file to edit."""
+    from orevalue.output import write_atomic
+    from orevalue.template import template_text
+
+    if path.exists() and not force:
+        err.print(f"{path}: already exists; use --force to overwrite", markup=False)
+        raise typer.Exit(code=2)
+    write_atomic(path, template_text(str(path)))
+    Console().print(f"Wrote {path}; evaluate it with: orevalue run {path}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Capital and operating costs of stages, built from the scenario's components."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+HOURS_PER_YEAR = 8760.0
+
+
+def stage_capex_usd(p: Params, stage: str, capacity_t_per_yr: np.ndarray) -> np.ndarray:
+    """Initial capex of a stage, USD (N, 1): reference cost x (capacity/reference)^exponent x
+    site location factor x (1 + owner's and infrastructure share)."""
+    s = f"stages.{stage}"
+    ratio = np.maximum(capacity_t_per_yr, 0.0) / p[f"{s}.capacity_ref_t_per_yr"]
+    direct = p[f"{s}.capex_ref_usd"] * ratio ** p[f"{s}.capex_exponent"]
+    return direct * p["site.location_factor"] * (1.0 + p["project.owner_and_infra_pct"] / 100.0)
+
+
+def stage_variable_opex_usd(p: Params, stage: str, basis_cu_t: np.ndarray) -> dict[str, np.ndarray]:
+    """Power, fuel, water and consumables of a stage in USD, each shaped like ``basis_cu_t``."""
+    s = f"stages.{stage}"
+    return {
+        "power": basis_cu_t * p[f"{s}.power_mwh_per_t"] * 1000.0 * p["site.power_usd_per_kwh"],
+        "fuel": basis_cu_t * p[f"{s}.fuel_gj_per_t"] * p["site.fuel_usd_per_gj"],
+        "water": basis_cu_t * p[f"{s}.water_m3_per_t"] * p["site.water_usd_per_m3"],
+        "consumables": basis_cu_t * p[f"{s}.consumables_usd_per_t"],
+    }
+
+
+def stage_use(p: Params, stage: str, basis_cu_t: np.ndarray) -> dict[str, np.ndarray]:
+    """Physical use of a stage: electricity MWh, fuel GJ, water m³."""
+    s = f"stages.{stage}"
+    return {
+        "power_mwh": basis_cu_t * p[f"{s}.power_mwh_per_t"],
+        "fuel_gj": basis_cu_t * p[f"{s}.fuel_gj_per_t"],
+        "water_m3": basis_cu_t * p[f"{s}.water_m3_per_t"],
+    }
+
+
+def headcount(scenario: Scenario, stages: list[str]) -> dict[str, int]:
+    """Operating staff by skill for the given stages plus site services (if any stage)."""
+    total: dict[str, int] = {}
+    groups = [scenario.stages[s].headcount for s in stages]
+    if stages:
+        groups.append(scenario.services.headcount)
+    for group in groups:
+        for skill, count in group.items():
+            total[skill] = total.get(skill, 0) + count
+    return total
+
+
+def labour_usd_per_yr(
+    scenario: Scenario, p: Params, staff: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Loaded wage bill per year, USD (N, 1), for (domestic, foreign) staff.
+
+    Base wage x 12 x (1 + on-cost); domestic staff also earn the site's wage premium.
+    """
+    loaded = 12.0 * (1.0 + p["labour.on_cost_pct"] / 100.0)
+    premium = 1.0 + p["site.wage_premium_pct"] / 100.0
+    domestic = np.zeros((p.n_samples, 1))
+    foreign = np.zeros((p.n_samples, 1))
+    for skill, count in staff.items():
+        bill = count * p[f"labour.wage_usd_per_month.{skill}"] * loaded
+        if skill in scenario.labour.foreign_skills:
+            foreign = foreign + bill
+        else:
+            domestic = domestic + bill * premium
+    return domestic, foreign

@@ -1,0 +1,100 @@
+"""Parameters: a flat map "dotted.path" -> float array shaped (N, 1), N samples.
+
+A deterministic run has N = 1; a risk run replaces some entries with N sampled values. Lists
+are flattened with their index in the path (``project.utilisation_pct.0``); price decks keep
+their years (``prices.cu_usd_per_t.2026``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from orevalue.scenario import Scenario
+
+
+def _flatten(values: Any, prefix: str, out: dict[str, float]) -> None:
+    if isinstance(values, dict):
+        for key, item in values.items():
+            _flatten(item, f"{prefix}{key}.", out)
+    elif isinstance(values, list | tuple):
+        for i, item in enumerate(values):
+            _flatten(item, f"{prefix}{i}.", out)
+    elif isinstance(values, int | float) and not isinstance(values, bool):
+        out[prefix[:-1]] = float(values)
+
+
+class Params(Mapping[str, np.ndarray]):
+    """Numeric inputs of a scenario, each an array shaped (N, 1)."""
+
+    def __init__(self, values: Mapping[str, ArrayLike], n_samples: int = 1):
+        self.n_samples = n_samples
+        self._values = {k: self._column(v) for k, v in values.items()}
+
+    def _column(self, value: ArrayLike) -> np.ndarray:
+        arr = np.asarray(value, dtype=np.float64).reshape(-1, 1)
+        if arr.shape[0] not in (1, self.n_samples):
+            raise ValueError(f"expected 1 or {self.n_samples} samples, got {arr.shape[0]}")
+        return np.broadcast_to(arr, (self.n_samples, 1))
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, n_samples: int = 1) -> Params:
+        flat: dict[str, float] = {}
+        _flatten(scenario.model_dump(), "", flat)
+        return cls(flat, n_samples)
+
+    def __getitem__(self, path: str) -> np.ndarray:
+        try:
+            return self._values[path]
+        except KeyError:
+            raise KeyError(f"no numeric parameter '{path}'") from None
+
+    def get(self, path: str, default: float = 0.0) -> np.ndarray:  # type: ignore[override]
+        """The parameter at ``path``, or ``default`` broadcast to (N, 1) where it is not set."""
+        if path in self._values:
+            return self._values[path]
+        return np.full((self.n_samples, 1), default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def vector(self, path: str) -> np.ndarray:
+        """A flattened list parameter as an array shaped (N, length)."""
+        items = []
+        while f"{path}.{len(items)}" in self._values:
+            items.append(self._values[f"{path}.{len(items)}"])
+        if not items:
+            raise KeyError(f"no list parameter '{path}'")
+        return np.concatenate(items, axis=1)
+
+    def replace(self, updates: Mapping[str, ArrayLike]) -> Params:
+        """A copy with some parameters replaced (scalars or N samples)."""
+        merged = dict(self._values)
+        merged.update(updates)
+        return Params(merged, self.n_samples)
+
+    def deck_years(self, path: str) -> list[int]:
+        """Years given for the price deck at ``path``."""
+        prefix = path + "."
+        return sorted(int(k[len(prefix) :]) for k in self._values if k.startswith(prefix))
+
+    def deck(self, path: str, years: np.ndarray) -> np.ndarray:
+        """Deck values for ``years`` (N, Y): linear between the years given, flat outside."""
+        knots = self.deck_years(path)
+        if not knots:
+            raise KeyError(f"no price deck '{path}'")
+        values = np.concatenate([self._values[f"{path}.{y}"] for y in knots], axis=1)
+        weights = np.stack(
+            [np.interp(years, knots, np.eye(len(knots))[k]) for k in range(len(knots))]
+        )
+        return values @ weights
+
+    def flat_deck(self, path: str, value: ArrayLike) -> Params:
+        """A copy in which the deck at ``path`` is ``value`` in every year."""
+        return self.replace({f"{path}.{y}": value for y in self.deck_years(path)})

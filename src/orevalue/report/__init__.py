@@ -1,0 +1,1 @@
+"""Presentation of results: terminal tables now, the HTML brief later."""

@@ -1,0 +1,173 @@
+"""Terminal tables: pathways side by side in the plant view and the country view."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.table import Table
+
+from orevalue.results import PathwayResult, Results
+from orevalue.verdict import verdict
+
+Row = tuple[str, Callable[[PathwayResult], float], str]
+
+
+def _fmt(x: float, kind: str) -> str:
+    if not math.isfinite(x):
+        return "–"
+    if kind == "musd":
+        return f"{x / 1e6:,.0f}"
+    if kind == "pct":
+        return f"{100 * x:.1f}"
+    if kind == "kt":
+        return f"{x / 1e3:,.1f}"
+    if kind == "yr":
+        return f"{x:.1f}"
+    return f"{x:,.0f}"
+
+
+def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column("", no_wrap=True)
+    for name in results.pathways:
+        table.add_column(name, justify="right", no_wrap=True)
+    for label, get, kind in rows:
+        if label.startswith("—"):
+            table.add_section()
+            table.add_row(f"[bold]{label.strip('— ')}[/]", *["" for _ in results.pathways])
+            continue
+        cells = []
+        for r in results.pathways.values():
+            try:
+                cells.append(_fmt(float(get(r)[sample]), kind))
+            except KeyError:
+                cells.append("")
+        table.add_row(label, *cells)
+    return table
+
+
+def plant_rows(results: Results) -> list[Row]:
+    s = results.scenario
+    rate = s.project.discount_rate_pct
+    rows: list[Row] = [
+        ("Initial capex, USD m", lambda r: r.plant["capex_initial_usd"], "musd"),
+        (f"NPV at {rate:g} % real after tax, USD m", lambda r: r.plant["npv_usd"], "musd"),
+        ("NPV before tax, USD m", lambda r: r.plant["npv_pre_tax_usd"], "musd"),
+        ("IRR after tax, %", lambda r: r.plant["irr"], "pct"),
+        ("Payback from construction start, years", lambda r: r.plant["payback_years"], "yr"),
+        ("Product copper at full output, kt/yr", lambda r: r.plant["product_cu_t_per_yr"], "kt"),
+        ("EBITDA at full output, USD m/yr", lambda r: r.plant["ebitda_usd_per_yr"], "musd"),
+        (
+            "Break-even TC (RC = TC/10), USD/dmt",
+            lambda r: r.plant["breakeven_tc_usd_per_dmt"],
+            "usd",
+        ),
+        (
+            "— Margin per t of product copper, first full year (USD/t)",
+            lambda r: r.plant["npv_usd"],
+            "",
+        ),
+    ]
+    labels = {
+        "free_copper": "free copper (recovered beyond payable)",
+        "precious_metals": "gold and silver beyond payable",
+        "charges_retained": "TC/RC and refining charges kept",
+        "premium": "product premium",
+        "acid": "sulfuric acid",
+        "freight_saved": "freight saved",
+        "cost_power": "power",
+        "cost_fuel": "fuel",
+        "cost_water": "water",
+        "cost_consumables": "consumables",
+        "cost_maintenance": "maintenance",
+        "cost_labour": "labour",
+        "cost_g_and_a": "G&A",
+        "cost_royalty": "royalty",
+        "cash_margin": "= cash margin",
+        "capital_charge": "capital charge",
+        "margin_after_capital": "= margin after capital",
+    }
+    for key, label in labels.items():
+        rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[k], "usd"))
+    for case, tc in s.terms_cases.items():
+        name = tc.label or case
+        rows.append(
+            (
+                f"— At {name} terms (TC {tc.tc_usd_per_dmt:g}, RC {tc.rc_usc_per_lb:g})",
+                lambda r: r.plant["npv_usd"],
+                "",
+            )
+        )
+        rows.append(
+            ("  cash margin, USD/t", lambda r, c=case: r.terms_cases[c]["cash_margin"], "usd")
+        )
+        rows.append(
+            (
+                "  margin after capital, USD/t",
+                lambda r, c=case: r.terms_cases[c]["margin_after_capital"],
+                "usd",
+            )
+        )
+        rows.append(
+            ("  NPV after tax, USD m", lambda r, c=case: r.terms_cases[c]["npv_usd"], "musd")
+        )
+    return rows
+
+
+def country_rows() -> list[Row]:
+    c = "country"
+    pick: Callable[[str], Callable[[PathwayResult], float]] = lambda k: lambda r: getattr(r, c)[k]  # noqa: E731
+    return [
+        (
+            "Export earnings FOB at full output, USD m/yr",
+            pick("export_earnings_usd_per_yr"),
+            "musd",
+        ),
+        ("  gain over exporting concentrate, USD m/yr", pick("export_gain_usd_per_yr"), "musd"),
+        ("  gain over project life, present value, USD m", pick("export_gain_pv_usd"), "musd"),
+        ("Plant taxes, present value, USD m", pick("plant_taxes_pv_usd"), "musd"),
+        ("Jobs at construction peak", pick("jobs_construction_peak"), "n"),
+        ("Operating jobs, Pakistani", pick("jobs_operations_domestic"), "n"),
+        ("Operating jobs, foreign", pick("jobs_operations_foreign"), "n"),
+        ("Power, average MW", pick("power_mw_average"), "n"),
+        ("Power, GWh/yr", pick("power_gwh_per_yr"), "n"),
+        ("Water, m³/day", pick("water_m3_per_day"), "n"),
+        ("Feed by rail to the plant, kt wet/yr", pick("freight_feed_to_plant_wet_t_per_yr"), "kt"),
+        ("Feed exported as is, kt wet/yr", pick("freight_feed_to_port_wet_t_per_yr"), "kt"),
+        ("Metal products to port, kt/yr", pick("freight_products_to_port_t_per_yr"), "kt"),
+        ("Acid shipped from site, kt/yr", pick("freight_acid_from_site_t_per_yr"), "kt"),
+        ("Ocean exports, kt/yr", pick("freight_ocean_t_per_yr"), "kt"),
+    ]
+
+
+def print_results(results: Results, console: Console | None = None, sample: int = 0) -> None:
+    """Print the pathway tables and the verdict."""
+    console = console or Console(width=max(Console().width, 110))
+    s = results.scenario
+    first_full = (
+        int(results.years[0])
+        + len(s.project.construction_spend_pct)
+        + len(s.project.utilisation_pct)
+        - 1
+    )
+    console.print(
+        f"[bold]{s.title or s.name}[/]  ({s.site.name}; real USD of {s.base_year}; "
+        f"first full year {first_full})"
+    )
+    console.print(
+        _table(
+            "Plant view: an investor buying feed at export parity",
+            results,
+            plant_rows(results),
+            sample,
+        )
+    )
+    console.print(_table("Country view", results, country_rows(), sample))
+    console.print(
+        "Pathways: " + "; ".join(f"[bold]{n}[/] = {r.label}" for n, r in results.pathways.items())
+    )
+    console.print("[bold]Verdict[/]")
+    for line in verdict(results, sample):
+        console.print(f"• {line}")

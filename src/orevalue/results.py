@@ -1,0 +1,129 @@
+"""Results of an evaluation: labelled metrics per pathway, annual lines, resolved inputs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from orevalue.economics.plant import PlantCase
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+
+@dataclass
+class PathwayResult:
+    """One pathway: plant metrics, margin per tonne of product copper, alternative TC/RC cases,
+    country metrics (arrays shaped (N,)) and export earnings by product (N, Y)."""
+
+    name: str
+    label: str
+    case: PlantCase
+    plant: dict[str, np.ndarray]
+    margin_usd_per_t: dict[str, np.ndarray]
+    terms_cases: dict[str, dict[str, np.ndarray]]
+    country: dict[str, np.ndarray]
+    exports_fob_usd: dict[str, np.ndarray]
+
+    @property
+    def builds(self) -> bool:
+        return bool(self.case.flows.stages)
+
+
+@dataclass
+class Results:
+    """Everything :func:`orevalue.evaluate` computes, for N samples."""
+
+    scenario: Scenario
+    params: Params
+    years: np.ndarray
+    pathways: dict[str, PathwayResult]
+
+    @property
+    def n_samples(self) -> int:
+        return self.params.n_samples
+
+    @property
+    def baseline(self) -> PathwayResult:
+        return self.pathways[self.scenario.baseline_pathway]
+
+    def value(self, pathway: str, group: str, key: str, sample: int = 0) -> float:
+        """One number: e.g. ``value("cathode", "plant", "npv_usd")``."""
+        return float(getattr(self.pathways[pathway], group)[key][sample])
+
+    def annual(self, pathway: str, sample: int = 0) -> dict[str, np.ndarray]:
+        """Annual lines of a pathway (USD per year, one sample), with the year column first."""
+        r = self.pathways[pathway]
+        lines: dict[str, np.ndarray] = {"year": self.years.astype(float)}
+        lines.update({k: v[sample] for k, v in r.case.lines.items()})
+        lines.update({f"opex_{k}": v[sample] for k, v in r.case.opex_parts.items()})
+        lines.update({f"exports_fob_{k}": v[sample] for k, v in r.exports_fob_usd.items()})
+        lines["product_cu_t"] = r.case.product_cu_t[sample]
+        return lines
+
+    def inputs(self) -> dict[str, dict[str, Any]]:
+        """Every resolved input with its value, source and tag, by dotted path."""
+        out: dict[str, dict[str, Any]] = {}
+
+        def walk(item: Any, prefix: str) -> None:
+            if isinstance(item, dict):
+                for k, v in item.items():
+                    walk(v, f"{prefix}{k}.")
+                return
+            path = prefix[:-1]
+            prov = self.scenario.provenance.get(path, {})
+            out[path] = {"value": _jsonable(item), **prov}
+
+        walk(self.scenario.model_dump(), "")
+        return out
+
+    def to_dict(self, sample: int = 0) -> dict[str, Any]:
+        """A JSON-ready dict of one sample: every metric, the annual lines, the inputs."""
+        from orevalue import __version__
+        from orevalue.verdict import verdict
+
+        pathways = {}
+        for name, r in self.pathways.items():
+            pathways[name] = {
+                "label": r.label,
+                "builds_stages": r.case.flows.stages,
+                "plant": _pick(r.plant, sample),
+                "margin_usd_per_t_product_cu": _pick(r.margin_usd_per_t, sample),
+                "terms_cases": {c: _pick(v, sample) for c, v in r.terms_cases.items()},
+                "country": _pick(r.country, sample),
+                "staff": r.case.staff,
+                "annual": {k: _jsonable(v) for k, v in self.annual(name, sample).items()},
+            }
+        return {
+            "orevalue_version": __version__,
+            "scenario": {
+                "name": self.scenario.name,
+                "title": self.scenario.title,
+                "file": self.scenario.source_file,
+                "base_year": self.scenario.base_year,
+                "money": f"real USD of {self.scenario.base_year}",
+                "baseline_pathway": self.scenario.baseline_pathway,
+            },
+            "verdict": verdict(self, sample),
+            "pathways": pathways,
+            "inputs": self.inputs(),
+        }
+
+
+def _pick(group: dict[str, np.ndarray], sample: int) -> dict[str, Any]:
+    return {k: _jsonable(v[sample]) for k, v in group.items()}
+
+
+def _jsonable(item: Any) -> Any:
+    """Plain Python for JSON: NaN and infinities become None."""
+    if isinstance(item, np.ndarray):
+        return [_jsonable(v) for v in item.tolist()]
+    if isinstance(item, list | tuple):
+        return [_jsonable(v) for v in item]
+    if isinstance(item, np.generic):
+        item = item.item()
+    if isinstance(item, float) and not math.isfinite(item):
+        return None
+    return item

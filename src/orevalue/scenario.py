@@ -1,0 +1,629 @@
+"""Scenario: typed schema, loading, deep merge onto the default case, provenance, error messages.
+
+A scenario file is TOML. Any leaf may be a plain value or a table
+``{ value = ..., source = "...", tag = "S|D|E|S-w" }``; the source and tag travel with the value
+into the results. A user file sets only what differs from the embedded default case.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from orevalue import toml_text
+
+ELEMENTS = ("cu", "au", "ag", "s", "fe", "as")
+Element = Literal["cu", "au", "ag", "s", "fe", "as"]
+#: Products with sales terms; a pathway may sell only these.
+SELLABLE = ("concentrate", "anode", "cathode", "rod", "gold", "silver", "acid")
+DEFAULT_CASE = "balochistan-copper.toml"
+PROVENANCE_KEYS = {"value", "source", "tag", "unit", "note"}
+
+Pct = Annotated[float, Field(ge=0, le=100)]
+NonNeg = Annotated[float, Field(ge=0)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Project(_Model):
+    start_year: Year = Field(description="calendar year construction starts")
+    operating_years: int = Field(ge=1, le=80, description="years of operation after construction")
+    discount_rate_pct: float = Field(gt=-100, le=100, description="real discount rate, % per year")
+    construction_spend_pct: list[Pct] = Field(
+        min_length=1,
+        max_length=10,
+        description="share of initial capex spent in each build year, %",
+    )
+    utilisation_pct: list[Pct] = Field(
+        min_length=1, description="utilisation of nameplate by operating year, %; the last holds"
+    )
+    nameplate_conc_dmt_per_yr: NonNeg = Field(description="smelter nameplate, dry t concentrate/yr")
+    owner_and_infra_pct: NonNeg = Field(
+        description="owner's, infrastructure, contingency, % of EPC"
+    )
+    sustaining_capex_pct_per_yr: NonNeg = Field(description="sustaining capex, % of initial/yr")
+    maintenance_pct_of_capex_per_yr: NonNeg = Field(description="maintenance, % of capex/yr")
+    working_capital_days_of_feed: float = Field(ge=0, le=365, description="days of feed cost held")
+    metal_in_process_pct: Pct = Field(description="copper in process, % of annual Cu throughput")
+    construction_peak_jobs_per_musd: NonNeg = Field(
+        description="construction peak workers per USD million of capex"
+    )
+
+
+class Feed(_Model):
+    label: str = ""
+    terms: Literal["concentrate", "blister"] = Field(
+        description="sales terms the feed is bought on"
+    )
+    enabled: bool = True
+    dry_t_per_yr: NonNeg = Field(description="dry tonnes per year available")
+    first_year: Year = Field(description="first calendar year the feed is available")
+    last_year: Year = Field(description="last calendar year the feed is available")
+    cu_pct: Pct = Field(description="copper, % of dry mass")
+    au_g_per_t: float = Field(ge=0, le=1e6, description="gold, g per dry t")
+    ag_g_per_t: float = Field(ge=0, le=1e6, description="silver, g per dry t")
+    s_pct: Pct = Field(description="sulfur, % of dry mass")
+    fe_pct: Pct = Field(description="iron, % of dry mass")
+    as_pct: Pct = Field(description="arsenic, % of dry mass")
+    moisture_pct: float = Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")
+
+
+class Stage(_Model):
+    label: str = ""
+    inputs: list[str] = Field(min_length=1, description="streams the stage takes in")
+    basis: str = Field(description="stream whose copper sizes the stage")
+    rest: str = Field(description="output stream taking what the splits leave")
+    split: dict[str, dict[Element, Pct]] = Field(
+        description="% of each input element reporting to each output stream"
+    )
+    power_mwh_per_t: NonNeg = Field(description="electricity, MWh per t basis copper")
+    fuel_gj_per_t: NonNeg = Field(description="fuel, GJ per t basis copper")
+    water_m3_per_t: NonNeg = Field(description="fresh water, m³ per t basis copper")
+    consumables_usd_per_t: NonNeg = Field(description="consumables, USD per t basis copper")
+    capex_ref_usd: NonNeg = Field(description="capital cost at the reference capacity, USD")
+    capacity_ref_t_per_yr: float = Field(gt=0, description="reference capacity, t basis Cu/yr")
+    capex_exponent: float = Field(ge=0, le=1.5, description="capacity scaling exponent")
+    headcount: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        description="operating staff by skill"
+    )
+
+
+class StreamMass(_Model):
+    element: Element = Field(description="element whose content fixes the stream's mass")
+    pct: float = Field(gt=0, le=100, description="that element's share of the stream, %")
+
+
+class Pathway(_Model):
+    label: str = ""
+    stages: list[str] = Field(description="stages built, in flow order")
+    sells: list[str] = Field(min_length=1, description="streams sold")
+
+
+class Site(_Model):
+    name: str
+    location_factor: float = Field(gt=0, le=5, description="capex multiplier for the site")
+    power_usd_per_kwh: NonNeg = Field(description="electricity tariff, USD/kWh")
+    fuel_usd_per_gj: NonNeg = Field(description="fuel price, USD/GJ")
+    water_usd_per_m3: NonNeg = Field(description="water cost, USD/m³")
+    acid_netback_usd_per_t: float = Field(description="acid price at the gate, USD/t (may be < 0)")
+    wage_premium_pct: NonNeg = Field(description="remote/security premium on local wages, %")
+    conc_freight_site_to_port_usd_per_wmt: NonNeg = Field(
+        description="concentrate freight the site saves the mine to the export port, USD/wmt"
+    )
+    product_freight_site_to_port_usd_per_t: NonNeg = Field(
+        description="product freight from the site to the export port, USD/t"
+    )
+
+
+class Logistics(_Model):
+    conc_mine_to_port_usd_per_wmt: NonNeg = Field(description="mine to export port, USD/wmt")
+    conc_ocean_usd_per_wmt: NonNeg = Field(description="export port to market, USD/wmt")
+    product_ocean_usd_per_t: NonNeg = Field(description="metal products port to market, USD/t")
+
+
+class ConcentrateTerms(_Model):
+    cu_payable_pct: Pct = Field(description="share of Cu content paid, %")
+    cu_min_deduction_pct_points: NonNeg = Field(description="minimum deduction, % points of Cu")
+    au_payable_scale: list[tuple[NonNeg, Pct]] = Field(
+        min_length=1, description="[grade g/t, payable %] steps, ascending"
+    )
+    ag_payable_scale: list[tuple[NonNeg, Pct]] = Field(
+        min_length=1, description="[grade g/t, payable %] steps, ascending"
+    )
+    au_rc_usd_per_oz: float = Field(description="gold refining charge, USD/payable oz")
+    ag_rc_usd_per_oz: float = Field(description="silver refining charge, USD/payable oz")
+    as_threshold_pct: NonNeg = Field(description="arsenic above which a penalty applies, %")
+    as_penalty_usd_per_dmt_per_0_1_pct: NonNeg = Field(
+        description="arsenic penalty, USD per dmt per 0.1 % above the threshold"
+    )
+
+
+class MetalTerms(_Model):
+    cu_payable_pct: Pct = Field(description="share of Cu content paid, %")
+    au_payable_pct: Pct = Field(description="share of Au content paid, %")
+    ag_payable_pct: Pct = Field(description="share of Ag content paid, %")
+    rc_usd_per_t: float = Field(description="refining charge, USD per t of metal")
+
+
+class RodTerms(_Model):
+    premium_over_cathode_usd_per_t: float = Field(description="rod premium over cathode, USD/t")
+
+
+class Terms(_Model):
+    concentrate: ConcentrateTerms
+    anode: MetalTerms
+    blister: MetalTerms
+    rod: RodTerms
+
+
+Deck = Annotated[dict[Year, float], Field(min_length=1)]
+
+
+class Prices(_Model):
+    cu_usd_per_t: Deck = Field(description="copper (LME cash), USD/t, by year")
+    au_usd_per_oz: Deck = Field(description="gold, USD/troy oz, by year")
+    ag_usd_per_oz: Deck = Field(description="silver, USD/troy oz, by year")
+    tc_usd_per_dmt: Deck = Field(description="treatment charge, USD/dry t concentrate, by year")
+    rc_usc_per_lb: Deck = Field(description="refining charge, US cents/lb payable Cu, by year")
+    cathode_premium_usd_per_t: Deck = Field(description="cathode premium over LME, USD/t")
+
+
+class TermsCase(_Model):
+    label: str = ""
+    tc_usd_per_dmt: float = Field(description="treatment charge, USD/dmt")
+    rc_usc_per_lb: float = Field(description="refining charge, US cents/lb")
+
+
+class Labour(_Model):
+    on_cost_pct: NonNeg = Field(description="on-costs on base wages, %")
+    wage_usd_per_month: dict[str, NonNeg] = Field(description="base wage by skill, USD/month")
+    foreign_skills: list[str] = Field(
+        default=["expatriate"], description="skills filled from abroad (no site wage premium)"
+    )
+
+
+class Services(_Model):
+    label: str = ""
+    g_and_a_usd_per_yr: NonNeg = Field(description="G&A, insurance, laboratory, USD/yr")
+    headcount: dict[str, Annotated[int, Field(ge=0)]] = Field(description="staff by skill")
+
+
+class Fiscal(_Model):
+    corporate_income_tax_pct: Pct = Field(description="corporate income tax, % of taxable income")
+    super_tax_pct: Pct = Field(description="super tax, % of taxable income")
+    royalty_pct_of_sales: Pct = Field(description="royalty paid by the plant, % of sales")
+    depreciation_years: int = Field(ge=1, le=50, description="straight-line tax life, years")
+    loss_carry_forward_years: int = Field(
+        ge=0, le=100, description="years a tax loss may be carried forward"
+    )
+
+
+class Scenario(_Model):
+    """A whole case: feeds, flowsheet, pathways, site, prices, labour and taxes."""
+
+    name: str = Field(
+        min_length=1, pattern=r"^[A-Za-z0-9_.-]+$", description="short name for files"
+    )
+    title: str = ""
+    base_year: Year = Field(description="year of the real USD")
+    baseline_pathway: str = Field(description="pathway every other one is compared with")
+    project: Project
+    feeds: dict[str, Feed]
+    stages: dict[str, Stage]
+    streams: dict[str, StreamMass]
+    pathways: dict[str, Pathway]
+    site: Site
+    logistics: Logistics
+    terms: Terms
+    prices: Prices
+    terms_cases: dict[str, TermsCase]
+    labour: Labour
+    services: Services
+    fiscal: Fiscal
+
+    _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
+    _source_file: str = PrivateAttr(default="<default>")
+
+    @property
+    def provenance(self) -> dict[str, dict[str, str]]:
+        """Source and tag of every leaf, by dotted path."""
+        return self._provenance
+
+    @property
+    def source_file(self) -> str:
+        return self._source_file
+
+    def active_feeds(self) -> dict[str, Feed]:
+        return {k: f for k, f in self.feeds.items() if f.enabled}
+
+
+# ------------------------------------------------------------------ errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where it is and what was expected."""
+
+    file: str
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be evaluated; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ------------------------------------------------------------------ loading
+
+
+def default_text() -> str:
+    """The embedded default case as TOML text."""
+    return resources.files("orevalue.data").joinpath(DEFAULT_CASE).read_text(encoding="utf-8")
+
+
+def _is_leaf_table(value: Any) -> bool:
+    return isinstance(value, dict) and "value" in value and set(value) <= PROVENANCE_KEYS
+
+
+def split_provenance(
+    raw: dict[str, Any], prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """Separate ``{value, source, tag}`` leaves into plain values and a provenance map."""
+    values: dict[str, Any] = {}
+    prov: dict[str, dict[str, str]] = {}
+    for key, item in raw.items():
+        path = f"{prefix}{key}"
+        if _is_leaf_table(item):
+            values[key] = item["value"]
+            prov[path] = {k: str(v) for k, v in item.items() if k != "value"}
+        elif isinstance(item, dict):
+            values[key], sub = split_provenance(item, path + ".")
+            prov.update(sub)
+        else:
+            values[key] = item
+    return values, prov
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value in ``override`` replaces the one in ``base``."""
+    out = dict(base)
+    for key, item in override.items():
+        if isinstance(item, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], item)
+        else:
+            out[key] = item
+    return out
+
+
+def _leaves(values: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(values, dict):
+        out: dict[str, Any] = {}
+        for key, item in values.items():
+            out.update(_leaves(item, f"{prefix}{key}."))
+        return out
+    return {prefix[:-1]: values}
+
+
+def _parse(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = toml_text.error_line(str(exc))
+        raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
+
+
+def load(path: str | Path | None = None) -> Scenario:
+    """Load a scenario file merged onto the default case, or the default case when ``path`` is None.
+
+    Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
+    what is allowed.
+    """
+    default_values, provenance = split_provenance(_parse(default_text(), DEFAULT_CASE))
+    if path is None:
+        return _validate(default_values, provenance, DEFAULT_CASE, "")
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
+    user_values, user_prov = split_provenance(_parse(text, file))
+    merged = deep_merge(default_values, user_values)
+    default_leaves = _leaves(
+        _validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")
+    )
+    for leaf, value in _leaves(user_values).items():
+        if leaf in user_prov:
+            provenance[leaf] = user_prov[leaf]
+        elif default_leaves.get(leaf, object()) != value:
+            provenance[leaf] = {"source": f"set in {Path(file).name}", "tag": "user"}
+    return _validate(merged, provenance, file, text)
+
+
+def _validate(
+    values: dict[str, Any], provenance: dict[str, dict[str, str]], file: str, text: str
+) -> Scenario:
+    lines = toml_text.key_lines(text) if text else {}
+    try:
+        scenario = Scenario.model_validate(values)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [_problem_from_error(err, file, lines, values) for err in exc.errors()]
+        ) from None
+    problems = [
+        Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check_references(scenario)
+    ]
+    if problems:
+        raise ScenarioError(problems)
+    scenario._provenance = provenance
+    scenario._source_file = file
+    return scenario
+
+
+# ------------------------------------------------------------------ messages
+
+_MESSAGES = {
+    "greater_than_equal": "must be >= {ge}",
+    "greater_than": "must be > {gt}",
+    "less_than_equal": "must be <= {le}",
+    "less_than": "must be < {lt}",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text in quotes",
+    "list_type": "expected a list [ ... ]",
+    "tuple_type": "expected a pair [a, b]",
+    "dict_type": "expected a table",
+    "model_type": "expected a table",
+    "model_attributes_type": "expected a table",
+    "missing": "required field is missing",
+    "too_short": "expected at least {min_length} item(s)",
+    "too_long": "expected at most {max_length} item(s)",
+    "string_pattern_mismatch": "expected letters, digits, '-', '_' or '.' only",
+}
+
+
+def _location(loc: tuple[Any, ...]) -> list[str]:
+    # pydantic inserts validator names ("function-after[...]") and key markers ("[key]")
+    return [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("func")))]
+
+
+def _problem_from_error(
+    err: Any, file: str, lines: dict[str, int], values: dict[str, Any]
+) -> Problem:
+    parts = _location(err["loc"])
+    path = ".".join(parts)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(parts[:-1])
+        close = difflib.get_close_matches(parts[-1], known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        allowed = f" (known: {', '.join(sorted(known))})" if known and not close else ""
+        message = f"unknown field{hint}{allowed}"
+    elif kind == "literal_error":
+        message = f"got {err['input']!r}; expected one of {err['ctx']['expected']}"
+    else:
+        template = _MESSAGES.get(kind)
+        text = template.format(**err.get("ctx", {})) if template else err["msg"]
+        message = text if kind == "missing" else f"got {err['input']!r}; {text}"
+        unit = field_description(parts)
+        if unit and kind != "missing":
+            message += f" ({unit})"
+    return Problem(file, path, message, toml_text.find_line(lines, path))
+
+
+def _model_at(parts: list[str]) -> Any:
+    """The schema type found by walking ``parts`` down from :class:`Scenario`."""
+    tp: Any = Scenario
+    for part in parts:
+        while typing.get_origin(tp) is Annotated:
+            tp = typing.get_args(tp)[0]
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(part)
+            if field is None:
+                return None
+            tp = field.annotation
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        else:
+            return None
+    while typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _known_keys(parts: list[str]) -> list[str]:
+    tp = _model_at(parts)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    if typing.get_origin(tp) is dict and typing.get_args(tp)[0] is Element:
+        return list(ELEMENTS)
+    return []
+
+
+def describe(parts: list[str]) -> str:
+    """Description (meaning and unit) of the schema field at ``parts``, if it is one."""
+    owner = _model_at(parts[:-1])
+    if isinstance(owner, type) and issubclass(owner, BaseModel) and parts:
+        field = owner.model_fields.get(parts[-1])
+        return field.description or "" if field is not None else ""
+    return ""
+
+
+def field_description(parts: list[str]) -> str:
+    for cut in range(len(parts), 0, -1):
+        owner = _model_at(parts[: cut - 1])
+        if isinstance(owner, type) and issubclass(owner, BaseModel):
+            field = owner.model_fields.get(parts[cut - 1])
+            if field is not None and field.description:
+                return field.description
+    return ""
+
+
+# ------------------------------------------------------------------ cross-references
+
+
+def produced_streams(scenario: Scenario, stage_names: list[str]) -> set[str]:
+    """Streams the given stages put out (their splits and their rest streams)."""
+    out: set[str] = set()
+    for name in stage_names:
+        stage = scenario.stages[name]
+        out.update(stage.split)
+        out.add(stage.rest)
+    return out
+
+
+def stage_order(scenario: Scenario, stage_names: list[str]) -> list[str]:
+    """``stage_names`` ordered so every stage runs after the stages making its inputs.
+
+    Raises ValueError when the stages feed each other in a cycle.
+    """
+    makers = {out: name for name in stage_names for out in produced_streams(scenario, [name])}
+    order: list[str] = []
+    pending = list(stage_names)
+    while pending:
+        ready = [
+            n
+            for n in pending
+            if all(
+                makers.get(i) in (None, *order) or makers.get(i) == n
+                for i in scenario.stages[n].inputs
+            )
+        ]
+        if not ready:
+            raise ValueError(f"stages {', '.join(pending)} feed each other in a cycle")
+        order.extend(ready)
+        pending = [n for n in pending if n not in ready]
+    return order
+
+
+def check_references(s: Scenario) -> list[tuple[str, str]]:
+    """Problems no single field shows: names that point nowhere, sums over 100 %."""
+    found: list[tuple[str, str]] = []
+    try:
+        stage_order(s, list(s.stages))
+    except ValueError as exc:
+        found.append(("stages", str(exc)))
+    feeds = set(s.feeds)
+    all_outputs = produced_streams(s, list(s.stages))
+    for name, feed in s.feeds.items():
+        total = feed.cu_pct + feed.s_pct + feed.fe_pct + feed.as_pct
+        total += (feed.au_g_per_t + feed.ag_g_per_t) / 1e4
+        if total > 100 + 1e-9:
+            found.append((f"feeds.{name}", f"element grades add up to {total:.4g} %; at most 100"))
+        if feed.last_year < feed.first_year:
+            found.append((f"feeds.{name}.last_year", "must not be before first_year"))
+    for name, stage in s.stages.items():
+        for element in ELEMENTS:
+            total = sum(split.get(element, 0.0) for split in stage.split.values())
+            if total > 100 + 1e-9:
+                found.append(
+                    (
+                        f"stages.{name}.split",
+                        f"{element} recoveries add up to {total:.6g} %; at most 100",
+                    )
+                )
+        for i, stream in enumerate(stage.inputs):
+            if stream not in feeds and stream not in all_outputs:
+                found.append((f"stages.{name}.inputs.{i}", _unknown("stream", stream, feeds)))
+        if stage.basis not in all_outputs:
+            found.append((f"stages.{name}.basis", _unknown("stream", stage.basis, all_outputs)))
+        if stage.rest in stage.split:
+            found.append((f"stages.{name}.rest", "must differ from the split outputs"))
+        for skill in stage.headcount:
+            if skill not in s.labour.wage_usd_per_month:
+                found.append(
+                    (
+                        f"stages.{name}.headcount.{skill}",
+                        _unknown("skill", skill, s.labour.wage_usd_per_month),
+                    )
+                )
+    for skill in s.services.headcount:
+        if skill not in s.labour.wage_usd_per_month:
+            found.append(
+                (
+                    f"services.headcount.{skill}",
+                    _unknown("skill", skill, s.labour.wage_usd_per_month),
+                )
+            )
+    for name in s.streams:
+        if name not in all_outputs and name not in feeds:
+            found.append((f"streams.{name}", "no stage puts out this stream"))
+    if s.baseline_pathway not in s.pathways:
+        found.append(("baseline_pathway", _unknown("pathway", s.baseline_pathway, s.pathways)))
+    elif s.pathways[s.baseline_pathway].stages:
+        found.append(("baseline_pathway", "the baseline pathway must build no stages"))
+    for name, pathway in s.pathways.items():
+        for i, stage_name in enumerate(pathway.stages):
+            if stage_name not in s.stages:
+                found.append(
+                    (f"pathways.{name}.stages.{i}", _unknown("stage", stage_name, s.stages))
+                )
+        built = [st for st in pathway.stages if st in s.stages]
+        available = feeds | produced_streams(s, built)
+        for st in built:
+            if s.stages[st].basis not in available:
+                found.append(
+                    (
+                        f"pathways.{name}.stages",
+                        f"stage '{st}' needs '{s.stages[st].basis}', which no stage here makes",
+                    )
+                )
+        for i, product in enumerate(pathway.sells):
+            if product not in SELLABLE:
+                found.append(
+                    (
+                        f"pathways.{name}.sells.{i}",
+                        _unknown("product with sales terms", product, SELLABLE),
+                    )
+                )
+            elif product not in available:
+                found.append(
+                    (
+                        f"pathways.{name}.sells.{i}",
+                        f"'{product}' is not produced by this pathway's stages",
+                    )
+                )
+    for field in ("construction_spend_pct",):
+        total = sum(getattr(s.project, field))
+        if abs(total - 100.0) > 1e-6:
+            found.append((f"project.{field}", f"shares add up to {total:.6g} %; expected 100"))
+    for name, scale in (
+        ("au_payable_scale", s.terms.concentrate.au_payable_scale),
+        ("ag_payable_scale", s.terms.concentrate.ag_payable_scale),
+    ):
+        grades = [g for g, _ in scale]
+        if grades != sorted(grades) or grades[0] != 0:
+            found.append((f"terms.concentrate.{name}", "grades must start at 0 and ascend"))
+    return found
+
+
+def _unknown(kind: str, name: str, known: Any) -> str:
+    names = sorted(str(k) for k in known)
+    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(names) or 'none'}"
+    return f"no {kind} named '{name}'{hint}"

@@ -1,0 +1,66 @@
+"""The ``init`` template: the default case as plain TOML, each value with its meaning, unit,
+source and tag in comments, generated from the schema and the embedded data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orevalue import toml_text
+from orevalue.scenario import Scenario, describe, load
+
+HEADER = """\
+# orevalue scenario, written by `orevalue init` from the embedded default case.
+# Edit any value; delete what you do not change (a scenario file needs only what differs from
+# the default case, which is merged underneath it). Money is real USD of base_year.
+# Comments after a value give its source and tag: S sourced, D derived, E estimate.
+# Run it with:  orevalue run {path}
+"""
+
+
+def _comment(scenario: Scenario, path: str) -> str:
+    prov = scenario.provenance.get(path)
+    if not prov:
+        return ""
+    tag = f"[{prov['tag']}] " if prov.get("tag") else ""
+    return f"  # {tag}{prov.get('source', '')}".rstrip()
+
+
+def _write_table(
+    scenario: Scenario, table: dict[str, Any], parts: list[str], out: list[str]
+) -> None:
+    leaves = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    inline = {
+        k: v
+        for k, v in table.items()
+        if isinstance(v, dict) and _is_plain(scenario, [*parts, str(k)], v)
+    }
+    tables = {k: v for k, v in table.items() if isinstance(v, dict) and k not in inline}
+    if parts and (leaves or inline):
+        out.append("")
+        if describe(parts):
+            out.append(f"# {describe(parts)}")
+        out.append("[" + ".".join(toml_text.key(p) for p in parts) + "]")
+    for key, value in {**leaves, **inline}.items():
+        path = ".".join([*parts, str(key)])
+        description = describe([*parts, str(key)])
+        if description:
+            out.append(f"# {description}")
+        out.append(f"{toml_text.key(key)} = {toml_text.value(value)}{_comment(scenario, path)}")
+    for key, value in tables.items():
+        _write_table(scenario, value, [*parts, str(key)], out)
+
+
+def _is_plain(scenario: Scenario, parts: list[str], table: dict[str, Any]) -> bool:
+    """A small table of numbers with no sources of its own (headcount) is written inline."""
+    prefix = ".".join(parts) + "."
+    nested = any(isinstance(v, dict) for v in table.values())
+    sourced = any(k.startswith(prefix) for k in scenario.provenance)
+    return not nested and not sourced
+
+
+def template_text(display_path: str = "scenario.toml") -> str:
+    """The commented default case as TOML text."""
+    scenario = load()
+    out: list[str] = [HEADER.format(path=display_path).rstrip()]
+    _write_table(scenario, scenario.model_dump(mode="json"), [], out)
+    return "\n".join(out) + "\n"
