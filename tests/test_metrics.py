@@ -234,6 +234,7 @@ def test_payback_hand_cases():
     assert np.isnan(payback_years([-100.0, np.nan, 200.0])[0])
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 @settings(max_examples=150, deadline=None)
 @given(rows=st.lists(flow_lists.map(lambda f: (f + [0.0] * 40)[:12]), min_size=1, max_size=5))
 def test_payback_matches_reference_loop_and_rows_alone(rows):

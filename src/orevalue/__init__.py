@@ -13,11 +13,7 @@ except PackageNotFoundError:  # running from a source tree
 from orevalue.scenario import Scenario, ScenarioError, load
 
 
-def evaluate(scenario: Scenario, **kwargs):  # type: ignore[no-untyped-def]
-    """Evaluate every pathway of ``scenario``; see :func:`orevalue.engine.evaluate`."""
-    from orevalue.engine import evaluate as _evaluate
-
-    return _evaluate(scenario, **kwargs)
+from orevalue.engine import evaluate  # noqa: E402
 
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "evaluate", "load"]

@@ -32,9 +32,9 @@ def steady_margin_usd_per_t(
     """Margin per tonne of product copper in the first year at full utilisation, (N,).
 
     Uplifts (free copper, precious metals, charges retained, premium, acid, freight saved) less
-    each operating cost give the cash margin; less a capital charge (initial capex as an
-    annuity over the operating life at the discount rate, plus sustaining capex) gives the
-    margin after capital.
+    each operating cost give the cash margin; less a capital charge (initial capex carried to
+    start-up at the discount rate and recovered as an annuity over the operating life, plus
+    sustaining capex) gives the margin after capital, before tax.
     """
     col = schedule.steady_index(scenario, tl)
     tonnes = case.product_cu_t[:, col]
@@ -44,7 +44,10 @@ def steady_margin_usd_per_t(
     out["cost_royalty"] = -_per_t(case.lines["royalty"][:, col], tonnes)
     out["cash_margin"] = _per_t(case.lines["ebitda"][:, col], tonnes)
     rate = p["project.discount_rate_pct"][:, 0] / 100.0
-    annual_capital = case.capex_initial_usd[:, 0] / metrics.annuity_factor(
+    build = tl.build_years
+    growth = (1.0 + rate[:, None]) ** (build - np.arange(build))[None, :]
+    capex_at_startup = (case.lines["capex"][:, :build] * growth).sum(axis=1)
+    annual_capital = capex_at_startup / metrics.annuity_factor(
         rate, scenario.project.operating_years
     )
     capital = annual_capital + case.lines["sustaining_capex"][:, col]

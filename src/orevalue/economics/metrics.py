@@ -62,7 +62,9 @@ def _npv_and_slope(ct: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.nda
     return p, -dp * v * v
 
 
-def _refine(ct: np.ndarray, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray):
+def _refine(
+    ct: np.ndarray, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray
+) -> np.ndarray:
     """Root of NPV in each bracket (a, b) whose end values fa, fb have opposite signs:
     regula-falsi start, then Newton steps, with bisection whenever Newton leaves the bracket."""
     out = np.empty_like(a)
@@ -173,7 +175,7 @@ def payback_years(cash_flows_usd: ArrayLike) -> np.ndarray:
     hit = cross.any(axis=1)
     t = cross.argmax(axis=1)
     rows = np.arange(cf.shape[0])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # the quotient is only used where ``hit`` (then it is <= 1)
         out = np.where(hit, t - 1 - cum[rows, t - 1] / cf[rows, t], np.nan)
     out[~was_neg[:, -1]] = 0.0
     out[~np.isfinite(cf).all(axis=1)] = np.nan

@@ -87,7 +87,7 @@ def plant_rows(results: Results) -> list[Row]:
         "cost_royalty": "royalty",
         "cash_margin": "= cash margin",
         "capital_charge": "capital charge",
-        "margin_after_capital": "= margin after capital",
+        "margin_after_capital": "= margin after capital, before tax",
     }
     for key, label in labels.items():
         rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[k], "usd"))

@@ -1,0 +1,150 @@
+"""Whole-model checks: identities, sample independence, break-even, independent cross-checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+
+import orevalue
+from orevalue.economics.plant import MARGIN_PARTS, OPEX_PARTS
+from orevalue.engine import RC_PATH, TC_PATH
+from orevalue.params import Params
+
+VARIED = {
+    "prices.cu_usd_per_t.2030": [8_000.0, 10_000.0, 14_000.0, 9_000.0],
+    "prices.tc_usd_per_dmt.2030": [-50.0, 60.0, 95.0, 0.0],
+    "stages.smelter.capex_ref_usd": [300e6, 440e6, 700e6, 500e6],
+    "site.acid_netback_usd_per_t": [-25.0, 40.0, 120.0, 0.0],
+    "feeds.concentrate.cu_pct": [24.0, 28.0, 33.0, 30.0],
+    "stages.smelter.split.anode.cu": [97.5, 98.6, 99.2, 98.0],
+}
+
+
+def test_many_samples_equal_each_sample_alone(default_scenario):
+    s = default_scenario
+    n = 4
+    together = orevalue.evaluate(s, Params.from_scenario(s, n).replace(VARIED))
+    for i in range(n):
+        alone = orevalue.evaluate(
+            s, Params.from_scenario(s).replace({k: v[i] for k, v in VARIED.items()})
+        )
+        for name, r in alone.pathways.items():
+            both = together.pathways[name]
+            for group in ("plant", "country", "margin_usd_per_t"):
+                for key, value in getattr(r, group).items():
+                    np.testing.assert_allclose(
+                        getattr(both, group)[key][i],
+                        value[0],
+                        rtol=1e-9,
+                        atol=1e-6,
+                        err_msg=f"{name} {group}.{key} sample {i}",
+                    )
+
+
+def test_margin_parts_add_up_to_ebitda(default_results):
+    for r in default_results.pathways.values():
+        if not r.builds:
+            continue
+        m = r.margin_usd_per_t
+        parts = sum(m[k] for k in MARGIN_PARTS) + sum(m[f"cost_{k}"] for k in OPEX_PARTS)
+        parts = parts + m["cost_royalty"]
+        np.testing.assert_allclose(parts, m["cash_margin"], rtol=1e-12)
+        np.testing.assert_allclose(
+            m["cash_margin"] * r.plant["product_cu_t_per_yr"],
+            r.plant["ebitda_usd_per_yr"],
+            rtol=1e-12,
+        )
+        lines = r.case.lines
+        margin_sum = sum(r.case.margin_parts.values())
+        np.testing.assert_allclose(margin_sum, lines["revenue"] - lines["feed_cost"], atol=1e-3)
+
+
+def test_cash_flow_identities(default_results):
+    for r in default_results.pathways.values():
+        line = r.case.lines
+        np.testing.assert_allclose(
+            line["cash_flow"],
+            line["revenue"]
+            - line["feed_cost"]
+            - line["opex"]
+            - line["royalty"]
+            - line["capex"]
+            - line["sustaining_capex"]
+            - line["working_capital_change"]
+            - line["income_tax"],
+            atol=1e-3,
+        )
+        # working capital is all released by the end; capex and depreciation do not exceed spend
+        assert abs(line["working_capital_change"].sum()) < 1e-3
+        assert (
+            line["depreciation"].sum()
+            <= line["capex"].sum() + line["sustaining_capex"].sum() + 1e-3
+        )
+        assert np.all(line["income_tax"] >= 0)
+
+
+def test_npv_and_irr_match_numpy_financial_on_the_annual_csv(default_results):
+    rate = default_results.scenario.project.discount_rate_pct / 100
+    for name, r in default_results.pathways.items():
+        cf = default_results.annual(name)["cash_flow"]
+        assert r.plant["npv_usd"][0] == pytest.approx(npf.npv(rate, cf), rel=1e-9, abs=1e-3)
+        if r.builds:
+            assert r.plant["irr"][0] == pytest.approx(npf.irr(cf), abs=1e-7)
+
+
+def test_breakeven_tc_gives_zero_npv(default_scenario, default_params, default_results):
+    s = default_scenario
+    for name, r in default_results.pathways.items():
+        if not r.builds:
+            continue
+        tc = r.plant["breakeven_tc_usd_per_dmt"][0]
+        p = default_params.flat_deck(TC_PATH, tc).flat_deck(RC_PATH, tc / 10)
+        npv = orevalue.evaluate(s, p, breakeven=False).pathways[name].plant["npv_usd"][0]
+        assert abs(npv) < 1e-4 * r.plant["capex_initial_usd"][0]
+        # and the plant loses money at the long-run TC below it
+        assert r.plant["npv_usd"][0] < 0 or tc < 60
+
+
+def test_baseline_exports_concentrate_fob_by_hand(default_results):
+    """Full-output year 2032: 857 kt at 28 % Cu, 10.8 g/t Au, 40 g/t Ag; long-run prices."""
+    base = default_results.baseline
+    dmt = 857_000
+    cu = dmt * 0.27 * 10_000
+    au_oz = dmt * 10.8 * 0.97 / 31.1034768
+    ag_oz = dmt * 40 * 0.90 / 31.1034768
+    charges = dmt * 60 + dmt * 0.27 * 2204.62262185 * 0.06 + au_oz * 5 + ag_oz * 0.4
+    fob = cu + au_oz * 3200 + ag_oz * 38 - charges - dmt / 0.91 * 28
+    assert base.country["export_earnings_usd_per_yr"][0] == pytest.approx(fob, rel=1e-12)
+
+
+def test_processing_at_2026_terms_is_worse_than_at_2018_24_terms(default_results):
+    for r in default_results.pathways.values():
+        if r.builds:
+            cases = r.terms_cases
+            assert (
+                cases["benchmark_2026"]["cash_margin"][0]
+                < cases["average_2018_2024"]["cash_margin"][0]
+            )
+            # the difference is the TC/RC alone: 73.94 USD/dmt and 7.394 c/lb on payable Cu
+            diff = (
+                cases["average_2018_2024"]["charges_retained"][0]
+                - cases["benchmark_2026"]["charges_retained"][0]
+            )
+            tonnes = r.plant["product_cu_t_per_yr"][0]
+            conc = 930_000 * 0.92  # nameplate x utilisation, below the 857 kt/yr available
+            conc = min(conc, 857_000)
+            expected = (conc * 73.94 + conc * 0.27 * 2204.62262185 * 0.07394) / tonnes
+            assert diff == pytest.approx(expected, rel=1e-9)
+
+
+def test_capex_scales_with_the_six_tenths_rule(default_scenario, default_results):
+    """Cathode complex at 930 kt/yr nameplate: (anode Cu / 200 kt)^0.65 x 900 M x 1.2."""
+    anode_cu = 930_000 * 0.28 * 0.986
+    cathode_cu = anode_cu * 0.999
+    expected = 1.2 * (
+        (440e6 + 209e6) * (anode_cu / 200_000) ** 0.65
+        + (188e6 + 63e6) * (cathode_cu / 200_000) ** 0.65
+    )
+    got = default_results.pathways["cathode"].plant["capex_initial_usd"][0]
+    assert got == pytest.approx(expected, rel=1e-12)
