@@ -10,10 +10,7 @@ try:
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+src"
 
+from orevalue.engine import evaluate
 from orevalue.scenario import Scenario, ScenarioError, load
-
-
-from orevalue.engine import evaluate  # noqa: E402
-
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "evaluate", "load"]

@@ -27,10 +27,15 @@ ScenarioArg = Annotated[
 ]
 
 
-def _bad_input(exc: ScenarioError) -> typer.Exit:
-    for problem in exc.problems:
-        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+def _fail(*lines: str) -> typer.Exit:
+    """Print each line to stderr as it is (no markup, no wrapping); exit code 2."""
+    for line in lines:
+        err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
     return typer.Exit(code=2)
+
+
+def _bad_input(exc: ScenarioError) -> typer.Exit:
+    return _fail(*(str(problem) for problem in exc.problems))
 
 
 @app.command()
@@ -54,10 +59,17 @@ def run(
         raise _bad_input(exc) from None
     results = orevalue.evaluate(loaded)
     target = out / loaded.name
-    written = write_results(results, target)
+    try:
+        written = write_results(results, target)
+    except OSError as exc:
+        raise _fail(f"{target}: cannot write results: {exc}") from None
     if not quiet:
         print_results(results)
-        Console().print(f"Wrote {', '.join(p.name for p in written)} to {target}/")
+        Console().print(
+            f"Wrote {', '.join(p.name for p in written)} to {target}/",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -70,10 +82,14 @@ def init(
     from orevalue.template import template_text
 
     if path.exists() and not force:
-        err.print(f"{path}: already exists; use --force to overwrite", markup=False)
-        raise typer.Exit(code=2)
-    write_atomic(path, template_text(str(path)))
-    Console().print(f"Wrote {path}; evaluate it with: orevalue run {path}")
+        raise _fail(f"{path}: already exists; use --force to overwrite")
+    try:
+        write_atomic(path, template_text(str(path)))
+    except OSError as exc:
+        raise _fail(f"{path}: cannot write: {exc}") from None
+    Console().print(
+        f"Wrote {path}; evaluate it with: orevalue run {path}", markup=False, soft_wrap=True
+    )
 
 
 def main() -> None:

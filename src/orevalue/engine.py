@@ -134,6 +134,17 @@ def _country(
         "freight_acid_from_site_t_per_yr": acid_t[:, col],
         "freight_ocean_t_per_yr": (unprocessed + products_t)[:, col],
     }
+    site, logistics = scenario.site, scenario.logistics
+    legs = [
+        (logistics.conc_mine_to_port_mode, "freight_feed_to_port_wet_t_per_yr"),
+        (site.feed_mode, "freight_feed_to_plant_wet_t_per_yr"),
+        (site.product_mode, "freight_products_to_port_t_per_yr"),
+        (site.acid_mode, "freight_acid_from_site_t_per_yr"),
+    ]
+    for mode in ("rail", "road"):
+        country[f"freight_{mode}_t_per_yr"] = sum(
+            (country[key] for m, key in legs if m == mode), start=np.zeros(n)
+        )
     return country, fob
 
 

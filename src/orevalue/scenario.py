@@ -8,6 +8,7 @@ into the results. A user file sets only what differs from the embedded default c
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 import typing
 from dataclasses import dataclass
@@ -123,10 +124,16 @@ class Site(_Model):
     product_freight_site_to_port_usd_per_t: NonNeg = Field(
         description="product freight from the site to the export port, USD/t"
     )
+    feed_mode: Literal["rail", "road"] = Field(description="how feed reaches the site")
+    product_mode: Literal["rail", "road"] = Field(description="how metal products reach the port")
+    acid_mode: Literal["rail", "road"] = Field(description="how acid leaves the site")
 
 
 class Logistics(_Model):
     conc_mine_to_port_usd_per_wmt: NonNeg = Field(description="mine to export port, USD/wmt")
+    conc_mine_to_port_mode: Literal["rail", "road"] = Field(
+        description="how exported concentrate reaches the port"
+    )
     conc_ocean_usd_per_wmt: NonNeg = Field(description="export port to market, USD/wmt")
     product_ocean_usd_per_t: NonNeg = Field(description="metal products port to market, USD/t")
 
@@ -211,8 +218,9 @@ class Fiscal(_Model):
 class Scenario(_Model):
     """A whole case: feeds, flowsheet, pathways, site, prices, labour and taxes."""
 
+    # not starting with "." so that the results folder <out>/<name> stays inside <out>
     name: str = Field(
-        min_length=1, pattern=r"^[A-Za-z0-9_.-]+$", description="short name for files"
+        min_length=1, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", description="short name for files"
     )
     title: str = ""
     base_year: Year = Field(description="year of the real USD")
@@ -287,14 +295,21 @@ def _is_leaf_table(value: Any) -> bool:
 def split_provenance(
     raw: dict[str, Any], prefix: str = ""
 ) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
-    """Separate ``{value, source, tag}`` leaves into plain values and a provenance map."""
+    """Separate ``{value, source, tag}`` leaves into plain values and a provenance map.
+
+    A sourced value that is itself a table (a headcount by skill) lends its source to each of
+    its entries.
+    """
     values: dict[str, Any] = {}
     prov: dict[str, dict[str, str]] = {}
     for key, item in raw.items():
         path = f"{prefix}{key}"
         if _is_leaf_table(item):
             values[key] = item["value"]
-            prov[path] = {k: str(v) for k, v in item.items() if k != "value"}
+            meta = {k: str(v) for k, v in item.items() if k != "value"}
+            prov[path] = meta
+            if isinstance(item["value"], dict):
+                prov.update(dict.fromkeys(_leaves(item["value"], path + "."), meta))
         elif isinstance(item, dict):
             values[key], sub = split_provenance(item, path + ".")
             prov.update(sub)
@@ -353,10 +368,11 @@ def load(path: str | Path | None = None) -> Scenario:
         _validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")
     )
     for leaf, value in _leaves(user_values).items():
-        if leaf in user_prov:
-            provenance[leaf] = user_prov[leaf]
-        elif default_leaves.get(leaf, object()) != value:
+        if default_leaves.get(leaf, object()) != value:
             provenance[leaf] = {"source": f"set in {Path(file).name}", "tag": "user"}
+    for leaf, given in user_prov.items():
+        # a user's { value, source, tag } overrides what it gives and keeps the rest
+        provenance[leaf] = {**provenance.get(leaf, {}), **given}
     return _validate(merged, provenance, file, text)
 
 
@@ -403,13 +419,21 @@ _MESSAGES = {
     "missing": "required field is missing",
     "too_short": "expected at least {min_length} item(s)",
     "too_long": "expected at most {max_length} item(s)",
-    "string_pattern_mismatch": "expected letters, digits, '-', '_' or '.' only",
+    "string_pattern_mismatch": "expected letters, digits, '-', '_' or '.', not starting with '.'",
 }
 
 
+_VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
+
+
 def _location(loc: tuple[Any, ...]) -> list[str]:
-    # pydantic inserts validator names ("function-after[...]") and key markers ("[key]")
-    return [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("func")))]
+    # pydantic inserts validator names ("function-after[...]") and key markers ("[key]");
+    # user keys such as a feed named "funcx" or "a[1]" are kept
+    return [
+        str(p)
+        for p in loc
+        if not (isinstance(p, str) and (p == "[key]" or _VALIDATOR_STEP.match(p)))
+    ]
 
 
 def _problem_from_error(
@@ -584,6 +608,8 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                     (f"pathways.{name}.stages.{i}", _unknown("stage", stage_name, s.stages))
                 )
         built = [st for st in pathway.stages if st in s.stages]
+        if len(built) < len(pathway.stages):
+            continue  # what it sells cannot be checked until its stages are known
         available = feeds | produced_streams(s, built)
         for st in built:
             if s.stages[st].basis not in available:

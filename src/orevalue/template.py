@@ -51,11 +51,12 @@ def _write_table(
 
 
 def _is_plain(scenario: Scenario, parts: list[str], table: dict[str, Any]) -> bool:
-    """A small table of numbers with no sources of its own (headcount) is written inline."""
-    prefix = ".".join(parts) + "."
+    """A small table of numbers sourced as a whole (a headcount) is written inline."""
+    path = ".".join(parts)
     nested = any(isinstance(v, dict) for v in table.values())
-    sourced = any(k.startswith(prefix) for k in scenario.provenance)
-    return not nested and not sourced
+    own = scenario.provenance.get(path)
+    entries = [v for k, v in scenario.provenance.items() if k.startswith(path + ".")]
+    return not nested and all(e == own for e in entries)
 
 
 def template_text(display_path: str = "scenario.toml") -> str:

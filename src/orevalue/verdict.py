@@ -51,14 +51,16 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
             verb = "earns" if after >= 0 else "loses"
             parts.append(
                 f"at {label} terms (TC {tc:g} USD/dmt, RC {rc:g} c/lb) it {verb} "
-                f"USD {abs(after):,.0f} per t of {word} after capital, before tax (cash margin {cash:,.0f})"
+                f"USD {abs(after):,.0f} per t of {word} after capital, before tax "
+                f"(cash margin {cash:,.0f})"
             )
         be = r.plant.get("breakeven_tc_usd_per_dmt")
         tail = ""
         if be is not None:
             b = be[sample]
             tail = (
-                f"; its after-tax NPV breaks even at a flat TC of {b:,.0f} USD/dmt and RC {b / 10:,.1f} c/lb"
+                f"; its after-tax NPV breaks even at a flat TC of {b:,.0f} USD/dmt "
+                f"and RC {b / 10:,.1f} c/lb"
                 if math.isfinite(b)
                 else "; no TC/RC in the searched range makes it break even"
             )

@@ -138,7 +138,9 @@ def country_rows() -> list[Row]:
         ("Feed exported as is, kt wet/yr", pick("freight_feed_to_port_wet_t_per_yr"), "kt"),
         ("Metal products to port, kt/yr", pick("freight_products_to_port_t_per_yr"), "kt"),
         ("Acid shipped from site, kt/yr", pick("freight_acid_from_site_t_per_yr"), "kt"),
-        ("Ocean exports, kt/yr", pick("freight_ocean_t_per_yr"), "kt"),
+        ("Freight by rail, kt/yr", pick("freight_rail_t_per_yr"), "kt"),
+        ("Freight by road, kt/yr", pick("freight_road_t_per_yr"), "kt"),
+        ("Freight by sea (exports), kt/yr", pick("freight_ocean_t_per_yr"), "kt"),
     ]
 
 
