@@ -11,22 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from orevalue.scenario import leaves
+
 GOLDEN = Path(__file__).parent / "golden" / "balochistan-copper.json"
 
 
-def _flat(tree: object, prefix: str = "") -> dict[str, object]:
-    if isinstance(tree, dict):
-        out: dict[str, object] = {}
-        for k, v in tree.items():
-            out.update(_flat(v, f"{prefix}{k}."))
-        return out
-    return {prefix[:-1]: tree}
-
-
 def test_default_case_matches_golden(default_results):
-    expected = _flat(json.loads(GOLDEN.read_text(encoding="utf-8")))
+    expected = leaves(json.loads(GOLDEN.read_text(encoding="utf-8")))
     data = default_results.to_dict()["pathways"]
-    got = _flat(
+    got = leaves(
         {
             n: {
                 k: v

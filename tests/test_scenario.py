@@ -19,6 +19,7 @@ from orevalue.scenario import (
     Problem,
     ScenarioError,
     default_text,
+    leaves,
     split_provenance,
 )
 from orevalue.template import template_text
@@ -31,16 +32,6 @@ def line_of(text: str, snippet: str) -> int:
     hits = [n for n, line in enumerate(text.splitlines(), start=1) if snippet in line]
     assert len(hits) == 1, f"{snippet!r} found on lines {hits}"
     return hits[0]
-
-
-def leaves(item: Any, prefix: str = "") -> dict[str, Any]:
-    """Dotted path -> value for every non-table value (lists are leaves)."""
-    if isinstance(item, dict):
-        out: dict[str, Any] = {}
-        for key, sub in item.items():
-            out.update(leaves(sub, f"{prefix}{key}."))
-        return out
-    return {prefix[:-1]: item}
 
 
 def load_error(tmp_path: Path, text: str, name: str = "case.toml") -> tuple[Path, list[Problem]]:

@@ -309,7 +309,7 @@ def split_provenance(
             meta = {k: str(v) for k, v in item.items() if k != "value"}
             prov[path] = meta
             if isinstance(item["value"], dict):
-                prov.update(dict.fromkeys(_leaves(item["value"], path + "."), meta))
+                prov.update(dict.fromkeys(leaves(item["value"], path + "."), meta))
         elif isinstance(item, dict):
             values[key], sub = split_provenance(item, path + ".")
             prov.update(sub)
@@ -329,11 +329,12 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def _leaves(values: Any, prefix: str = "") -> dict[str, Any]:
+def leaves(values: Any, prefix: str = "") -> dict[str, Any]:
+    """Dotted path -> value for every non-table value (lists are leaves)."""
     if isinstance(values, dict):
         out: dict[str, Any] = {}
         for key, item in values.items():
-            out.update(_leaves(item, f"{prefix}{key}."))
+            out.update(leaves(item, f"{prefix}{key}."))
         return out
     return {prefix[:-1]: values}
 
@@ -364,10 +365,8 @@ def load(path: str | Path | None = None) -> Scenario:
         raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
     user_values, user_prov = split_provenance(_parse(text, file))
     merged = deep_merge(default_values, user_values)
-    default_leaves = _leaves(
-        _validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")
-    )
-    for leaf, value in _leaves(user_values).items():
+    default_leaves = leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json"))
+    for leaf, value in leaves(user_values).items():
         if default_leaves.get(leaf, object()) != value:
             provenance[leaf] = {"source": f"set in {Path(file).name}", "tag": "user"}
     for leaf, given in user_prov.items():
