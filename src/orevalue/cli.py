@@ -92,6 +92,9 @@ def init(
     )
 
 
+# Further commands live in modules of their own and register here, one line each.
+
+
 def main() -> None:
     """Entry point of the console script."""
     sys.exit(app())

@@ -22,6 +22,12 @@ RC_PATH = "prices.rc_usc_per_lb"
 BREAKEVEN_TC_RANGE = (-500.0, 1000.0)
 
 
+def discount_rate(p: Params) -> np.ndarray:
+    """Real discount rate of the plant, fraction per year (N,): the project's rate plus the
+    site's security premium."""
+    return (p["project.discount_rate_pct"][:, 0] + p["site.security_premium_pct"][:, 0]) / 100.0
+
+
 def _per_t(value: np.ndarray, tonnes: np.ndarray) -> np.ndarray:
     return np.divide(value, tonnes, out=np.full_like(value, np.nan), where=tonnes > 0)
 
@@ -43,7 +49,7 @@ def steady_margin_usd_per_t(
         out[f"cost_{part}"] = -_per_t(case.opex_parts[part][:, col], tonnes)
     out["cost_royalty"] = -_per_t(case.lines["royalty"][:, col], tonnes)
     out["cash_margin"] = _per_t(case.lines["ebitda"][:, col], tonnes)
-    rate = p["project.discount_rate_pct"][:, 0] / 100.0
+    rate = discount_rate(p)
     build = tl.build_years
     growth = (1.0 + rate[:, None]) ** (build - np.arange(build))[None, :]
     capex_at_startup = (case.lines["capex"][:, :build] * growth).sum(axis=1)
@@ -76,7 +82,7 @@ def breakeven_tc_usd_per_dmt(
     scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline
 ) -> np.ndarray:
     """Flat treatment charge (RC = TC/10 US c/lb) at which the plant's post-tax NPV is zero."""
-    rate = p["project.discount_rate_pct"][:, 0] / 100.0
+    rate = discount_rate(p)
 
     def npv_at(tc: np.ndarray) -> np.ndarray:
         q = p.flat_deck(TC_PATH, tc).flat_deck(RC_PATH, tc / 10.0)
@@ -92,7 +98,7 @@ def _country(
     """Country view: export earnings by year and product, and physical needs, (N,)."""
     col = schedule.steady_index(scenario, tl)
     fob = export_fob_usd(scenario, p, case, market)
-    rate = p["project.discount_rate_pct"][:, 0] / 100.0
+    rate = discount_rate(p)
     exports = sum(fob.values(), start=np.zeros((p.n_samples, tl.years.size)))
     taxes = case.lines["income_tax"] + case.lines["royalty"]
     domestic = sum(c for s, c in case.staff.items() if s not in scenario.labour.foreign_skills)
@@ -148,16 +154,19 @@ def _country(
     return country, fob
 
 
-def evaluate(scenario: Scenario, params: Params | None = None, breakeven: bool = True) -> Results:
+def evaluate(
+    scenario: Scenario, params: Params | None = None, breakeven: bool = True, detail: bool = True
+) -> Results:
     """Evaluate every pathway of ``scenario``.
 
     ``params`` defaults to the scenario's own values (one sample); pass a :class:`Params` with
-    N samples for a risk run. ``breakeven`` also solves the break-even TC/RC per pathway.
+    N samples for a risk run. ``breakeven`` also solves the break-even TC/RC per pathway;
+    ``detail`` also evaluates the scenario's TC/RC cases. A risk run turns both off.
     """
     p = params if params is not None else Params.from_scenario(scenario)
     tl = schedule.timeline(scenario)
     market = Market.from_params(p, tl.years)
-    rate = p["project.discount_rate_pct"][:, 0] / 100.0
+    rate = discount_rate(p)
     results: dict[str, PathwayResult] = {}
     for name, pathway in scenario.pathways.items():
         case = plant_case(scenario, p, name, tl, market)
@@ -176,7 +185,7 @@ def evaluate(scenario: Scenario, params: Params | None = None, breakeven: bool =
         }
         margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
         cases: dict[str, dict[str, np.ndarray]] = {}
-        if builds:
+        if builds and detail:
             for case_name in scenario.terms_cases:
                 tc = p[f"terms_cases.{case_name}.tc_usd_per_dmt"]
                 rc = p[f"terms_cases.{case_name}.rc_usc_per_lb"]
@@ -186,8 +195,8 @@ def evaluate(scenario: Scenario, params: Params | None = None, breakeven: bool =
                     "npv_usd": metrics.npv(rate, alt.lines["cash_flow"]),
                     **steady_margin_usd_per_t(scenario, q, alt, tl),
                 }
-            if breakeven:
-                plant["breakeven_tc_usd_per_dmt"] = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
+        if builds and breakeven:
+            plant["breakeven_tc_usd_per_dmt"] = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
         country, fob = _country(scenario, p, case, tl, market)
         results[name] = PathwayResult(name, pathway.label, case, plant, margin, cases, country, fob)
     base = results[scenario.baseline_pathway]

@@ -124,6 +124,12 @@ class Site(_Model):
     product_freight_site_to_port_usd_per_t: NonNeg = Field(
         description="product freight from the site to the export port, USD/t"
     )
+    security_premium_pct: float = Field(
+        default=0.0, ge=0, le=20, description="security premium on the discount rate, % points"
+    )
+    security_usd_per_yr: NonNeg = Field(
+        default=0.0, description="security cost of operating at the site, USD/yr"
+    )
     feed_mode: Literal["rail", "road"] = Field(description="how feed reaches the site")
     product_mode: Literal["rail", "road"] = Field(description="how metal products reach the port")
     acid_mode: Literal["rail", "road"] = Field(description="how acid leaves the site")
@@ -238,6 +244,9 @@ class Scenario(_Model):
     labour: Labour
     services: Services
     fiscal: Fiscal
+    uncertainty: dict[str, Any] = Field(
+        default_factory=dict, description="distributions of inputs for risk runs, by dotted path"
+    )
 
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     _source_file: str = PrivateAttr(default="<default>")
@@ -347,31 +356,50 @@ def _parse(text: str, file: str) -> dict[str, Any]:
         raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
 
 
-def load(path: str | Path | None = None) -> Scenario:
-    """Load a scenario file merged onto the default case, or the default case when ``path`` is None.
+@dataclass(frozen=True)
+class Overlay:
+    """Values laid over a scenario after its file: a site's costs or a fiscal regime preset.
+
+    ``values`` is a raw table like a scenario file's (leaves may be ``{ value, source, tag }``);
+    ``label`` names it in provenance ("site preset gwadar").
+    """
+
+    label: str
+    values: dict[str, Any]
+
+
+def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> Scenario:
+    """Load a scenario file merged onto the default case (the default case when ``path`` is
+    None), then lay ``overlays`` over it in order.
 
     Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
     what is allowed.
     """
     default_values, provenance = split_provenance(_parse(default_text(), DEFAULT_CASE))
-    if path is None:
+    if path is None and not overlays:
         return _validate(default_values, provenance, DEFAULT_CASE, "")
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
-    user_values, user_prov = split_provenance(_parse(text, file))
-    merged = deep_merge(default_values, user_values)
+    merged, file, text = default_values, DEFAULT_CASE, ""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if path is not None:
+        file = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ScenarioError([Problem(file, "", "file not found")]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
+        layers.append((f"set in {Path(file).name}", _parse(text, file)))
+    layers.extend((overlay.label, overlay.values) for overlay in overlays)
     default_leaves = leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json"))
-    for leaf, value in leaves(user_values).items():
-        if default_leaves.get(leaf, object()) != value:
-            provenance[leaf] = {"source": f"set in {Path(file).name}", "tag": "user"}
-    for leaf, given in user_prov.items():
-        # a user's { value, source, tag } overrides what it gives and keeps the rest
-        provenance[leaf] = {**provenance.get(leaf, {}), **given}
+    for label, raw in layers:
+        values, given_prov = split_provenance(raw)
+        merged = deep_merge(merged, values)
+        for leaf, value in leaves(values).items():
+            if default_leaves.get(leaf, object()) != value:
+                provenance[leaf] = {"source": label, "tag": "user"}
+        for leaf, given in given_prov.items():
+            # a { value, source, tag } overrides what it gives and keeps the rest
+            provenance[leaf] = {**provenance.get(leaf, {}), **given}
     return _validate(merged, provenance, file, text)
 
 

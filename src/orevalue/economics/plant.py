@@ -33,7 +33,16 @@ MARGIN_PARTS = (
     "acid",
     "freight_saved",
 )
-OPEX_PARTS = ("power", "fuel", "water", "consumables", "maintenance", "labour", "g_and_a")
+OPEX_PARTS = (
+    "power",
+    "fuel",
+    "water",
+    "consumables",
+    "maintenance",
+    "labour",
+    "g_and_a",
+    "security",
+)
 
 
 @dataclass
@@ -165,6 +174,7 @@ def plant_case(
         )
         opex_parts["labour"] = (domestic + foreign) * operating
         opex_parts["g_and_a"] = p["services.g_and_a_usd_per_yr"] * operating
+        opex_parts["security"] = p["site.security_usd_per_yr"] * operating
     opex = sum(opex_parts.values(), start=zeros)
 
     # sales and feed purchases

@@ -84,6 +84,7 @@ def plant_rows(results: Results) -> list[Row]:
         "cost_maintenance": "maintenance",
         "cost_labour": "labour",
         "cost_g_and_a": "G&A",
+        "cost_security": "security",
         "cost_royalty": "royalty",
         "cash_margin": "= cash margin",
         "capital_charge": "capital charge",
