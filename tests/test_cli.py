@@ -139,9 +139,9 @@ BAD = {
         ["did you mean 'discount_rate_pct'"],
     ),
     "wrong type": (
-        "[fiscal]\ndepreciation_years = 7.5\n",
-        "fiscal.depreciation_years",
-        "depreciation_years",
+        "[fiscal]\nloss_carry_forward_years = 7.5\n",
+        "fiscal.loss_carry_forward_years",
+        "loss_carry_forward_years",
         ["7.5", "whole number"],
     ),
     "recovery above 100": (

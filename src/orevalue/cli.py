@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orevalue.scenario import ScenarioError
+from orevalue.scenario import Overlay, ScenarioError
 
 app = typer.Typer(
     add_completion=False,
@@ -47,18 +47,25 @@ def run(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Write results without printing tables.")
     ] = False,
+    regime: Annotated[
+        str | None,
+        typer.Option("--regime", help="Fiscal regime preset, e.g. pakistan-standard, sez, epz."),
+    ] = None,
 ) -> None:
     """Evaluate every pathway, print the tables and the verdict, write results."""
     import orevalue
     from orevalue.output import write_results
     from orevalue.report.terminal import print_results
 
+    overlays = []
+    if regime is not None:
+        overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
     try:
-        loaded = orevalue.load(scenario)
+        loaded = orevalue.load(scenario, overlays=tuple(overlays))
     except ScenarioError as exc:
         raise _bad_input(exc) from None
     results = orevalue.evaluate(loaded)
-    target = out / loaded.name
+    target = out / (loaded.name if regime is None else f"{loaded.name}-{regime}")
     try:
         written = write_results(results, target)
     except OSError as exc:

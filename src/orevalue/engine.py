@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from orevalue.economics import metrics, schedule
-from orevalue.economics.plant import MARGIN_PARTS, OPEX_PARTS, PlantCase, export_fob_usd, plant_case
+from orevalue.economics import country, metrics, schedule
+from orevalue.economics.plant import MARGIN_PARTS, OPEX_PARTS, PlantCase, plant_case
 from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.results import PathwayResult, Results
-from orevalue.scenario import Scenario
+from orevalue.scenario import Scenario, with_regime
 
 TC_PATH = "prices.tc_usd_per_dmt"
 RC_PATH = "prices.rc_usc_per_lb"
@@ -92,76 +92,106 @@ def breakeven_tc_usd_per_dmt(
     return _solve_increasing(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
 
 
-def _country(
-    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, market: Market
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Country view: export earnings by year and product, and physical needs, (N,)."""
-    col = schedule.steady_index(scenario, tl)
-    fob = export_fob_usd(scenario, p, case, market)
+CU_PATH = "prices.cu_usd_per_t"
+#: Search range for the break-even copper price, USD/t.
+BREAKEVEN_CU_RANGE = (1_000.0, 60_000.0)
+#: Copper prices of the progressivity sweep, USD/t (flat over the life).
+CU_SWEEP_USD_PER_T = (6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0, 16_000.0)
+
+
+def breakeven_cu_usd_per_t(
+    scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline
+) -> np.ndarray:
+    """Flat copper price at which the plant's post-tax NPV is zero at the hurdle rate."""
     rate = discount_rate(p)
-    exports = sum(fob.values(), start=np.zeros((p.n_samples, tl.years.size)))
-    taxes = case.lines["income_tax"] + case.lines["royalty"]
-    domestic = sum(c for s, c in case.staff.items() if s not in scenario.labour.foreign_skills)
-    foreign = sum(c for s, c in case.staff.items() if s in scenario.labour.foreign_skills)
-    flows = case.flows
-    wet = {
-        f: t / (1.0 - p[f"feeds.{f}.moisture_pct"] / 100.0)
-        for f, t in flows.feeds_processed_dry_t.items()
+
+    def npv_at(cu: np.ndarray) -> np.ndarray:
+        q = p.flat_deck(CU_PATH, cu)
+        case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
+        return metrics.npv(rate, case.lines["cash_flow"])
+
+    return _solve_increasing(npv_at, *BREAKEVEN_CU_RANGE, p.n_samples, tol=1.0)
+
+
+def metr(
+    scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline, tc: np.ndarray
+) -> np.ndarray:
+    """Marginal effective tax rate: (p - r) / p, where p is the pre-tax return of the marginal
+    project (the TC/RC at which the post-tax NPV at the hurdle r is zero)."""
+    r = discount_rate(p)
+    q = p.flat_deck(TC_PATH, np.nan_to_num(tc)).flat_deck(RC_PATH, np.nan_to_num(tc) / 10.0)
+    case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
+    pre = metrics.irr(case.lines["cash_flow_pre_government"])
+    out = np.divide(pre - r, pre, out=np.full(pre.shape, np.nan), where=pre > 0)
+    return np.where(np.isfinite(tc), out, np.nan)
+
+
+def progressivity(
+    scenario: Scenario, pathway: str, tl: schedule.Timeline
+) -> dict[str, list[float]]:
+    """Government take (undiscounted) and AETR over a sweep of flat copper prices: one
+    evaluation with a sample per price."""
+    sweep = np.asarray(CU_SWEEP_USD_PER_T)
+    q = Params.from_scenario(scenario, sweep.size).flat_deck(CU_PATH, sweep)
+    case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
+    fm = country.fiscal_metrics(case, tl, discount_rate(q), scenario.project.operating_years)
+    return {
+        "cu_usd_per_t": sweep.tolist(),
+        "government_take": fm["government_take"].tolist(),
+        "aetr": fm["aetr"].tolist(),
     }
-    unprocessed_wet = {
-        f: (a - flows.feeds_processed_dry_t.get(f, 0.0))
-        / (1.0 - p[f"feeds.{f}.moisture_pct"] / 100.0)
-        for f, a in flows.feeds_available_dry_t.items()
+
+
+def _plant_metrics(
+    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, builds: bool
+) -> dict[str, np.ndarray]:
+    rate = discount_rate(p)
+    col = schedule.steady_index(scenario, tl)
+    cf = case.lines["cash_flow"]
+    nan = np.full(p.n_samples, np.nan)
+    dscr = case.debt.dscr if case.debt is not None else np.full_like(cf, np.nan)
+    repaying = np.isfinite(dscr).any(axis=1)
+    out = {
+        "npv_usd": metrics.npv(rate, cf),
+        "npv_pre_tax_usd": metrics.npv(rate, case.lines["cash_flow_pre_tax"]),
+        "irr": metrics.irr(cf) if builds else nan,
+        "irr_pre_tax": metrics.irr(case.lines["cash_flow_pre_tax"]) if builds else nan,
+        "equity_irr": metrics.irr(case.lines["cash_flow_to_equity"]) if builds else nan,
+        "payback_years": metrics.payback_years(cf) if builds else nan,
+        "dscr_min": np.where(
+            repaying, np.nanmin(np.where(np.isfinite(dscr), dscr, np.inf), axis=1), np.nan
+        ),
+        "dscr_average": np.where(
+            repaying, np.nansum(dscr, axis=1) / np.maximum(np.isfinite(dscr).sum(axis=1), 1), np.nan
+        ),
+        "capex_initial_usd": case.capex_initial_usd[:, 0],
+        "revenue_usd_per_yr": case.lines["revenue"][:, col],
+        "ebitda_usd_per_yr": case.lines["ebitda"][:, col],
+        "product_cu_t_per_yr": case.product_cu_t[:, col],
     }
-    products_t = sum(
-        (flows.mass_t(scenario, p, s) for s in case.sold if s in ("anode", "cathode", "rod")),
-        start=np.zeros_like(exports),
-    )
-    acid_t = flows.mass_t(scenario, p, "acid") if "acid" in case.sold else np.zeros_like(exports)
-    unprocessed = sum(unprocessed_wet.values(), start=np.zeros_like(exports))
-    n = p.n_samples
-    country = {
-        "export_earnings_usd_per_yr": exports[:, col],
-        "export_earnings_pv_usd": metrics.npv(rate, exports),
-        "plant_taxes_pv_usd": metrics.npv(rate, taxes),
-        "jobs_construction_peak": case.capex_initial_usd[:, 0]
-        / 1e6
-        * p["project.construction_peak_jobs_per_musd"][:, 0],
-        "jobs_operations_domestic": np.full(n, float(domestic)),
-        "jobs_operations_foreign": np.full(n, float(foreign)),
-        "power_gwh_per_yr": case.use["power_mwh"][:, col] / 1000.0,
-        "power_mw_average": case.use["power_mwh"][:, col] / 8760.0,
-        "water_m3_per_day": case.use["water_m3"][:, col] / 365.0,
-        "freight_feed_to_plant_wet_t_per_yr": sum(wet.values(), start=np.zeros_like(exports))[
-            :, col
-        ],
-        "freight_feed_to_port_wet_t_per_yr": unprocessed[:, col],
-        "freight_products_to_port_t_per_yr": products_t[:, col],
-        "freight_acid_from_site_t_per_yr": acid_t[:, col],
-        "freight_ocean_t_per_yr": (unprocessed + products_t)[:, col],
-    }
-    site, logistics = scenario.site, scenario.logistics
-    legs = [
-        (logistics.conc_mine_to_port_mode, "freight_feed_to_port_wet_t_per_yr"),
-        (site.feed_mode, "freight_feed_to_plant_wet_t_per_yr"),
-        (site.product_mode, "freight_products_to_port_t_per_yr"),
-        (site.acid_mode, "freight_acid_from_site_t_per_yr"),
-    ]
-    for mode in ("rail", "road"):
-        country[f"freight_{mode}_t_per_yr"] = sum(
-            (country[key] for m, key in legs if m == mode), start=np.zeros(n)
-        )
-    return country, fob
+    for name, holder in case.holders.items():
+        out[f"equity_npv_{name}_usd"] = metrics.npv(rate, holder.net_usd)
+        if holder.holder == "foreign":
+            out[f"equity_irr_{name}"] = metrics.irr(holder.net_usd)
+    if builds:
+        out.update(country.fiscal_metrics(case, tl, rate, scenario.project.operating_years))
+    return out
 
 
 def evaluate(
-    scenario: Scenario, params: Params | None = None, breakeven: bool = True, detail: bool = True
+    scenario: Scenario,
+    params: Params | None = None,
+    breakeven: bool = True,
+    detail: bool = True,
+    compare: bool = True,
 ) -> Results:
     """Evaluate every pathway of ``scenario``.
 
     ``params`` defaults to the scenario's own values (one sample); pass a :class:`Params` with
-    N samples for a risk run. ``breakeven`` also solves the break-even TC/RC per pathway;
-    ``detail`` also evaluates the scenario's TC/RC cases. A risk run turns both off.
+    N samples for a risk run. ``breakeven`` also solves break-even TC/RC and copper price and
+    the METR; ``detail`` also evaluates the TC/RC cases and the progressivity sweep;
+    ``compare`` also evaluates the scenario under each of ``fiscal.compare_regimes``. A risk
+    run turns all three off.
     """
     p = params if params is not None else Params.from_scenario(scenario)
     tl = schedule.timeline(scenario)
@@ -170,21 +200,11 @@ def evaluate(
     results: dict[str, PathwayResult] = {}
     for name, pathway in scenario.pathways.items():
         case = plant_case(scenario, p, name, tl, market)
-        cf = case.lines["cash_flow"]
-        col = schedule.steady_index(scenario, tl)
         builds = bool(pathway.stages)
-        plant = {
-            "npv_usd": metrics.npv(rate, cf),
-            "npv_pre_tax_usd": metrics.npv(rate, case.lines["cash_flow_pre_tax"]),
-            "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
-            "payback_years": metrics.payback_years(cf) if builds else np.full(p.n_samples, np.nan),
-            "capex_initial_usd": case.capex_initial_usd[:, 0],
-            "revenue_usd_per_yr": case.lines["revenue"][:, col],
-            "ebitda_usd_per_yr": case.lines["ebitda"][:, col],
-            "product_cu_t_per_yr": case.product_cu_t[:, col],
-        }
+        plant = _plant_metrics(scenario, p, case, tl, builds)
         margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
         cases: dict[str, dict[str, np.ndarray]] = {}
+        sweep: dict[str, list[float]] = {}
         if builds and detail:
             for case_name in scenario.terms_cases:
                 tc = p[f"terms_cases.{case_name}.tc_usd_per_dmt"]
@@ -195,16 +215,75 @@ def evaluate(
                     "npv_usd": metrics.npv(rate, alt.lines["cash_flow"]),
                     **steady_margin_usd_per_t(scenario, q, alt, tl),
                 }
+            if p.n_samples == 1:
+                sweep = progressivity(scenario, name, tl)
         if builds and breakeven:
-            plant["breakeven_tc_usd_per_dmt"] = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
-        country, fob = _country(scenario, p, case, tl, market)
-        results[name] = PathwayResult(name, pathway.label, case, plant, margin, cases, country, fob)
+            tc = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
+            plant["breakeven_tc_usd_per_dmt"] = tc
+            plant["breakeven_cu_usd_per_t"] = breakeven_cu_usd_per_t(scenario, p, name, tl)
+            plant["metr"] = metr(scenario, p, name, tl, tc)
+        ctry, fob, gov_lines, dollars = country.country_view(scenario, p, case, tl, market, rate)
+        results[name] = PathwayResult(
+            name, pathway.label, case, plant, margin, cases, ctry, fob, gov_lines, dollars, sweep
+        )
     base = results[scenario.baseline_pathway]
+    base_total = sum(base.exports_fob_usd.values())
     for r in results.values():
         fob_total = sum(r.exports_fob_usd.values())
-        base_total = sum(base.exports_fob_usd.values())
         r.country["export_gain_usd_per_yr"] = (
             r.country["export_earnings_usd_per_yr"] - base.country["export_earnings_usd_per_yr"]
         )
         r.country["export_gain_pv_usd"] = metrics.npv(rate, fob_total - base_total)
-    return Results(scenario=scenario, params=p, years=tl.years, pathways=results)
+        r.country["government_revenue_gain_pv_usd"] = (
+            r.country["government_revenue_pv_usd"] - base.country["government_revenue_pv_usd"]
+        )
+        r.country["share_kept_change_pct_points"] = 100.0 * (
+            r.country["share_kept_in_pakistan"] - base.country["share_kept_in_pakistan"]
+        )
+    regimes = compare_regimes(scenario) if compare and params is None else {}
+    return Results(scenario=scenario, params=p, years=tl.years, pathways=results, regimes=regimes)
+
+
+#: Headline metrics the regime comparison reports, by group.
+REGIME_METRICS = {
+    "plant": ("npv_usd", "irr", "equity_irr", "dscr_min", "government_take", "aetr"),
+    "country": (
+        "government_revenue_province_pv_usd",
+        "government_revenue_federation_pv_usd",
+        "government_revenue_pv_usd",
+        "share_kept_in_pakistan",
+        "jobs_operations_domestic",
+        "jobs_operations_foreign",
+    ),
+}
+
+
+def compare_regimes(scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
+    """Headline metrics per regime and pathway (one sample), with the revenue each incentive
+    regime forgoes against the first regime listed, in PV and per direct operating job."""
+    names = list(dict.fromkeys(scenario.fiscal.compare_regimes))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name in names:
+        variant = scenario if name == scenario.fiscal.regime else with_regime(scenario, name)
+        r = evaluate(variant, breakeven=False, detail=False, compare=False)
+        out[name] = {
+            pathway: {
+                key: float(getattr(res, group)[key][0])
+                for group, keys in REGIME_METRICS.items()
+                for key in keys
+                if key in getattr(res, group)
+            }
+            for pathway, res in r.pathways.items()
+        }
+    if names:
+        reference = out[names[0]]
+        for name in names[1:]:
+            for pathway, row in out[name].items():
+                forgone = (
+                    reference[pathway]["government_revenue_pv_usd"]
+                    - row["government_revenue_pv_usd"]
+                )
+                jobs = row["jobs_operations_domestic"] + row["jobs_operations_foreign"]
+                row["revenue_forgone_pv_usd"] = forgone
+                row["revenue_forgone_per_job_usd"] = forgone / jobs if jobs > 0 else float("nan")
+    return out

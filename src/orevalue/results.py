@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,9 @@ class PathwayResult:
     terms_cases: dict[str, dict[str, np.ndarray]]
     country: dict[str, np.ndarray]
     exports_fob_usd: dict[str, np.ndarray]
+    government_usd: dict[str, np.ndarray] = field(default_factory=dict)
+    dollars_pv_usd: dict[str, np.ndarray] = field(default_factory=dict)
+    progressivity: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def builds(self) -> bool:
@@ -40,6 +43,7 @@ class Results:
     params: Params
     years: np.ndarray
     pathways: dict[str, PathwayResult]
+    regimes: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
 
     @property
     def n_samples(self) -> int:
@@ -60,6 +64,10 @@ class Results:
         lines.update({k: v[sample] for k, v in r.case.lines.items()})
         lines.update({f"opex_{k}": v[sample] for k, v in r.case.opex_parts.items()})
         lines.update({f"exports_fob_{k}": v[sample] for k, v in r.exports_fob_usd.items()})
+        lines.update({f"government_{k}": v[sample] for k, v in r.government_usd.items()})
+        lines.update({f"stakeholder_{k}": v[sample] for k, v in r.case.stakeholders.items()})
+        if r.case.debt is not None:
+            lines["dscr"] = r.case.debt.dscr[sample]
         lines["product_cu_t"] = r.case.product_cu_t[sample]
         return lines
 
@@ -93,6 +101,8 @@ class Results:
                 "margin_usd_per_t_product_cu": _pick(r.margin_usd_per_t, sample),
                 "terms_cases": {c: _pick(v, sample) for c, v in r.terms_cases.items()},
                 "country": _pick(r.country, sample),
+                "where_each_dollar_goes_pv_usd": _pick(r.dollars_pv_usd, sample),
+                "progressivity": _jsonable_tree(r.progressivity),
                 "staff": r.case.staff,
                 "annual": {k: _jsonable(v) for k, v in self.annual(name, sample).items()},
             }
@@ -107,9 +117,27 @@ class Results:
                 "baseline_pathway": self.scenario.baseline_pathway,
             },
             "verdict": verdict(self, sample),
+            "fiscal_regime": {"name": self.scenario.fiscal.regime, "law": self.scenario.fiscal.law},
             "pathways": pathways,
+            "regimes": _jsonable_tree(self.regimes),
+            "copper_exports_to_china": trade_context(),
             "inputs": self.inputs(),
         }
+
+
+def _jsonable_tree(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        return {k: _jsonable_tree(v) for k, v in tree.items()}
+    return _jsonable(tree)
+
+
+def trade_context() -> dict[str, Any]:
+    """Pakistan's copper exports to China by HS code, with sources (data/trade.toml)."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("orevalue.data").joinpath("trade.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 def _pick(group: dict[str, np.ndarray], sample: int) -> dict[str, Any]:

@@ -212,13 +212,95 @@ class Services(_Model):
 
 
 class Fiscal(_Model):
-    corporate_income_tax_pct: Pct = Field(description="corporate income tax, % of taxable income")
-    super_tax_pct: Pct = Field(description="super tax, % of taxable income")
-    royalty_pct_of_sales: Pct = Field(description="royalty paid by the plant, % of sales")
-    depreciation_years: int = Field(ge=1, le=50, description="straight-line tax life, years")
-    loss_carry_forward_years: int = Field(
-        ge=0, le=100, description="years a tax loss may be carried forward"
+    """Taxes on the plant: a regime preset (data/regimes.toml) with any field overridden."""
+
+    regime: str = Field(description="fiscal regime preset the plant is taxed under")
+    compare_regimes: list[str] = Field(
+        default_factory=list, description="regimes the run also reports, side by side"
     )
+    label: str = ""
+    law: str = Field(default="", description="legal instruments the regime rests on")
+    corporate_income_tax_pct: Pct = Field(description="corporate income tax, % of taxable income")
+    super_tax_brackets: list[tuple[NonNeg, Pct]] = Field(
+        min_length=1, description="s.4C super tax: [income threshold PKR m, rate %], ascending"
+    )
+    pkr_per_usd: float = Field(gt=0, description="exchange rate for PKR thresholds")
+    minimum_tax_pct_of_turnover: Pct = Field(description="minimum tax, % of turnover")
+    minimum_tax_carry_forward_years: int = Field(
+        ge=0, le=50, description="years the excess carries"
+    )
+    alternative_tax_pct: Pct = Field(
+        description="alternative corporate tax, % of accounting profit"
+    )
+    alternative_tax_carry_forward_years: int = Field(ge=0, le=50, description="years it carries")
+    depreciation_initial_allowance_pct: Pct = Field(description="first-year allowance, % of cost")
+    depreciation_declining_balance_pct: Pct = Field(description="reducing-balance rate, %/yr")
+    loss_carry_forward_years: int = Field(ge=0, le=100, description="years a tax loss carries")
+    holiday_years: float = Field(
+        ge=0, le=100, description="income-tax holiday from start-up, years"
+    )
+    holiday_end_year: float = Field(ge=1900, description="holiday sunset as a decimal year")
+    holiday_losses_carry_forward: bool = Field(description="losses of holiday years carry forward")
+    presumptive_turnover_tax_pct: Pct = Field(
+        description="final tax on turnover replacing income tax, %"
+    )
+    plant_royalty_pct_of_sales: Pct = Field(
+        description="royalty or surcharge on the plant's sales, %"
+    )
+    customs_duty_capital_goods_pct: Pct = Field(description="duty on imported plant, %")
+    export_duty_conc_pct: Pct = Field(description="duty on exported concentrate, % of FOB value")
+    transfer_price_pct_of_arms_length: float = Field(
+        gt=0, le=300, description="price the plant pays a related mine, % of arm's length"
+    )
+
+
+class Mine(_Model):
+    """The mine selling the concentrate, as far as the country view needs it."""
+
+    royalty_province_pct: Pct = Field(description="royalty to the province, % of concentrate sales")
+    royalty_federal_pct: Pct = Field(description="federal NSR and surcharges, % of sales")
+    income_tax_pct: Pct = Field(description="mine's marginal income-tax rate, %")
+    value_kept_in_pakistan_pct: Pct = Field(
+        description="share of mine revenue spent or paid in Pakistan, %"
+    )
+
+
+class Shareholder(_Model):
+    label: str = ""
+    holder: Literal["foreign", "province", "federation", "domestic_private"] = Field(
+        description="who the shareholder is, for where dividends go"
+    )
+    share_pct: Pct = Field(description="share of the plant's equity, %")
+    free_carried_pct: Pct = Field(
+        description="part of that share carried free by the others, % points"
+    )
+    dividend_withholding_pct: Pct = Field(description="withholding tax on its dividends, %")
+
+
+class Finance(_Model):
+    debt_pct_of_capex: Pct = Field(description="senior debt, % of capex")
+    interest_rate_pct: float = Field(ge=-5, le=50, description="real interest rate, %/yr")
+    tenor_years: int = Field(ge=1, le=40, description="repayment period, years")
+    grace_years: int = Field(ge=0, le=10, description="years after construction before repayment")
+    repayment: Literal["annuity", "sculpted"] = Field(description="repayment profile")
+    target_dscr: float = Field(gt=0, le=10, description="debt-service cover sculpting aims at")
+    lenders_domestic_pct: Pct = Field(description="share of debt from Pakistani lenders, %")
+
+
+class LocalContent(_Model):
+    """Shares of spending that go to Pakistani suppliers, %."""
+
+    capex_domestic_pct: Pct = Field(description="construction spending with Pakistani suppliers, %")
+    capex_imported_equipment_pct: Pct = Field(
+        description="imported equipment, % of capex (duty base)"
+    )
+    power_domestic_pct: Pct = Field(description="power bought in Pakistan, %")
+    fuel_domestic_pct: Pct = Field(description="fuel bought in Pakistan, %")
+    water_domestic_pct: Pct = Field(description="water bought in Pakistan, %")
+    consumables_domestic_pct: Pct = Field(description="consumables bought in Pakistan, %")
+    maintenance_domestic_pct: Pct = Field(description="maintenance bought in Pakistan, %")
+    g_and_a_domestic_pct: Pct = Field(description="G&A bought in Pakistan, %")
+    security_domestic_pct: Pct = Field(description="security bought in Pakistan, %")
 
 
 class Scenario(_Model):
@@ -244,6 +326,10 @@ class Scenario(_Model):
     labour: Labour
     services: Services
     fiscal: Fiscal
+    mine: Mine
+    ownership: dict[str, Shareholder]
+    finance: Finance
+    local_content: LocalContent
     uncertainty: dict[str, Any] = Field(
         default_factory=dict, description="distributions of inputs for risk runs, by dotted path"
     )
@@ -356,6 +442,84 @@ def _parse(text: str, file: str) -> dict[str, Any]:
         raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
 
 
+REGIMES_FILE = "regimes.toml"
+
+
+def _regime_table() -> dict[str, Any]:
+    text = resources.files("orevalue.data").joinpath(REGIMES_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def regime_names() -> list[str]:
+    """Names of the fiscal regime presets shipped with orevalue."""
+    return list(_regime_table())
+
+
+def regime_preset(name: str) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """Values and provenance of a regime preset, its ``inherit`` chain resolved."""
+    table = _regime_table()
+    chain: list[dict[str, Any]] = []
+    while name:
+        if name not in table or len(chain) > len(table):
+            raise KeyError(name)
+        chain.append(table[name])
+        name = table[name].get("inherit", "")
+    raw: dict[str, Any] = {}
+    for layer in reversed(chain):
+        raw = deep_merge(raw, {k: v for k, v in layer.items() if k != "inherit"})
+    values, prov = split_provenance(raw, "fiscal.")
+    return values, prov
+
+
+def _with_regime(
+    base: dict[str, Any],
+    layers: list[tuple[str, dict[str, Any]]],
+    provenance: dict[str, dict[str, str]],
+    file: str,
+) -> dict[str, Any]:
+    """``base`` with the fiscal preset that the last layer naming a regime picks laid under it."""
+    name = base.get("fiscal", {}).get("regime", "")
+    where = file
+    for label, raw in layers:
+        regime = (
+            raw.get("fiscal", {}).get("regime") if isinstance(raw.get("fiscal"), dict) else None
+        )
+        if isinstance(regime, dict):
+            regime = regime.get("value")
+        if regime is not None:
+            name, where = regime, label.removeprefix("set in ")
+    try:
+        values, prov = regime_preset(str(name))
+    except KeyError:
+        problem = _unknown("regime", str(name), regime_names())
+        raise ScenarioError([Problem(where, "fiscal.regime", problem)]) from None
+    provenance.update(prov)
+    return deep_merge(base, {"fiscal": deep_merge(values, base.get("fiscal", {}))})
+
+
+#: Fiscal fields that belong to the case, not to a regime: kept when the regime changes.
+CASE_FISCAL_FIELDS = ("compare_regimes", "transfer_price_pct_of_arms_length")
+
+
+def with_regime(scenario: Scenario, name: str) -> Scenario:
+    """``scenario`` taxed under the preset ``name``; fiscal fields the scenario set itself
+    (tagged "user") and the case's own fields are kept."""
+    values, prov = regime_preset(name)
+    current = scenario.fiscal.model_dump()
+    keep = {
+        k
+        for k in current
+        if k in CASE_FISCAL_FIELDS
+        or scenario.provenance.get(f"fiscal.{k}", {}).get("tag") == "user"
+    }
+    fiscal = Fiscal.model_validate({**values, **{k: current[k] for k in keep}, "regime": name})
+    variant = scenario.model_copy(update={"fiscal": fiscal})
+    variant._provenance = {**scenario.provenance, **prov}
+    variant._provenance["fiscal.regime"] = {"source": "regime comparison", "tag": "user"}
+    variant._source_file = scenario.source_file
+    return variant
+
+
 @dataclass(frozen=True)
 class Overlay:
     """Values laid over a scenario after its file: a site's costs or a fiscal regime preset.
@@ -376,9 +540,10 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
     what is allowed.
     """
     default_values, provenance = split_provenance(_parse(default_text(), DEFAULT_CASE))
+    default_values = _with_regime(default_values, [], provenance, DEFAULT_CASE)
     if path is None and not overlays:
         return _validate(default_values, provenance, DEFAULT_CASE, "")
-    merged, file, text = default_values, DEFAULT_CASE, ""
+    file, text = DEFAULT_CASE, ""
     layers: list[tuple[str, dict[str, Any]]] = []
     if path is not None:
         file = str(path)
@@ -391,6 +556,8 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
         layers.append((f"set in {Path(file).name}", _parse(text, file)))
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
     default_leaves = leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json"))
+    base, _ = split_provenance(_parse(default_text(), DEFAULT_CASE))
+    merged = _with_regime(base, layers, provenance, file)
     for label, raw in layers:
         values, given_prov = split_provenance(raw)
         merged = deep_merge(merged, values)
@@ -661,6 +828,20 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                         f"'{product}' is not produced by this pathway's stages",
                     )
                 )
+    total = sum(h.share_pct for h in s.ownership.values())
+    if abs(total - 100.0) > 1e-6:
+        found.append(("ownership", f"shares add up to {total:.6g} %; expected 100"))
+    for name, holder in s.ownership.items():
+        if holder.free_carried_pct > holder.share_pct:
+            found.append((f"ownership.{name}.free_carried_pct", "must not exceed share_pct"))
+    if sum(h.share_pct - h.free_carried_pct for h in s.ownership.values()) <= 0:
+        found.append(("ownership", "somebody must pay for the equity: every share is carried"))
+    for i, name in enumerate(s.fiscal.compare_regimes):
+        if name not in regime_names():
+            found.append((f"fiscal.compare_regimes.{i}", _unknown("regime", name, regime_names())))
+    brackets = [t for t, _ in s.fiscal.super_tax_brackets]
+    if brackets != sorted(brackets):
+        found.append(("fiscal.super_tax_brackets", "thresholds must ascend"))
     for field in ("construction_spend_pct",):
         total = sum(getattr(s.project, field))
         if abs(total - 100.0) > 1e-6:

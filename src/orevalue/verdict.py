@@ -65,6 +65,7 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
                 else "; no TC/RC in the searched range makes it break even"
             )
         lines.append(f"{r.label}: " + "; ".join(parts) + tail + ".")
+    lines.extend(_government_lines(results, sample))
     gain = best.country["export_gain_usd_per_yr"][sample]
     lines.append(
         f"{best.label} against exporting concentrate: export earnings "
@@ -75,4 +76,48 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
         f"{best.country['power_mw_average'][sample]:,.0f} MW average power, "
         f"{best.country['water_m3_per_day'][sample]:,.0f} m³/day of water."
     )
+    return lines
+
+
+def _government_lines(results: Results, sample: int) -> list[str]:
+    """What the governments get and give up, for the pathway that makes cathode (or the
+    best one), and how the compared regimes move it."""
+    from orevalue.economics import metrics
+    from orevalue.engine import discount_rate
+
+    s = results.scenario
+    plants = [r for r in results.pathways.values() if r.builds]
+    focus = results.pathways.get("cathode") or max(plants, key=lambda r: r.plant["npv_usd"][sample])
+    rate = discount_rate(results.params)
+    c = focus.country
+    minimum = focus.government_usd.get("minimum_and_alternative_tax")
+    lines = [
+        f"{focus.label}, governments: USD {usd(c['government_revenue_province_pv_usd'][sample])} "
+        f"to the province and USD {usd(c['government_revenue_federation_pv_usd'][sample])} to the "
+        f"federation (present values, mine royalties included), "
+        f"{'+' if c['government_revenue_gain_pv_usd'][sample] >= 0 else '-'}USD "
+        f"{usd(abs(c['government_revenue_gain_pv_usd'][sample]))} against exporting concentrate; "
+        f"{100 * c['share_kept_in_pakistan'][sample]:.1f} % of the chain's value stays in Pakistan "
+        f"({c['share_kept_change_pct_points'][sample]:+.1f} points)."
+    ]
+    if minimum is not None:
+        pv = float(metrics.npv(rate, minimum)[sample])
+        if pv > 0:
+            lines.append(
+                f"Under {s.fiscal.regime} the minimum tax on turnover and the alternative tax cost "
+                f"the {focus.name} plant USD {usd(pv)} (present value) beyond its normal income "
+                "tax: on a thin processing margin a tax on turnover bites hard."
+            )
+    if results.regimes:
+        names = list(results.regimes)
+        base = results.regimes[names[0]][focus.name]
+        for name in names[1:]:
+            row = results.regimes[name][focus.name]
+            lines.append(
+                f"Under {name} the {focus.name} plant's NPV is USD {usd(row['npv_usd'])} "
+                f"(against {usd(base['npv_usd'])} under {names[0]}); the governments forgo "
+                f"USD {usd(row.get('revenue_forgone_pv_usd', math.nan))} in present value, "
+                f"USD {row.get('revenue_forgone_per_job_usd', math.nan):,.0f} "
+                "per direct operating job."
+            )
     return lines

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from orevalue import flowsheet
-from orevalue.economics import costs, fiscal, schedule
+from orevalue.economics import costs, finance, schedule, taxes
+from orevalue.economics.ownership import HolderFlows, split_equity
 from orevalue.economics.pricing import (
     METAL_PRODUCTS,
     Market,
@@ -32,6 +33,14 @@ MARGIN_PARTS = (
     "premium",
     "acid",
     "freight_saved",
+    "export_duty_avoided",
+    "transfer_price_discount",
+)
+TAX_LINES = (
+    "corporate_income_tax",
+    "super_tax",
+    "minimum_and_alternative_tax",
+    "presumptive_turnover_tax",
 )
 OPEX_PARTS = (
     "power",
@@ -75,6 +84,11 @@ class PlantCase:
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]
     product_cu_t: np.ndarray
     sold: dict[str, Value] = field(default_factory=dict)
+    government: dict[str, np.ndarray] = field(default_factory=dict)
+    government_unlevered: dict[str, np.ndarray] = field(default_factory=dict)
+    debt: finance.Debt | None = None
+    holders: dict[str, HolderFlows] = field(default_factory=dict)
+    stakeholders: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _feed_value(
@@ -153,9 +167,13 @@ def plant_case(
     capex_by_stage = {
         s: costs.stage_capex_usd(p, s, flows.capacity_t_per_yr[s]) for s in flows.stages
     }
-    capex_initial = sum(capex_by_stage.values(), start=np.zeros((n, 1)))
-    capex = capex_initial * schedule.capex_share(p, tl)
-    sustaining = capex_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * operating
+    capex_base_initial = sum(capex_by_stage.values(), start=np.zeros((n, 1)))
+    capex_base = capex_base_initial * schedule.capex_share(p, tl)
+    duty_rate = p["fiscal.customs_duty_capital_goods_pct"] / 100.0
+    customs_duty = capex_base * p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate
+    capex = capex_base + customs_duty
+    capex_initial = capex.sum(axis=1, keepdims=True)
+    sustaining = capex_base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * operating
 
     # operating costs
     opex_parts = {k: zeros.copy() for k in OPEX_PARTS}
@@ -170,7 +188,7 @@ def plant_case(
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
     if flows.stages:
         opex_parts["maintenance"] = (
-            capex_initial * p["project.maintenance_pct_of_capex_per_yr"] / 100.0 * operating
+            capex_base_initial * p["project.maintenance_pct_of_capex_per_yr"] / 100.0 * operating
         )
         opex_parts["labour"] = (domestic + foreign) * operating
         opex_parts["g_and_a"] = p["services.g_and_a_usd_per_yr"] * operating
@@ -191,8 +209,28 @@ def plant_case(
         ),
         start=Value(),
     )
+    # export parity net of any export duty the feed would have paid abroad, then the
+    # related-party transfer price
+    duty = sum(
+        (
+            _export_duty_usd(scenario, p, f, t, market)
+            for f, t in flows.feeds_processed_dry_t.items()
+        ),
+        start=zeros,
+    )
+    arms_length = bought.total_usd - duty
+    transfer = p["fiscal.transfer_price_pct_of_arms_length"] / 100.0
+    mine_arms_length = sum(
+        (
+            _feed_value(scenario, p, f, t, market, ocean=False).total_usd
+            - _export_duty_usd(scenario, p, f, t, market)
+            for f, t in flows.feeds_processed_dry_t.items()
+            if scenario.feeds[f].terms == "concentrate"
+        ),
+        start=zeros,
+    )
     revenue = zeros + sales.total_usd
-    feed_cost = zeros + bought.total_usd
+    feed_cost = zeros + arms_length * transfer
     margin_parts = {
         "free_copper": zeros + sales.cu_usd - bought.cu_usd,
         "precious_metals": zeros + sales.au_usd + sales.ag_usd - bought.au_usd - bought.ag_usd,
@@ -200,6 +238,8 @@ def plant_case(
         "premium": zeros + sales.premium_usd,
         "acid": zeros + sales.acid_usd,
         "freight_saved": zeros + bought.freight_usd - sales.freight_usd,
+        "export_duty_avoided": duty,
+        "transfer_price_discount": arms_length * (1.0 - transfer),
     }
 
     # working capital: days of feed cost plus copper in process, released at the end
@@ -211,19 +251,50 @@ def plant_case(
     wc_change = np.diff(wc_level, axis=1, prepend=0.0)
     wc_change[:, -1] -= wc_level[:, -1]
 
-    # taxes
-    royalty = fiscal.royalty_usd(revenue, p["fiscal.royalty_pct_of_sales"] / 100.0)
+    # taxes, finance and owners
+    royalty = np.maximum(revenue, 0.0) * p["fiscal.plant_royalty_pct_of_sales"] / 100.0
+    ebitda = revenue - feed_cost - opex - royalty
     in_service = zeros.copy()
     if flows.stages:
         in_service[:, tl.build_years] = capex_initial[:, 0]
-    depreciation = fiscal.straight_line_depreciation_usd(
-        in_service + sustaining, scenario.fiscal.depreciation_years
+    depreciation = taxes.declining_balance_depreciation_usd(
+        in_service + sustaining,
+        p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
+        p["fiscal.depreciation_declining_balance_pct"] / 100.0,
     )
-    ebitda = revenue - feed_cost - opex - royalty
-    taxable = ebitda - depreciation
-    rate = fiscal.income_tax_rate(p["fiscal.corporate_income_tax_pct"], p["fiscal.super_tax_pct"])
-    tax = fiscal.income_tax_usd(taxable, rate, scenario.fiscal.loss_carry_forward_years).tax_usd
+    book = taxes.straight_line_book_depreciation_usd(
+        capex, tl.build_years, scenario.project.operating_years
+    )
+    start_up = int(tl.years[tl.build_years]) if tl.build_years < tl.years.size else 9999
+    exempt = taxes.holiday_share(
+        tl.years, start_up, scenario.fiscal.holiday_years, scenario.fiscal.holiday_end_year
+    )
+
+    def income_taxes(interest: np.ndarray) -> dict[str, np.ndarray]:
+        taxable = ebitda - depreciation - interest
+        accounting = ebitda - book - sustaining - interest
+        return _income_taxes(scenario, p, taxable, revenue, accounting, exempt)
+
+    unlevered = income_taxes(zeros)
+    tax_unlevered = sum(unlevered.values(), start=zeros)
+    cfads = ebitda - sustaining - wc_change - tax_unlevered
+    f = scenario.finance
+    debt = finance.debt_schedule(
+        capex,
+        cfads,
+        debt_share=p["finance.debt_pct_of_capex"] / 100.0,
+        rate=p["finance.interest_rate_pct"] / 100.0,
+        first_repayment_col=tl.build_years + f.grace_years,
+        tenor_years=f.tenor_years,
+        sculpted=f.repayment == "sculpted",
+        target_dscr=p["finance.target_dscr"],
+    )
+    levered = income_taxes(debt.interest_usd)
+    tax = sum(levered.values(), start=zeros)
     pre_tax = ebitda - capex - sustaining - wc_change
+    cash_flow = pre_tax - tax_unlevered
+    equity_cf = pre_tax - tax + debt.drawdown_usd - debt.interest_usd - debt.principal_usd
+    holders = split_equity(scenario, p, equity_cf) if flows.stages else {}
     lines = {
         "revenue": revenue,
         "feed_cost": feed_cost,
@@ -231,14 +302,47 @@ def plant_case(
         "royalty": royalty,
         "ebitda": ebitda,
         "capex": capex,
+        "customs_duty": customs_duty,
         "sustaining_capex": sustaining,
         "working_capital_change": wc_change,
         "depreciation": depreciation,
-        "taxable_income": taxable,
+        "taxable_income": ebitda - depreciation - debt.interest_usd,
         "income_tax": tax,
+        "income_tax_unlevered": tax_unlevered,
+        "cash_flow_pre_government": revenue
+        - feed_cost
+        - opex
+        - capex_base
+        - sustaining
+        - wc_change,
         "cash_flow_pre_tax": pre_tax,
-        "cash_flow": pre_tax - tax,
+        "cash_flow": cash_flow,
+        "debt_drawdown": debt.drawdown_usd,
+        "interest": debt.interest_usd,
+        "principal": debt.principal_usd,
+        "cfads": cfads,
+        "cash_flow_to_equity": equity_cf,
+        "mine_sales_to_plant": mine_arms_length * transfer,
+        "mine_sales_to_plant_arms_length": mine_arms_length,
     }
+    government = _government_lines(levered, royalty, customs_duty, holders, zeros)
+    unlevered_holders = split_equity(scenario, p, cash_flow) if flows.stages else {}
+    government_unlevered = _government_lines(
+        unlevered, royalty, customs_duty, unlevered_holders, zeros
+    )
+    stakeholders = _stakeholders(
+        p,
+        opex_parts,
+        capex_base,
+        sustaining,
+        wc_change,
+        (domestic, foreign),
+        operating,
+        government,
+        holders,
+        debt,
+        zeros,
+    )
     product = main_product(scenario, pathway)
     product_cu = flows.streams[product]["cu"] if flows.stages else zeros
     return PlantCase(
@@ -252,7 +356,128 @@ def plant_case(
         (domestic, foreign),
         zeros + product_cu,
         sold,
+        government,
+        government_unlevered,
+        debt,
+        holders,
+        stakeholders,
     )
+
+
+def _export_duty_usd(
+    scenario: Scenario, p: Params, feed: str, dry_t: np.ndarray, market: Market
+) -> np.ndarray:
+    """Export duty on concentrate, % of its FOB value (0 for other feeds)."""
+    if scenario.feeds[feed].terms != "concentrate":
+        return np.zeros_like(dry_t)
+    fob = _feed_value(scenario, p, feed, dry_t, market, ocean=True).total_usd
+    return np.maximum(fob, 0.0) * p["fiscal.export_duty_conc_pct"] / 100.0
+
+
+def _income_taxes(
+    scenario: Scenario,
+    p: Params,
+    taxable: np.ndarray,
+    turnover: np.ndarray,
+    accounting_profit: np.ndarray,
+    exempt: np.ndarray,
+) -> dict[str, np.ndarray]:
+    fiscal = scenario.fiscal
+    return taxes.corporate_taxes_usd(
+        taxable,
+        turnover,
+        accounting_profit,
+        exempt,
+        cit_rate=p["fiscal.corporate_income_tax_pct"] / 100.0,
+        super_brackets=np.asarray(fiscal.super_tax_brackets, dtype=float),
+        pkr_per_usd=p["fiscal.pkr_per_usd"],
+        minimum_rate=p["fiscal.minimum_tax_pct_of_turnover"] / 100.0,
+        minimum_carry_years=fiscal.minimum_tax_carry_forward_years,
+        alternative_rate=p["fiscal.alternative_tax_pct"] / 100.0,
+        alternative_carry_years=fiscal.alternative_tax_carry_forward_years,
+        loss_carry_forward_years=fiscal.loss_carry_forward_years,
+        holiday_losses_carry_forward=fiscal.holiday_losses_carry_forward,
+        presumptive_rate=p["fiscal.presumptive_turnover_tax_pct"] / 100.0,
+    )
+
+
+def _government_lines(
+    income_taxes: dict[str, np.ndarray],
+    royalty: np.ndarray,
+    customs_duty: np.ndarray,
+    holders: dict[str, HolderFlows],
+    zeros: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """What the province and the federation receive from the plant, by instrument, (N, Y)."""
+    out = dict(income_taxes)
+    out["plant_royalty"] = royalty
+    out["customs_duty"] = customs_duty
+    out["dividend_withholding"] = sum((h.withholding_usd for h in holders.values()), start=zeros)
+    for level in ("province", "federation"):
+        out[f"state_equity_{level}"] = sum(
+            (h.net_usd for h in holders.values() if h.holder == level), start=zeros
+        )
+    return out
+
+
+#: Stakeholders whose share stays in Pakistan.
+DOMESTIC_STAKEHOLDERS = (
+    "wages_pakistani",
+    "suppliers_pakistani",
+    "province",
+    "federation",
+    "equity_pakistani_private",
+    "lenders_pakistani",
+)
+
+
+def _stakeholders(
+    p: Params,
+    opex_parts: dict[str, np.ndarray],
+    capex_base: np.ndarray,
+    sustaining: np.ndarray,
+    wc_change: np.ndarray,
+    labour: tuple[np.ndarray, np.ndarray],
+    operating: np.ndarray,
+    government: dict[str, np.ndarray],
+    holders: dict[str, HolderFlows],
+    debt: finance.Debt,
+    zeros: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Where each dollar of the plant's value (revenue less feed) goes, USD (N, Y).
+
+    The parts add up to revenue - feed cost in every year: people, suppliers at home and
+    abroad, governments (taxes, duties, royalties and state equity), private equity and
+    lenders; working capital is timing and sums to zero over the life.
+    """
+    home = {
+        k: p[f"local_content.{k}_domestic_pct"] / 100.0
+        for k in ("power", "fuel", "water", "consumables", "maintenance", "g_and_a", "security")
+    }
+    capex_home = p["local_content.capex_domestic_pct"] / 100.0
+    built = capex_base + sustaining
+    domestic = sum((opex_parts[k] * home[k] for k in home), start=built * capex_home)
+    foreign = sum((opex_parts[k] * (1.0 - home[k]) for k in home), start=built * (1 - capex_home))
+    lenders = debt.interest_usd + debt.principal_usd - debt.drawdown_usd
+    home_lenders = p["finance.lenders_domestic_pct"] / 100.0
+    federal = (*TAX_LINES, "customs_duty", "dividend_withholding", "state_equity_federation")
+    return {
+        "wages_pakistani": labour[0] * operating,
+        "wages_expatriate": labour[1] * operating,
+        "suppliers_pakistani": domestic,
+        "suppliers_foreign": foreign,
+        "province": government["plant_royalty"] + government["state_equity_province"],
+        "federation": sum((government[k] for k in federal), start=zeros),
+        "equity_pakistani_private": sum(
+            (h.net_usd for h in holders.values() if h.holder == "domestic_private"), start=zeros
+        ),
+        "equity_foreign": sum(
+            (h.net_usd for h in holders.values() if h.holder == "foreign"), start=zeros
+        ),
+        "lenders_pakistani": lenders * home_lenders,
+        "lenders_foreign": lenders * (1.0 - home_lenders),
+        "working_capital": wc_change,
+    }
 
 
 def export_fob_usd(

@@ -25,6 +25,8 @@ def _fmt(x: float, kind: str) -> str:
         return f"{x / 1e3:,.1f}"
     if kind == "yr":
         return f"{x:.1f}"
+    if kind == "x":
+        return f"{x:.2f}"
     return f"{x:,.0f}"
 
 
@@ -145,6 +147,133 @@ def country_rows() -> list[Row]:
     ]
 
 
+def government_rows() -> list[Row]:
+    def pick(group: str, key: str) -> Callable[[PathwayResult], float]:
+        return lambda r: getattr(r, group)[key]
+
+    def dollar(key: str) -> Callable[[PathwayResult], float]:
+        return lambda r: r.dollars_pv_usd[key]
+
+    rows: list[Row] = [
+        (
+            "Government revenue, present value, USD m",
+            pick("country", "government_revenue_pv_usd"),
+            "musd",
+        ),
+        (
+            "  province (royalties, state equity)",
+            pick("country", "government_revenue_province_pv_usd"),
+            "musd",
+        ),
+        (
+            "  federation (taxes, duties, NSR, state equity)",
+            pick("country", "government_revenue_federation_pv_usd"),
+            "musd",
+        ),
+        (
+            "  change against exporting concentrate",
+            pick("country", "government_revenue_gain_pv_usd"),
+            "musd",
+        ),
+        ("Government take of the plant, undiscounted, %", pick("plant", "government_take"), "pct"),
+        ("AETR (discounted take), %", pick("plant", "aetr"), "pct"),
+        ("METR, %", pick("plant", "metr"), "pct"),
+        (
+            "Effective royalty rate, first 5 years, %",
+            pick("plant", "effective_royalty_rate"),
+            "pct",
+        ),
+        ("Project IRR after tax, %", pick("plant", "irr"), "pct"),
+        ("Equity IRR after tax and debt, %", pick("plant", "equity_irr"), "pct"),
+        ("Minimum DSCR", pick("plant", "dscr_min"), "x"),
+        ("Average DSCR", pick("plant", "dscr_average"), "x"),
+        ("Break-even copper price, USD/t", pick("plant", "breakeven_cu_usd_per_t"), "usd"),
+        ("— Where each dollar goes, present value (USD m)", pick("plant", "npv_usd"), ""),
+        ("  mine: kept in Pakistan", dollar("mine_kept_in_pakistan"), "musd"),
+        ("  mine: the rest (imports, foreign owners, lenders)", dollar("mine_paid_abroad"), "musd"),
+        ("  plant: Pakistani wages", dollar("plant_wages_pakistani"), "musd"),
+        ("  plant: expatriate wages", dollar("plant_wages_expatriate"), "musd"),
+        ("  plant: Pakistani suppliers", dollar("plant_suppliers_pakistani"), "musd"),
+        ("  plant: foreign suppliers", dollar("plant_suppliers_foreign"), "musd"),
+        ("  plant: province", dollar("plant_province"), "musd"),
+        ("  plant: federation", dollar("plant_federation"), "musd"),
+        ("  plant: foreign equity", dollar("plant_equity_foreign"), "musd"),
+        ("  plant: Pakistani lenders", dollar("plant_lenders_pakistani"), "musd"),
+        ("  plant: foreign lenders", dollar("plant_lenders_foreign"), "musd"),
+        ("Share of value kept in Pakistan, %", pick("country", "share_kept_in_pakistan"), "pct"),
+        (
+            "  change against exporting concentrate, % points",
+            pick("country", "share_kept_change_pct_points"),
+            "yr",
+        ),
+    ]
+    return rows
+
+
+def regime_table(results: Results) -> Table | None:
+    """Headline metrics under each compared regime, pathways side by side."""
+    if not results.regimes:
+        return None
+    table = Table(title="Fiscal regimes compared", title_justify="left", header_style="bold")
+    table.add_column("", no_wrap=True)
+    for name in results.pathways:
+        table.add_column(name, justify="right", no_wrap=True)
+    rows = [
+        ("Plant NPV after tax, USD m", "npv_usd", "musd"),
+        ("Project IRR after tax, %", "irr", "pct"),
+        ("Minimum DSCR", "dscr_min", "x"),
+        ("Government take, %", "government_take", "pct"),
+        ("AETR, %", "aetr", "pct"),
+        ("Revenue, province, PV USD m", "government_revenue_province_pv_usd", "musd"),
+        ("Revenue, federation, PV USD m", "government_revenue_federation_pv_usd", "musd"),
+        ("Share of value kept in Pakistan, %", "share_kept_in_pakistan", "pct"),
+        ("Revenue forgone, PV USD m", "revenue_forgone_pv_usd", "musd"),
+        ("Revenue forgone per operating job, USD", "revenue_forgone_per_job_usd", "usd"),
+    ]
+    for regime, by_pathway in results.regimes.items():
+        table.add_section()
+        table.add_row(f"[bold]{regime}[/]", *["" for _ in results.pathways])
+        for label, key, kind in rows:
+            cells = [
+                _fmt(by_pathway[p][key], kind) if key in by_pathway[p] else ""
+                for p in results.pathways
+            ]
+            if any(cells):
+                table.add_row(f"  {label}", *cells)
+    return table
+
+
+def trade_table(results: Results) -> Table:
+    """Today's copper exports to China by HS code, beside what each pathway would export."""
+    from orevalue.results import trade_context
+
+    table = Table(
+        title="Copper exports to China today (China customs) and by pathway at full output",
+        title_justify="left",
+        header_style="bold",
+    )
+    table.add_column("", no_wrap=True)
+    table.add_column("period")
+    table.add_column("USD m", justify="right")
+    table.add_column("source")
+    for row in trade_context()["rows"]:
+        table.add_row(
+            f"HS {row['hs']} {row['label']}",
+            row["period"],
+            f"{row['usd'] / 1e6:,.0f}",
+            f"[{row['tag']}] {row['source']}",
+        )
+    table.add_section()
+    for name, r in results.pathways.items():
+        table.add_row(
+            f"Pathway {name}: exports FOB",
+            "full output",
+            _fmt(float(r.country["export_earnings_usd_per_yr"][0]), "musd"),
+            "this model",
+        )
+    return table
+
+
 def print_results(results: Results, console: Console | None = None, sample: int = 0) -> None:
     """Print the pathway tables and the verdict."""
     console = console or Console(width=max(Console().width, 110))
@@ -168,6 +297,19 @@ def print_results(results: Results, console: Console | None = None, sample: int 
         )
     )
     console.print(_table("Country view", results, country_rows(), sample))
+    fiscal = s.fiscal
+    console.print(
+        _table(
+            f"Government and stakeholders under {fiscal.regime} ({fiscal.law})",
+            results,
+            government_rows(),
+            sample,
+        )
+    )
+    regimes = regime_table(results)
+    if regimes is not None:
+        console.print(regimes)
+    console.print(trade_table(results))
     console.print(
         "Pathways: " + "; ".join(f"[bold]{n}[/] = {r.label}" for n, r in results.pathways.items())
     )

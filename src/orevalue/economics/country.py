@@ -1,0 +1,172 @@
+"""Country view of a pathway: export earnings, government revenue by level, where each dollar
+goes, jobs, power, water and freight. Arrays (N, Y) in, metrics (N,) out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orevalue.economics import government as gov
+from orevalue.economics import metrics, schedule
+from orevalue.economics.plant import DOMESTIC_STAKEHOLDERS, PlantCase, export_fob_usd
+from orevalue.economics.pricing import METAL_PRODUCTS, Market
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+#: Operating years counted as the "early years" of the effective royalty rate.
+EARLY_OPERATING_YEARS = 5
+
+
+def mine_lines(
+    scenario: Scenario, p: Params, case: PlantCase, fob: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """What the governments get from the mine, which moves with the pathway: royalties on the
+    mine's concentrate sales (exported FOB, or sold to the plant at the transfer price), the
+    change in the mine's income tax when the transfer price departs from arm's length, and
+    the export duty on concentrate still exported. USD (N, Y)."""
+    exported = sum(
+        (
+            fob[f]
+            for f in case.flows.feeds_available_dry_t
+            if scenario.feeds[f].terms == "concentrate"
+        ),
+        start=np.zeros_like(case.lines["revenue"]),
+    )
+    sales = exported + case.lines["mine_sales_to_plant"]
+    shift = case.lines["mine_sales_to_plant"] - case.lines["mine_sales_to_plant_arms_length"]
+    return {
+        "mine_sales": sales,
+        "mine_royalty_province": sales * p["mine.royalty_province_pct"] / 100.0,
+        "mine_royalty_federal": sales * p["mine.royalty_federal_pct"] / 100.0,
+        "mine_income_tax_change": shift * p["mine.income_tax_pct"] / 100.0,
+        "export_duty": np.maximum(exported, 0.0) * p["fiscal.export_duty_conc_pct"] / 100.0,
+    }
+
+
+def physical(
+    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, exports: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Jobs, power, water and freight in the first year at full output, (N,)."""
+    col = schedule.steady_index(scenario, tl)
+    n = p.n_samples
+    foreign_skills = scenario.labour.foreign_skills
+    flows = case.flows
+    zero = np.zeros_like(exports)
+
+    def wet(feed: str, dry: np.ndarray) -> np.ndarray:
+        return dry / (1.0 - p[f"feeds.{feed}.moisture_pct"] / 100.0)
+
+    to_plant = sum((wet(f, t) for f, t in flows.feeds_processed_dry_t.items()), start=zero)
+    to_port = sum(
+        (
+            wet(f, a - flows.feeds_processed_dry_t.get(f, 0.0))
+            for f, a in flows.feeds_available_dry_t.items()
+        ),
+        start=zero,
+    )
+    products = sum(
+        (flows.mass_t(scenario, p, s) for s in case.sold if s in METAL_PRODUCTS), start=zero
+    )
+    acid = flows.mass_t(scenario, p, "acid") if "acid" in case.sold else zero
+    out = {
+        "jobs_construction_peak": case.capex_initial_usd[:, 0]
+        / 1e6
+        * p["project.construction_peak_jobs_per_musd"][:, 0],
+        "jobs_operations_domestic": np.full(
+            n, float(sum(c for s, c in case.staff.items() if s not in foreign_skills))
+        ),
+        "jobs_operations_foreign": np.full(
+            n, float(sum(c for s, c in case.staff.items() if s in foreign_skills))
+        ),
+        "power_gwh_per_yr": case.use["power_mwh"][:, col] / 1000.0,
+        "power_mw_average": case.use["power_mwh"][:, col] / 8760.0,
+        "water_m3_per_day": case.use["water_m3"][:, col] / 365.0,
+        "freight_feed_to_plant_wet_t_per_yr": to_plant[:, col],
+        "freight_feed_to_port_wet_t_per_yr": to_port[:, col],
+        "freight_products_to_port_t_per_yr": products[:, col],
+        "freight_acid_from_site_t_per_yr": acid[:, col],
+        "freight_ocean_t_per_yr": (to_port + products)[:, col],
+    }
+    legs = [
+        (scenario.logistics.conc_mine_to_port_mode, "freight_feed_to_port_wet_t_per_yr"),
+        (scenario.site.feed_mode, "freight_feed_to_plant_wet_t_per_yr"),
+        (scenario.site.product_mode, "freight_products_to_port_t_per_yr"),
+        (scenario.site.acid_mode, "freight_acid_from_site_t_per_yr"),
+    ]
+    for mode in ("rail", "road"):
+        out[f"freight_{mode}_t_per_yr"] = sum(
+            (out[key] for m, key in legs if m == mode), start=np.zeros(n)
+        )
+    return out
+
+
+def country_view(
+    scenario: Scenario,
+    p: Params,
+    case: PlantCase,
+    tl: schedule.Timeline,
+    market: Market,
+    rate: np.ndarray,
+) -> tuple[
+    dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]
+]:
+    """Country metrics (N,), export earnings by product (N, Y), government revenue lines by
+    instrument (N, Y) and where each dollar goes (PV, (N,))."""
+    col = schedule.steady_index(scenario, tl)
+    fob = export_fob_usd(scenario, p, case, market)
+    exports = sum(fob.values(), start=np.zeros_like(case.lines["revenue"]))
+    mine = mine_lines(scenario, p, case, fob)
+    lines = {**case.government, **{k: v for k, v in mine.items() if k != "mine_sales"}}
+    levels = gov.by_level(lines)
+    total = levels["province"] + levels["federation"]
+    country = {
+        "export_earnings_usd_per_yr": exports[:, col],
+        "export_earnings_pv_usd": metrics.npv(rate, exports),
+        "plant_taxes_pv_usd": metrics.npv(rate, case.lines["income_tax"] + case.lines["royalty"]),
+        "government_revenue_province_pv_usd": metrics.npv(rate, levels["province"]),
+        "government_revenue_federation_pv_usd": metrics.npv(rate, levels["federation"]),
+        "government_revenue_pv_usd": metrics.npv(rate, total),
+        "government_revenue_usd_per_yr": total[:, col],
+        **physical(scenario, p, case, tl, exports),
+    }
+    # where each dollar of the copper chain's value goes: the mine's sales and the plant's
+    # value added, present values at the discount rate
+    mine_sales = metrics.npv(rate, mine["mine_sales"])
+    kept_share = p["mine.value_kept_in_pakistan_pct"][:, 0] / 100.0
+    dollars = {
+        "mine_kept_in_pakistan": mine_sales * kept_share,
+        "mine_paid_abroad": mine_sales * (1.0 - kept_share),
+    }
+    dollars["mine_transfer_price_tax_change"] = metrics.npv(rate, mine["mine_income_tax_change"])
+    dollars["export_duty"] = metrics.npv(rate, mine["export_duty"])
+    for key, value in case.stakeholders.items():
+        dollars[f"plant_{key}"] = metrics.npv(rate, value)
+    value = mine_sales + metrics.npv(rate, case.lines["revenue"] - case.lines["feed_cost"])
+    kept = (
+        dollars["mine_kept_in_pakistan"]
+        + dollars["mine_transfer_price_tax_change"]
+        + dollars["export_duty"]
+        + sum(dollars[f"plant_{k}"] for k in DOMESTIC_STAKEHOLDERS)
+    )
+    country["value_of_chain_pv_usd"] = value
+    country["value_kept_in_pakistan_pv_usd"] = kept
+    country["share_kept_in_pakistan"] = np.divide(
+        kept, value, out=np.full(kept.shape, np.nan), where=value > 0
+    )
+    return country, fob, lines, dollars
+
+
+def fiscal_metrics(
+    case: PlantCase, tl: schedule.Timeline, rate: np.ndarray, operating_years: int
+) -> dict[str, np.ndarray]:
+    """FARI measures of the plant's fiscal regime, before financing: government take
+    (undiscounted), AETR (discounted take), effective royalty rate in the early years."""
+    unlevered = sum(case.government_unlevered.values())
+    take, aetr = gov.take(unlevered, case.lines["cash_flow_pre_government"], rate)
+    last = tl.build_years + min(EARLY_OPERATING_YEARS, operating_years) - 1
+    return {
+        "government_take": take,
+        "aetr": aetr,
+        "effective_royalty_rate": gov.effective_royalty_rate(
+            unlevered, case.lines["revenue"], tl.build_years, last
+        ),
+    }

@@ -1,0 +1,57 @@
+"""Government take as the IMF's FARI framework measures it, and who keeps each dollar."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orevalue.economics import metrics
+
+#: Federal instruments and provincial ones, for revenue by level.
+FEDERAL = (
+    "corporate_income_tax",
+    "super_tax",
+    "minimum_and_alternative_tax",
+    "presumptive_turnover_tax",
+    "customs_duty",
+    "dividend_withholding",
+    "state_equity_federation",
+    "mine_royalty_federal",
+    "mine_income_tax_change",
+    "export_duty",
+)
+PROVINCIAL = ("plant_royalty", "state_equity_province", "mine_royalty_province")
+
+
+def by_level(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Government revenue per year by level (province, federation), USD (N, Y)."""
+    zero = 0.0 * next(iter(lines.values()))
+    return {
+        "province": sum((lines[k] for k in PROVINCIAL if k in lines), start=zero),
+        "federation": sum((lines[k] for k in FEDERAL if k in lines), start=zero),
+    }
+
+
+def take(
+    government_usd: np.ndarray, pre_government_cf_usd: np.ndarray, rate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Government take: revenue over pre-government net cash flow, undiscounted, and
+    discounted at ``rate`` (the AETR of FARI). NaN where the denominator is not positive."""
+    total = pre_government_cf_usd.sum(axis=1)
+    pv = metrics.npv(rate, pre_government_cf_usd)
+    undiscounted = np.divide(
+        government_usd.sum(axis=1), total, out=np.full(total.shape, np.nan), where=total > 0
+    )
+    discounted = np.divide(
+        metrics.npv(rate, government_usd), pv, out=np.full(pv.shape, np.nan), where=pv > 0
+    )
+    return undiscounted, discounted
+
+
+def effective_royalty_rate(
+    government_usd: np.ndarray, revenue_usd: np.ndarray, first_col: int, last_col: int
+) -> np.ndarray:
+    """Government revenue over gross revenue in columns ``first_col..last_col`` (the early
+    operating years), NaN where there is no revenue."""
+    gov = government_usd[:, first_col : last_col + 1].sum(axis=1)
+    rev = revenue_usd[:, first_col : last_col + 1].sum(axis=1)
+    return np.divide(gov, rev, out=np.full(gov.shape, np.nan), where=rev > 0)
