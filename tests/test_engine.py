@@ -149,3 +149,26 @@ def test_capex_scales_with_the_six_tenths_rule(default_scenario, default_results
     )
     got = default_results.pathways["cathode"].plant["capex_initial_usd"][0]
     assert got == pytest.approx(expected * (1 + 0.50 * 0.05), rel=1e-12)
+
+
+def test_bracketed_solver_finds_rising_and_falling_roots_and_nan_without_one():
+    from orevalue.engine import _solve_bracketed
+
+    root = np.array([3.0, -2.0, 50.0])
+    rising = _solve_bracketed(lambda x: x - root, -10.0, 10.0, 3, tol=1e-9)
+    falling = _solve_bracketed(lambda x: root - x, -10.0, 10.0, 3, tol=1e-9)
+    np.testing.assert_allclose(rising[:2], root[:2], atol=1e-8)
+    np.testing.assert_allclose(falling[:2], root[:2], atol=1e-8)
+    assert np.isnan(rising[2]) and np.isnan(falling[2])  # 50 lies outside [-10, 10]
+
+
+def test_a_custom_plant_loses_more_at_higher_copper_prices(default_scenario):
+    """Turnover-based minimum tax and working capital grow with the metal price faster than the
+    free copper a custom plant earns: NPV falls as copper rises, so no price breaks even."""
+    from orevalue.engine import CU_PATH
+
+    sweep = np.array([6_000.0, 10_000.0, 14_000.0])
+    p = Params.from_scenario(default_scenario, 3).flat_deck(CU_PATH, sweep)
+    r = orevalue.evaluate(default_scenario, p, breakeven=False, detail=False, compare=False)
+    npv = r.pathways["cathode"].plant["npv_usd"]
+    assert npv[0] > npv[1] > npv[2]

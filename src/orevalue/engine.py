@@ -62,17 +62,18 @@ def steady_margin_usd_per_t(
     return out
 
 
-def _solve_increasing(
+def _solve_bracketed(
     f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, n: int, tol: float = 0.01
 ) -> np.ndarray:
-    """Root of an increasing function per sample by bisection; NaN where it has none in range."""
+    """Root of a monotone function per sample by bisection (rising or falling); NaN where the
+    range holds no sign change."""
     a, b = np.full(n, lo), np.full(n, hi)
     fa, fb = f(a), f(b)
-    ok = (fa <= 0) & (fb >= 0)
+    ok = np.sign(fa) * np.sign(fb) <= 0
+    rising = fb >= fa
     for _ in range(int(np.ceil(np.log2((hi - lo) / tol)))):
         mid = 0.5 * (a + b)
-        fm = f(mid)
-        below = fm < 0
+        below = (f(mid) < 0) == rising
         a = np.where(below, mid, a)
         b = np.where(below, b, mid)
     return np.where(ok, 0.5 * (a + b), np.nan)
@@ -89,7 +90,7 @@ def breakeven_tc_usd_per_dmt(
         case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
         return metrics.npv(rate, case.lines["cash_flow"])
 
-    return _solve_increasing(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
+    return _solve_bracketed(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
 
 
 CU_PATH = "prices.cu_usd_per_t"
@@ -110,7 +111,7 @@ def breakeven_cu_usd_per_t(
         case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
         return metrics.npv(rate, case.lines["cash_flow"])
 
-    return _solve_increasing(npv_at, *BREAKEVEN_CU_RANGE, p.n_samples, tol=1.0)
+    return _solve_bracketed(npv_at, *BREAKEVEN_CU_RANGE, p.n_samples, tol=1.0)
 
 
 def metr(
