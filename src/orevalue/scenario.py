@@ -247,6 +247,9 @@ class Fiscal(_Model):
     plant_royalty_pct_of_sales: Pct = Field(
         description="royalty or surcharge on the plant's sales, %"
     )
+    plant_royalty_to: Literal["province", "federation"] = Field(
+        default="province", description="government that collects the plant royalty"
+    )
     customs_duty_capital_goods_pct: Pct = Field(description="duty on imported plant, %")
     export_duty_conc_pct: Pct = Field(description="duty on exported concentrate, % of FOB value")
     transfer_price_pct_of_arms_length: float = Field(
@@ -514,7 +517,11 @@ def with_regime(scenario: Scenario, name: str) -> Scenario:
     }
     fiscal = Fiscal.model_validate({**values, **{k: current[k] for k in keep}, "regime": name})
     variant = scenario.model_copy(update={"fiscal": fiscal})
-    variant._provenance = {**scenario.provenance, **prov}
+    kept = {f"fiscal.{k}" for k in keep}
+    variant._provenance = {**scenario.provenance}
+    variant._provenance.update(
+        {k: v for k, v in prov.items() if ".".join(k.split(".")[:2]) not in kept}
+    )
     variant._provenance["fiscal.regime"] = {"source": "regime comparison", "tag": "user"}
     variant._source_file = scenario.source_file
     return variant
@@ -555,9 +562,14 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
             raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
         layers.append((f"set in {Path(file).name}", _parse(text, file)))
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
-    default_leaves = leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json"))
     base, _ = split_provenance(_parse(default_text(), DEFAULT_CASE))
     merged = _with_regime(base, layers, provenance, file)
+    # a value counts as the user's when it differs from what it replaces: the default case
+    # with the chosen regime's preset under it
+    default_leaves = {
+        **leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")),
+        **leaves(merged),
+    }
     for label, raw in layers:
         values, given_prov = split_provenance(raw)
         merged = deep_merge(merged, values)

@@ -128,23 +128,23 @@ def country_view(
         "government_revenue_usd_per_yr": total[:, col],
         **physical(scenario, p, case, tl, exports),
     }
-    # where each dollar of the copper chain's value goes: the mine's sales and the plant's
-    # value added, present values at the discount rate
+    # where each dollar of the copper chain's value goes: the mine's sales (the export duty to
+    # the federation, the rest split by the share of mine revenue spent or paid in Pakistan)
+    # and the plant's value added, present values at the discount rate
     mine_sales = metrics.npv(rate, mine["mine_sales"])
+    duty = metrics.npv(rate, mine["export_duty"])
     kept_share = p["mine.value_kept_in_pakistan_pct"][:, 0] / 100.0
     dollars = {
-        "mine_kept_in_pakistan": mine_sales * kept_share,
-        "mine_paid_abroad": mine_sales * (1.0 - kept_share),
+        "mine_export_duty": duty,
+        "mine_kept_in_pakistan": (mine_sales - duty) * kept_share,
+        "mine_paid_abroad": (mine_sales - duty) * (1.0 - kept_share),
     }
-    dollars["mine_transfer_price_tax_change"] = metrics.npv(rate, mine["mine_income_tax_change"])
-    dollars["export_duty"] = metrics.npv(rate, mine["export_duty"])
     for key, value in case.stakeholders.items():
         dollars[f"plant_{key}"] = metrics.npv(rate, value)
     value = mine_sales + metrics.npv(rate, case.lines["revenue"] - case.lines["feed_cost"])
     kept = (
-        dollars["mine_kept_in_pakistan"]
-        + dollars["mine_transfer_price_tax_change"]
-        + dollars["export_duty"]
+        dollars["mine_export_duty"]
+        + dollars["mine_kept_in_pakistan"]
         + sum(dollars[f"plant_{k}"] for k in DOMESTIC_STAKEHOLDERS)
     )
     country["value_of_chain_pv_usd"] = value

@@ -49,8 +49,10 @@ def debt_schedule(
     draw = capex_usd * debt_share
     stop = min(first_repayment_col + tenor_years, y)
     cols = np.arange(first_repayment_col, stop)
-    # balance at the start of repayment: drawdowns with interest capitalised until then
-    growth = (1.0 + r[:, None]) ** np.clip(first_repayment_col - np.arange(y), 0, None)[None, :]
+    # balance at the start of repayment (end of the year before the first repayment): a
+    # drawdown of year t accrues interest from year t + 1, capitalised until then
+    years_capitalised = np.clip(first_repayment_col - 1 - np.arange(y), 0, None)
+    growth = (1.0 + r[:, None]) ** years_capitalised[None, :]
     pre = np.arange(y) < first_repayment_col
     opening = (draw * growth * pre).sum(axis=1)
     service = np.zeros((n, y))
@@ -84,6 +86,8 @@ def debt_schedule(
         else:
             interest[:, t] = accrued
             pay = np.minimum(np.maximum(service[:, t] - accrued, 0.0), bal)
+            if t == stop - 1:  # the loan matures: what is left (rounding) is repaid with it
+                pay = bal
             principal[:, t] = pay
             bal = bal - pay + draw[:, t]
         balance[:, t] = bal

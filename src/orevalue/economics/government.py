@@ -18,12 +18,16 @@ FEDERAL = (
     "mine_royalty_federal",
     "mine_income_tax_change",
     "export_duty",
+    "plant_royalty_federation",
 )
-PROVINCIAL = ("plant_royalty", "state_equity_province", "mine_royalty_province")
+PROVINCIAL = ("plant_royalty_province", "state_equity_province", "mine_royalty_province")
 
 
 def by_level(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Government revenue per year by level (province, federation), USD (N, Y)."""
+    unknown = set(lines) - set(PROVINCIAL) - set(FEDERAL)
+    if unknown:
+        raise ValueError(f"government lines with no level: {', '.join(sorted(unknown))}")
     zero = 0.0 * next(iter(lines.values()))
     return {
         "province": sum((lines[k] for k in PROVINCIAL if k in lines), start=zero),

@@ -325,10 +325,12 @@ def plant_case(
         "mine_sales_to_plant": mine_arms_length * transfer,
         "mine_sales_to_plant_arms_length": mine_arms_length,
     }
-    government = _government_lines(levered, royalty, customs_duty, holders, zeros)
+    government = _government_lines(
+        scenario.fiscal.plant_royalty_to, levered, royalty, customs_duty, holders, zeros
+    )
     unlevered_holders = split_equity(scenario, p, cash_flow) if flows.stages else {}
     government_unlevered = _government_lines(
-        unlevered, royalty, customs_duty, unlevered_holders, zeros
+        scenario.fiscal.plant_royalty_to, unlevered, royalty, customs_duty, unlevered_holders, zeros
     )
     stakeholders = _stakeholders(
         p,
@@ -402,6 +404,7 @@ def _income_taxes(
 
 
 def _government_lines(
+    royalty_to: str,
     income_taxes: dict[str, np.ndarray],
     royalty: np.ndarray,
     customs_duty: np.ndarray,
@@ -410,7 +413,8 @@ def _government_lines(
 ) -> dict[str, np.ndarray]:
     """What the province and the federation receive from the plant, by instrument, (N, Y)."""
     out = dict(income_taxes)
-    out["plant_royalty"] = royalty
+    out["plant_royalty_province"] = royalty if royalty_to == "province" else 0.0 * royalty
+    out["plant_royalty_federation"] = royalty if royalty_to == "federation" else 0.0 * royalty
     out["customs_duty"] = customs_duty
     out["dividend_withholding"] = sum((h.withholding_usd for h in holders.values()), start=zeros)
     for level in ("province", "federation"):
@@ -460,13 +464,19 @@ def _stakeholders(
     foreign = sum((opex_parts[k] * (1.0 - home[k]) for k in home), start=built * (1 - capex_home))
     lenders = debt.interest_usd + debt.principal_usd - debt.drawdown_usd
     home_lenders = p["finance.lenders_domestic_pct"] / 100.0
-    federal = (*TAX_LINES, "customs_duty", "dividend_withholding", "state_equity_federation")
+    federal = (
+        *TAX_LINES,
+        "customs_duty",
+        "dividend_withholding",
+        "state_equity_federation",
+        "plant_royalty_federation",
+    )
     return {
         "wages_pakistani": labour[0] * operating,
         "wages_expatriate": labour[1] * operating,
         "suppliers_pakistani": domestic,
         "suppliers_foreign": foreign,
-        "province": government["plant_royalty"] + government["state_equity_province"],
+        "province": government["plant_royalty_province"] + government["state_equity_province"],
         "federation": sum((government[k] for k in federal), start=zeros),
         "equity_pakistani_private": sum(
             (h.net_usd for h in holders.values() if h.holder == "domestic_private"), start=zeros
