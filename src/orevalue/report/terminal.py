@@ -30,11 +30,17 @@ def _fmt(x: float, kind: str) -> str:
     return f"{x:,.0f}"
 
 
-def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
+def _pathway_columns(title: str, results: Results) -> Table:
+    """An empty table with a label column and one column per pathway."""
     table = Table(title=title, title_justify="left", header_style="bold")
     table.add_column("", no_wrap=True)
     for name in results.pathways:
         table.add_column(name, justify="right", no_wrap=True)
+    return table
+
+
+def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
+    table = _pathway_columns(title, results)
     for label, get, kind in rows:
         if label.startswith("—"):
             table.add_section()
@@ -189,6 +195,7 @@ def government_rows() -> list[Row]:
         ("Average DSCR", pick("plant", "dscr_average"), "x"),
         ("Break-even copper price, USD/t", pick("plant", "breakeven_cu_usd_per_t"), "usd"),
         ("— Where each dollar goes, present value (USD m)", pick("plant", "npv_usd"), ""),
+        ("  mine: export duty", dollar("mine_export_duty"), "musd"),
         ("  mine: kept in Pakistan", dollar("mine_kept_in_pakistan"), "musd"),
         ("  mine: the rest (imports, foreign owners, lenders)", dollar("mine_paid_abroad"), "musd"),
         ("  plant: Pakistani wages", dollar("plant_wages_pakistani"), "musd"),
@@ -214,10 +221,7 @@ def regime_table(results: Results) -> Table | None:
     """Headline metrics under each compared regime, pathways side by side."""
     if not results.regimes:
         return None
-    table = Table(title="Fiscal regimes compared", title_justify="left", header_style="bold")
-    table.add_column("", no_wrap=True)
-    for name in results.pathways:
-        table.add_column(name, justify="right", no_wrap=True)
+    table = _pathway_columns("Fiscal regimes compared", results)
     rows = [
         ("Plant NPV after tax, USD m", "npv_usd", "musd"),
         ("Project IRR after tax, %", "irr", "pct"),
