@@ -127,6 +127,7 @@ def country_view(
         "government_revenue_pv_usd": metrics.npv(rate, total),
         "government_revenue_usd_per_yr": total[:, col],
         **physical(scenario, p, case, tl, exports),
+        **{f"government_pv_usd_{k}": metrics.npv(rate, v) for k, v in lines.items()},
     }
     # where each dollar of the copper chain's value goes: the mine's sales (the export duty to
     # the federation, the rest split by the share of mine revenue spent or paid in Pakistan)

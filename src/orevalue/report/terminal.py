@@ -153,6 +153,24 @@ def country_rows() -> list[Row]:
     ]
 
 
+INSTRUMENTS = {
+    "mine_royalty_province": "mine royalty to the province",
+    "mine_royalty_federal": "mine NSR and surcharge to the federation",
+    "mine_income_tax_change": "mine income tax moved by the transfer price",
+    "export_duty": "export duty on concentrate",
+    "plant_royalty_province": "plant royalty to the province",
+    "plant_royalty_federation": "plant surcharge to the federation",
+    "corporate_income_tax": "corporate income tax",
+    "super_tax": "super tax",
+    "minimum_and_alternative_tax": "minimum and alternative tax",
+    "presumptive_turnover_tax": "presumptive turnover tax",
+    "customs_duty": "customs duty on plant",
+    "dividend_withholding": "dividend withholding",
+    "state_equity_province": "province's equity, net",
+    "state_equity_federation": "federal companies' equity, net",
+}
+
+
 def government_rows() -> list[Row]:
     def pick(group: str, key: str) -> Callable[[PathwayResult], float]:
         return lambda r: getattr(r, group)[key]
@@ -181,6 +199,10 @@ def government_rows() -> list[Row]:
             pick("country", "government_revenue_gain_pv_usd"),
             "musd",
         ),
+        *[
+            (f"  by instrument: {label}", pick("country", f"government_pv_usd_{key}"), "musd")
+            for key, label in INSTRUMENTS.items()
+        ],
         ("Government take of the plant, undiscounted, %", pick("plant", "government_take"), "pct"),
         ("AETR (discounted take), %", pick("plant", "aetr"), "pct"),
         ("METR, %", pick("plant", "metr"), "pct"),
