@@ -241,7 +241,7 @@ def evaluate(
         r.country["share_kept_change_pct_points"] = 100.0 * (
             r.country["share_kept_in_pakistan"] - base.country["share_kept_in_pakistan"]
         )
-    regimes = compare_regimes(scenario) if compare and params is None else {}
+    regimes = compare_regimes(scenario, results) if compare and params is None else {}
     return Results(scenario=scenario, params=p, years=tl.years, pathways=results, regimes=regimes)
 
 
@@ -259,14 +259,20 @@ REGIME_METRICS = {
 }
 
 
-def compare_regimes(scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
+def compare_regimes(
+    scenario: Scenario, current: dict[str, PathwayResult] | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
     """Headline metrics per regime and pathway (one sample), with the revenue each incentive
-    regime forgoes against the first regime listed, in PV and per direct operating job."""
+    regime forgoes against the first regime listed, in PV and per direct operating job.
+    ``current`` are the scenario's own results, reused for its own regime."""
     names = list(dict.fromkeys(scenario.fiscal.compare_regimes))
     out: dict[str, dict[str, dict[str, float]]] = {}
     for name in names:
-        variant = scenario if name == scenario.fiscal.regime else with_regime(scenario, name)
-        r = evaluate(variant, breakeven=False, detail=False, compare=False)
+        if name == scenario.fiscal.regime and current is not None:
+            pathways = current
+        else:
+            variant = with_regime(scenario, name)
+            pathways = evaluate(variant, breakeven=False, detail=False, compare=False).pathways
         out[name] = {
             pathway: {
                 key: float(getattr(res, group)[key][0])
@@ -274,7 +280,7 @@ def compare_regimes(scenario: Scenario) -> dict[str, dict[str, dict[str, float]]
                 for key in keys
                 if key in getattr(res, group)
             }
-            for pathway, res in r.pathways.items()
+            for pathway, res in pathways.items()
         }
     if names:
         reference = out[names[0]]
