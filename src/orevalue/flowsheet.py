@@ -1,6 +1,6 @@
 """Flowsheet balance: element flows through the stages a pathway builds.
 
-Streams are dicts element -> tonnes (arrays of any common shape, usually (N, Y)). Each stage
+Streams map element -> tonnes (arrays of any common shape, usually (N, Y)). Each stage
 sums its input streams and splits every element among its outputs by the scenario's
 percentages; what is left goes to the stage's ``rest`` stream, so each element is conserved by
 construction, and :func:`check_conservation` verifies it after every balance.
@@ -8,12 +8,14 @@ construction, and :func:`check_conservation` verifies it after every balance.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
+
 import numpy as np
 
 from orevalue.params import Params
 from orevalue.scenario import ELEMENTS, Scenario, stage_order
 
-Stream = dict[str, np.ndarray]
+Stream = MutableMapping[str, np.ndarray]
 G_PER_T = 1e6
 
 
@@ -34,26 +36,26 @@ def consumed_feeds(scenario: Scenario, stages: list[str]) -> list[str]:
     return [f for f in scenario.active_feeds() if f in wanted]
 
 
-def balance(
-    scenario: Scenario, p: Params, stages: list[str], feeds_dry_t: dict[str, np.ndarray]
+def _unit_balance(
+    scenario: Scenario, p: Params, order: list[str], feed: str, unit: np.ndarray
 ) -> dict[str, Stream]:
-    """Element tonnes of every stream when ``stages`` treat the given feed tonnages.
-
-    Returns all streams, feeds included; a stream consumed by a stage keeps its flow so that
-    products and intermediates can be read alike.
-    """
-    streams: dict[str, Stream] = {f: feed_elements(p, f, t) for f, t in feeds_dry_t.items()}
-    for name in stage_order(scenario, stages):
+    """Element tonnes of every stream per dry tonne of ``feed``, shaped like the parameters."""
+    streams: dict[str, Stream] = {feed: feed_elements(p, feed, unit)}
+    for name in order:
         stage = scenario.stages[name]
         present = [streams[i] for i in stage.inputs if i in streams]
         if not present:
             continue
-        inflow = {el: sum(s[el] for s in present) for el in ELEMENTS}
+        inflow = (
+            {el: sum(s[el] for s in present) for el in ELEMENTS}
+            if len(present) > 1
+            else {el: present[0][el] for el in ELEMENTS}
+        )
         left = dict(inflow)
         for out, split in stage.split.items():
             stream = streams.setdefault(out, {el: 0.0 * inflow[el] for el in ELEMENTS})
             for el in split:
-                moved = inflow[el] * p[f"stages.{name}.split.{out}.{el}"] / 100.0
+                moved = inflow[el] * (p[f"stages.{name}.split.{out}.{el}"] / 100.0)
                 stream[el] = stream[el] + moved
                 left[el] = left[el] - moved
         rest = streams.setdefault(stage.rest, {el: 0.0 * inflow[el] for el in ELEMENTS})
@@ -62,18 +64,108 @@ def balance(
     return streams
 
 
+class ScaledStream(MutableMapping[str, np.ndarray]):
+    """A stream of a balance: the tonnes of each element are the sum over feeds of the feed's
+    tonnes x that element per tonne of the feed, worked out when first read (most elements of
+    most streams are never read)."""
+
+    def __init__(self, terms: list[tuple[np.ndarray, np.ndarray, Stream]]):
+        self._terms = terms  # (feed tonnes, feed tonnes summed over years, stream per tonne)
+        self._values: dict[str, np.ndarray] = {}
+        self._removed: set[str] = set()
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key in self._values:
+            return self._values[key]
+        if key not in ELEMENTS or key in self._removed:
+            raise KeyError(key)
+        value = self._terms[0][0] * self._terms[0][2][key]
+        for dry_t, _, unit in self._terms[1:]:
+            value = value + dry_t * unit[key]
+        self._values[key] = value
+        return value
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        self._values[key] = value
+        self._removed.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._values.pop(key, None)
+        if key in ELEMENTS:
+            self._removed.add(key)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (el for el in ELEMENTS if el not in self._removed)
+        yield from (k for k in self._values if k not in ELEMENTS)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"ScaledStream({dict(self.items())!r})"
+
+    def year_total(self, key: str) -> np.ndarray:
+        """Tonnes of ``key`` summed over the years, per sample (N,)."""
+        if key in self._values or key not in ELEMENTS:
+            return _year_total(self[key])
+        return sum(
+            (_year_total(total * unit[key]) for _, total, unit in self._terms), start=np.zeros(1)
+        )
+
+
+def _year_total(flow: np.ndarray | float) -> np.ndarray:
+    arr = np.asarray(flow, dtype=float)
+    return arr.reshape(arr.shape[0], -1).sum(axis=1) if arr.ndim else arr.reshape(1)
+
+
+def balance(
+    scenario: Scenario, p: Params, stages: list[str], feeds_dry_t: dict[str, np.ndarray]
+) -> dict[str, Stream]:
+    """Element tonnes of every stream when ``stages`` treat the given feed tonnages.
+
+    Returns all streams, feeds included; a stream consumed by a stage keeps its flow so that
+    products and intermediates can be read alike. The balance is linear in the feed tonnages,
+    so it is worked out per tonne of each feed on the (N, 1) parameters; each stream scales
+    those by the feed tonnages when an element is read (see :class:`ScaledStream`).
+    """
+    order = stage_order(scenario, stages)
+    unit = np.ones((p.n_samples, 1))
+    terms: dict[str, list[tuple[np.ndarray, np.ndarray, Stream]]] = {}
+    for feed, dry_t in feeds_dry_t.items():
+        tonnes = np.asarray(dry_t, dtype=float)
+        total = (
+            tonnes.reshape(tonnes.shape[0], -1).sum(axis=1, keepdims=True)
+            if tonnes.ndim
+            else tonnes
+        )
+        for name, stream in _unit_balance(scenario, p, order, feed, unit).items():
+            terms.setdefault(name, []).append((tonnes, total, stream))
+    return {name: ScaledStream(t) for name, t in terms.items()}
+
+
 def check_conservation(
     scenario: Scenario, stages: list[str], streams: dict[str, Stream], rtol: float = 1e-9
 ) -> None:
     """Raise AssertionError unless every element the built stages take in from feeds leaves
-    them in a stream no built stage takes in."""
+    them in a stream no built stage takes in (compared per sample, summed over the years)."""
     taken = {i for name in stages for i in scenario.stages[name].inputs}
     fed = [s for s in scenario.feeds if s in taken and s in streams]
     made = [s for s in streams if s not in scenario.feeds and s not in taken]
+
+    def total(names: list[str], el: str) -> np.ndarray:
+        out = np.zeros(1)
+        for name in names:
+            stream = streams[name]
+            if isinstance(stream, ScaledStream):
+                out = out + stream.year_total(el)
+            else:
+                out = out + _year_total(stream[el])
+        return out
+
     for el in ELEMENTS:
-        total_in = sum(streams[s][el] for s in fed) + 0.0
-        total_out = sum(streams[s][el] for s in made) + 0.0
-        if not np.allclose(total_out, total_in, rtol=rtol, atol=1e-9):
+        if not np.allclose(total(made, el), total(fed, el), rtol=rtol, atol=1e-9):
             raise AssertionError(f"{el} is not conserved across the flowsheet")
 
 

@@ -89,11 +89,20 @@ class Params(Mapping[str, np.ndarray]):
         knots = self.deck_years(path)
         if not knots:
             raise KeyError(f"no price deck '{path}'")
-        values = np.concatenate([self._values[f"{path}.{y}"] for y in knots], axis=1)
-        weights = np.stack(
-            [np.interp(years, knots, np.eye(len(knots))[k]) for k in range(len(knots))]
-        )
-        return values @ weights
+        years = np.asarray(years)
+        # each year lies between two knots (or beyond the ends): value = (1 - w) x left + w x
+        # right, elementwise, so every sample's path is the same whatever the other samples
+        right = np.clip(np.searchsorted(knots, years, side="right"), 1, max(len(knots) - 1, 1))
+        left = right - 1
+        k = np.asarray(knots, dtype=float)
+        if len(knots) == 1:
+            return np.repeat(self._values[f"{path}.{knots[0]}"], years.size, axis=1)
+        span = k[right] - k[left]
+        w = np.clip((years - k[left]) / span, 0.0, 1.0)
+        column = {y: self._values[f"{path}.{y}"] for y in knots}
+        lo = np.concatenate([column[knots[i]] for i in left], axis=1)
+        hi = np.concatenate([column[knots[i]] for i in right], axis=1)
+        return lo + w * (hi - lo)
 
     def flat_deck(self, path: str, value: ArrayLike) -> Params:
         """A copy in which the deck at ``path`` is ``value`` in every year."""

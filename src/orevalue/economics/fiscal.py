@@ -54,9 +54,9 @@ def straight_line_depreciation_usd(additions_usd: ArrayLike, life_years: int) ->
         raise ValueError("life_years must be at least 1")
     additions = _as_2d(additions_usd, "additions_usd")
     cum = np.cumsum(additions, axis=1)
-    lagged = np.zeros_like(cum)
-    lagged[:, life_years:] = cum[:, :-life_years]
-    return (cum - lagged) / life_years
+    out = cum / life_years
+    out[:, life_years:] -= cum[:, :-life_years] / life_years
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,28 +89,46 @@ def income_tax_usd(
         raise ValueError("loss_carry_forward_years must be >= 0 or None")
     income = _as_2d(taxable_income_usd, "taxable_income_usd")
     n, years = income.shape
-    remaining = np.zeros((n, years))  # unused loss by year of origin (column)
-    used = np.zeros((n, years))
-    balance = np.zeros((n, years))
-    taxable = np.zeros((n, years))
+    # FIFO with expiry as a queue over cumulative losses: with CL_s the losses arising in years
+    # <= s and Q the queue position already used or expired, the losses usable in year t are
+    # those between max(Q, CL_{t-L-1}) (vintages <= t-L-1 have expired) and CL_{t-1}. Each year
+    # is then a few operations per sample; rows (Y, N) keep every year contiguous.
+    if not (income < 0.0).any():  # no loss to carry: nothing to set off
+        taxable_usd = np.array(income, dtype=np.float64)
+        tax = np.asarray(rate, dtype=np.float64) * taxable_usd
+        return TaxResult(
+            tax_usd=tax if tax.shape == (n, years) else np.broadcast_to(tax, (n, years)).copy(),
+            loss_used_usd=np.zeros((n, years)),
+            loss_balance_usd=np.zeros((n, years)),
+            taxable_after_losses_usd=taxable_usd,
+        )
+    x_rows = np.ascontiguousarray(income.T)
+    gain = np.maximum(x_rows, 0.0)
+    cum_loss = np.zeros((years + 1, n))  # cum_loss[t + 1] = CL_t
+    np.minimum(x_rows, 0.0, out=cum_loss[1:])
+    for t in range(1, years):
+        cum_loss[t + 1] += cum_loss[t]
+    np.negative(cum_loss, out=cum_loss)
+    lcf = loss_carry_forward_years
+    used = np.empty((years, n))
+    queue = np.zeros((years + 1, n))  # queue[t + 1]: position after year t
     for t in range(years):
-        x = income[:, t]
-        available = remaining.sum(axis=1)
-        use = np.minimum(np.maximum(x, 0.0), available)
-        # FIFO: take from the oldest vintages first.
-        before = np.cumsum(remaining, axis=1) - remaining
-        remaining -= np.clip(use[:, None] - before, 0.0, remaining)
-        remaining[:, t] = np.maximum(-x, 0.0)
-        if loss_carry_forward_years is not None:
-            # Vintages s <= t - L cannot be used in year t + 1: they expire now.
-            remaining[:, : max(t + 1 - loss_carry_forward_years, 0)] = 0.0
-        used[:, t] = use
-        taxable[:, t] = np.maximum(x, 0.0) - use
-        balance[:, t] = remaining.sum(axis=1)
-    tax = np.asarray(rate, dtype=np.float64) * taxable
+        front = queue[t] if lcf is None else np.maximum(queue[t], cum_loss[max(t - lcf, 0)])
+        usable = cum_loss[t] - front
+        np.minimum(gain[t], np.maximum(usable, 0.0, out=usable), out=used[t])
+        np.add(front, used[t], out=queue[t + 1])
+    if lcf is None:
+        gone = queue[1:]
+    else:  # vintages <= t-L expire at the end of year t
+        lagged = cum_loss[np.maximum(np.arange(1, years + 1) - lcf, 0)]
+        gone = np.maximum(queue[1:], lagged)
+    balance = np.maximum(cum_loss[1:] - gone, 0.0)
+    taxable = gain - used
+    taxable_usd = np.ascontiguousarray(taxable.T)
+    tax = np.asarray(rate, dtype=np.float64) * taxable_usd
     return TaxResult(
-        tax_usd=np.broadcast_to(tax, (n, years)).copy(),
-        loss_used_usd=used,
-        loss_balance_usd=balance,
-        taxable_after_losses_usd=taxable,
+        tax_usd=tax if tax.shape == (n, years) else np.broadcast_to(tax, (n, years)).copy(),
+        loss_used_usd=np.ascontiguousarray(used.T),
+        loss_balance_usd=np.ascontiguousarray(balance.T),
+        taxable_after_losses_usd=taxable_usd,
     )

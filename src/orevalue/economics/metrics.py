@@ -39,8 +39,16 @@ def npv(rate: ArrayLike, cash_flows_usd: ArrayLike) -> np.ndarray:
     Matches ``numpy_financial.npv(rate, row)`` row by row.
     """
     cf = _rows(cash_flows_usd)
-    r = np.asarray(rate, dtype=float).reshape(-1, 1)
-    return (cf / (1.0 + r) ** np.arange(cf.shape[1])).sum(axis=1)
+    r = np.asarray(rate, dtype=float).reshape(-1)
+    t = np.arange(cf.shape[1])
+    # einsum's row-by-row sums of products: each row's result is the same whatever the other
+    # rows (a BLAS product may round differently by position, breaking chunk invariance)
+    if r.size == 1 or (r.size == cf.shape[0] and np.all(r == r[0])):
+        return np.einsum("ij,j->i", cf, (1.0 + r[0]) ** -t.astype(float))  # one rate
+    factors = np.exp(np.multiply.outer(-np.log1p(r), t))
+    if factors.shape == cf.shape:
+        return np.einsum("ij,ij->i", cf, factors)
+    return (cf * factors).sum(axis=1)
 
 
 def _rate_grid(low: float, high: float, per_side: int = 150) -> np.ndarray:
@@ -116,7 +124,10 @@ def _irr_chunk(
         lo, hi = np.minimum(near[br], far[br]), np.maximum(near[br], far[br])
         r = rows[br]
         ct = np.ascontiguousarray(cf[r].T)
-        root[br] = _refine(ct, grid[lo], grid[hi], vals[r, lo], vals[r, hi])
+        # the bracket's end values again, row by row (Horner): the matrix product above may
+        # round differently with the rows around, and the refined root must not
+        f_lo, f_hi = _npv_and_slope(ct, grid[lo])[0], _npv_and_slope(ct, grid[hi])[0]
+        root[br] = _refine(ct, grid[lo], grid[hi], f_lo, f_hi)
         old = best[rows]
         best[rows] = np.where(np.isnan(old) | (np.abs(root) < np.abs(old)), root, old)
     return best
@@ -141,21 +152,46 @@ def irr(
     cf = _rows(cash_flows_usd)
     if not -1.0 < low < 0.0 < high:
         raise ValueError("need -1 < low < 0 < high")
-    grid = _rate_grid(low, high)
-    with np.errstate(over="ignore"):
-        powers = (1.0 + grid) ** -np.arange(cf.shape[1])[:, None]  # (Y, G) discount factors
-    keep = powers.max(axis=0) < 1e250  # rates near -100% overflow for very long flows
-    grid, powers = grid[keep], powers[:, keep]
-    z = int(np.searchsorted(grid, 0.0))
     out = np.full(cf.shape[0], np.nan)
     ok = np.isfinite(cf).all(axis=1) & (cf > 0).any(axis=1) & (cf < 0).any(axis=1)
-    idx = np.flatnonzero(ok)
+    # Rows whose flows change sign once (outflows, then inflows, zeros aside) have exactly one
+    # root (Descartes' rule of signs in 1 / (1 + r)): no root can hide between grid points, so
+    # a coarse grid brackets it. Other rows take the fine grid.
+    single = ok & _one_sign_change(cf)
     chunk = max(1, int(chunk_rows))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for start in range(0, idx.size, chunk):
-            rows = idx[start : start + chunk]
-            out[rows] = _irr_chunk(cf[rows], grid, powers, z, low)
+    for rows_ok, grid in ((single, _coarse_grid(low, high)), (ok & ~single, _rate_grid(low, high))):
+        idx = np.flatnonzero(rows_ok)
+        if idx.size == 0:
+            continue
+        with np.errstate(over="ignore"):
+            powers = (1.0 + grid) ** -np.arange(cf.shape[1])[:, None]  # (Y, G) discount factors
+        keep = powers.max(axis=0) < 1e250  # rates near -100% overflow for very long flows
+        grid, powers = grid[keep], powers[:, keep]
+        z = int(np.searchsorted(grid, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for start in range(0, idx.size, chunk):
+                rows = idx[start : start + chunk]
+                out[rows] = _irr_chunk(cf[rows], grid, powers, z, low)
     return out
+
+
+def _one_sign_change(cf: np.ndarray) -> np.ndarray:
+    """Rows whose non-zero flows change sign exactly once (all of one sign, then all of the
+    other), shape (N,)."""
+    y = cf.shape[1]
+    neg, pos = cf < 0, cf > 0
+    first_neg, first_pos = neg.argmax(axis=1), pos.argmax(axis=1)
+    last_neg, last_pos = y - 1 - neg[:, ::-1].argmax(axis=1), y - 1 - pos[:, ::-1].argmax(axis=1)
+    return (last_neg < first_pos) | (last_pos < first_neg)
+
+
+def _coarse_grid(low: float, high: float) -> np.ndarray:
+    """A few trial rates from ``low`` to ``high`` with 0 among them (enough to bracket a root
+    known to be unique)."""
+    pts = np.array(
+        [-0.9, -0.6, -0.35, -0.2, -0.1, -0.04, 0.0, 0.04, 0.1, 0.2, 0.35, 0.6, 1.0, 2.0, 4.0]
+    )
+    return np.unique(np.concatenate([[low], pts[(pts > low) & (pts < high)], [high]]))
 
 
 def payback_years(cash_flows_usd: ArrayLike) -> np.ndarray:

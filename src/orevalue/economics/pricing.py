@@ -22,7 +22,8 @@ OZ_PER_T = 1e6 / G_PER_OZ
 @dataclass(frozen=True)
 class Market:
     """Prices by sample and year, (N, Y): copper USD/t, gold and silver USD/oz, TC USD/dmt,
-    RC US cents/lb, cathode premium USD/t."""
+    RC US cents/lb, cathode premium USD/t; and the acid netback USD/t when it is a path (a risk
+    run writes ``prices.acid_netback_usd_per_t.<year>``; otherwise the site's single value)."""
 
     cu_usd_per_t: np.ndarray
     au_usd_per_oz: np.ndarray
@@ -30,10 +31,16 @@ class Market:
     tc_usd_per_dmt: np.ndarray
     rc_usc_per_lb: np.ndarray
     cathode_premium_usd_per_t: np.ndarray
+    acid_netback_usd_per_t: np.ndarray | None = None
 
     @classmethod
     def from_params(cls, p: Params, years: np.ndarray) -> Market:
-        return cls(**{f.name: p.deck(f"prices.{f.name}", years) for f in fields(cls)})
+        decks = {f.name: p.deck(f"prices.{f.name}", years) for f in fields(cls) if f.name != ACID}
+        acid = p.deck(f"prices.{ACID}", years) if f"prices.{ACID}.{years[0]}" in p else None
+        return cls(**decks, acid_netback_usd_per_t=acid)
+
+
+ACID = "acid_netback_usd_per_t"
 
 
 @dataclass(frozen=True)
@@ -51,11 +58,35 @@ class Value:
 
     @property
     def total_usd(self) -> np.ndarray:
-        gross = self.cu_usd + self.au_usd + self.ag_usd + self.premium_usd + self.acid_usd
-        return gross - self.charges_usd - self.freight_usd
+        parts = (self.cu_usd, self.au_usd, self.ag_usd, self.premium_usd, self.acid_usd)
+        total: np.ndarray | float = 0.0
+        for part in parts:  # parts left at 0.0 are skipped: no work on whole (N, Y) arrays
+            total = _plus(total, part)
+        for part in (self.charges_usd, self.freight_usd):
+            if not _is_zero(part):
+                total = total - part
+        if isinstance(total, np.ndarray) and any(total is part for part in parts):
+            return total.copy()  # never hand out a part itself
+        return total
 
     def __add__(self, other: Value) -> Value:
-        return Value(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Value(*(_plus(getattr(self, f), getattr(other, f)) for f in _VALUE_FIELDS))
+
+
+_VALUE_FIELDS = tuple(f.name for f in fields(Value))
+
+
+def _is_zero(x: np.ndarray | float) -> bool:
+    return isinstance(x, float | int) and x == 0
+
+
+def _plus(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+    """a + b, returning the other operand itself where one is the scalar 0."""
+    if _is_zero(b):
+        return a
+    if _is_zero(a):
+        return b
+    return a + b
 
 
 def scale_payable_pct(p: Params, path: str, grade_g_per_t: np.ndarray) -> np.ndarray:
@@ -159,7 +190,8 @@ def product_value(
     if product == "silver":
         return Value(ag_usd=elements_t["ag"] * OZ_PER_T * market.ag_usd_per_oz)
     if product == "acid":
-        return Value(acid_usd=mass_t * p["site.acid_netback_usd_per_t"])
+        netback = market.acid_netback_usd_per_t
+        return Value(acid_usd=mass_t * (p[f"site.{ACID}"] if netback is None else netback))
     raise ValueError(f"no sales terms for product '{product}'")
 
 
