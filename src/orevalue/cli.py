@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orevalue.cli_risk import risk_command
+from orevalue.cli_site import site_command
 from orevalue.scenario import Overlay, ScenarioError
 
 app = typer.Typer(
@@ -51,6 +53,10 @@ def run(
         str | None,
         typer.Option("--regime", help="Fiscal regime preset, e.g. pakistan-standard, sez, epz."),
     ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Candidate site whose costs to use (see orevalue site)."),
+    ] = None,
 ) -> None:
     """Evaluate every pathway, print the tables and the verdict, write results."""
     import orevalue
@@ -58,14 +64,20 @@ def run(
     from orevalue.report.terminal import print_results
 
     overlays = []
-    if regime is not None:
-        overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
     try:
+        if site is not None:
+            from orevalue.siting import site_overlay
+
+            overlays.append(site_overlay(site, scenario))
+            site = overlays[-1].label.removeprefix("site preset ")  # the site's key
+        if regime is not None:
+            overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
         loaded = orevalue.load(scenario, overlays=tuple(overlays))
     except ScenarioError as exc:
         raise _bad_input(exc) from None
     results = orevalue.evaluate(loaded)
-    target = out / (loaded.name if regime is None else f"{loaded.name}-{regime}")
+    suffix = "".join(f"-{x}" for x in (site, regime) if x is not None)
+    target = out / f"{loaded.name}{suffix}"
     try:
         written = write_results(results, target)
     except OSError as exc:
@@ -100,6 +112,8 @@ def init(
 
 
 # Further commands live in modules of their own and register here, one line each.
+app.command("risk")(risk_command)
+app.command("site")(site_command)
 
 
 def main() -> None:

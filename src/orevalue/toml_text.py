@@ -128,7 +128,7 @@ def _string(text: str) -> str:
 def key(name: Any) -> str:
     """A TOML key, quoted when it is not bare."""
     text = str(name)
-    return text if _BARE.match(text) else _string(text)
+    return text if _BARE.fullmatch(text) else _string(text)
 
 
 def value(item: Any) -> str:

@@ -1,0 +1,253 @@
+"""The ``orevalue risk`` command: Monte Carlo, tornado and Sobol indices of a scenario.
+
+Registered on the ``orevalue`` app in :mod:`orevalue.cli`. Heavy imports (SciPy, SALib,
+pyarrow) happen inside the command so that ``orevalue run`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orevalue.scenario import ScenarioError
+
+_err = Console(stderr=True)
+
+
+def _fail(*lines: str) -> typer.Exit:
+    """Print each line to stderr as it is; exit code 2 (bad input)."""
+    for line in lines:
+        _err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def risk_command(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario TOML file; the embedded default case when omitted.", show_default=False
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=1, help="Monte Carlo samples.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numbers.")] = 1,
+    chunk: Annotated[
+        int, typer.Option("--chunk", min=1, help="Samples evaluated at once (memory bound).")
+    ] = 4096,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes [default: CPUs].")
+    ] = None,
+    sobol: Annotated[
+        int,
+        typer.Option("--sobol", min=0, help="Sobol base samples (a power of 2); 0 for none."),
+    ] = 512,
+    tornado: Annotated[bool, typer.Option("--tornado/--no-tornado", help="Tornado bars.")] = True,
+    parquet: Annotated[
+        bool, typer.Option("--parquet", help="Also write every sample to samples.parquet.")
+    ] = False,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for results (<out>/<scenario>/risk/).")
+    ] = Path("out"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Write results only.")] = False,
+) -> None:
+    """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
+    exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
+    import orevalue
+    from orevalue.output import write_atomic
+    from orevalue.risk import montecarlo
+    from orevalue.risk.analysis import RiskOptions, run_risk
+    from orevalue.risk.spec import build
+
+    try:
+        loaded = orevalue.load(scenario)
+        spec = build(loaded)
+    except ScenarioError as exc:
+        raise _fail(*(str(problem) for problem in exc.problems)) from None
+    if sobol and sobol & (sobol - 1):
+        raise _fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
+    target = out / loaded.name / "risk"
+    if parquet:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise _fail(
+                "--parquet: needs pyarrow; install it with: pip install 'orevalue[parquet]'"
+            ) from None
+    options = RiskOptions(
+        samples=samples,
+        seed=seed,
+        chunk_size=chunk,
+        workers=workers or montecarlo.default_workers(),
+        tornado=tornado,
+        sobol_base=sobol,
+        parquet=target / "samples.parquet" if parquet else None,
+    )
+    console = Console(stderr=True)
+    try:
+        if quiet or not console.is_terminal:
+            result = run_risk(loaded, options, spec=spec)
+        else:
+            result = _with_progress(loaded, options, spec, console, run_risk)
+        write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
+    except OSError as exc:
+        raise _fail(f"{target}: cannot write results: {exc}") from None
+    if not quiet:
+        screen = Console()
+        if not screen.is_terminal:
+            screen = Console(width=120)
+        print_risk(result, screen)
+        written = "summary.json" + (", samples.parquet" if parquet else "")
+        screen.print(f"Wrote {written} to {target}/", markup=False, soft_wrap=True)
+
+
+def _with_progress(loaded, options, spec, console, run_risk):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage.capitalize(), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return run_risk(loaded, options, report, spec=spec)
+
+
+# ------------------------------------------------------------------ printing
+
+
+def _musd(value: float | None) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{value / 1e6:,.0f}"
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.{digits}f} %"
+
+
+def print_risk(result: dict[str, Any], console: Console) -> None:
+    """The risk tables: distributions per pathway, top drivers, estimates worth a study."""
+    run, scen = result["run"], result["scenario"]
+    title = (
+        f"Risk: {scen['title'] or scen['name']} — {run['samples']:,} samples, seed {run['seed']}"
+        f" ({run['samples_per_second']:,.0f} samples/s); {scen['money']}, USD m"
+    )
+    table = Table(title=title, title_justify="left")
+    for column in ("pathway", "NPV P10", "P50", "P90", "mean", "P(NPV < 0)"):
+        table.add_column(column, justify="left" if column == "pathway" else "right")
+    table.add_column("P(beats export)", justify="right")
+    table.add_column("IRR P50 (P10, P90)", justify="right")
+    table.add_column("no IRR", justify="right")
+    for name, pw in result["pathways"].items():
+        npv = pw["npv_usd"]
+        irr = pw.get("irr")
+        irr_text = (
+            f"{_pct(irr.get('p50'))} ({_pct(irr.get('p10'))}, {_pct(irr.get('p90'))})"
+            if irr
+            else "—"
+        )
+        failed = str(irr["n_failed"]) if irr else "—"
+        table.add_row(
+            name,
+            _musd(npv.get("p10")),
+            _musd(npv.get("p50")),
+            _musd(npv.get("p90")),
+            _musd(npv.get("mean")),
+            _pct(npv.get("prob_negative")) if pw["builds"] else "—",
+            _pct(pw.get("prob_beats_baseline")) if pw["builds"] else "baseline",
+            irr_text,
+            failed,
+        )
+    console.print(table)
+    console.print(
+        "P(at least one home-processing pathway beats exporting concentrate, same samples): "
+        f"{_pct(result['prob_any_pathway_beats_baseline'], 2)}",
+        markup=False,
+    )
+    for name, pw in result["pathways"].items():
+        for reason, count in pw.get("irr", {}).get("failures", {}).items():
+            console.print(f"  {name}: IRR undefined in {count:,} samples ({reason})", markup=False)
+    focus = _focus(result)
+    if focus is None:
+        return
+    key = f"{focus}.npv_usd"
+    label = result["pathways"][focus]["label"]
+    sobol = result.get("sobol", {}).get("indices", {}).get(key, {})
+    bars = result.get("tornado", {}).get(key, {}).get("bars", [])
+    if bars or sobol:
+        base = result.get("tornado", {}).get(key, {}).get("base")
+        drivers = Table(
+            title=f"Top drivers of the plant NPV, {label} (base {_musd(base)} USD m)",
+            title_justify="left",
+        )
+        drivers.add_column("input", overflow="fold")
+        for column in ("tag", "P10 → P90 value", "NPV at P10", "NPV at P90"):
+            drivers.add_column(column, justify="left" if column == "tag" else "right")
+        drivers.add_column("Sobol total (first)", justify="right")
+        rows = bars or [{"factor": k, "label": k, "value_tag": ""} for k in sobol]
+        if sobol:
+            rows = sorted(rows, key=lambda b: -sobol.get(b["factor"], {}).get("ST", 0.0))
+        for bar in rows[:10]:
+            si = sobol.get(bar["factor"])
+            values = (
+                f"{bar['p10_value']:,.4g} → {bar['p90_value']:,.4g}"
+                if "p10_value" in bar
+                else "P10 → P90 path"
+                if "output_at_p10" in bar
+                else ""
+            )
+            drivers.add_row(
+                bar["label"],
+                bar.get("value_tag", ""),
+                values,
+                _musd(bar.get("output_at_p10")),
+                _musd(bar.get("output_at_p90")),
+                f"{si['ST']:.2f} ({si['S1']:.2f})" if si else "—",
+            )
+        console.print(drivers)
+    study = result.get("worth_a_study", {}).get(key, [])
+    if study:
+        console.print(
+            f"Estimates [E] worth a study first (share of the variance of the {label} NPV):",
+            markup=False,
+        )
+        for row in study[:6]:
+            console.print(
+                f"  {row['input']}: {_pct(row['variance_share_total'], 0)}"
+                f" (alone {_pct(row['first_order'], 0)})",
+                markup=False,
+            )
+
+
+def _focus(result: dict[str, Any]) -> str | None:
+    """The pathway that builds a plant with the highest median NPV."""
+    building = [(n, p) for n, p in result["pathways"].items() if p["builds"]]
+    if not building:
+        return None
+    return max(building, key=lambda item: item[1]["npv_usd"].get("p50", -math.inf))[0]
+
+
+def _jsonable(item: Any) -> Any:
+    if isinstance(item, dict):
+        return {str(k): _jsonable(v) for k, v in item.items()}
+    if isinstance(item, list | tuple):
+        return [_jsonable(v) for v in item]
+    if isinstance(item, float) and not math.isfinite(item):
+        return None
+    if hasattr(item, "item"):
+        return _jsonable(item.item())
+    return item

@@ -1,0 +1,219 @@
+"""Map of the siting answer: sources, candidate sites, ports, every leg and the chosen routes,
+drawn from coordinates alone (no tiles, no network access) as PNG and SVG.
+
+Legs are drawn as straight lines between their end nodes; their length in the model is the
+road or rail distance from the data, not the drawn one. The coastline is a hand-made outline
+from a few public coordinates, for orientation only.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from orevalue.output import write_atomic
+
+#: Approximate Makran and Sindh coastline, (lat, lon) west to east: Gwadar Bay (Jiwani),
+#: Gwadar, Pasni, Ormara, Sonmiani, Karachi, Port Qasim, Indus delta, Sir Creek.
+COASTLINE = (
+    (25.05, 61.55),
+    (25.07, 61.75),
+    (25.20, 62.05),
+    (25.10, 62.33),
+    (25.20, 62.70),
+    (25.26, 63.47),
+    (25.30, 64.10),
+    (25.21, 64.64),
+    (25.40, 65.30),
+    (25.42, 66.59),
+    (25.00, 66.72),
+    (24.82, 66.98),
+    (24.75, 67.30),
+    (24.45, 67.35),
+    (24.14, 67.45),
+    (23.80, 67.90),
+    (23.65, 68.20),
+)
+COLOURS = {
+    "concentrate": "#8c6d31",
+    "anode": "#e6550d",
+    "blister": "#756bb1",
+    "cathode": "#b5301f",
+}
+
+
+def _save_png(fig: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png", dpi=150)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def draw_map(siting: Any, folder: Path) -> list[Path]:
+    """Draw the best plan of ``siting`` (an :class:`orevalue.siting.Siting`) to
+    ``folder/map.png`` and ``folder/map.svg``; return the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    model, plan, data = siting.best_model, siting.best, siting.data
+    net = model.net
+    pos = {n: (net.lon[i], net.lat[i]) for i, n in enumerate(net.nodes)}
+    fig, ax = plt.subplots(figsize=(10, 8.5))
+    lat_mid = float(np.mean(net.lat))
+    ax.set_aspect(1.0 / np.cos(np.radians(lat_mid)))
+
+    coast = np.array(COASTLINE)
+    ax.plot(coast[:, 1], coast[:, 0], color="#6baed6", lw=1.5, zorder=1)
+    ax.fill_between(coast[:, 1], coast[:, 0], coast[:, 0].min() - 5, color="#deebf7", zorder=0)
+    ax.text(64.5, 24.4, "Arabian Sea", color="#4292c6", fontsize=10, style="italic", ha="center")
+
+    for leg in data.legs.values():
+        (x0, y0), (x1, y1) = pos[leg.from_], pos[leg.to]
+        style = "-" if leg.mode == "rail" else ":"
+        colour = "#636363" if leg.mode == "rail" else "#969696"
+        if leg.build_capex_usd > 0:
+            colour = "#bdbdbd"
+        ax.plot([x0, x1], [y0, y1], style, color=colour, lw=1.0, zorder=2)
+
+    used = {(u.from_node, u.to_node): u for u in plan.legs}
+    biggest = max((u.total_t_per_yr for u in plan.legs), default=1.0)
+    for (a, b), use in used.items():
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        commodity = max(use.t_per_yr, key=use.t_per_yr.__getitem__)
+        width = 1.5 + 5.0 * use.total_t_per_yr / biggest
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": COLOURS.get(commodity, "k"),
+                "lw": width,
+                "alpha": 0.8,
+                "shrinkA": 4,
+                "shrinkB": 4,
+            },
+            zorder=3,
+        )
+
+    ranks = {r.key: i + 1 for i, r in enumerate(siting.ranking) if r.feasible}
+    chosen = set(plan.sites)
+    for key, site in data.sites.items():
+        x, y = pos[key]
+        ax.scatter(
+            x,
+            y,
+            marker="*" if key in chosen else "s",
+            s=320 if key in chosen else 70,
+            color="#31a354" if key in chosen else "#fdae6b",
+            edgecolor="k",
+            zorder=5,
+        )
+        rank = f"#{ranks[key]} " if key in ranks else "(infeasible) "
+        ax.annotate(
+            f"{rank}{site.label}",
+            (x, y),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=8,
+            weight="bold" if key in chosen else "normal",
+            zorder=6,
+        )
+    for key, port in data.ports.items():
+        x, y = pos[key]
+        ax.scatter(x, y, marker="o", s=60, color="#3182bd", edgecolor="k", zorder=5)
+        ax.annotate(
+            port.label or key,
+            (x, y),
+            xytext=(-6, -12),
+            textcoords="offset points",
+            fontsize=7,
+            color="#08519c",
+            ha="right",
+        )
+    for key, src in data.sources.items():
+        if src.node is None:
+            x, y = pos[key]
+            ax.scatter(x, y, marker="^", s=110, color="k", zorder=5)
+            ax.annotate(
+                src.label or key,
+                (x, y),
+                xytext=(0, -16),
+                textcoords="offset points",
+                fontsize=8,
+                ha="center",
+            )
+    for key in data.nodes:
+        x, y = pos[key]
+        ax.scatter(x, y, marker=".", s=25, color="#636363", zorder=4)
+        ax.annotate(
+            data.nodes[key].label or key,
+            (x, y),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=6,
+            color="#636363",
+        )
+
+    handles = [
+        Line2D([], [], color="#636363", lw=1, label="rail"),
+        Line2D([], [], color="#969696", lw=1, ls=":", label="road"),
+        Line2D([], [], color="#bdbdbd", lw=1, label="leg to build"),
+        *[
+            Line2D([], [], color=c, lw=3, label=f"{name} flow")
+            for name, c in COLOURS.items()
+            if any(name in u.t_per_yr for u in plan.legs)
+        ],
+        Line2D([], [], marker="^", color="k", ls="", label="feed source"),
+        Line2D(
+            [],
+            [],
+            marker="s",
+            color="#fdae6b",
+            mec="k",
+            ls="",
+            label="candidate site (#rank alone)",
+        ),
+        Line2D([], [], marker="*", color="#31a354", mec="k", ms=12, ls="", label="chosen site"),
+        Line2D([], [], marker="o", color="#3182bd", mec="k", ls="", label="export port"),
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    stages = ", ".join(f"{s.stage} at {s.site} ({s.size_pct:g} %)" for s in plan.stages) or "none"
+    ax.set_title(f"{siting.scenario}: where to build — {stages}", fontsize=10)
+    ax.set_xlabel("longitude, °E")
+    ax.set_ylabel("latitude, °N")
+    ax.text(
+        0.01,
+        0.01,
+        "Straight lines join leg ends; coastline approximate. Flows: arrow width ∝ t/yr.",
+        transform=ax.transAxes,
+        fontsize=6,
+        color="#636363",
+    )
+    lon_all = np.concatenate([net.lon, coast[:, 1]])
+    lat_all = np.concatenate([net.lat, coast[:, 0]])
+    ax.set_xlim(lon_all.min() - 0.5, lon_all.max() + 0.8)
+    ax.set_ylim(lat_all.min() - 0.4, lat_all.max() + 0.5)
+    ax.grid(True, color="#f0f0f0", lw=0.5)
+    fig.tight_layout()
+
+    png, svg = folder / "map.png", folder / "map.svg"
+    _save_png(fig, png)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    write_atomic(svg, buffer.getvalue())
+    return [png, svg]

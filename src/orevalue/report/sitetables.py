@@ -1,0 +1,295 @@
+"""Terminal tables and files of the siting answer: the ranking of sites with their cost
+breakdown, the optimal plan and the infrastructure it needs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from orevalue.output import write_atomic
+
+#: Breakdown rows per tonne of cathode, in the order printed: (component, label, sign).
+#: Value added is shown as a gain (+); costs as positive numbers.
+BREAKDOWN = (
+    ("value_added", "value added (smelt + refine)", -1),
+    ("freight", "freight vs exporting concentrate", 1),
+    ("power", "power", 1),
+    ("water", "water", 1),
+    ("fuel_consumables", "fuel and consumables", 1),
+    ("labour", "labour (site wage premium)", 1),
+    ("maintenance", "maintenance", 1),
+    ("g_and_a", "G&A", 1),
+    ("security", "security", 1),
+    ("capital", "capital charge (site's rate)", 1),
+    ("acid", "acid (disposal +, sales -)", 1),
+    ("taxes", "taxes by zone (turnover, duty)", 1),
+    ("infrastructure_plant", "infrastructure, plant-paid", 1),
+    ("infrastructure_public", "public infrastructure", 1),
+)
+
+
+def _n(x: float | None, digits: int = 0) -> str:
+    if x is None or not math.isfinite(x):
+        return "–"
+    return f"{x + 0.0:,.{digits}f}"
+
+
+def ranking_table(siting: Any) -> Table:
+    """Sites side by side (rank order), each hosting both stages alone: USD per t cathode."""
+    ranks = siting.ranking
+    table = Table(
+        title="Where to build: each site alone, USD per t of copper product (rank order)",
+        title_justify="left",
+        header_style="bold",
+    )
+    table.add_column("", no_wrap=True)
+    for i, r in enumerate(ranks, start=1):
+        table.add_column(f"#{i}\n{r.key}" if r.feasible else f"–\n{r.key}", justify="right")
+    table.add_row("zone (fiscal regime)", *[r.zone for r in ranks])
+    for key, label, sign in BREAKDOWN:
+        table.add_row(
+            f"  {label}",
+            *[_n(sign * r.plan.per_t_product[key]) if r.plan else "" for r in ranks],
+        )
+    table.add_section()
+    table.add_row(
+        "= delivered cost",
+        *[_n(r.plan.delivered_cost_usd_per_t) if r.plan else "" for r in ranks],
+    )
+    table.add_row(
+        "= margin, USD/t",
+        *[_n(r.plan.margin_usd_per_yr * _per(r.plan)) if r.plan else "" for r in ranks],
+    )
+    table.add_row(
+        "margin, USD m/yr",
+        *[_n(r.plan.margin_usd_per_yr / 1e6) if r.plan else "infeasible" for r in ranks],
+    )
+    table.add_row(
+        "  plant's (public works free)",
+        *[_n(r.plan.plant_margin_usd_per_yr / 1e6) if r.plan else "" for r in ranks],
+    )
+    table.add_row(
+        "NPV after tax, USD m (run)",
+        *[_n(r.npv_cathode_usd / 1e6) if r.npv_cathode_usd is not None else "" for r in ranks],
+    )
+    table.add_section()
+    table.add_row("power, MW average", *[_mix(r.plan, "power") for r in ranks])
+    table.add_row("water, m³/day", *[_mix(r.plan, "water") for r in ranks])
+    return table
+
+
+def _per(plan: Any) -> float:
+    return 1.0 / plan.product_t_per_yr if plan.product_t_per_yr > 0 else float("nan")
+
+
+def _g(x: float) -> str:
+    return f"{x:.6g}" if math.isfinite(x) else ""
+
+
+def _mix(plan: Any, resource: str) -> str:
+    if plan is None:
+        return ""
+    parts = [s for s in plan.supplies if s.resource == resource]
+    if resource == "power":
+        return ", ".join(f"{s.option} {s.amount:.0f}" for s in parts)
+    return ", ".join(f"{s.option} {s.amount:,.0f}" for s in parts)
+
+
+def plan_paragraph(siting: Any) -> str:
+    """The optimal plan in one paragraph."""
+    plan = siting.best
+    if not plan.stages:
+        return (
+            "Optimal plan: build nothing; export the concentrate as it is. No plan pays against "
+            "exporting it; the ranking shows each site forced to host the plant at its best size."
+        )
+    unit = {"smelter": "concentrate", "refinery": "cathode"}
+    stages = "; ".join(
+        f"{s.stage} at {siting.data.sites[s.site].label} ({s.size_pct:g} % size, "
+        f"{s.nameplate_t_per_yr / 1e3:,.0f} kt/yr {unit[s.stage]} nameplate, "
+        f"USD {s.capex_usd / 1e6:,.0f} m)"
+        for s in plan.stages
+    )
+    power = ", ".join(
+        f"{s.option} {s.amount:.1f} MW at {s.all_in_usd:.3f} USD/kWh all-in"
+        for s in plan.supplies
+        if s.resource == "power"
+    )
+    water = ", ".join(
+        f"{s.option} {s.amount:,.0f} m³/day" for s in plan.supplies if s.resource == "water"
+    )
+    from orevalue.siting.plan import routes as plan_routes
+
+    routes = "; ".join(
+        f"{commodity} {', '.join(chains)}" for commodity, chains in plan_routes(plan).items()
+    )
+    public = sum(i.capex_usd for i in plan.investments if i.payer != "plant")
+    exported = plan.anode_exported_t_per_yr
+    anode = f" and {exported / 1e3:,.0f} kt/yr of anode for export" if exported > 1 else ""
+    sign = "gains" if plan.margin_usd_per_yr >= 0 else "loses"
+    return (
+        f"Optimal plan ({siting.options.objective} objective): {stages}. It processes "
+        f"{plan.conc_processed_dmt_per_yr / 1e3:,.0f} kt/yr of concentrate into "
+        f"{plan.cathode_t_per_yr / 1e3:,.0f} kt/yr of cathode{anode}; power {power}; "
+        f"water {water}. "
+        f"Routes: {routes}. Against exporting the concentrate it {sign} "
+        f"USD {abs(plan.margin_usd_per_yr) / 1e6:,.0f} m a year (USD "
+        f"{abs(plan.margin_usd_per_yr) * _per(plan):,.0f} per t of product) after "
+        f"capital charges; delivered cost {plan.delivered_cost_usd_per_t:,.0f} USD/t against "
+        f"value added {-plan.per_t_product['value_added']:,.0f} USD/t. Public investment: "
+        f"USD {public / 1e6:,.0f} m."
+    )
+
+
+def infrastructure_tables(siting: Any) -> list[Table]:
+    """Power, water, traffic per leg, ports, acid and who pays for what."""
+    plan = siting.best
+    out = []
+    t = Table(title="Power and water", title_justify="left", header_style="bold")
+    for col in ("site", "option", "amount", "per year", "USD (all-in)", "capex, USD m", "payer"):
+        t.add_column(col, justify="left" if col in ("site", "option", "payer") else "right")
+    for s in plan.supplies:
+        amount = f"{s.amount:,.1f} MW avg" if s.resource == "power" else f"{s.amount:,.0f} m³/day"
+        per_year = (
+            f"{s.energy_per_yr:,.0f} GWh"
+            if s.resource == "power"
+            else f"{s.energy_per_yr / 1e6:,.2f} Mm³"
+        )
+        unit = "kWh" if s.resource == "power" else "m³"
+        unit = f"{s.unit_cost_usd:.3g} ({s.all_in_usd:.3g})/{unit}"
+        t.add_row(s.site, s.label, amount, per_year, unit, _n(s.capex_usd / 1e6, 1), s.payer)
+    t.caption = (
+        f"Peak power to install or connect: {plan.power_peak_mw:,.0f} MW "
+        f"({plan.power_mw:,.1f} MW average x {siting.data.economics.installed_to_average_power:g})"
+    )
+    out.append(t)
+
+    t = Table(title="Traffic on each leg", title_justify="left", header_style="bold")
+    for col in ("leg", "from → to", "mode", "km", "kt/yr", "per day", "capacity used"):
+        t.add_column(col, justify="left" if col in ("leg", "from → to", "mode") else "right")
+    for u in plan.legs:
+        what = ", ".join(f"{c} {v / 1e3:,.0f}" for c, v in u.t_per_yr.items())
+        t.add_row(
+            u.leg,
+            f"{u.from_node} → {u.to_node}",
+            u.mode,
+            _n(u.km),
+            what,
+            f"{u.vehicles_per_day:,.1f} {u.vehicles_per_day and u.vehicle}",
+            f"{u.use_pct:.0f} %" if math.isfinite(u.capacity_t_per_yr) else "no limit",
+        )
+    for a in plan.acid:
+        unit = "trains" if a.mode == "rail" else "trucks"
+        t.add_row(
+            f"acid from {a.site}",
+            f"{a.site} → buyers",
+            a.mode,
+            "",
+            f"acid {a.t_per_yr / 1e3:,.0f}",
+            f"{a.vehicles_per_day:,.1f} {unit}",
+            f"{a.netback_usd_per_t:+g} USD/t",
+        )
+    out.append(t)
+
+    t = Table(title="Export ports", title_justify="left", header_style="bold")
+    for col in ("port", "kt/yr", "spare capacity used"):
+        t.add_column(col, justify="left" if col == "port" else "right")
+    for p in plan.ports:
+        what = ", ".join(f"{c} {v / 1e3:,.0f}" for c, v in p.t_per_yr.items())
+        t.add_row(p.label, what, f"{p.use_pct:.1f} % of {p.spare_t_per_yr / 1e6:,.0f} Mt/yr")
+    out.append(t)
+
+    t = Table(
+        title="Investment the plan implies, and who pays", title_justify="left", header_style="bold"
+    )
+    for col in ("what", "where", "capex, USD m", "payer"):
+        t.add_column(col, justify="right" if col == "capex, USD m" else "left")
+    for i in sorted(plan.investments, key=lambda i: (i.payer == "plant", -i.capex_usd)):
+        t.add_row(i.what, i.where, _n(i.capex_usd / 1e6, 1), i.payer)
+    totals = {}
+    for i in plan.investments:
+        totals[i.payer] = totals.get(i.payer, 0.0) + i.capex_usd
+    t.caption = "Totals: " + ", ".join(
+        f"{k} USD {v / 1e6:,.0f} m" for k, v in sorted(totals.items())
+    )
+    out.append(t)
+    return out
+
+
+def print_siting(siting: Any, console: Console | None = None) -> None:
+    """Print the ranking, the optimal plan and its infrastructure needs."""
+    console = console or Console(width=max(Console().width, 130))
+    console.print(ranking_table(siting))
+    for r in siting.ranking:
+        if not r.feasible:
+            console.print(f"{r.key}: " + "; ".join(r.problems), markup=False, soft_wrap=True)
+    console.print(plan_paragraph(siting), markup=False)
+    for table in infrastructure_tables(siting):
+        if table.row_count:
+            console.print(table)
+    for note in siting.notes:
+        console.print(f"Note: {note}", markup=False, style="dim")
+
+
+def ranking_csv(siting: Any) -> str:
+    """One row per site: rank, zone, feasibility, USD per t cathode by component, totals."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    keys = [k for k, _, _ in BREAKDOWN]
+    writer.writerow(
+        [
+            "rank",
+            "site",
+            "label",
+            "zone",
+            "feasible",
+            *[f"{k}_usd_per_t_product" for k in keys],
+            "delivered_cost_usd_per_t",
+            "margin_usd_per_yr",
+            "plant_margin_usd_per_yr",
+            "npv_cathode_after_tax_usd",
+            "power_mw_average",
+            "water_m3_per_day",
+            "problems",
+        ]
+    )
+    for i, r in enumerate(siting.ranking, start=1):
+        p = r.plan
+        writer.writerow(
+            [
+                i if p else "",
+                r.key,
+                r.label,
+                r.zone,
+                bool(p),
+                *[_g(p.per_t_product[k]) if p else "" for k in keys],
+                _g(p.delivered_cost_usd_per_t) if p else "",
+                f"{p.margin_usd_per_yr:.6g}" if p else "",
+                f"{p.plant_margin_usd_per_yr:.6g}" if p else "",
+                f"{r.npv_cathode_usd:.6g}" if r.npv_cathode_usd is not None else "",
+                f"{p.power_mw:.6g}" if p else "",
+                f"{p.water_m3_per_day:.6g}" if p else "",
+                " | ".join(r.problems),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def write_siting(siting: Any, folder: Path) -> list[Path]:
+    """Write site.json and ranking.csv into ``folder`` atomically; return the paths."""
+    texts = {
+        "site.json": json.dumps(siting.to_dict(), indent=2, allow_nan=False) + "\n",
+        "ranking.csv": ranking_csv(siting),
+    }
+    written = []
+    for name, text in texts.items():
+        write_atomic(folder / name, text)
+        written.append(folder / name)
+    return written

@@ -1,0 +1,223 @@
+"""A whole risk run: Monte Carlo, tornado and Sobol indices, gathered into one summary dict."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from orevalue.risk import montecarlo, sensitivity, summary
+from orevalue.risk.sampling import RiskModel
+from orevalue.risk.spec import RiskSpec, build
+from orevalue.scenario import Scenario
+
+#: Progress callback: (stage, done, total); stage is "monte carlo", "tornado" or "sobol".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RiskOptions:
+    samples: int = 10_000
+    seed: int = 1
+    chunk_size: int = montecarlo.CHUNK
+    workers: int = 1
+    tornado: bool = True
+    sobol_base: int = 512  # 0: no Sobol indices
+    parquet: Path | None = None  # write every sample's inputs and outputs there
+
+
+def run_risk(
+    scenario: Scenario,
+    options: RiskOptions,
+    progress: Progress | None = None,
+    spec: RiskSpec | None = None,
+) -> dict[str, Any]:
+    """Run the risk analysis of ``scenario`` and return its summary (JSON-ready)."""
+    from orevalue import __version__
+
+    model = RiskModel(scenario, spec if spec is not None else build(scenario))
+    report = progress or (lambda stage, done, total: None)
+    pathways = scenario.pathways
+    building = [name for name, pw in pathways.items() if pw.stages]
+    headline = [f"{name}.npv_usd" for name in building]
+
+    writer = _ParquetSink(options.parquet, model) if options.parquet else None
+
+    def on_chunk(start: int, stop: int, out: dict[str, np.ndarray], inputs: dict) -> None:  # type: ignore[type-arg]
+        if writer is not None:
+            writer.write(start, stop, out, inputs)
+        report("monte carlo", stop, options.samples)
+
+    started = time.perf_counter()
+    with montecarlo.temporary_folder() as folder:
+        try:
+            mc = montecarlo.run(
+                model,
+                options.samples,
+                options.seed,
+                Path(folder),
+                options.chunk_size,
+                options.workers,
+                on_chunk,
+                want_inputs=writer is not None,
+            )
+            if writer is not None:
+                writer.close()
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        mc_seconds = time.perf_counter() - started
+        results = {}
+        for name, pw in pathways.items():
+            keys = [f"{name}.npv_usd", f"{name}.irr", f"{name}.export_gain_pv_usd"]
+            entry: dict[str, Any] = {"label": pw.label, "builds": bool(pw.stages)}
+            for key in keys:
+                if key in mc.store.names:
+                    stats = summary.describe(lambda k=key: mc.store.pieces(k))
+                    stats["failures"] = mc.failures.get(key, {})
+                    entry[key.split(".", 1)[1]] = stats
+            if pw.stages:
+                entry["prob_beats_baseline"] = mc.beats_baseline[name] / options.samples
+            entry["prob_best"] = mc.best[name] / options.samples
+            results[name] = entry
+        mc.store.close()
+
+    out: dict[str, Any] = {
+        "orevalue_version": __version__,
+        "scenario": {
+            "name": scenario.name,
+            "title": scenario.title,
+            "file": scenario.source_file,
+            "money": f"real USD of {scenario.base_year}",
+            "baseline_pathway": scenario.baseline_pathway,
+        },
+        "run": {
+            "samples": options.samples,
+            "seed": options.seed,
+            "chunk_size": options.chunk_size,
+            "workers": options.workers,
+            "monte_carlo_seconds": mc_seconds,
+            "samples_per_second": options.samples / mc_seconds if mc_seconds > 0 else None,
+        },
+        "headline_outputs": headline,
+        "pathways": results,
+        "prob_any_pathway_beats_baseline": mc.any_beats_baseline / options.samples,
+        "uncertainty": describe_uncertainty(model),
+    }
+    if options.tornado and model.factors:
+        report("tornado", 0, 1)
+        base, table = sensitivity.tornado(model, headline, options.seed)
+        out["tornado"] = {name: {"base": base[name], "bars": table[name]} for name in headline}
+        report("tornado", 1, 1)
+    if options.sobol_base > 0 and model.factors:
+        indices = sensitivity.sobol(
+            model,
+            headline,
+            options.sobol_base,
+            options.seed,
+            on_progress=lambda done, total: report("sobol", done, total),
+        )
+        out["sobol"] = {
+            "base_samples": options.sobol_base,
+            "evaluations": options.sobol_base * (len(model.factors) + 2),
+            "note": "factors taken as independent (correlations not applied)",
+            "indices": indices,
+        }
+        out["worth_a_study"] = {
+            name: sensitivity.worth_a_study(model, indices[name]) for name in headline
+        }
+    out["run"]["total_seconds"] = time.perf_counter() - started
+    return out
+
+
+def describe_uncertainty(model: RiskModel) -> dict[str, Any]:
+    """The resolved uncertainty: each input's distribution with its P10/P90 and sources."""
+    spec = model.spec
+    inputs = []
+    for inp in spec.inputs:
+        p10, p90 = inp.dist.p10_p90()
+        inputs.append(
+            {
+                "path": inp.path,
+                "dist": inp.kind,
+                "base": inp.base,
+                "mean": inp.dist.mean,
+                "p10": p10,
+                "p90": p90,
+                "source": inp.source,
+                "tag": inp.tag,
+                "value_tag": inp.value_tag,
+            }
+        )
+    out: dict[str, Any] = {"inputs": inputs, "fixed": spec.fixed}
+    if spec.correlated:
+        out["correlation"] = {
+            "method": spec.method,
+            "inputs": list(spec.correlated),
+            "rank_matrix": np.asarray(spec.rank_corr).tolist(),
+        }
+    if spec.prices is not None:
+        pm = spec.prices
+        out["prices"] = {
+            "start_year": pm.start_year,
+            "series": [
+                {
+                    "name": s.name,
+                    "process": s.process,
+                    "volatility": s.sigma,
+                    "half_life_years": s.half_life_years,
+                    "regime": None
+                    if s.regime is None
+                    else {
+                        "start": "tight" if s.regime.start_tight else "normal",
+                        "tight": s.regime.tight,
+                        "normal": s.regime.normal,
+                        "p_leave_tight": s.regime.p_leave_tight,
+                        "p_leave_normal": s.regime.p_leave_normal,
+                    },
+                }
+                for s in pm.series
+            ],
+            "linked": [{"name": k.name, "to": k.base, "ratio": k.ratio} for k in pm.linked],
+            "shock_correlation": pm.corr.tolist(),
+        }
+    return out
+
+
+class _ParquetSink:
+    """Samples written chunk by chunk into a Parquet file, moved into place when complete."""
+
+    def __init__(self, path: Path, model: RiskModel):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.pa, self.path = pa, path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        self.tmp = Path(tmp)
+        names = ["sample"] + [i.path for i in model.inputs] + montecarlo.output_names(model)
+        fields = [pa.field("sample", pa.int64())] + [pa.field(n, pa.float64()) for n in names[1:]]
+        self.schema = pa.schema(fields)
+        self.writer = pq.ParquetWriter(self.tmp, self.schema)
+
+    def write(self, start: int, stop: int, out: dict, inputs: dict) -> None:  # type: ignore[type-arg]
+        columns = {"sample": np.arange(start, stop, dtype=np.int64), **inputs, **out}
+        self.writer.write_table(self.pa.table(columns, schema=self.schema))
+
+    def close(self) -> None:
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)

@@ -1,0 +1,180 @@
+"""Which inputs drive the results: tornado (one at a time) and Sobol indices (variance-based).
+
+- Tornado: every factor at its 10th and then its 90th percentile, all others at the scenario's
+  own values; bars ranked by the swing of the output. A price path's P10/P90 is the path of
+  the 10th/90th percentile of that series in every year (from simulated paths of it alone).
+- Sobol: first-order (S1, the share of the output's variance the factor explains alone) and
+  total (ST, including its interactions) indices by Saltelli's scheme (SALib), factors taken as
+  independent. A price path is one factor (all its yearly shocks and regime draws as a group).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from orevalue.params import Params
+from orevalue.risk import prices
+from orevalue.risk.montecarlo import CHUNK, evaluate_outputs
+from orevalue.risk.sampling import Factor, RiskModel
+
+Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
+
+
+def factor_paths(model: RiskModel, factor: Factor, seed: int, n_ref: int = 4000) -> tuple:  # type: ignore[type-arg]
+    """(low, high) settings of a factor: parameter updates at its 10th and 90th percentiles."""
+    if factor.input is not None:
+        low, high = factor.input.dist.p10_p90()
+        return {factor.name: low}, {factor.name: high}
+    pm = model.spec.prices
+    assert pm is not None
+    series = factor.name.removeprefix("prices.")
+    draws = model.draws(seed, 0, n_ref)  # inputs stay at the scenario's values
+    updates = prices.path_updates(
+        pm, model.base_params(n_ref), model.years, draws.shocks, draws.regime_u, only=series
+    )
+    low = {k: float(np.quantile(v, 0.1)) for k, v in updates.items()}
+    high = {k: float(np.quantile(v, 0.9)) for k, v in updates.items()}
+    return low, high
+
+
+def tornado(
+    model: RiskModel, outputs: list[str], seed: int = 0
+) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
+    """Base values of ``outputs`` and, per output, the factors ranked by swing."""
+    factors = list(model.factors)
+    settings = [factor_paths(model, f, seed) for f in factors]
+    rows = [dict[str, float]()] + [s for pair in settings for s in pair]
+    n = len(rows)
+    inputs = {f.name for f in factors if f.input is not None}
+
+    def columns(keys: set[str], base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        out = {}
+        for key in keys:
+            column = np.broadcast_to(np.asarray(base[key], dtype=float), (n, 1)).copy()
+            for i, row in enumerate(rows):
+                if key in row:
+                    column[i, 0] = row[key]
+            out[key] = column
+        return out
+
+    values = dict(model.base_values)
+    values.update(columns({k for row in rows for k in row if k in inputs}, values))
+    p = Params(values, n)
+    if model.spec.prices is not None:  # paths on each row's deck, then the path quantiles
+        paths = prices.base_updates(model.spec.prices, p, model.years)
+        keys = {k for row in rows for k in row if k not in inputs}
+        p = p.replace({**paths, **columns(keys, paths)})
+    out, _ = evaluate_outputs(model, p)
+    base = {name: float(out[name][0]) for name in outputs}
+    table: dict[str, list[dict[str, Any]]] = {}
+    for name in outputs:
+        bars = []
+        for j, f in enumerate(factors):
+            lo, hi = float(out[name][1 + 2 * j]), float(out[name][2 + 2 * j])
+            bar: dict[str, Any] = {
+                "factor": f.name,
+                "label": f.label,
+                "kind": f.kind,
+                "value_tag": f.value_tag,
+                "output_at_p10": lo,
+                "output_at_p90": hi,
+                "swing": abs(hi - lo) if np.isfinite(hi - lo) else None,
+            }
+            if f.input is not None:
+                bar["base_value"] = f.input.base
+                bar["p10_value"], bar["p90_value"] = f.input.dist.p10_p90()
+            bars.append(bar)
+        bars.sort(key=lambda b: -(b["swing"] if b["swing"] is not None else -1.0))
+        table[name] = bars
+    return base, table
+
+
+def sobol_indices(
+    names: list[str],
+    groups: list[str],
+    evaluate: Evaluate,
+    outputs: list[str],
+    n_base: int = 512,
+    seed: int = 0,
+    chunk: int = CHUNK,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Sobol S1 and ST (with 95 % confidence half-widths) of each output by group.
+
+    ``evaluate(x)`` maps rows of a unit-cube design (n, len(names)) to outputs (n,) each.
+    ``n_base`` should be a power of 2; the design has n_base x (groups + 2) rows.
+    """
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as sample
+
+    unique = list(dict.fromkeys(groups))
+    problem = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[0.0, 1.0]] * len(names),
+        "groups": groups if len(unique) > 1 else None,
+    }
+    x = sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
+    y = {name: np.empty(x.shape[0]) for name in outputs}
+    for start in range(0, x.shape[0], chunk):
+        stop = min(start + chunk, x.shape[0])
+        out = evaluate(x[start:stop])
+        for name in outputs:
+            y[name][start:stop] = out[name]
+        if on_progress is not None:
+            on_progress(stop, x.shape[0])
+    result: dict[str, dict[str, dict[str, float]]] = {}
+    labels = unique if len(unique) > 1 else names
+    for name in outputs:
+        values = y[name]
+        if not np.isfinite(values).all() or np.var(values) == 0.0:
+            result[name] = {}
+            continue
+        si = analyze.analyze(problem, values, calc_second_order=False, seed=seed)
+        result[name] = {
+            label: {
+                "S1": float(si["S1"][i]),
+                "S1_conf": float(si["S1_conf"][i]),
+                "ST": float(si["ST"][i]),
+                "ST_conf": float(si["ST_conf"][i]),
+            }
+            for i, label in enumerate(labels)
+        }
+    return result
+
+
+def sobol(
+    model: RiskModel,
+    outputs: list[str],
+    n_base: int = 512,
+    seed: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Sobol indices of ``outputs`` over the model's factors (inputs and price paths)."""
+    groups = model.groups()
+    if not groups:
+        return {name: {} for name in outputs}
+    names = [f"{g}#{i}" for i, g in enumerate(groups)]
+
+    def evaluate(x: np.ndarray) -> dict[str, np.ndarray]:
+        return evaluate_outputs(model, model.params(model.from_unit(x)))[0]
+
+    return sobol_indices(names, groups, evaluate, outputs, n_base, seed, on_progress=on_progress)
+
+
+def worth_a_study(
+    model: RiskModel, indices: dict[str, dict[str, float]], tag: str = "E"
+) -> list[dict[str, Any]]:
+    """Inputs whose scenario value is an estimate (``tag``), ranked by the share of the output's
+    variance they account for (total Sobol index, interactions included)."""
+    rows = []
+    for f in model.factors:
+        if f.kind != "input" or f.value_tag != tag or f.name not in indices:
+            continue
+        si = indices[f.name]
+        rows.append({"input": f.name, "variance_share_total": si["ST"], "first_order": si["S1"]})
+    rows.sort(key=lambda r: -r["variance_share_total"])
+    return rows

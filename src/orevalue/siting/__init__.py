@@ -1,0 +1,31 @@
+"""Where to build: candidate sites, the logistics network and a mixed-integer programme
+(scipy.optimize.milp, HiGHS) choosing which sites host which stages, at what size, with which
+power and water, shipping by which legs.
+
+Modules, one job each: ``data`` (schema and loading of sites.toml), ``units`` (per-tonne yields,
+values and costs from the scenario), ``network`` (arcs and incidence), ``taxes`` (zone taxes
+from the regime presets), ``model`` (the sparse programme), ``solve`` (HiGHS and infeasibility
+diagnosis), ``plan`` (reading a solution), ``rank`` (ranking and the ``--site`` overlay),
+``synthetic`` (random networks for tests and benchmarks).
+"""
+
+from __future__ import annotations
+
+from orevalue.siting.data import SitesData, load_sites, resolve_site
+from orevalue.siting.model import Options, build_model, model_for
+from orevalue.siting.rank import Siting, analyse, site_overlay
+from orevalue.siting.solve import InfeasibleError, solve
+
+__all__ = [
+    "InfeasibleError",
+    "Options",
+    "SitesData",
+    "Siting",
+    "analyse",
+    "build_model",
+    "load_sites",
+    "model_for",
+    "resolve_site",
+    "site_overlay",
+    "solve",
+]

@@ -1,0 +1,398 @@
+"""Reading a solved programme: stages and sizes, power and water, traffic on each leg, port
+throughput, the infrastructure it needs and who pays, and the cost breakdown."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from orevalue.siting.model import (
+    ANODE,
+    CATHODE,
+    COMPONENTS,
+    CONC,
+    DAYS_PER_YEAR,
+    HOURS_PER_YEAR,
+    STAGES,
+    Model,
+)
+from orevalue.siting.network import COMMODITIES
+from orevalue.siting.solve import Solution
+
+TOL = 1e-6
+#: How each commodity is named in tables, and its unit.
+COMMODITY_UNITS = {"concentrate": "wmt", "anode": "t", "blister": "t", "cathode": "t"}
+
+
+@dataclass
+class StagePlan:
+    site: str
+    stage: str
+    size_pct: float
+    nameplate_t_per_yr: float  # smelter: dmt concentrate; refinery: t cathode
+    throughput_t_per_yr: float
+    capex_usd: float
+
+
+@dataclass
+class SupplyPlan:
+    site: str
+    resource: str  # "power" | "water"
+    option: str
+    label: str
+    amount: float  # MW average or m³/day
+    energy_per_yr: float  # GWh/yr or m³/yr
+    unit_cost_usd: float  # USD/kWh or USD/m³ (running cost or tariff)
+    all_in_usd: float  # the same plus the capital charge of its capex, whoever pays
+    capex_usd: float
+    payer: str
+
+
+@dataclass
+class LegUse:
+    leg: str
+    from_node: str
+    to_node: str
+    mode: str
+    km: float
+    t_per_yr: dict[str, float]
+    total_t_per_yr: float
+    vehicles_per_day: float
+    vehicle: str  # "trains" | "trucks"
+    capacity_t_per_yr: float  # inf: no limit
+    use_pct: float
+    built: bool
+    upgraded: bool
+
+
+@dataclass
+class PortUse:
+    port: str
+    label: str
+    t_per_yr: dict[str, float]
+    total_t_per_yr: float
+    spare_t_per_yr: float
+    use_pct: float
+
+
+@dataclass
+class AcidPlan:
+    site: str
+    t_per_yr: float
+    netback_usd_per_t: float
+    mode: str
+    vehicles_per_day: float
+
+
+@dataclass
+class Investment:
+    what: str
+    where: str
+    capex_usd: float
+    payer: str
+    kind: str  # "power" | "water" | "rail" | "road" | "plant"
+
+
+@dataclass
+class Plan:
+    """A plan and what it needs; money in USD/yr against exporting the concentrate."""
+
+    sites: list[str]
+    stages: list[StagePlan]
+    supplies: list[SupplyPlan]
+    legs: list[LegUse]
+    ports: list[PortUse]
+    acid: list[AcidPlan]
+    investments: list[Investment]
+    conc_processed_dmt_per_yr: float
+    conc_exported_wmt_per_yr: float
+    anode_t_per_yr: float
+    anode_exported_t_per_yr: float
+    cathode_t_per_yr: float
+    product_t_per_yr: float  # cathode plus anode exported: the tonnes margins are quoted per
+    components_usd_per_yr: dict[str, float]  # plan minus baseline, by component
+    margin_usd_per_yr: float  # value added less every cost, incl. public infrastructure
+    plant_margin_usd_per_yr: float  # the same without public infrastructure
+    per_t_product: dict[str, float] = field(default_factory=dict)  # NaN without product
+    delivered_cost_usd_per_t: float = float("nan")
+    power_mw: float = 0.0  # average
+    power_peak_mw: float = 0.0  # to install or connect
+    water_m3_per_day: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON (infinite capacities become None)."""
+
+        def clean(v: Any) -> Any:
+            if isinstance(v, float) and not np.isfinite(v):
+                return None
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [clean(x) for x in v]
+            return v
+
+        return clean(asdict(self))
+
+
+def _val(x: np.ndarray, model: Model, name: str) -> np.ndarray:
+    return x[model.blocks[name].idx()]
+
+
+def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
+    """The plan in ``sol``, with its costs measured against ``baseline`` (exports only)."""
+    x, data, units, net = sol.x, model.data, model.units, model.net
+    sites = model.sites
+    moist = 1.0 - units.moisture_frac
+    smelt, refine = _val(x, model, "smelt"), _val(x, model, "refine")
+    build, opened = _val(x, model, "build"), _val(x, model, "open")
+    flow, export = _val(x, model, "flow"), _val(x, model, "export")
+
+    stages = []
+    for k, g, z in np.argwhere(build > 0.5):
+        throughput = (
+            smelt[k] * moist
+            if g == 0
+            else refine[k] @ np.array([units.cathode_t_per_t_anode, units.cathode_t_per_t_blister])
+        )
+        nameplate = (units.smelter_capacity_dmt if g == 0 else units.refinery_capacity_t)[z]
+        stages.append(
+            StagePlan(
+                sites[k],
+                STAGES[g],
+                float(units.size_pct[z]),
+                float(nameplate),
+                float(throughput),
+                float(model.stage_capex_usd[k, g, z]),
+            )
+        )
+
+    supplies, investments = [], []
+    econ = data.economics
+    for resource, block, names in (
+        ("power", "power", model.power_options),
+        ("water", "water", model.water_options),
+    ):
+        amount = _val(x, model, block)
+        on = _val(x, model, f"{block}_on")
+        for k, o in np.argwhere(amount > TOL):
+            opt = getattr(data.sites[sites[k]], resource)[names[k][o]]
+            if resource == "power":
+                unit_capex, cost = opt.capex_usd_per_mw, opt.usd_per_kwh
+                per_year = amount[k, o] * HOURS_PER_YEAR / 1000.0
+            else:
+                unit_capex, cost = opt.capex_usd_per_m3_per_day, opt.usd_per_m3
+                per_year = amount[k, o] * DAYS_PER_YEAR
+            capex = opt.fixed_capex_usd * (on[k, o] > 0.5) + unit_capex * amount[k, o]
+            factor = (
+                model.capital_factor[k] if opt.payer == "plant" else model.capital_factor_public
+            )
+            units_per_year = per_year * 1e6 if resource == "power" else per_year  # kWh, m³
+            all_in = cost + capex * factor / units_per_year
+            supplies.append(
+                SupplyPlan(
+                    sites[k],
+                    resource,
+                    names[k][o],
+                    opt.label or names[k][o],
+                    float(amount[k, o]),
+                    float(per_year),
+                    float(cost),
+                    float(all_in),
+                    float(capex),
+                    opt.payer,
+                )
+            )
+            if capex > 0:
+                investments.append(
+                    Investment(
+                        opt.label or names[k][o], sites[k], float(capex), opt.payer, resource
+                    )
+                )
+
+    built, upgraded = _val(x, model, "leg_build") > 0.5, _val(x, model, "leg_up") > 0.5
+    legs = []
+    totals = flow.sum(axis=1)
+    for a in np.flatnonzero(totals > TOL):
+        leg = net.arc_leg[a]
+        mode = str(net.leg_mode[leg])
+        payload = econ.train_payload_t if mode == "rail" else econ.truck_payload_t
+        cap = net.leg_capacity_t[leg] + net.leg_upgrade_capacity_t[leg] * upgraded[leg]
+        legs.append(
+            LegUse(
+                net.legs[leg],
+                net.nodes[net.arc_tail[a]],
+                net.nodes[net.arc_head[a]],
+                mode,
+                float(net.leg_km[leg]),
+                {c: float(flow[a, i]) for i, c in enumerate(COMMODITIES) if flow[a, i] > TOL},
+                float(totals[a]),
+                float(totals[a] / payload / DAYS_PER_YEAR),
+                "trains" if mode == "rail" else "trucks",
+                float(cap),
+                float(100.0 * totals[a] / cap) if np.isfinite(cap) and cap > 0 else 0.0,
+                bool(built[leg]),
+                bool(upgraded[leg]),
+            )
+        )
+    used = np.zeros(len(net.legs), dtype=bool)
+    used[net.arc_leg[totals > TOL]] = True
+    for leg in np.flatnonzero((built | upgraded) & used):
+        key = net.legs[leg]
+        spec = data.legs[key]
+        capex = spec.build_capex_usd if built[leg] else spec.upgrade_capex_usd
+        verb = "build" if built[leg] else "upgrade"
+        what = f"{verb} {spec.mode} {spec.from_}-{spec.to} ({spec.km:g} km)"
+        investments.append(Investment(what, key, float(capex), spec.payer, spec.mode))
+
+    ports = []
+    imports = _val(x, model, "supply")
+    for p, key in enumerate(model.ports):
+        moved = {c: float(export[p, i]) for i, c in enumerate(COMMODITIES) if export[p, i] > TOL}
+        for s, src in enumerate(model.sources):
+            if (
+                data.sources[src].kind == "import"
+                and data.source_node(src) == key
+                and imports[s] > TOL
+            ):
+                moved["import"] = moved.get("import", 0.0) + float(imports[s])
+        if moved:
+            spare = data.ports[key].spare_t_per_yr
+            total = sum(moved.values())
+            ports.append(
+                PortUse(
+                    key,
+                    data.ports[key].label or key,
+                    moved,
+                    total,
+                    spare,
+                    100 * total / spare if spare else 0.0,
+                )
+            )
+
+    acid = []
+    for k in np.flatnonzero(smelt > TOL):
+        s = data.sites[sites[k]]
+        tonnes = float(smelt[k] * units.acid_t_per_wmt)
+        payload = econ.train_payload_t if s.acid_mode == "rail" else econ.truck_payload_t
+        acid.append(
+            AcidPlan(
+                sites[k],
+                tonnes,
+                s.acid_netback_usd_per_t,
+                s.acid_mode,
+                tonnes / payload / DAYS_PER_YEAR,
+            )
+        )
+    for st in stages:
+        investments.append(
+            Investment(
+                f"{st.stage} ({st.size_pct:g} % size)", st.site, st.capex_usd, "plant", "plant"
+            )
+        )
+
+    parts = {k: sol.components_usd[k] - baseline.components_usd.get(k, 0.0) for k in COMPONENTS}
+    margin = -sum(parts.values())
+    cathode = float(
+        refine[:, 0].sum() * units.cathode_t_per_t_anode
+        + refine[:, 1].sum() * units.cathode_t_per_t_blister
+    )
+    anode = float(smelt.sum() * units.anode_t_per_wmt)
+    product = cathode + float(export[:, ANODE].sum())
+    per = 1.0 / product if product > TOL else float("nan")
+    per_t = {k: v * per for k, v in parts.items()}
+    delivered = sum(v for k, v in parts.items() if k != "value_added") * per
+    power = _val(x, model, "power").sum()
+    water = _val(x, model, "water").sum()
+    return Plan(
+        sites=[sites[k] for k in np.flatnonzero(opened > 0.5)],
+        stages=stages,
+        supplies=supplies,
+        legs=legs,
+        ports=ports,
+        acid=acid,
+        investments=investments,
+        conc_processed_dmt_per_yr=float(smelt.sum() * moist),
+        conc_exported_wmt_per_yr=float(export[:, CONC].sum()),
+        anode_t_per_yr=anode,
+        anode_exported_t_per_yr=float(export[:, ANODE].sum()),
+        cathode_t_per_yr=cathode,
+        product_t_per_yr=product,
+        components_usd_per_yr=parts,
+        margin_usd_per_yr=margin,
+        plant_margin_usd_per_yr=margin + parts["infrastructure_public"],
+        per_t_product=per_t,
+        delivered_cost_usd_per_t=delivered,
+        power_mw=float(power),
+        power_peak_mw=float(power * econ.installed_to_average_power),
+        water_m3_per_day=float(water),
+    )
+
+
+def conc_freight_usd(model: Model, sol: Solution) -> float:
+    """Freight of all the concentrate the plan moves (to sites and ports), USD/yr."""
+    flow = _val(sol.x, model, "flow")
+    export = _val(sol.x, model, "export")
+    cost = model.net.leg_cost_usd_per_t[model.net.arc_leg]
+    extra = np.array([model.data.ports[p].ocean_extra_pct for p in model.ports]) / 100.0
+    return float(
+        cost @ flow[:, CONC] + (extra * model.units.ocean_conc_usd_per_wmt) @ export[:, CONC]
+    )
+
+
+def smelted_wmt(model: Model, sol: Solution) -> float:
+    """Wet tonnes of concentrate smelted per year."""
+    return float(_val(sol.x, model, "smelt").sum())
+
+
+def product_freight_usd_per_t(model: Model, sol: Solution) -> float:
+    """Freight per tonne of metal product (cathode, and anode that is exported) from a
+    single-site plan's site to the export ports, with the ports' extra ocean freight."""
+    metal = [ANODE, CATHODE]
+    flow = _val(sol.x, model, "flow")[:, metal]
+    export = _val(sol.x, model, "export")[:, metal]
+    cost = model.net.leg_cost_usd_per_t[model.net.arc_leg]
+    extra = np.array([model.data.ports[p].ocean_extra_pct for p in model.ports]) / 100.0
+    shipped = export.sum()
+    total = (cost @ flow).sum() + (extra * model.units.ocean_product_usd_per_t) @ export.sum(axis=1)
+    return float(total / shipped) if shipped > TOL else 0.0
+
+
+def dominant_mode(model: Model, sol: Solution, commodity: int) -> str | None:
+    """The mode carrying most tonne-km of a commodity, or None if it does not move."""
+    flow = _val(sol.x, model, "flow")[:, commodity]
+    tkm = flow * model.net.leg_km[model.net.arc_leg]
+    modes = model.net.leg_mode[model.net.arc_leg]
+    by_mode = {m: float(tkm[modes == m].sum()) for m in ("rail", "road")}
+    best = max(by_mode, key=by_mode.__getitem__)
+    return best if by_mode[best] > TOL else None
+
+
+def routes(plan: Plan, share: float = 0.01) -> dict[str, list[str]]:
+    """Each commodity's routes as node chains ("a → b → c (rail 1,363 km)"), following the
+    legs that carry at least ``share`` of its largest flow."""
+    out: dict[str, list[str]] = {}
+    for commodity in COMMODITIES:
+        arcs = [u for u in plan.legs if commodity in u.t_per_yr]
+        if not arcs:
+            continue
+        top = max(u.t_per_yr[commodity] for u in arcs)
+        arcs = [u for u in arcs if u.t_per_yr[commodity] >= share * top]
+        nexts: dict[str, list[LegUse]] = {}
+        for u in arcs:
+            nexts.setdefault(u.from_node, []).append(u)
+        heads = {u.to_node for u in arcs}
+        chains = []
+        stack = [(n, [n], [], 0.0) for n in nexts if n not in heads]
+        while stack:
+            node, path, modes, km = stack.pop()
+            following = [u for u in nexts.get(node, []) if u.to_node not in path]
+            if not following:
+                mode = "+".join(sorted(set(modes)))
+                chains.append(f"{' → '.join(path)} ({mode} {km:,.0f} km)")
+                continue
+            for u in following:
+                stack.append((u.to_node, [*path, u.to_node], [*modes, u.mode], km + u.km))
+        out[commodity] = sorted(chains)
+    return out

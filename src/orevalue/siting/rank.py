@@ -1,0 +1,249 @@
+"""The siting analysis: the best plan over all sites, every site ranked on its own, and the
+overlay that carries a site's costs into ``orevalue run --site``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from orevalue.scenario import DEFAULT_CASE, Overlay, Scenario, ScenarioError
+from orevalue.siting.data import SitesData, load_sites, resolve_site
+from orevalue.siting.model import ANODE, CATHODE, CONC, Model, Options, build_model, model_for
+from orevalue.siting.plan import (
+    Plan,
+    conc_freight_usd,
+    dominant_mode,
+    product_freight_usd_per_t,
+    read_plan,
+    smelted_wmt,
+)
+from orevalue.siting.solve import InfeasibleError, Solution, solve
+
+SITE_FIELDS = (
+    "location_factor",
+    "wage_premium_pct",
+    "security_premium_pct",
+    "security_usd_per_yr",
+    "fuel_usd_per_gj",
+    "acid_netback_usd_per_t",
+)
+
+
+@dataclass
+class SiteRank:
+    """One site hosting every stage on its own: its plan, or why it cannot."""
+
+    key: str
+    label: str
+    zone: str
+    plan: Plan | None
+    problems: list[str]
+    overlay: Overlay | None = None
+    npv_cathode_usd: float | None = None  # engine NPV after tax: site costs, zone's regime
+
+    @property
+    def feasible(self) -> bool:
+        return self.plan is not None
+
+
+@dataclass
+class Siting:
+    """Everything ``orevalue site`` reports."""
+
+    scenario: str
+    options: Options
+    best: Plan
+    best_model: Model
+    best_solution: Solution
+    baseline: Solution
+    ranking: list[SiteRank]
+    data: SitesData
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for site.json."""
+        return {
+            "scenario": self.scenario,
+            "objective": self.options.objective,
+            "steady_year": self.best_model.units.year,
+            "best": self.best.to_dict(),
+            "ranking": [
+                {
+                    "site": r.key,
+                    "label": r.label,
+                    "zone": r.zone,
+                    "feasible": r.feasible,
+                    "problems": r.problems,
+                    "npv_cathode_usd": r.npv_cathode_usd,
+                    "plan": r.plan.to_dict() if r.plan else None,
+                    "overlay": r.overlay.values if r.overlay else None,
+                }
+                for r in self.ranking
+            ],
+            "notes": self.notes,
+            "inputs": {
+                "file": self.data.source_file,
+                "provenance": self.data.provenance,
+                "zone_taxes": {
+                    k: {
+                        "regime": t.regime,
+                        "turnover_pct": t.turnover_pct,
+                        "duty_pct": t.duty_pct,
+                        "note": t.note,
+                    }
+                    for k, t in zip(self.best_model.sites, self.best_model.zone_taxes, strict=True)
+                },
+            },
+        }
+
+
+def _with(model: Model, options: Options) -> Model:
+    return build_model(model.data, model.units, options, model.zone_taxes)
+
+
+def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Overlay:
+    """The ``[site]`` values of a single-site plan, for ``orevalue run --site``.
+
+    Power and water are priced per kWh and m³ at what the plant pays for the plan's mix (energy
+    plus the capital charge of plant-paid capex); freights are the network's. Fiscal values are
+    not set: the zone's regime is data for the fiscal presets.
+    """
+    data = model.data
+    s = data.sites[key]
+    prov = data.provenance
+    plan = read_plan(model, sol, baseline)
+    parts = sol.components_usd
+    power_kwh = sum(p.energy_per_yr for p in plan.supplies if p.resource == "power") * 1e6
+    water_m3 = sum(p.energy_per_yr for p in plan.supplies if p.resource == "water")
+    mix = ", ".join(f"{p.option} {p.amount:.1f} MW" for p in plan.supplies if p.resource == "power")
+    wmix = ", ".join(
+        f"{p.option} {p.amount:,.0f} m³/d" for p in plan.supplies if p.resource == "water"
+    )
+    # the freight the site saves the mine per wet tonne smelted, such that the engine's
+    # freight totals equal the programme's; a site farther from the mine than the export
+    # port saves a negative amount, which [site] cannot hold: it goes onto product freight
+    smelted = smelted_wmt(model, sol)
+    saved = conc_freight_usd(model, baseline) - conc_freight_usd(model, sol)
+    saving = saved / smelted if smelted > 0 else 0.0
+    product_t = plan.product_t_per_yr
+    product = product_freight_usd_per_t(model, sol)
+    folded = -saved / product_t if saving < 0 and product_t > 0 else 0.0
+    here = f"orevalue site plan for {key} ({data.source_file})"
+    product_note = (
+        f"{here}: metal site to port {product:.2f} USD/t incl. the port's extra ocean freight"
+    )
+    if folded:
+        product_note += (
+            f", plus {folded:.2f} USD/t for concentrate hauled {-saving:.2f} USD/wmt farther "
+            "than to the export port"
+        )
+
+    def sourced(value: Any, source: str, tag: str = "D") -> dict[str, Any]:
+        return {"value": value, "source": source, "tag": tag}
+
+    values: dict[str, Any] = {
+        "name": sourced(s.label, here, "E"),
+        "power_usd_per_kwh": sourced(
+            parts["power"] / power_kwh if power_kwh else 0.0,
+            f"{here}: {mix}; energy plus capital charge of plant-paid capex",
+        ),
+        "water_usd_per_m3": sourced(
+            parts["water"] / water_m3 if water_m3 else 0.0,
+            f"{here}: {wmix}; running cost plus capital charge of plant-paid capex",
+        ),
+        "conc_freight_site_to_port_usd_per_wmt": sourced(
+            max(saving, 0.0),
+            f"{here}: concentrate freight to the export port less that to the site, per wmt",
+        ),
+        "product_freight_site_to_port_usd_per_t": sourced(product + folded, product_note),
+        "feed_mode": sourced(dominant_mode(model, sol, CONC) or "road", here),
+        "product_mode": sourced(
+            dominant_mode(model, sol, CATHODE) or dominant_mode(model, sol, ANODE) or "road", here
+        ),
+        "acid_mode": sourced(
+            s.acid_mode, prov.get(f"sites.{key}.acid_mode", {}).get("source", here), "E"
+        ),
+    }
+    for name in SITE_FIELDS:
+        meta = prov.get(f"sites.{key}.{name}", {})
+        values[name] = {"value": getattr(s, name), **meta} if meta else getattr(s, name)
+    return Overlay(label=f"site preset {key}", values={"site": values})
+
+
+def _scenario_path(scenario: Scenario) -> str | None:
+    return None if scenario.source_file == DEFAULT_CASE else scenario.source_file
+
+
+def engine_npv(scenario: Scenario, overlay: Overlay, regime: str | None = None) -> float:
+    """After-tax plant NPV of the cathode pathway with ``overlay`` laid over the scenario, taxed
+    under ``regime`` (the scenario's own when None)."""
+    import orevalue
+
+    layers = [overlay]
+    if regime is not None:
+        layers.append(Overlay(f"zone regime {regime}", {"fiscal": {"regime": regime}}))
+    loaded = orevalue.load(_scenario_path(scenario), overlays=tuple(layers))
+    results = orevalue.evaluate(loaded, breakeven=False, detail=False)
+    return results.value("cathode", "plant", "npv_usd")
+
+
+def analyse(
+    scenario: Scenario, data: SitesData, options: Options | None = None, engine: bool = True
+) -> Siting:
+    """Best plan over all sites, and each site alone ranked by its margin (best first).
+
+    ``engine`` also evaluates each feasible site's costs with the full engine (NPV after tax).
+    Raises :class:`InfeasibleError` when no plan over all sites meets the constraints.
+    """
+    options = options or Options()
+    model = model_for(scenario, data, options)
+    base_model = _with(model, replace(options, baseline=True, sites=None))
+    baseline = solve(base_model)
+    best_sol = solve(model)
+    best = read_plan(model, best_sol, baseline)
+    ranking = []
+    for key, site in data.sites.items():
+        single = _with(model, replace(options, sites=(key,), max_sites=None, force=True))
+        try:
+            sol = solve(single)
+        except InfeasibleError as exc:
+            ranking.append(
+                SiteRank(key, site.label, site.zone, None, [str(p) for p in exc.problems])
+            )
+            continue
+        rank = SiteRank(key, site.label, site.zone, read_plan(single, sol, baseline), [])
+        rank.overlay = overlay_for(single, sol, baseline, key)
+        if engine:
+            rank.npv_cathode_usd = engine_npv(scenario, rank.overlay, site.zone)
+        ranking.append(rank)
+    ranking.sort(key=lambda r: -r.plan.margin_usd_per_yr if r.plan else float("inf"))
+    notes = [
+        "Taxes in the screen: turnover taxes (EPZ presumptive tax, or minimum tax outside a "
+        "holiday), plant royalty and duty on imported plant, from the zone's regime preset; "
+        "income tax on profit is in orevalue run."
+    ]
+    return Siting(scenario.name, options, best, model, best_sol, baseline, ranking, data, notes)
+
+
+def site_overlay(
+    name: str, scenario_path: str | Path | None = None, sites_path: str | Path | None = None
+) -> Overlay:
+    """The overlay for ``orevalue run --site NAME``: the site hosting every stage, its power,
+    water and routes chosen by the programme, its costs as ``[site]`` values.
+
+    Raises :class:`ScenarioError` for an unknown site (one line naming the known ones) or a
+    site that cannot host the plant (naming the constraint that cannot be met).
+    """
+    import orevalue
+
+    data = load_sites(sites_path)
+    key = resolve_site(data, name)
+    scenario = orevalue.load(scenario_path)
+    model = model_for(scenario, data, Options(sites=(key,), max_sites=None, force=True))
+    baseline = solve(_with(model, replace(model.options, baseline=True, sites=None)))
+    try:
+        sol = solve(model)
+    except InfeasibleError as exc:
+        raise ScenarioError(exc.problems) from None
+    return overlay_for(model, sol, baseline, key)
