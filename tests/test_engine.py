@@ -172,3 +172,15 @@ def test_a_custom_plant_loses_more_at_higher_copper_prices(default_scenario):
     r = orevalue.evaluate(default_scenario, p, breakeven=False, detail=False, compare=False)
     npv = r.pathways["cathode"].plant["npv_usd"]
     assert npv[0] > npv[1] > npv[2]
+
+
+def test_lean_risk_run_equals_the_full_evaluation(default_scenario):
+    s = default_scenario
+    p = Params.from_scenario(s, 4).replace(VARIED)
+    full = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False)
+    lean = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False, lean=True)
+    for name, r in full.pathways.items():
+        for key in ("npv_usd", "irr", "capex_initial_usd", "product_cu_t_per_yr"):
+            np.testing.assert_allclose(lean.pathways[name].plant[key], r.plant[key], rtol=1e-12)
+        for key in ("export_earnings_pv_usd", "export_gain_pv_usd"):
+            np.testing.assert_allclose(lean.pathways[name].country[key], r.country[key], rtol=1e-12)

@@ -411,3 +411,18 @@ def test_run_with_regime_writes_its_own_folder_and_unknown_regime_exits_2(tmp_pa
     data = json.loads(Path(out / f"{name}-sez" / "results.json").read_text(encoding="utf-8"))
     assert data["fiscal_regime"]["name"] == "sez"
     assert data["inputs"]["fiscal.holiday_years"]["value"] == 10.0
+
+
+def test_straight_line_schedule_after_the_initial_allowance():
+    """100 in year 0 with a 25 % allowance, the remaining 75 over 3 years from year 1."""
+    from orevalue.economics.taxes import tax_depreciation_usd
+
+    additions = np.array([[100.0, 0.0, 0.0, 0.0, 0.0]])
+    dep = tax_depreciation_usd(
+        additions, "straight_line", np.array([[0.25]]), np.array([[0.15]]), 3
+    )
+    np.testing.assert_allclose(dep, [[25.0, 25.0, 25.0, 25.0, 0.0]])
+    no_allowance = tax_depreciation_usd(
+        additions, "straight_line", np.array([[0.0]]), np.array([[0.15]]), 4
+    )
+    np.testing.assert_allclose(no_allowance, [[0.0, 25.0, 25.0, 25.0, 25.0]])

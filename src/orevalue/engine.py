@@ -10,7 +10,13 @@ from collections.abc import Callable
 import numpy as np
 
 from orevalue.economics import country, metrics, schedule
-from orevalue.economics.plant import MARGIN_PARTS, OPEX_PARTS, PlantCase, plant_case
+from orevalue.economics.plant import (
+    MARGIN_PARTS,
+    OPEX_PARTS,
+    PlantCase,
+    export_fob_usd,
+    plant_case,
+)
 from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.results import PathwayResult, Results
@@ -185,6 +191,7 @@ def evaluate(
     breakeven: bool = True,
     detail: bool = True,
     compare: bool = True,
+    lean: bool = False,
 ) -> Results:
     """Evaluate every pathway of ``scenario``.
 
@@ -192,7 +199,8 @@ def evaluate(
     N samples for a risk run. ``breakeven`` also solves break-even TC/RC and copper price and
     the METR; ``detail`` also evaluates the TC/RC cases and the progressivity sweep;
     ``compare`` also evaluates the scenario under each of ``fiscal.compare_regimes``. A risk
-    run turns all three off.
+    run turns all three off. ``lean`` computes only what a risk run reads: plant NPV and IRR
+    before financing, capex, output and export earnings against the baseline.
     """
     p = params if params is not None else Params.from_scenario(scenario)
     tl = schedule.timeline(scenario)
@@ -200,8 +208,11 @@ def evaluate(
     rate = discount_rate(p)
     results: dict[str, PathwayResult] = {}
     for name, pathway in scenario.pathways.items():
-        case = plant_case(scenario, p, name, tl, market)
+        case = plant_case(scenario, p, name, tl, market, lean=lean)
         builds = bool(pathway.stages)
+        if lean:
+            results[name] = _lean_result(scenario, p, name, case, tl, market, rate)
+            continue
         plant = _plant_metrics(scenario, p, case, tl, builds)
         margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
         cases: dict[str, dict[str, np.ndarray]] = {}
@@ -230,6 +241,10 @@ def evaluate(
     base = results[scenario.baseline_pathway]
     base_total = sum(base.exports_fob_usd.values())
     for r in results.values():
+        if lean:
+            fob_total = sum(r.exports_fob_usd.values())
+            r.country["export_gain_pv_usd"] = metrics.npv(rate, fob_total - base_total)
+            continue
         fob_total = sum(r.exports_fob_usd.values())
         r.country["export_gain_usd_per_yr"] = (
             r.country["export_earnings_usd_per_yr"] - base.country["export_earnings_usd_per_yr"]
@@ -243,6 +258,35 @@ def evaluate(
         )
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
     return Results(scenario=scenario, params=p, years=tl.years, pathways=results, regimes=regimes)
+
+
+def _lean_result(
+    scenario: Scenario,
+    p: Params,
+    name: str,
+    case: PlantCase,
+    tl: schedule.Timeline,
+    market: Market,
+    rate: np.ndarray,
+) -> PathwayResult:
+    """The few metrics of a risk run, for one pathway."""
+    col = schedule.steady_index(scenario, tl)
+    cf = case.lines["cash_flow"]
+    builds = bool(case.flows.stages)
+    plant = {
+        "npv_usd": metrics.npv(rate, cf),
+        "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
+        "capex_initial_usd": case.capex_initial_usd[:, 0],
+        "product_cu_t_per_yr": case.product_cu_t[:, col],
+    }
+    fob = export_fob_usd(scenario, p, case, market)
+    exports = sum(fob.values(), start=np.zeros_like(cf))
+    country = {
+        "export_earnings_usd_per_yr": exports[:, col],
+        "export_earnings_pv_usd": metrics.npv(rate, exports),
+    }
+    label = scenario.pathways[name].label
+    return PathwayResult(name, label, case, plant, {}, {}, country, fob)
 
 
 #: Headline metrics the regime comparison reports, by group.

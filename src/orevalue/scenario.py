@@ -233,6 +233,12 @@ class Fiscal(_Model):
         description="alternative corporate tax, % of accounting profit"
     )
     alternative_tax_carry_forward_years: int = Field(ge=0, le=50, description="years it carries")
+    depreciation_method: Literal["declining_balance", "straight_line"] = Field(
+        default="declining_balance", description="tax depreciation schedule after the allowance"
+    )
+    depreciation_straight_line_years: int = Field(
+        default=10, ge=1, le=60, description="years of the straight-line schedule"
+    )
     depreciation_initial_allowance_pct: Pct = Field(description="first-year allowance, % of cost")
     depreciation_declining_balance_pct: Pct = Field(description="reducing-balance rate, %/yr")
     loss_carry_forward_years: int = Field(ge=0, le=100, description="years a tax loss carries")

@@ -155,9 +155,18 @@ def main_product(scenario: Scenario, pathway: str) -> str:
 
 
 def plant_case(
-    scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline, market: Market
+    scenario: Scenario,
+    p: Params,
+    pathway: str,
+    tl: schedule.Timeline,
+    market: Market,
+    lean: bool = False,
 ) -> PlantCase:
-    """Revenue, costs, taxes and cash flows of the plant built by ``pathway``."""
+    """Revenue, costs, taxes and cash flows of the plant built by ``pathway``.
+
+    ``lean`` stops at the investor's cash flow before financing (what a risk run needs):
+    no debt, no levered taxes, no owners, no government or stakeholder lines.
+    """
     flows = pathway_flows(scenario, p, pathway, tl)
     n, y = p.n_samples, tl.years.size
     zeros = np.zeros((n, y))
@@ -202,29 +211,24 @@ def plant_case(
         mass = flows.mass_t(scenario, p, product)
         sold[product] = product_value(p, product, elements, mass, market, _sale_freight(p, product))
     sales = sum(sold.values(), start=Value())
-    bought = sum(
-        (
-            _feed_value(scenario, p, f, t, market, ocean=False)
-            for f, t in flows.feeds_processed_dry_t.items()
-        ),
-        start=Value(),
-    )
+    # each feed at export parity, once: its value, and any export duty it would have paid
+    parity = {
+        f: (
+            _feed_value(scenario, p, f, t, market, ocean=False),
+            _export_duty_usd(scenario, p, f, t, market),
+        )
+        for f, t in flows.feeds_processed_dry_t.items()
+    }
+    bought = sum((v for v, _ in parity.values()), start=Value())
     # export parity net of any export duty the feed would have paid abroad, then the
     # related-party transfer price
-    duty = sum(
-        (
-            _export_duty_usd(scenario, p, f, t, market)
-            for f, t in flows.feeds_processed_dry_t.items()
-        ),
-        start=zeros,
-    )
+    duty = sum((d for _, d in parity.values()), start=zeros)
     arms_length = bought.total_usd - duty
     transfer = p["fiscal.transfer_price_pct_of_arms_length"] / 100.0
     mine_arms_length = sum(
         (
-            _feed_value(scenario, p, f, t, market, ocean=False).total_usd
-            - _export_duty_usd(scenario, p, f, t, market)
-            for f, t in flows.feeds_processed_dry_t.items()
+            v.total_usd - d
+            for f, (v, d) in parity.items()
             if scenario.feeds[f].terms == "concentrate"
         ),
         start=zeros,
@@ -257,10 +261,12 @@ def plant_case(
     in_service = zeros.copy()
     if flows.stages:
         in_service[:, tl.build_years] = capex_initial[:, 0]
-    depreciation = taxes.declining_balance_depreciation_usd(
+    depreciation = taxes.tax_depreciation_usd(
         in_service + sustaining,
+        scenario.fiscal.depreciation_method,
         p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
         p["fiscal.depreciation_declining_balance_pct"] / 100.0,
+        scenario.fiscal.depreciation_straight_line_years,
     )
     book = taxes.straight_line_book_depreciation_usd(
         capex, tl.build_years, scenario.project.operating_years
@@ -277,6 +283,34 @@ def plant_case(
 
     unlevered = income_taxes(zeros)
     tax_unlevered = sum(unlevered.values(), start=zeros)
+    if lean:
+        pre_tax = ebitda - capex - sustaining - wc_change
+        lines = {
+            "revenue": revenue,
+            "feed_cost": feed_cost,
+            "opex": opex,
+            "royalty": royalty,
+            "ebitda": ebitda,
+            "capex": capex,
+            "sustaining_capex": sustaining,
+            "working_capital_change": wc_change,
+            "income_tax": tax_unlevered,
+            "cash_flow_pre_tax": pre_tax,
+            "cash_flow": pre_tax - tax_unlevered,
+        }
+        product_cu = flows.streams[main_product(scenario, pathway)]["cu"] if flows.stages else zeros
+        return PlantCase(
+            flows,
+            lines,
+            margin_parts,
+            opex_parts,
+            use,
+            staff,
+            capex_initial,
+            (domestic, foreign),
+            zeros + product_cu,
+            sold,
+        )
     cfads = ebitda - sustaining - wc_change - tax_unlevered
     f = scenario.finance
     debt = finance.debt_schedule(
@@ -370,7 +404,8 @@ def _export_duty_usd(
     scenario: Scenario, p: Params, feed: str, dry_t: np.ndarray, market: Market
 ) -> np.ndarray:
     """Export duty on concentrate, % of its FOB value (0 for other feeds)."""
-    if scenario.feeds[feed].terms != "concentrate":
+    rate = p["fiscal.export_duty_conc_pct"]
+    if scenario.feeds[feed].terms != "concentrate" or not rate.any():
         return np.zeros_like(dry_t)
     fob = _feed_value(scenario, p, feed, dry_t, market, ocean=True).total_usd
     return np.maximum(fob, 0.0) * p["fiscal.export_duty_conc_pct"] / 100.0

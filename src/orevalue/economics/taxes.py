@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from orevalue.economics.fiscal import income_tax_usd
+from orevalue.economics.fiscal import income_tax_usd, straight_line_depreciation_usd
 
 
 def super_tax_rate(
@@ -56,6 +56,23 @@ def declining_balance_depreciation_usd(
     return out
 
 
+def tax_depreciation_usd(
+    additions_usd: np.ndarray,
+    method: str,
+    initial_allowance: np.ndarray,
+    declining_rate: np.ndarray,
+    straight_line_years: int,
+) -> np.ndarray:
+    """Tax depreciation by schedule: ``declining_balance`` (initial allowance, then the
+    reducing-balance rate) or ``straight_line`` (initial allowance, then the rest evenly over
+    ``straight_line_years`` from the year after). USD (N, Y)."""
+    if method == "declining_balance":
+        return declining_balance_depreciation_usd(additions_usd, initial_allowance, declining_rate)
+    first = additions_usd * initial_allowance
+    rest = straight_line_depreciation_usd(additions_usd - first, straight_line_years)
+    return first + np.concatenate([np.zeros_like(rest[:, :1]), rest[:, :-1]], axis=1)
+
+
 def straight_line_book_depreciation_usd(
     capex_usd: np.ndarray, first_col: int, life_years: int
 ) -> np.ndarray:
@@ -74,6 +91,8 @@ def credit_used_usd(excess_usd: np.ndarray, room_usd: np.ndarray, carry_years: i
     normal tax); ``room_usd`` the normal tax above the floor in a later year, against which the
     credit may be adjusted (s.113(2)(c) and s.113C(8), ITO 2001). Returns the credit used.
     """
+    if not (room_usd > 0).any() or not (excess_usd > 0).any():
+        return np.zeros_like(room_usd)  # nothing to set off, or nothing to set it off against
     # a credit arises only in years where the floor binds, when there is no room: one signed
     # stream carries both, and loss carry-forward arithmetic sets it off
     return income_tax_usd(room_usd - excess_usd, 1.0, carry_years).loss_used_usd

@@ -51,7 +51,9 @@ def evaluate_outputs(
 ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, int]]]:
     """Headline outputs of the samples in ``p`` (each (n,)) and, per output, the number of
     samples that could not be evaluated, by reason (they are NaN, never zero)."""
-    results = evaluate(model.scenario, p, breakeven=False, detail=False, compare=False)  # type: ignore[arg-type]
+    results = evaluate(  # type: ignore[arg-type]
+        model.scenario, p, breakeven=False, detail=False, compare=False, lean=True
+    )
     out: dict[str, np.ndarray] = {}
     failures: dict[str, dict[str, int]] = {}
     for name, r in results.pathways.items():
