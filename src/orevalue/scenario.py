@@ -500,7 +500,7 @@ def _with_regime(
     try:
         values, prov = regime_preset(str(name))
     except KeyError:
-        problem = _unknown("regime", str(name), regime_names())
+        problem = unknown_name("regime", str(name), regime_names())
         raise ScenarioError([Problem(where, "fiscal.regime", problem)]) from None
     provenance.update(prov)
     return deep_merge(base, {"fiscal": deep_merge(values, base.get("fiscal", {}))})
@@ -596,7 +596,7 @@ def _validate(
         scenario = Scenario.model_validate(values)
     except ValidationError as exc:
         raise ScenarioError(
-            [_problem_from_error(err, file, lines, values) for err in exc.errors()]
+            [problem_from_error(err, file, lines) for err in exc.errors()]
         ) from None
     problems = [
         Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check_references(scenario)
@@ -648,14 +648,18 @@ def _location(loc: tuple[Any, ...]) -> list[str]:
     ]
 
 
-def _problem_from_error(
-    err: Any, file: str, lines: dict[str, int], values: dict[str, Any]
+def problem_from_error(
+    err: Any, file: str, lines: dict[str, int], root: type[BaseModel] | None = None
 ) -> Problem:
+    """One line for one pydantic error: file, line, dotted path, the bad value, what is
+    allowed, with a did-you-mean for unknown fields. ``root`` is the schema validated (the
+    scenario's by default)."""
+    root = root or Scenario
     parts = _location(err["loc"])
     path = ".".join(parts)
     kind = err["type"]
     if kind == "extra_forbidden":
-        known = _known_keys(parts[:-1])
+        known = _known_keys(parts[:-1], root)
         close = difflib.get_close_matches(parts[-1], known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         allowed = f" (known: {', '.join(sorted(known))})" if known and not close else ""
@@ -666,15 +670,15 @@ def _problem_from_error(
         template = _MESSAGES.get(kind)
         text = template.format(**err.get("ctx", {})) if template else err["msg"]
         message = text if kind == "missing" else f"got {err['input']!r}; {text}"
-        unit = field_description(parts)
+        unit = field_description(parts, root)
         if unit and kind != "missing":
             message += f" ({unit})"
     return Problem(file, path, message, toml_text.find_line(lines, path))
 
 
-def _model_at(parts: list[str]) -> Any:
-    """The schema type found by walking ``parts`` down from :class:`Scenario`."""
-    tp: Any = Scenario
+def _model_at(parts: list[str], root: type[BaseModel] | None = None) -> Any:
+    """The schema type found by walking ``parts`` down from ``root`` (the scenario's)."""
+    tp: Any = root or Scenario
     for part in parts:
         while typing.get_origin(tp) is Annotated:
             tp = typing.get_args(tp)[0]
@@ -692,8 +696,8 @@ def _model_at(parts: list[str]) -> Any:
     return tp
 
 
-def _known_keys(parts: list[str]) -> list[str]:
-    tp = _model_at(parts)
+def _known_keys(parts: list[str], root: type[BaseModel] | None = None) -> list[str]:
+    tp = _model_at(parts, root)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     if typing.get_origin(tp) is dict and typing.get_args(tp)[0] is Element:
@@ -710,9 +714,9 @@ def describe(parts: list[str]) -> str:
     return ""
 
 
-def field_description(parts: list[str]) -> str:
+def field_description(parts: list[str], root: type[BaseModel] | None = None) -> str:
     for cut in range(len(parts), 0, -1):
-        owner = _model_at(parts[: cut - 1])
+        owner = _model_at(parts[: cut - 1], root)
         if isinstance(owner, type) and issubclass(owner, BaseModel):
             field = owner.model_fields.get(parts[cut - 1])
             if field is not None and field.description:
@@ -785,9 +789,9 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                 )
         for i, stream in enumerate(stage.inputs):
             if stream not in feeds and stream not in all_outputs:
-                found.append((f"stages.{name}.inputs.{i}", _unknown("stream", stream, feeds)))
+                found.append((f"stages.{name}.inputs.{i}", unknown_name("stream", stream, feeds)))
         if stage.basis not in all_outputs:
-            found.append((f"stages.{name}.basis", _unknown("stream", stage.basis, all_outputs)))
+            found.append((f"stages.{name}.basis", unknown_name("stream", stage.basis, all_outputs)))
         if stage.rest in stage.split:
             found.append((f"stages.{name}.rest", "must differ from the split outputs"))
         for skill in stage.headcount:
@@ -795,7 +799,7 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                 found.append(
                     (
                         f"stages.{name}.headcount.{skill}",
-                        _unknown("skill", skill, s.labour.wage_usd_per_month),
+                        unknown_name("skill", skill, s.labour.wage_usd_per_month),
                     )
                 )
     for skill in s.services.headcount:
@@ -803,21 +807,21 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
             found.append(
                 (
                     f"services.headcount.{skill}",
-                    _unknown("skill", skill, s.labour.wage_usd_per_month),
+                    unknown_name("skill", skill, s.labour.wage_usd_per_month),
                 )
             )
     for name in s.streams:
         if name not in all_outputs and name not in feeds:
             found.append((f"streams.{name}", "no stage puts out this stream"))
     if s.baseline_pathway not in s.pathways:
-        found.append(("baseline_pathway", _unknown("pathway", s.baseline_pathway, s.pathways)))
+        found.append(("baseline_pathway", unknown_name("pathway", s.baseline_pathway, s.pathways)))
     elif s.pathways[s.baseline_pathway].stages:
         found.append(("baseline_pathway", "the baseline pathway must build no stages"))
     for name, pathway in s.pathways.items():
         for i, stage_name in enumerate(pathway.stages):
             if stage_name not in s.stages:
                 found.append(
-                    (f"pathways.{name}.stages.{i}", _unknown("stage", stage_name, s.stages))
+                    (f"pathways.{name}.stages.{i}", unknown_name("stage", stage_name, s.stages))
                 )
         built = [st for st in pathway.stages if st in s.stages]
         if len(built) < len(pathway.stages):
@@ -836,7 +840,7 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                 found.append(
                     (
                         f"pathways.{name}.sells.{i}",
-                        _unknown("product with sales terms", product, SELLABLE),
+                        unknown_name("product with sales terms", product, SELLABLE),
                     )
                 )
             elif product not in available:
@@ -856,7 +860,9 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         found.append(("ownership", "somebody must pay for the equity: every share is carried"))
     for i, name in enumerate(s.fiscal.compare_regimes):
         if name not in regime_names():
-            found.append((f"fiscal.compare_regimes.{i}", _unknown("regime", name, regime_names())))
+            found.append(
+                (f"fiscal.compare_regimes.{i}", unknown_name("regime", name, regime_names()))
+            )
     brackets = [t for t, _ in s.fiscal.super_tax_brackets]
     if brackets != sorted(brackets):
         found.append(("fiscal.super_tax_brackets", "thresholds must ascend"))
@@ -874,7 +880,7 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
     return found
 
 
-def _unknown(kind: str, name: str, known: Any) -> str:
+def unknown_name(kind: str, name: str, known: Any) -> str:
     names = sorted(str(k) for k in known)
     close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(names) or 'none'}"

@@ -7,7 +7,6 @@ Bad input raises :class:`~orevalue.scenario.ScenarioError` naming file, line and
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from importlib import resources
@@ -17,7 +16,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from orevalue import toml_text
-from orevalue.scenario import Problem, ScenarioError, deep_merge, leaves, split_provenance
+from orevalue.scenario import (
+    Problem,
+    ScenarioError,
+    deep_merge,
+    leaves,
+    problem_from_error,
+    split_provenance,
+    unknown_name,
+)
 
 DEFAULT_SITES = "sites.toml"
 #: Fiscal regime presets a zone may name (data/regimes.toml).
@@ -213,7 +220,9 @@ def load_sites(path: str | Path | None = None) -> SitesData:
     try:
         data = SitesData.model_validate(values)
     except ValidationError as exc:
-        raise ScenarioError([_problem(err, file, lines) for err in exc.errors()]) from None
+        raise ScenarioError(
+            [problem_from_error(err, file, lines, SitesData) for err in exc.errors()]
+        ) from None
     problems = [
         Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check_references(data)
     ]
@@ -222,39 +231,6 @@ def load_sites(path: str | Path | None = None) -> SitesData:
     data._provenance = provenance
     data._source_file = file
     return data
-
-
-_MESSAGES = {
-    "greater_than_equal": "must be >= {ge}",
-    "greater_than": "must be > {gt}",
-    "less_than_equal": "must be <= {le}",
-    "less_than": "must be < {lt}",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "bool_type": "expected true or false",
-    "string_type": "expected text in quotes",
-    "dict_type": "expected a table",
-    "model_type": "expected a table",
-    "too_short": "expected at least {min_length} item(s)",
-}
-
-
-def _problem(err: Any, file: str, lines: dict[str, int]) -> Problem:
-    path = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        message = "unknown field"
-    elif kind == "missing":
-        message = "required field is missing"
-    elif kind == "literal_error":
-        message = f"got {err.get('input')!r}; expected one of {err['ctx']['expected']}"
-    else:
-        template = _MESSAGES.get(kind)
-        text = template.format(**err.get("ctx", {})) if template else err["msg"]
-        message = f"got {err.get('input')!r}; {text}"
-    return Problem(file, path, message, toml_text.find_line(lines, path))
 
 
 def check_references(data: SitesData) -> list[tuple[str, str]]:
@@ -277,13 +253,13 @@ def check_references(data: SitesData) -> list[tuple[str, str]]:
         if src.node is None and (src.lat is None or src.lon is None):
             found.append((f"sources.{key}", "give either node or lat and lon"))
         elif src.node is not None and src.node not in nodes:
-            found.append((f"sources.{key}.node", _unknown("node", src.node, nodes)))
+            found.append((f"sources.{key}.node", unknown_name("node", src.node, nodes)))
         if src.kind == "import" and src.max_dmt_per_yr is None:
             found.append((f"sources.{key}.max_dmt_per_yr", "an import needs a maximum"))
     for key, leg in data.legs.items():
         for end, node in (("from", leg.from_), ("to", leg.to)):
             if node not in nodes:
-                found.append((f"legs.{key}.{end}", _unknown("node", node, nodes)))
+                found.append((f"legs.{key}.{end}", unknown_name("node", node, nodes)))
         if leg.from_ == leg.to:
             found.append((f"legs.{key}.to", "a leg must join two different nodes"))
         if leg.upgrade_capacity_t_per_yr > 0 and leg.capacity_t_per_yr is None:
@@ -299,13 +275,6 @@ def check_references(data: SitesData) -> list[tuple[str, str]]:
                 found.append((f"sites.{key}.aliases", f"'{alias}' also names {names[slug]}"))
             names.setdefault(slug, key)
     return found
-
-
-def _unknown(kind: str, name: str, known: Any) -> str:
-    names = sorted(str(k) for k in known)
-    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(names)}"
-    return f"no {kind} named '{name}'{hint}"
 
 
 # ------------------------------------------------------------------ names
