@@ -276,6 +276,23 @@ def plant_case(
         tl.years, start_up, scenario.fiscal.holiday_years, scenario.fiscal.holiday_end_year
     )
 
+    product_cu = flows.streams[main_product(scenario, pathway)]["cu"] if flows.stages else zeros
+
+    def finish(lines: dict[str, np.ndarray], **owners_and_state: object) -> PlantCase:
+        return PlantCase(
+            flows,
+            lines,
+            margin_parts,
+            opex_parts,
+            use,
+            staff,
+            capex_initial,
+            (domestic, foreign),
+            zeros + product_cu,
+            sold,
+            **owners_and_state,  # type: ignore[arg-type]
+        )
+
     def income_taxes(interest: np.ndarray) -> dict[str, np.ndarray]:
         taxable = ebitda - depreciation - interest
         accounting = ebitda - book - sustaining - interest
@@ -298,19 +315,7 @@ def plant_case(
             "cash_flow_pre_tax": pre_tax,
             "cash_flow": pre_tax - tax_unlevered,
         }
-        product_cu = flows.streams[main_product(scenario, pathway)]["cu"] if flows.stages else zeros
-        return PlantCase(
-            flows,
-            lines,
-            margin_parts,
-            opex_parts,
-            use,
-            staff,
-            capex_initial,
-            (domestic, foreign),
-            zeros + product_cu,
-            sold,
-        )
+        return finish(lines)
     cfads = ebitda - sustaining - wc_change - tax_unlevered
     f = scenario.finance
     debt = finance.debt_schedule(
@@ -379,24 +384,13 @@ def plant_case(
         debt,
         zeros,
     )
-    product = main_product(scenario, pathway)
-    product_cu = flows.streams[product]["cu"] if flows.stages else zeros
-    return PlantCase(
-        flows,
+    return finish(
         lines,
-        margin_parts,
-        opex_parts,
-        use,
-        staff,
-        capex_initial,
-        (domestic, foreign),
-        zeros + product_cu,
-        sold,
-        government,
-        government_unlevered,
-        debt,
-        holders,
-        stakeholders,
+        government=government,
+        government_unlevered=government_unlevered,
+        debt=debt,
+        holders=holders,
+        stakeholders=stakeholders,
     )
 
 
