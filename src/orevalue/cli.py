@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orevalue.cli_report import report_command
 from orevalue.cli_risk import risk_command
 from orevalue.cli_site import site_command
 from orevalue.scenario import Overlay, ScenarioError
@@ -114,6 +115,7 @@ def init(
 # Further commands live in modules of their own and register here, one line each.
 app.command("risk")(risk_command)
 app.command("site")(site_command)
+app.command("report")(report_command)
 
 
 def main() -> None:

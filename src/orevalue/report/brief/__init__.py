@@ -1,0 +1,58 @@
+"""The brief: one self-contained HTML file a board member can read, with charts.
+
+:func:`build` turns results (and, when there, the risk and siting summaries) into the HTML
+text and brief.json, the numbers behind it; :func:`write_brief` writes both (and prints the
+PDF). ``orevalue report`` does all three.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from orevalue.report.brief.content import BriefInputs, assemble, document
+
+
+def build(inputs: BriefInputs) -> tuple[str, dict[str, Any]]:
+    """The brief's HTML and brief.json (the document every number's key points into)."""
+    from orevalue.report.brief.render import render
+
+    doc = document(inputs)
+    return render(assemble(inputs, doc)), doc
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_brief(folder: Path, html: str, doc: dict[str, Any], pdf: bool = False) -> list[Path]:
+    """Write brief.html and brief.json into ``folder`` (atomically), and brief.pdf printed
+    from the HTML by headless Chromium when ``pdf``; return the paths written."""
+    from orevalue.output import write_atomic
+
+    text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
+    paths = [folder / "brief.html", folder / "brief.json"]
+    write_atomic(paths[0], html)
+    write_atomic(paths[1], text)
+    if pdf:
+        from orevalue.report.brief.browser import print_pdf
+
+        data, _ = print_pdf(paths[0])
+        write_bytes_atomic(folder / "brief.pdf", data)
+        paths.append(folder / "brief.pdf")
+    return paths
+
+
+__all__ = ["BriefInputs", "build", "write_brief"]
