@@ -40,10 +40,10 @@ COASTLINE = (
     (23.65, 68.20),
 )
 COLOURS = {
-    "concentrate": "#8c6d31",
-    "anode": "#e6550d",
-    "blister": "#756bb1",
-    "cathode": "#b5301f",
+    "concentrate": "#E69F00",  # Okabe-Ito orange
+    "anode": "#CC79A7",  # reddish purple
+    "blister": "#56B4E9",  # sky blue
+    "cathode": "#0072B2",  # blue
 }
 
 
@@ -118,7 +118,7 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             y,
             marker="*" if key in chosen else "s",
             s=320 if key in chosen else 70,
-            color="#31a354" if key in chosen else "#fdae6b",
+            color="#009E73" if key in chosen else "#F0E442",
             edgecolor="k",
             zorder=5,
         )
@@ -134,7 +134,7 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
         )
     for key, port in data.ports.items():
         x, y = pos[key]
-        ax.scatter(x, y, marker="o", s=60, color="#3182bd", edgecolor="k", zorder=5)
+        ax.scatter(x, y, marker="o", s=60, color="#56B4E9", edgecolor="k", zorder=5)
         ax.annotate(
             port.label or key,
             (x, y),
@@ -182,13 +182,13 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             [],
             [],
             marker="s",
-            color="#fdae6b",
+            color="#F0E442",
             mec="k",
             ls="",
             label="candidate site (#rank alone)",
         ),
-        Line2D([], [], marker="*", color="#31a354", mec="k", ms=12, ls="", label="chosen site"),
-        Line2D([], [], marker="o", color="#3182bd", mec="k", ls="", label="export port"),
+        Line2D([], [], marker="*", color="#009E73", mec="k", ms=12, ls="", label="chosen site"),
+        Line2D([], [], marker="o", color="#56B4E9", mec="k", ls="", label="export port"),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
     stages = ", ".join(f"{s.stage} at {s.site} ({s.size_pct:g} %)" for s in plan.stages) or "none"
