@@ -294,6 +294,8 @@ def plant_case(
         )
 
     def income_taxes(interest: np.ndarray) -> dict[str, np.ndarray]:
+        if not flows.stages:
+            return {k: zeros for k in TAX_LINES}  # no plant, no income
         taxable = ebitda - depreciation - interest
         accounting = ebitda - book - sustaining - interest
         return _income_taxes(scenario, p, taxable, revenue, accounting, exempt)
