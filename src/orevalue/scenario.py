@@ -118,8 +118,9 @@ class Site(_Model):
     water_usd_per_m3: NonNeg = Field(description="water cost, USD/m³")
     acid_netback_usd_per_t: float = Field(description="acid price at the gate, USD/t (may be < 0)")
     wage_premium_pct: NonNeg = Field(description="remote/security premium on local wages, %")
-    conc_freight_site_to_port_usd_per_wmt: NonNeg = Field(
-        description="concentrate freight the site saves the mine to the export port, USD/wmt"
+    conc_freight_site_to_port_usd_per_wmt: float = Field(
+        description="concentrate freight the site saves the mine to the export port, USD/wmt "
+        "(negative where the site lies farther from the mine than the port)"
     )
     product_freight_site_to_port_usd_per_t: NonNeg = Field(
         description="product freight from the site to the export port, USD/t"

@@ -121,23 +121,16 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
         f"{p.option} {p.amount:,.0f} m³/d" for p in plan.supplies if p.resource == "water"
     )
     # the freight the site saves the mine per wet tonne smelted, such that the engine's
-    # freight totals equal the programme's; a site farther from the mine than the export
-    # port saves a negative amount, which [site] cannot hold: it goes onto product freight
+    # freight totals equal the programme's; negative for a site farther from the mine than
+    # the export port
     smelted = smelted_wmt(model, sol)
     saved = conc_freight_usd(model, baseline) - conc_freight_usd(model, sol)
     saving = saved / smelted if smelted > 0 else 0.0
-    product_t = plan.product_t_per_yr
     product = product_freight_usd_per_t(model, sol)
-    folded = -saved / product_t if saving < 0 and product_t > 0 else 0.0
     here = f"orevalue site plan for {key} ({data.source_file})"
     product_note = (
         f"{here}: metal site to port {product:.2f} USD/t incl. the port's extra ocean freight"
     )
-    if folded:
-        product_note += (
-            f", plus {folded:.2f} USD/t for concentrate hauled {-saving:.2f} USD/wmt farther "
-            "than to the export port"
-        )
 
     def sourced(value: Any, source: str, tag: str = "D") -> dict[str, Any]:
         return {"value": value, "source": source, "tag": tag}
@@ -153,10 +146,10 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
             f"{here}: {wmix}; running cost plus capital charge of plant-paid capex",
         ),
         "conc_freight_site_to_port_usd_per_wmt": sourced(
-            max(saving, 0.0),
+            saving,
             f"{here}: concentrate freight to the export port less that to the site, per wmt",
         ),
-        "product_freight_site_to_port_usd_per_t": sourced(product + folded, product_note),
+        "product_freight_site_to_port_usd_per_t": sourced(product, product_note),
         "feed_mode": sourced(dominant_mode(model, sol, CONC) or "road", here),
         "product_mode": sourced(
             dominant_mode(model, sol, CATHODE) or dominant_mode(model, sol, ANODE) or "road", here
