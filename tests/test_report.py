@@ -8,6 +8,7 @@ the documentation rather than against itself.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -202,9 +204,9 @@ def brief(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 # ------------------------------------------------------------------ numbers
 
 
-def test_every_number_shown_equals_its_source(brief: dict[str, Any]) -> None:
-    doc, numbers = brief["doc"], brief["parsed"].numbers
-    assert len(numbers) > 800
+def check_numbers(doc: Any, numbers: list[dict[str, Any]]) -> set[str]:
+    """Each number shown equals its key's value in brief.json, formatted as documented;
+    returns the kinds seen."""
     kinds = set()
     for n in numbers:
         expected = key_value(doc, n["data-key"])
@@ -215,6 +217,13 @@ def test_every_number_shown_equals_its_source(brief: dict[str, Any]) -> None:
             assert shown == pytest.approx(expected, rel=1e-12, abs=1e-9), n
         assert n["text"] == people(expected, n["data-kind"]), n
         kinds.add(n["data-kind"])
+    return kinds
+
+
+def test_every_number_shown_equals_its_source(brief: dict[str, Any]) -> None:
+    doc, numbers = brief["doc"], brief["parsed"].numbers
+    assert len(numbers) > 800
+    kinds = check_numbers(doc, numbers)
     assert {"musd", "usd", "pct", "n", "kt", "g"} <= kinds
 
 
@@ -229,13 +238,17 @@ def test_brief_json_holds_the_results_json_of_orevalue_run(
     assert brief["doc"]["results"] == results
 
 
-def test_chart_numbers_equal_their_source(brief: dict[str, Any]) -> None:
-    doc = brief["doc"]
-    figures = json.loads(brief["parsed"].figures)
-    assert set(figures) == set(brief["parsed"].charts)
-    assert {"waterfall", "cash-flow-parts", "dollars", "government", "tornado", "sobol"} <= set(
-        figures
-    )
+def _numbers_in(value: Any) -> list[Any]:
+    """The numbers in a trace field (a list, maybe of lists), booleans aside."""
+    flat = value if isinstance(value, list) else [value]
+    if flat and isinstance(flat[0], list):
+        flat = [v for part in flat for v in part]
+    return [v for v in flat if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def check_charts(doc: Any, figures: dict[str, Any]) -> int:
+    """Every number a chart's traces hold equals its key's value in brief.json times the
+    scale in ``meta``; returns how many were checked."""
     checked = 0
     for name, fig in figures.items():
         for trace in fig["data"]:
@@ -250,14 +263,106 @@ def test_chart_numbers_equal_their_source(brief: dict[str, Any]) -> None:
                     else:
                         assert value == pytest.approx(expected * scale, rel=1e-12, abs=1e-9)
                     checked += 1
-            # every number a trace holds is keyed: the other fields hold labels
-            for field in ("x", "y", "base"):
+            # every number a trace holds per point is keyed: the other fields hold labels
+            for field in ("x", "y", "base", "width", "customdata", "text"):
                 if field in trace and field not in meta["fields"]:
-                    flat = trace[field]
-                    if flat and isinstance(flat[0], list):
-                        flat = [v for part in flat for v in part]
-                    assert all(isinstance(v, str) for v in flat), (name, field)
-    assert checked > 300
+                    assert isinstance(trace[field], list), (name, field)
+                    assert _numbers_in(trace[field]) == [], (name, field)
+    return checked
+
+
+def test_chart_numbers_equal_their_source(brief: dict[str, Any]) -> None:
+    doc = brief["doc"]
+    figures = json.loads(brief["parsed"].figures)
+    assert set(figures) == set(brief["parsed"].charts)
+    assert {
+        "waterfall",
+        "cash-flow-parts",
+        "dollars",
+        "government",
+        "risk-npv",
+        "tornado",
+        "sobol",
+    } <= set(figures)
+    assert check_charts(doc, figures) > 300
+
+
+def _histogram_traces(figure: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in figure["data"] if t["type"] == "bar"]
+
+
+def test_npv_histograms_show_every_sample_on_common_bins(brief: dict[str, Any]) -> None:
+    """One histogram per pathway that builds, on the summary's common edges: bars from edge
+    to edge, shares of the samples that add up, with those beyond the edges, to 100 %."""
+    risk = brief["doc"]["risk"]
+    edges = risk["npv_histogram"]["edges"]
+    bins = risk["npv_histogram"]["bins"]
+    assert len(edges) == bins + 1 and bins >= 20
+    figure = json.loads(brief["parsed"].figures)["risk-npv"]
+    bars = _histogram_traces(figure)
+    building = [p for p in risk["pathways"].values() if p["builds"]]
+    assert [t["name"] for t in bars] == [p["label"] for p in building]
+    boxes = [t for t in figure["data"] if t["type"] == "box"]
+    assert [t["y"] for t in boxes] == [[p["label"]] for p in building]
+    for trace, pathway in zip(bars, building, strict=True):
+        hist = pathway["npv_usd"]["histogram"]
+        assert hist["n"] == RISK_N
+        assert sum(hist["counts"]) + hist["below"] + hist["above"] + hist["nan"] == RISK_N
+        assert trace["x"] == pytest.approx([e * 1e-6 for e in edges[:-1]], rel=1e-12)
+        assert trace["customdata"] == pytest.approx([e * 1e-6 for e in edges[1:]], rel=1e-12)
+        ends = [a + w for a, w in zip(trace["x"], trace["width"], strict=True)]
+        assert ends == pytest.approx(trace["customdata"], rel=1e-9)
+        beyond = 100 * (hist["below"] + hist["above"] + hist["nan"]) / hist["n"]
+        assert sum(trace["y"]) + beyond == pytest.approx(100.0, rel=1e-12)
+        assert beyond < 2.0  # the edges reach each pathway's P0.5 and P99.5 at least
+        # the histogram's quantiles agree with the summary's (within a bin)
+        cum = np.cumsum([hist["below"], *hist["counts"]]) / (hist["n"] - hist["nan"])
+        width = edges[1] - edges[0]
+        p50_bin = int(np.searchsorted(cum, 0.5))
+        assert edges[p50_bin - 1] - width <= pathway["npv_usd"]["p50"] <= edges[p50_bin] + width
+    # the caption tells the bins and, for each pathway, the share beyond them
+    keys = {unquote(n["data-key"]) for n in brief["parsed"].numbers}
+    assert "/risk/npv_histogram/bins" in keys
+    for name, pathway in risk["pathways"].items():
+        if pathway["builds"]:
+            hist = f"/risk/pathways/{name}/npv_usd/histogram"
+            assert f"{hist}/below / {hist}/n" in keys and f"{hist}/above / {hist}/n" in keys
+
+
+def test_npv_chart_with_failed_samples_or_without_histograms(brief: dict[str, Any]) -> None:
+    """Samples without an NPV are counted in the caption; an older summary without
+    histograms still gets its boxes. Every number still equals its source."""
+    import orevalue
+    from orevalue.report.brief import BriefInputs, build
+
+    results = orevalue.evaluate(orevalue.load(), breakeven=False)
+    failed = copy.deepcopy(brief["doc"]["risk"])
+    hist = failed["pathways"]["cathode"]["npv_usd"]["histogram"]
+    peak = int(np.argmax(hist["counts"]))
+    hist["counts"][peak] -= 7
+    hist["nan"] += 7
+    older = copy.deepcopy(brief["doc"]["risk"])
+    del older["npv_histogram"]
+    for pathway in older["pathways"].values():
+        del pathway["npv_usd"]["histogram"]
+    for risk, bars in ((failed, 3), (older, 0)):
+        html, doc = build(BriefInputs(results=results, risk=risk))
+        doc = json.loads(json.dumps(doc))
+        parser = BriefParser()
+        parser.feed(html)
+        check_numbers(doc, parser.numbers)
+        figures = json.loads(parser.figures)
+        assert check_charts(doc, figures) > 100
+        figure = figures["risk-npv"]
+        assert len(_histogram_traces(figure)) == bars
+        assert len([t for t in figure["data"] if t["type"] == "box"]) == 3
+    failed_key = "/risk/pathways/cathode/npv_usd/histogram/nan"
+    html, _ = build(BriefInputs(results=results, risk=failed))
+    parser = BriefParser()
+    parser.feed(html)
+    shown = [n for n in parser.numbers if unquote(n["data-key"]) == failed_key]
+    assert [n["text"] for n in shown] == ["7"]
+    assert "Samples without a finite NPV" in html
 
 
 def test_waterfall_runs_from_concentrate_to_product_value(brief: dict[str, Any]) -> None:

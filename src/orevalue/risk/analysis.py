@@ -87,6 +87,16 @@ def run_risk(
                 entry["prob_beats_baseline"] = mc.beats_baseline[name] / options.samples
             entry["prob_best"] = mc.best[name] / options.samples
             results[name] = entry
+        hist = summary.histograms(
+            {
+                name: (lambda k=f"{name}.npv_usd": mc.store.pieces(k))
+                for name in pathways
+                if f"{name}.npv_usd" in mc.store.names
+            },
+            span=building,
+        )
+        for name, counts in hist.pop("columns").items():
+            results[name]["npv_usd"]["histogram"] = counts
         mc.store.close()
 
     out: dict[str, Any] = {
@@ -109,6 +119,12 @@ def run_risk(
         "headline_outputs": headline,
         "pathways": results,
         "prob_any_pathway_beats_baseline": mc.any_beats_baseline / options.samples,
+        "npv_histogram": {
+            **hist,
+            "note": "bins common to every pathway's plant NPV (USD), from the lowest P0.5 to "
+            "the highest P99.5 of the pathways that build; the counts are in "
+            "pathways/<name>/npv_usd/histogram",
+        },
         "uncertainty": describe_uncertainty(model),
     }
     if options.tornado and model.factors:

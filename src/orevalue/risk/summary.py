@@ -3,6 +3,11 @@
 Quantiles are exact (NumPy's default linear interpolation between order statistics). When the
 finite values fit in ``limit`` they are loaded and passed to :func:`numpy.quantile`; otherwise
 the order statistics are found by histogram refinement, a few passes over the pieces.
+
+Histograms of several columns share their bin edges (so they can be compared bin by bin): the
+edges span the lowest column's P0.5 to the highest column's P99.5 (exact quantiles, as above);
+values outside are counted below or above, NaN samples apart. Counts are integers from one pass
+over the same pieces, so they do not depend on how the pieces are cut.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ QUANTILES = (0.05, 0.10, 0.50, 0.90, 0.95)
 #: Finite values held in memory at once for quantiles (32 MB of float64).
 LIMIT = 1 << 22
 BINS = 1 << 12
+#: Histogram bins, and the quantiles of each spanning column its edges reach.
+HIST_BINS = 40
+HIST_SPAN = (0.005, 0.995)
 
 Pieces = Callable[[], Iterator[np.ndarray]]
 
@@ -119,3 +127,83 @@ def _count_in(pieces: Pieces, lo: float, hi: float) -> int:
 def _values_in(pieces: Pieces, lo: float, hi: float) -> Iterator[np.ndarray]:
     for p in pieces():
         yield p[(p >= lo) & (p <= hi)]
+
+
+def histograms(
+    columns: dict[str, Pieces],
+    span: Iterable[str] | None = None,
+    bins: int = HIST_BINS,
+    tails: tuple[float, float] = HIST_SPAN,
+    limit: int = LIMIT,
+) -> dict[str, Any]:
+    """Histograms of ``columns`` (name -> pieces) on common bin edges.
+
+    The edges divide [lowest ``tails[0]`` quantile, highest ``tails[1]`` quantile] of the
+    ``span`` columns (default: all; all too when those have no finite value) into ``bins``
+    equal bins, each [edge, next edge) but the last, which holds its upper edge too (as
+    :func:`numpy.histogram`). Returns ``edges`` (None, and no counts, when no column has a
+    finite value), ``bins``, ``tails`` and per column (``columns``) ``n``, ``counts``,
+    ``below`` and ``above`` the edges, and ``nan`` (non-finite values):
+    ``sum(counts) + below + above + nan == n``.
+    """
+    names = list(columns)
+    spanning = names if span is None else [name for name in span if name in columns]
+    low, high = _span(columns, spanning, tails, limit)
+    if low > high and spanning != names:  # no finite value in the spanning columns
+        low, high = _span(columns, names, tails, limit)
+    edges: np.ndarray | None = None
+    if low <= high:
+        if low == high:  # one value everywhere: a bin around it
+            pad = max(0.5, abs(low) * 1e-9)
+            low, high = low - pad, high + pad
+        edges = np.linspace(low, high, bins + 1)
+    out: dict[str, Any] = {
+        "edges": None if edges is None else edges.tolist(),
+        "bins": bins,
+        "tails": list(tails),
+        "columns": {},
+    }
+    for name in names:
+        n = nan = below = above = 0
+        counts = np.zeros(bins, dtype=np.int64)
+        for piece in columns[name]():
+            n += piece.size
+            x = piece[np.isfinite(piece)]
+            nan += piece.size - x.size
+            if edges is not None:  # else no column has a finite value
+                below += int(np.count_nonzero(x < edges[0]))
+                above += int(np.count_nonzero(x > edges[-1]))
+                counts += np.histogram(x, bins=edges)[0]
+        out["columns"][name] = {
+            "n": n,
+            "counts": [int(c) for c in counts] if edges is not None else [],
+            "below": below,
+            "above": above,
+            "nan": nan,
+        }
+    return out
+
+
+def _span(
+    columns: dict[str, Pieces], names: list[str], tails: tuple[float, float], limit: int
+) -> tuple[float, float]:
+    """Lowest ``tails[0]`` and highest ``tails[1]`` quantile of the columns ``names``
+    (inf, -inf when none has a finite value)."""
+    low, high = math.inf, -math.inf
+    for name in names:
+        n_finite, lo, hi = _finite_range(columns[name])
+        if n_finite:
+            q_low, q_high = exact_quantiles(columns[name], list(tails), n_finite, lo, hi, limit)
+            low, high = min(low, q_low), max(high, q_high)
+    return low, high
+
+
+def _finite_range(pieces: Pieces) -> tuple[int, float, float]:
+    """Count, min and max of the finite values."""
+    n_finite, low, high = 0, math.inf, -math.inf
+    for piece in pieces():
+        x = piece[np.isfinite(piece)]
+        if x.size:
+            n_finite += x.size
+            low, high = min(low, float(x.min())), max(high, float(x.max()))
+    return n_finite, low, high
