@@ -184,3 +184,26 @@ def test_lean_risk_run_equals_the_full_evaluation(default_scenario):
             np.testing.assert_allclose(lean.pathways[name].plant[key], r.plant[key], rtol=1e-12)
         for key in ("export_earnings_pv_usd", "export_gain_pv_usd"):
             np.testing.assert_allclose(lean.pathways[name].country[key], r.country[key], rtol=1e-12)
+
+
+def test_security_premium_is_the_investors_not_the_countrys(default_scenario, default_params):
+    """A site's security premium raises the plant's discount rate only: the country view,
+    e.g. the baseline's export earnings, is discounted at the project's rate."""
+    s = default_scenario
+    plain = orevalue.evaluate(s, default_params, breakeven=False, detail=False, compare=False)
+    risky = orevalue.evaluate(
+        s,
+        default_params.replace({"site.security_premium_pct": 3.0}),
+        breakeven=False,
+        detail=False,
+        compare=False,
+    )
+    base, base_risky = plain.baseline.country, risky.baseline.country
+    assert base_risky["export_earnings_pv_usd"][0] == pytest.approx(
+        base["export_earnings_pv_usd"][0]
+    )
+    assert base_risky["government_revenue_pv_usd"][0] == pytest.approx(
+        base["government_revenue_pv_usd"][0]
+    )
+    cf = plain.annual("cathode")["cash_flow"]
+    assert risky.pathways["cathode"].plant["npv_usd"][0] == pytest.approx(npf.npv(0.15, cf))

@@ -269,3 +269,14 @@ def test_annuity_factor_vectorised_and_zero_rate():
     assert annuity_factor(0.0, 30) == 30.0
     # Tiny rates: still ~n, without the cancellation of the naive closed form.
     assert annuity_factor(1e-15, 20) == pytest.approx(20.0, rel=1e-12)
+
+
+def test_capital_recovery_factor_makes_npv_zero():
+    """-capex in the build years + the charge over the operating years has NPV 0 at r."""
+    from orevalue.economics.metrics import capital_recovery_factor
+
+    rate, shares, life = 0.12, np.array([0.25, 0.45, 0.30]), 25
+    charge = capital_recovery_factor(rate, shares, life)[0]
+    flows = np.concatenate([-shares, np.full(life, charge)])
+    assert npf.npv(rate, flows) == pytest.approx(0.0, abs=1e-12)
+    assert capital_recovery_factor(0.0, shares, life)[0] == pytest.approx(1 / life)

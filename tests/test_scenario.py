@@ -167,10 +167,16 @@ def test_bad_input_names_file_line_path_value_and_rule(tmp_path, case):
 def test_problem_and_error_text():
     assert str(Problem("a.toml", "feeds.x.cu_pct", "got 1", 7)) == "a.toml:7: feeds.x.cu_pct: got 1"
     assert str(Problem("a.toml", "", "file not found")) == "a.toml: file not found"
-    problems = [Problem("a.toml", "x", "bad", 1), Problem("a.toml", "y", "worse", None)]
+    problems = [
+        Problem("a.toml", "z", "worst", 9),
+        Problem("a.toml", "x", "bad", 1),
+        Problem("a.toml", "y", "worse", None),
+    ]
     error = ScenarioError(problems)
-    assert error.problems == problems
-    assert str(error).splitlines() == [str(p) for p in problems]
+    # in the order a reader meets them: what has no line first, then by line
+    in_order = [problems[2], problems[1], problems[0]]
+    assert error.problems == in_order
+    assert str(error).splitlines() == [str(p) for p in in_order]
 
 
 def test_toml_syntax_error_gives_the_line(tmp_path):
@@ -351,8 +357,24 @@ def template() -> str:
     return template_text("scenario.toml")
 
 
+KEPT_FISCAL = ("regime", "compare_regimes", "transfer_price_pct_of_arms_length")
+
+
 def test_template_is_the_default_case(template, default_dump):
-    assert tomllib.loads(template) == default_dump
+    """Everything but the regime's own figures, which follow from the preset it names."""
+    written = tomllib.loads(template)
+    expected = dict(default_dump)
+    expected["fiscal"] = {k: v for k, v in default_dump["fiscal"].items() if k in KEPT_FISCAL}
+    assert written == expected
+
+
+def test_changing_the_regime_in_the_template_changes_the_taxes(tmp_path, template):
+    path = tmp_path / "sez.toml"
+    path.write_text(template.replace('regime = "pakistan-standard"', 'regime = "sez"'), "utf-8")
+    loaded = orevalue.load(path)
+    assert loaded.fiscal.regime == "sez"
+    assert loaded.fiscal.holiday_years == 10.0  # from the sez preset, not frozen at 0
+    assert loaded.fiscal.customs_duty_capital_goods_pct == 0.0
 
 
 def test_template_loads_to_the_default_with_the_same_provenance(tmp_path, template, default):
@@ -369,10 +391,18 @@ def test_template_comments_give_tag_and_source(template, default):
     sourced = {p: v for p, v in default.provenance.items() if "tag" in v}
     assert sourced
     for path, prov in sourced.items():
+        comment = f"# [{prov['tag']}] {prov['source']}"
+        parts = path.split(".")
+        if parts[0] == "fiscal" and parts[1] not in KEPT_FISCAL:
+            # the regime's own figures are listed as comments to copy and override
+            assert any(
+                line.startswith(f"# {parts[1]} = ") and comment in line for line in text_lines
+            ), path
+            continue
         number = toml_text.find_line(lines, path)  # entries of an inline table share its line
         assert number is not None, f"{path} not written in the template"
         line = text_lines[number - 1]
-        assert f"# [{prov['tag']}] {prov['source']}" in line, path
+        assert comment in line, path
     assert "orevalue run scenario.toml" in template
 
 
@@ -476,3 +506,42 @@ def test_value_of_special_floats_and_tuples():
     assert tomllib.loads("v = " + toml_text.value((1.0, 2)))["v"] == [1.0, 2]
     with pytest.raises(TypeError):
         toml_text.value(None)
+
+
+# ------------------------------------------------------------------ inputs that used to crash
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "hint"),
+    [
+        ('[stages.smelter]\ninputs = ["slag"]\n', "stages.smelter.inputs.0", "own output"),
+        (
+            '[pathways.anode]\nstages = ["refinery"]\nsells = ["cathode"]\n',
+            "pathways.anode.stages",
+            "no active feed or stage",
+        ),
+        ("[prices.cu_usd_per_t]\n2026 = nan\n", "prices.cu_usd_per_t.2026", "nan"),
+        ("[site]\npower_usd_per_kwh = inf\n", "site.power_usd_per_kwh", "inf"),
+        ("[project]\noperating_years = 5\n", "finance.tenor_years", "outlive"),
+    ],
+)
+def test_inputs_that_would_break_the_engine_are_bad_input(tmp_path, text, path, hint):
+    _, problems = load_error(tmp_path, text)
+    problem = one_problem(problems, path)
+    assert hint in problem.message.lower() or hint in repr(problem).lower()
+
+
+def test_results_are_readable_by_others(tmp_path):
+    """Atomic writes keep the permissions a plain open() gives (0666 less the umask)."""
+    import os
+
+    from orevalue.output import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.txt", "x")
+        write_atomic(tmp_path / "b.bin", b"x")
+    finally:
+        os.umask(mask)
+    for name in ("a.txt", "b.bin"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644

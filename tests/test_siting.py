@@ -163,9 +163,10 @@ def test_baseline_route_and_binding_rail_capacity(default_scenario, engine):
 
 
 def _capital_factor(rate: float, shares: list[float], years: int) -> float:
-    """Capex grown to start-up, then recovered as an annuity: by hand."""
+    """Capex carried to the end of the last build year, then recovered as an annuity over
+    the operating years that follow (so its NPV is zero): by hand."""
     build = len(shares)
-    grown = sum(sh * (1 + rate) ** (build - t) for t, sh in enumerate(shares))
+    grown = sum(sh * (1 + rate) ** (build - 1 - t) for t, sh in enumerate(shares))
     return grown / ((1 - (1 + rate) ** -years) / rate)
 
 

@@ -44,9 +44,9 @@ def steady_margin_usd_per_t(
     """Margin per tonne of product copper in the first year at full utilisation, (N,).
 
     Uplifts (free copper, precious metals, charges retained, premium, acid, freight saved) less
-    each operating cost give the cash margin; less a capital charge (initial capex carried to
-    start-up at the discount rate and recovered as an annuity over the operating life, plus
-    sustaining capex) gives the margin after capital, before tax.
+    each operating cost give the cash margin; less a capital charge (the annuity over the
+    operating life that recovers the initial capex at the discount rate, plus sustaining
+    capex) gives the margin after capital, before tax.
     """
     col = schedule.steady_index(scenario, tl)
     tonnes = case.product_cu_t[:, col]
@@ -57,11 +57,11 @@ def steady_margin_usd_per_t(
     out["cash_margin"] = _per_t(case.lines["ebitda"][:, col], tonnes)
     rate = discount_rate(p)
     build = tl.build_years
-    growth = (1.0 + rate[:, None]) ** (build - np.arange(build))[None, :]
-    capex_at_startup = (case.lines["capex"][:, :build] * growth).sum(axis=1)
-    annual_capital = capex_at_startup / metrics.annuity_factor(
-        rate, scenario.project.operating_years
-    )
+    capex = case.lines["capex"][:, :build]
+    total = capex.sum(axis=1)
+    shares = np.divide(capex, total[:, None], out=np.zeros_like(capex), where=total[:, None] > 0)
+    factor = metrics.capital_recovery_factor(rate, shares, scenario.project.operating_years)
+    annual_capital = total * factor
     capital = annual_capital + case.lines["sustaining_capex"][:, col]
     out["capital_charge"] = -_per_t(capital, tonnes)
     out["margin_after_capital"] = out["cash_margin"] + out["capital_charge"]
@@ -206,12 +206,15 @@ def evaluate(
     tl = schedule.timeline(scenario)
     market = Market.from_params(p, tl.years)
     rate = discount_rate(p)
+    # the country discounts at the project's rate: a site's security premium is the
+    # investor's risk, not a change in what the money is worth to the country
+    country_rate = p["project.discount_rate_pct"][:, 0] / 100.0
     results: dict[str, PathwayResult] = {}
     for name, pathway in scenario.pathways.items():
         case = plant_case(scenario, p, name, tl, market, lean=lean)
         builds = bool(pathway.stages)
         if lean:
-            results[name] = _lean_result(scenario, p, name, case, tl, market, rate)
+            results[name] = _lean_result(scenario, p, name, case, tl, market, rate, country_rate)
             continue
         plant = _plant_metrics(scenario, p, case, tl, builds)
         margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
@@ -234,7 +237,9 @@ def evaluate(
             plant["breakeven_tc_usd_per_dmt"] = tc
             plant["breakeven_cu_usd_per_t"] = breakeven_cu_usd_per_t(scenario, p, name, tl)
             plant["metr"] = metr(scenario, p, name, tl, tc)
-        ctry, fob, gov_lines, dollars = country.country_view(scenario, p, case, tl, market, rate)
+        ctry, fob, gov_lines, dollars = country.country_view(
+            scenario, p, case, tl, market, country_rate
+        )
         results[name] = PathwayResult(
             name, pathway.label, case, plant, margin, cases, ctry, fob, gov_lines, dollars, sweep
         )
@@ -243,13 +248,13 @@ def evaluate(
     for r in results.values():
         if lean:
             fob_total = sum(r.exports_fob_usd.values())
-            r.country["export_gain_pv_usd"] = metrics.npv(rate, fob_total - base_total)
+            r.country["export_gain_pv_usd"] = metrics.npv(country_rate, fob_total - base_total)
             continue
         fob_total = sum(r.exports_fob_usd.values())
         r.country["export_gain_usd_per_yr"] = (
             r.country["export_earnings_usd_per_yr"] - base.country["export_earnings_usd_per_yr"]
         )
-        r.country["export_gain_pv_usd"] = metrics.npv(rate, fob_total - base_total)
+        r.country["export_gain_pv_usd"] = metrics.npv(country_rate, fob_total - base_total)
         r.country["government_revenue_gain_pv_usd"] = (
             r.country["government_revenue_pv_usd"] - base.country["government_revenue_pv_usd"]
         )
@@ -268,6 +273,7 @@ def _lean_result(
     tl: schedule.Timeline,
     market: Market,
     rate: np.ndarray,
+    country_rate: np.ndarray,
 ) -> PathwayResult:
     """The few metrics of a risk run, for one pathway."""
     col = schedule.steady_index(scenario, tl)
@@ -283,7 +289,7 @@ def _lean_result(
     exports = sum(fob.values(), start=np.zeros_like(cf))
     country = {
         "export_earnings_usd_per_yr": exports[:, col],
-        "export_earnings_pv_usd": metrics.npv(rate, exports),
+        "export_earnings_pv_usd": metrics.npv(country_rate, exports),
     }
     label = scenario.pathways[name].label
     return PathwayResult(name, label, case, plant, {}, {}, country, fob)

@@ -33,7 +33,7 @@ Year = Annotated[int, Field(ge=1900, le=2200)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Project(_Model):
@@ -381,8 +381,9 @@ class ScenarioError(Exception):
     """A scenario that cannot be evaluated; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        # in the order a reader meets them in the file
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0))
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 # ------------------------------------------------------------------ loading
@@ -795,6 +796,12 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
             found.append((f"stages.{name}.basis", unknown_name("stream", stage.basis, all_outputs)))
         if stage.rest in stage.split:
             found.append((f"stages.{name}.rest", "must differ from the split outputs"))
+        own = produced_streams(s, [name])
+        for i, stream in enumerate(stage.inputs):
+            if stream in own:
+                found.append(
+                    (f"stages.{name}.inputs.{i}", f"'{stream}' is this stage's own output")
+                )
         for skill in stage.headcount:
             if skill not in s.labour.wage_usd_per_month:
                 found.append(
@@ -828,7 +835,16 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         if len(built) < len(pathway.stages):
             continue  # what it sells cannot be checked until its stages are known
         available = feeds | produced_streams(s, built)
+        active = set(s.active_feeds()) | produced_streams(s, built)
         for st in built:
+            if not any(i in active for i in s.stages[st].inputs):
+                found.append(
+                    (
+                        f"pathways.{name}.stages",
+                        f"stage '{st}' takes {', '.join(s.stages[st].inputs)}; "
+                        "no active feed or stage of this pathway makes any of them",
+                    )
+                )
             if s.stages[st].basis not in available:
                 found.append(
                     (
@@ -851,6 +867,15 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                         f"'{product}' is not produced by this pathway's stages",
                     )
                 )
+    last_repayment = s.finance.grace_years + s.finance.tenor_years
+    if last_repayment > s.project.operating_years:
+        found.append(
+            (
+                "finance.tenor_years",
+                f"grace {s.finance.grace_years} + tenor {s.finance.tenor_years} years outlive "
+                f"the {s.project.operating_years} operating years",
+            )
+        )
     total = sum(h.share_pct for h in s.ownership.values())
     if abs(total - 100.0) > 1e-6:
         found.append(("ownership", f"shares add up to {total:.6g} %; expected 100"))

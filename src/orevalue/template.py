@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from orevalue import toml_text
-from orevalue.scenario import Scenario, describe, load
+from orevalue.scenario import CASE_FISCAL_FIELDS, Scenario, describe, load
 
 HEADER = """\
 # orevalue scenario, written by `orevalue init` from the embedded default case.
@@ -60,8 +60,26 @@ def _is_plain(scenario: Scenario, parts: list[str], table: dict[str, Any]) -> bo
 
 
 def template_text(display_path: str = "scenario.toml") -> str:
-    """The commented default case as TOML text."""
+    """The commented default case as TOML text.
+
+    The fiscal table holds only the regime's name and the case's own fields: the regime's
+    figures follow from the preset it names (data/regimes.toml), so that changing
+    ``regime`` changes them; they are listed as comments to copy and override.
+    """
     scenario = load()
     out: list[str] = [HEADER.format(path=display_path).rstrip()]
-    _write_table(scenario, scenario.model_dump(mode="json"), [], out)
+    values = scenario.model_dump(mode="json")
+    fiscal = values["fiscal"]
+    keep = ("regime", *CASE_FISCAL_FIELDS)
+    values["fiscal"] = {k: v for k, v in fiscal.items() if k in keep}
+    _write_table(scenario, values, [], out)
+    i = out.index("[fiscal]")
+    preset = [
+        f"# {toml_text.key(k)} = {toml_text.value(v)}{_comment(scenario, f'fiscal.{k}')}"
+        for k, v in fiscal.items()
+        if k not in keep
+    ]
+    note = f"# The {fiscal['regime']} preset sets, unless you set them here:"
+    end = next((j for j in range(i + 1, len(out)) if out[j].startswith("[")), len(out))
+    out[end:end] = [note, *preset, ""] if end < len(out) else [note, *preset]
     return "\n".join(out) + "\n"

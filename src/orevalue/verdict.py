@@ -23,7 +23,7 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
     """Which pathway pays best for the plant, what a tonne earns at each TC/RC case, where it
     breaks even, and what the country gains."""
     s = results.scenario
-    rate = s.project.discount_rate_pct
+    rate = s.project.discount_rate_pct + s.site.security_premium_pct
     plants = [r for r in results.pathways.values() if r.builds]
     if not plants:
         return ["No pathway builds a plant; nothing to compare with the baseline."]
@@ -83,12 +83,11 @@ def _government_lines(results: Results, sample: int) -> list[str]:
     """What the governments get and give up, for the pathway that makes cathode (or the
     best one), and how the compared regimes move it."""
     from orevalue.economics import metrics
-    from orevalue.engine import discount_rate
 
     s = results.scenario
     plants = [r for r in results.pathways.values() if r.builds]
     focus = results.pathways.get("cathode") or max(plants, key=lambda r: r.plant["npv_usd"][sample])
-    rate = discount_rate(results.params)
+    rate = results.scenario.project.discount_rate_pct / 100.0  # the country's rate
     c = focus.country
     minimum = focus.government_usd.get("minimum_and_alternative_tax")
     lines = [

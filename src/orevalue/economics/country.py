@@ -68,7 +68,7 @@ def physical(
     )
     acid = flows.mass_t(scenario, p, "acid") if "acid" in case.sold else zero
     out = {
-        "jobs_construction_peak": case.capex_initial_usd[:, 0]
+        "jobs_construction_peak": (case.lines["capex"] - case.lines["customs_duty"]).sum(axis=1)
         / 1e6
         * p["project.construction_peak_jobs_per_musd"][:, 0],
         "jobs_operations_domestic": np.full(

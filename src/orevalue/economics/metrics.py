@@ -229,3 +229,21 @@ def annuity_factor(rate: ArrayLike, n_years: ArrayLike) -> np.ndarray | float:
     with np.errstate(divide="ignore", invalid="ignore"):
         af = np.where(r == 0, n, -np.expm1(-n * np.log1p(r)) / r)
     return af if af.ndim else float(af)
+
+
+def capital_recovery_factor(
+    rate: ArrayLike, spend_shares: ArrayLike, operating_years: int
+) -> np.ndarray:
+    """USD per year, over the operating life, that recovers 1 USD of initial capex spent in
+    the build years by ``spend_shares`` (fractions, first build year first) at ``rate``.
+
+    Capex of build year t is carried to the end of the last build year (t = build - 1) and
+    recovered by equal payments at the ends of the ``operating_years`` that follow, so
+    -capex + payments has an NPV of exactly zero at ``rate``.
+    """
+    r = np.atleast_1d(np.asarray(rate, dtype=float))
+    shares = np.asarray(spend_shares, dtype=float)
+    build = shares.shape[-1]
+    growth = (1.0 + r[..., None]) ** (build - 1 - np.arange(build))
+    carried = (np.broadcast_to(shares, growth.shape) * growth).sum(axis=-1)
+    return carried / annuity_factor(r, operating_years)

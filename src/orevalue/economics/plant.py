@@ -347,9 +347,9 @@ def plant_case(
         "sustaining_capex": sustaining,
         "working_capital_change": wc_change,
         "depreciation": depreciation,
-        "taxable_income": ebitda - depreciation - debt.interest_usd,
-        "income_tax": tax,
-        "income_tax_unlevered": tax_unlevered,
+        "taxable_income": ebitda - depreciation,
+        "income_tax": tax_unlevered,
+        "income_tax_with_debt": tax,
         "cash_flow_pre_government": revenue
         - feed_cost
         - opex

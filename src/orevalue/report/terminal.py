@@ -58,7 +58,7 @@ def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
 
 def plant_rows(results: Results) -> list[Row]:
     s = results.scenario
-    rate = s.project.discount_rate_pct
+    rate = s.project.discount_rate_pct + s.site.security_premium_pct
     rows: list[Row] = [
         ("Initial capex, USD m", lambda r: r.plant["capex_initial_usd"], "musd"),
         (f"NPV at {rate:g} % real after tax, USD m", lambda r: r.plant["npv_usd"], "musd"),
@@ -85,6 +85,8 @@ def plant_rows(results: Results) -> list[Row]:
         "premium": "product premium",
         "acid": "sulfuric acid",
         "freight_saved": "freight saved",
+        "export_duty_avoided": "export duty the feed no longer pays",
+        "transfer_price_discount": "transfer price below arm's length",
         "cost_power": "power",
         "cost_fuel": "fuel",
         "cost_water": "water",
@@ -136,14 +138,18 @@ def country_rows() -> list[Row]:
         ),
         ("  gain over exporting concentrate, USD m/yr", pick("export_gain_usd_per_yr"), "musd"),
         ("  gain over project life, present value, USD m", pick("export_gain_pv_usd"), "musd"),
-        ("Plant taxes, present value, USD m", pick("plant_taxes_pv_usd"), "musd"),
+        (
+            "Plant income tax and royalty, before financing, PV USD m",
+            pick("plant_taxes_pv_usd"),
+            "musd",
+        ),
         ("Jobs at construction peak", pick("jobs_construction_peak"), "n"),
         ("Operating jobs, Pakistani", pick("jobs_operations_domestic"), "n"),
         ("Operating jobs, foreign", pick("jobs_operations_foreign"), "n"),
         ("Power, average MW", pick("power_mw_average"), "n"),
         ("Power, GWh/yr", pick("power_gwh_per_yr"), "n"),
         ("Water, m³/day", pick("water_m3_per_day"), "n"),
-        ("Feed by rail to the plant, kt wet/yr", pick("freight_feed_to_plant_wet_t_per_yr"), "kt"),
+        ("Feed to the plant, kt wet/yr", pick("freight_feed_to_plant_wet_t_per_yr"), "kt"),
         ("Feed exported as is, kt wet/yr", pick("freight_feed_to_port_wet_t_per_yr"), "kt"),
         ("Metal products to port, kt/yr", pick("freight_products_to_port_t_per_yr"), "kt"),
         ("Acid shipped from site, kt/yr", pick("freight_acid_from_site_t_per_yr"), "kt"),
@@ -229,6 +235,11 @@ def government_rows() -> list[Row]:
         ("  plant: foreign equity", dollar("plant_equity_foreign"), "musd"),
         ("  plant: Pakistani lenders", dollar("plant_lenders_pakistani"), "musd"),
         ("  plant: foreign lenders", dollar("plant_lenders_foreign"), "musd"),
+        (
+            "  plant: working capital (timing, owners' money)",
+            dollar("plant_working_capital"),
+            "musd",
+        ),
         ("Share of value kept in Pakistan, %", pick("country", "share_kept_in_pakistan"), "pct"),
         (
             "  change against exporting concentrate, % points",

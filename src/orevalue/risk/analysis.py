@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from orevalue.output import file_mode
 from orevalue.risk import montecarlo, sensitivity, summary
 from orevalue.risk.sampling import RiskModel
 from orevalue.risk.spec import RiskSpec, build
@@ -230,6 +231,7 @@ class _ParquetSink:
 
     def close(self) -> None:
         self.writer.close()
+        os.chmod(self.tmp, file_mode())
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:

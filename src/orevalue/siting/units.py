@@ -16,6 +16,7 @@ import numpy as np
 
 from orevalue import flowsheet
 from orevalue.economics import costs, schedule
+from orevalue.economics.metrics import capital_recovery_factor
 from orevalue.economics.pricing import (
     METAL_PRODUCTS,
     Market,
@@ -96,19 +97,11 @@ class UnitEconomics:
     def capital_factor(self, premium_pct: np.ndarray | float) -> np.ndarray:
         """USD/yr of capital charge per USD of initial capex: capex grown to start-up at the
         discount rate (plus a security premium, % points) and recovered as an annuity over the
-        operating life, as the engine's margin table does."""
+        operating life: the engine's own capital recovery factor."""
         given = np.asarray(premium_pct, dtype=float)
         rate = (self.discount_rate_pct + np.atleast_1d(given)) / 100.0
-        build = self.spend_shares.size
-        powers = (build - np.arange(build))[:, None]
-        growth = (self.spend_shares[:, None] * (1.0 + rate[None, :]) ** powers).sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            annuity = np.where(
-                rate == 0,
-                float(self.operating_years),
-                -np.expm1(-self.operating_years * np.log1p(rate)) / rate,
-            )
-        return (growth / annuity).reshape(given.shape)
+        factor = capital_recovery_factor(rate, self.spend_shares, self.operating_years)
+        return factor.reshape(given.shape)
 
     def pv_share(self, premium_pct: float, first_year: float, last_year: float) -> float:
         """Present-value share of the operating life falling between two decimal years."""

@@ -8,8 +8,6 @@ PDF). ``orevalue report`` does all three.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +20,6 @@ def build(inputs: BriefInputs) -> tuple[str, dict[str, Any]]:
 
     doc = document(inputs)
     return render(assemble(inputs, doc)), doc
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_brief(folder: Path, html: str, doc: dict[str, Any], pdf: bool = False) -> list[Path]:
@@ -50,7 +35,7 @@ def write_brief(folder: Path, html: str, doc: dict[str, Any], pdf: bool = False)
         from orevalue.report.brief.browser import print_pdf
 
         data, _ = print_pdf(paths[0])
-        write_bytes_atomic(folder / "brief.pdf", data)
+        write_atomic(folder / "brief.pdf", data)
         paths.append(folder / "brief.pdf")
     return paths
 

@@ -389,7 +389,7 @@ def cash_flows_section(ctx: Ctx) -> dict[str, Any] | None:
         ("initial capex", "capex", -1, charts.DOWN, ""),
         ("sustaining capex", "sustaining_capex", -1, charts.OKABE_ITO["orange"], ""),
         ("working capital", "working_capital_change", -1, charts.OKABE_ITO["sky"], ""),
-        ("income tax", "income_tax_unlevered", -1, charts.OKABE_ITO["purple"], "/"),
+        ("income tax", "income_tax", -1, charts.OKABE_ITO["purple"], "/"),
     )
     data = []
     for label, name, sign, colour, pattern in parts:
