@@ -137,7 +137,6 @@ class Site(_Model):
 
 
 class Logistics(_Model):
-    conc_mine_to_port_usd_per_wmt: NonNeg = Field(description="mine to export port, USD/wmt")
     conc_mine_to_port_mode: Literal["rail", "road"] = Field(
         description="how exported concentrate reaches the port"
     )
