@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orevalue.cli_common import fail, load_with_presets
 from orevalue.cli_report import report_command
 from orevalue.cli_risk import risk_command
 from orevalue.cli_site import site_command
-from orevalue.scenario import Overlay, ScenarioError
+from orevalue.scenario import ScenarioError
 
 app = typer.Typer(
     add_completion=False,
@@ -20,7 +21,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     help="Should a mining region process its ore at home? Plant economics and country gain.",
 )
-err = Console(stderr=True)
 
 ScenarioArg = Annotated[
     Path | None,
@@ -30,15 +30,8 @@ ScenarioArg = Annotated[
 ]
 
 
-def _fail(*lines: str) -> typer.Exit:
-    """Print each line to stderr as it is (no markup, no wrapping); exit code 2."""
-    for line in lines:
-        err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
 def _bad_input(exc: ScenarioError) -> typer.Exit:
-    return _fail(*(str(problem) for problem in exc.problems))
+    return fail(*(str(problem) for problem in exc.problems))
 
 
 @app.command()
@@ -64,25 +57,16 @@ def run(
     from orevalue.output import write_results
     from orevalue.report.terminal import print_results
 
-    overlays = []
     try:
-        if site is not None:
-            from orevalue.siting import site_overlay
-
-            overlays.append(site_overlay(site, scenario))
-            site = overlays[-1].label.removeprefix("site preset ")  # the site's key
-        if regime is not None:
-            overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
-        loaded = orevalue.load(scenario, overlays=tuple(overlays))
+        loaded, _, suffix = load_with_presets(scenario, site, regime)
     except ScenarioError as exc:
         raise _bad_input(exc) from None
     results = orevalue.evaluate(loaded)
-    suffix = "".join(f"-{x}" for x in (site, regime) if x is not None)
     target = out / f"{loaded.name}{suffix}"
     try:
         written = write_results(results, target)
     except OSError as exc:
-        raise _fail(f"{target}: cannot write results: {exc}") from None
+        raise fail(f"{target}: cannot write results: {exc}") from None
     if not quiet:
         print_results(results)
         Console().print(
@@ -102,11 +86,11 @@ def init(
     from orevalue.template import template_text
 
     if path.exists() and not force:
-        raise _fail(f"{path}: already exists; use --force to overwrite")
+        raise fail(f"{path}: already exists; use --force to overwrite")
     try:
         write_atomic(path, template_text(str(path)))
     except OSError as exc:
-        raise _fail(f"{path}: cannot write: {exc}") from None
+        raise fail(f"{path}: cannot write: {exc}") from None
     Console().print(
         f"Wrote {path}; evaluate it with: orevalue run {path}", markup=False, soft_wrap=True
     )

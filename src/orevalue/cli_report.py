@@ -15,16 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from orevalue.scenario import Overlay, ScenarioError
-
-_err = Console(stderr=True)
-
-
-def _fail(*lines: str) -> typer.Exit:
-    """Print each line to stderr as it is; exit code 2."""
-    for line in lines:
-        _err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
-    return typer.Exit(code=2)
+from orevalue.cli_common import fail, load_with_presets
+from orevalue.scenario import ScenarioError
 
 
 def report_command(
@@ -73,33 +65,24 @@ def report_command(
 
     started = time.perf_counter()
     if sobol and sobol & (sobol - 1):
-        raise _fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
+        raise fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
     if pdf:
         from orevalue.report.brief.browser import find_chromium
 
         if find_chromium() is None:
-            raise _fail(
+            raise fail(
                 "--pdf: no Chromium found to print with; install it (Debian: apt-get install "
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
-    overlays = []
-    site_key = None
     try:
-        if site is not None:
-            from orevalue.siting import site_overlay
-
-            overlays.append(site_overlay(site, scenario))
-            site_key = overlays[-1].label.removeprefix("site preset ")
-        if regime is not None:
-            overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
-        loaded = orevalue.load(scenario, overlays=tuple(overlays))
+        loaded, site_key, suffix = load_with_presets(scenario, site, regime)
         spec = None
         if risk:
             from orevalue.risk.spec import build as build_spec
 
             spec = build_spec(loaded)
     except ScenarioError as exc:
-        raise _fail(*(str(problem) for problem in exc.problems)) from None
+        raise fail(*(str(problem) for problem in exc.problems)) from None
     results = orevalue.evaluate(loaded)
     siting, note, svg = (None, None, None) if no_siting else _siting(scenario)
     summary = _risk(loaded, spec, risk, seed, sobol, workers, quiet) if risk else None
@@ -115,14 +98,13 @@ def report_command(
         map_svg=svg,
     )
     html, doc = build(inputs)
-    suffix = "".join(f"-{x}" for x in (site_key, regime) if x is not None)
     target = out / f"{loaded.name}{suffix}"
     try:
         written = write_brief(target, html, doc, pdf=pdf)
     except OSError as exc:
-        raise _fail(f"{target}: cannot write the brief: {exc}") from None
+        raise fail(f"{target}: cannot write the brief: {exc}") from None
     except RuntimeError as exc:  # the browser failed to print
-        raise _fail(f"{target / 'brief.pdf'}: cannot print the brief: {exc}") from None
+        raise fail(f"{target / 'brief.pdf'}: cannot print the brief: {exc}") from None
     if not quiet:
         Console().print(
             f"Wrote {', '.join(p.name for p in written)} to {target}/ "

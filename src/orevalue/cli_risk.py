@@ -15,16 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orevalue.cli_common import fail
 from orevalue.scenario import ScenarioError
-
-_err = Console(stderr=True)
-
-
-def _fail(*lines: str) -> typer.Exit:
-    """Print each line to stderr as it is; exit code 2 (bad input)."""
-    for line in lines:
-        _err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
-    return typer.Exit(code=2)
 
 
 def risk_command(
@@ -69,15 +61,15 @@ def risk_command(
         loaded = orevalue.load(scenario)
         spec = build(loaded)
     except ScenarioError as exc:
-        raise _fail(*(str(problem) for problem in exc.problems)) from None
+        raise fail(*(str(problem) for problem in exc.problems)) from None
     if sobol and sobol & (sobol - 1):
-        raise _fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
+        raise fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
     target = out / loaded.name / "risk"
     if parquet:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise _fail(
+            raise fail(
                 "--parquet: needs pyarrow; install it with: pip install 'orevalue[parquet]'"
             ) from None
     options = RiskOptions(
@@ -97,7 +89,7 @@ def risk_command(
             result = _with_progress(loaded, options, spec, console, run_risk)
         write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
     except OSError as exc:
-        raise _fail(f"{target}: cannot write results: {exc}") from None
+        raise fail(f"{target}: cannot write results: {exc}") from None
     if not quiet:
         screen = Console()
         if not screen.is_terminal:

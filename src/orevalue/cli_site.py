@@ -9,15 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orevalue.cli_common import fail
 from orevalue.scenario import ScenarioError
-
-_err = Console(stderr=True)
-
-
-def _fail(*lines: str) -> typer.Exit:
-    for line in lines:
-        _err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
-    return typer.Exit(code=2)
 
 
 def site_command(
@@ -64,12 +57,12 @@ def site_command(
     from orevalue.siting import Options, analyse, load_sites
 
     if objective not in ("system", "plant"):
-        raise _fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")
+        raise fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")
     for name, value in (("--processed-pct", processed_pct), ("--refined-pct", refined_pct)):
         if value is not None and not 0 <= value <= 100:
-            raise _fail(f"{name}: got {value:g}; must be between 0 and 100")
+            raise fail(f"{name}: got {value:g}; must be between 0 and 100")
     if max_sites is not None and max_sites < 1:
-        raise _fail(f"--max-sites: got {max_sites}; must be at least 1")
+        raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     try:
         loaded = orevalue.load(scenario)
         data = load_sites(sites)
@@ -84,7 +77,7 @@ def site_command(
             ),
         )
     except ScenarioError as exc:
-        raise _fail(*(str(p) for p in exc.problems)) from None
+        raise fail(*(str(p) for p in exc.problems)) from None
     target = out / loaded.name / "site"
     try:
         written = write_siting(siting, target)
@@ -93,7 +86,7 @@ def site_command(
 
             written += draw_map(siting, target)
     except OSError as exc:
-        raise _fail(f"{target}: cannot write results: {exc}") from None
+        raise fail(f"{target}: cannot write results: {exc}") from None
     if not quiet:
         console = Console(width=max(Console().width, 130))
         print_siting(siting, console)

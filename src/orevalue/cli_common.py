@@ -1,0 +1,44 @@
+"""What every ``orevalue`` command shares: one-line errors with exit code 2, and loading a
+scenario with the ``--site`` and ``--regime`` presets laid over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from orevalue.scenario import Overlay, Scenario
+
+err = Console(stderr=True)
+
+
+def fail(*lines: str) -> typer.Exit:
+    """Print each line to stderr as it is (no markup, no wrapping); exit code 2."""
+    for line in lines:
+        err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def load_with_presets(
+    scenario: Path | None, site: str | None, regime: str | None
+) -> tuple[Scenario, str | None, str]:
+    """The scenario with a site's costs and then a fiscal regime laid over it, the site's key,
+    and the suffix (``-<site>-<regime>``) that keeps their outputs apart. Raises
+    ScenarioError."""
+    import orevalue
+
+    overlays = []
+    parts = []
+    site_key = None
+    if site is not None:
+        from orevalue.siting import site_overlay
+
+        overlays.append(site_overlay(site, scenario))
+        site_key = overlays[-1].label.removeprefix("site preset ")
+        parts.append(site_key)
+    if regime is not None:
+        overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
+        parts.append(regime)
+    loaded = orevalue.load(scenario, overlays=tuple(overlays))
+    return loaded, site_key, "".join(f"-{p}" for p in parts)
