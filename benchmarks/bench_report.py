@@ -10,30 +10,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def _wall(cmd: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def _timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import command_seconds, median_seconds
 
 
 def main() -> None:
@@ -44,20 +25,27 @@ def main() -> None:
     report = [sys.executable, "-m", "orevalue", "report", "--quiet"]
     rows: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory() as out:
-        rows.append(("orevalue report (default case)", _wall([*report, "--out", out], args.repeat)))
+        rows.append(
+            (
+                "orevalue report (default case)",
+                command_seconds([*report, "--out", out], args.repeat),
+            )
+        )
         rows.append(
             (
                 "orevalue report --no-siting",
-                _wall([*report, "--no-siting", "--out", out], args.repeat),
+                command_seconds([*report, "--no-siting", "--out", out], args.repeat),
             )
         )
         if shutil.which("chromium"):
-            rows.append(("orevalue report --pdf", _wall([*report, "--pdf", "--out", out], 1)))
+            rows.append(
+                ("orevalue report --pdf", command_seconds([*report, "--pdf", "--out", out], 1))
+            )
         risk = [*report, "--risk", str(args.risk), "--site", "port-qasim", "--pdf"]
         rows.append(
             (
                 f"orevalue report --risk {args.risk:,} --site port-qasim --pdf",
-                _wall([*risk, "--out", out], 1),
+                command_seconds([*risk, "--out", out], 1),
             )
         )
         size = (Path(out) / "balochistan-copper" / "brief.html").stat().st_size
@@ -71,13 +59,15 @@ def main() -> None:
     rows.append(
         (
             "  evaluate() with break-even and regimes",
-            _timed(lambda: orevalue.evaluate(scenario), args.repeat),
+            median_seconds(lambda: orevalue.evaluate(scenario), args.repeat),
         )
     )
     siting, _, svg = _siting(None)
-    rows.append(("  siting analysis and map", _timed(lambda: _siting(None), 1)))
+    rows.append(("  siting analysis and map", median_seconds(lambda: _siting(None), 1)))
     inputs = BriefInputs(results=results, siting=siting, map_svg=svg)
-    rows.append(("  assemble and render the HTML", _timed(lambda: build(inputs), args.repeat)))
+    rows.append(
+        ("  assemble and render the HTML", median_seconds(lambda: build(inputs), args.repeat))
+    )
     width = max(len(r[0]) for r in rows)
     print(f"{'what':<{width}}  median wall time")
     for label, seconds in rows:

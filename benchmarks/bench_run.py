@@ -9,32 +9,12 @@ ratios within one run, since shared machines are noisy.
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 import orevalue
 from orevalue.params import Params
-
-
-def _wall(cmd: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def _timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import command_seconds, median_seconds
 
 
 def main() -> None:
@@ -44,31 +24,39 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         python = sys.executable
         rows = [
-            ("python -c pass (interpreter alone)", _wall([python, "-c", "pass"], args.repeat)),
-            ("python -c 'import orevalue'", _wall([python, "-c", "import orevalue"], args.repeat)),
+            (
+                "python -c pass (interpreter alone)",
+                command_seconds([python, "-c", "pass"], args.repeat),
+            ),
+            (
+                "python -c 'import orevalue'",
+                command_seconds([python, "-c", "import orevalue"], args.repeat),
+            ),
             (
                 "orevalue run --quiet (cold start, default case)",
-                _wall([python, "-m", "orevalue", "run", "--quiet", "--out", out], args.repeat),
+                command_seconds(
+                    [python, "-m", "orevalue", "run", "--quiet", "--out", out], args.repeat
+                ),
             ),
         ]
     scenario = orevalue.load()
-    rows.append(("load() default case, in process", _timed(orevalue.load, args.repeat)))
+    rows.append(("load() default case, in process", median_seconds(orevalue.load, args.repeat)))
     rows.append(
         (
             "evaluate() with break-even TC, N=1",
-            _timed(lambda: orevalue.evaluate(scenario), args.repeat),
+            median_seconds(lambda: orevalue.evaluate(scenario), args.repeat),
         )
     )
     one = Params.from_scenario(scenario)
     rows.append(
         (
             "evaluate() without break-even, N=1",
-            _timed(lambda: orevalue.evaluate(scenario, one, breakeven=False), args.repeat),
+            median_seconds(lambda: orevalue.evaluate(scenario, one, breakeven=False), args.repeat),
         )
     )
     for n in (1_000, 10_000):
         many = Params.from_scenario(scenario, n)
-        t = _timed(
+        t = median_seconds(
             lambda m=many: orevalue.evaluate(scenario, m, breakeven=False), max(1, args.repeat // 2)
         )
         rows.append((f"evaluate() without break-even, N={n:,} ({n / t:,.0f} samples/s)", t))

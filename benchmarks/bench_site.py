@@ -12,20 +12,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable
 
 import orevalue
 from orevalue.siting import analyse, load_sites, model_for, solve
 from orevalue.siting.synthetic import random_sites_data
-
-
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds
 
 
 def main() -> None:
@@ -40,14 +31,14 @@ def main() -> None:
         (
             "default case",
             "build programme",
-            _median(lambda: model_for(scenario, data), args.repeat),
+            median_seconds(lambda: model_for(scenario, data), args.repeat),
             None,
         ),
-        ("default case", "solve (HiGHS)", _median(lambda: solve(model), args.repeat), 1.0),
+        ("default case", "solve (HiGHS)", median_seconds(lambda: solve(model), args.repeat), 1.0),
         (
             "default case",
             "ranking: 9 solves, no engine",
-            _median(lambda: analyse(scenario, data, engine=False), args.repeat),
+            median_seconds(lambda: analyse(scenario, data, engine=False), args.repeat),
             None,
         ),
     ]

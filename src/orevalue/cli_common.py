@@ -4,6 +4,7 @@ scenario with the ``--site`` and ``--regime`` presets laid over it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -42,3 +43,27 @@ def load_with_presets(
         parts.append(regime)
     loaded = orevalue.load(scenario, overlays=tuple(overlays))
     return loaded, site_key, "".join(f"-{p}" for p in parts)
+
+
+def run_risk_with_progress(loaded: Any, options: Any, spec: Any, console: Console) -> Any:
+    """``orevalue.risk.analysis.run_risk`` with a Rich progress bar per stage."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from orevalue.risk.analysis import run_risk
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"Risk: {stage}", total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return run_risk(loaded, options, report, spec=spec)

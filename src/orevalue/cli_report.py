@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from orevalue.cli_common import fail, load_with_presets
+from orevalue.cli_common import fail, load_with_presets, run_risk_with_progress
 from orevalue.scenario import ScenarioError
 
 
@@ -152,24 +152,7 @@ def _risk(
     if quiet or not console.is_terminal:
         result = run_risk(loaded, options, spec=spec)
     else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            tasks: dict[str, Any] = {}
-
-            def report(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(f"Risk: {stage}", total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
-            result = run_risk(loaded, options, report, spec=spec)
+        result = run_risk_with_progress(loaded, options, spec, console)
     # plain JSON values (NaN as null), exactly as brief.json will hold them
     return json.loads(json.dumps(result, default=_plain), parse_constant=lambda _: None)
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orevalue.cli_common import fail
+from orevalue.cli_common import fail, run_risk_with_progress
 from orevalue.scenario import ScenarioError
 
 
@@ -86,7 +86,7 @@ def risk_command(
         if quiet or not console.is_terminal:
             result = run_risk(loaded, options, spec=spec)
         else:
-            result = _with_progress(loaded, options, spec, console, run_risk)
+            result = run_risk_with_progress(loaded, options, spec, console)
         write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None
@@ -97,27 +97,6 @@ def risk_command(
         print_risk(result, screen)
         written = "summary.json" + (", samples.parquet" if parquet else "")
         screen.print(f"Wrote {written} to {target}/", markup=False, soft_wrap=True)
-
-
-def _with_progress(loaded, options, spec, console, run_risk):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage.capitalize(), total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        return run_risk(loaded, options, report, spec=spec)
 
 
 # ------------------------------------------------------------------ printing
