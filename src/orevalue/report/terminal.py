@@ -8,6 +8,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from orevalue.report.labels import COST_LABELS, MARGIN_LABELS
 from orevalue.results import PathwayResult, Results
 from orevalue.verdict import verdict
 
@@ -79,23 +80,8 @@ def plant_rows(results: Results) -> list[Row]:
         ),
     ]
     labels = {
-        "free_copper": "free copper (recovered beyond payable)",
-        "precious_metals": "gold and silver beyond payable",
-        "charges_retained": "TC/RC and refining charges kept",
-        "premium": "product premium",
-        "acid": "sulfuric acid",
-        "freight_saved": "freight saved",
-        "export_duty_avoided": "export duty the feed no longer pays",
-        "transfer_price_discount": "transfer price below arm's length",
-        "cost_power": "power",
-        "cost_fuel": "fuel",
-        "cost_water": "water",
-        "cost_consumables": "consumables",
-        "cost_maintenance": "maintenance",
-        "cost_labour": "labour",
-        "cost_g_and_a": "G&A",
-        "cost_security": "security",
-        "cost_royalty": "royalty",
+        **MARGIN_LABELS,
+        **COST_LABELS,
         "cash_margin": "= cash margin",
         "capital_charge": "capital charge",
         "margin_after_capital": "= margin after capital, before tax",

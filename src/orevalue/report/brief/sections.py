@@ -20,6 +20,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import Num, neg, ratio, total
+from orevalue.report.labels import COST_LABELS, MARGIN_LABELS
 
 
 def answer_section(ctx: Ctx) -> dict[str, Any]:
@@ -216,29 +217,6 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
             )
         )
     return {"id": "pathways", "title": "Pathways side by side", "blocks": blocks}
-
-
-MARGIN_LABELS = {
-    "free_copper": "free copper (recovered beyond payable)",
-    "precious_metals": "gold and silver beyond payable",
-    "charges_retained": "TC/RC and refining charges kept",
-    "premium": "product premium",
-    "acid": "sulfuric acid",
-    "freight_saved": "freight saved",
-    "export_duty_avoided": "export duty avoided",
-    "transfer_price_discount": "transfer-price discount",
-}
-COST_LABELS = {
-    "cost_power": "power",
-    "cost_fuel": "fuel",
-    "cost_water": "water",
-    "cost_consumables": "consumables",
-    "cost_maintenance": "maintenance",
-    "cost_labour": "labour",
-    "cost_g_and_a": "G&A",
-    "cost_security": "security",
-    "cost_royalty": "royalty",
-}
 
 
 def _product_word(ctx: Ctx, name: str) -> str:
