@@ -444,12 +444,49 @@ def leaves(values: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: values}
 
 
-def _parse(text: str, file: str) -> dict[str, Any]:
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """TOML text as a dict; a syntax error is a :class:`ScenarioError` naming file and line."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = toml_text.error_line(str(exc))
         raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
+
+
+def read_input(path: str | Path) -> str:
+    """The text of an input file; a missing or unreadable file is a :class:`ScenarioError`."""
+    file = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
+
+
+ModelT = typing.TypeVar("ModelT", bound=BaseModel)
+
+
+def validate_input(
+    model: type[ModelT],
+    values: dict[str, Any],
+    file: str,
+    text: str,
+    check: typing.Callable[[ModelT], list[tuple[str, str]]],
+) -> ModelT:
+    """``values`` validated as ``model``, then cross-checked by ``check``; every problem, with
+    its line in ``text`` where known, is raised together as a :class:`ScenarioError`."""
+    lines = toml_text.key_lines(text) if text else {}
+    try:
+        data = model.model_validate(values)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [problem_from_error(err, file, lines, model) for err in exc.errors()]
+        ) from None
+    problems = [Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check(data)]
+    if problems:
+        raise ScenarioError(problems)
+    return data
 
 
 REGIMES_FILE = "regimes.toml"
@@ -553,24 +590,17 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
     Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
     what is allowed.
     """
-    default_values, provenance = split_provenance(_parse(default_text(), DEFAULT_CASE))
-    default_values = _with_regime(default_values, [], provenance, DEFAULT_CASE)
+    raw_default, provenance = split_provenance(parse_toml(default_text(), DEFAULT_CASE))
+    default_values = _with_regime(raw_default, [], provenance, DEFAULT_CASE)
     if path is None and not overlays:
         return _validate(default_values, provenance, DEFAULT_CASE, "")
     file, text = DEFAULT_CASE, ""
     layers: list[tuple[str, dict[str, Any]]] = []
     if path is not None:
-        file = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ScenarioError([Problem(file, "", "file not found")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
-        layers.append((f"set in {Path(file).name}", _parse(text, file)))
+        file, text = str(path), read_input(path)
+        layers.append((f"set in {Path(file).name}", parse_toml(text, file)))
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
-    base, _ = split_provenance(_parse(default_text(), DEFAULT_CASE))
-    merged = _with_regime(base, layers, provenance, file)
+    merged = _with_regime(raw_default, layers, provenance, file)
     # a value counts as the user's when it differs from what it replaces: the default case
     # with the chosen regime's preset under it
     default_leaves = {
@@ -592,18 +622,7 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
 def _validate(
     values: dict[str, Any], provenance: dict[str, dict[str, str]], file: str, text: str
 ) -> Scenario:
-    lines = toml_text.key_lines(text) if text else {}
-    try:
-        scenario = Scenario.model_validate(values)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [problem_from_error(err, file, lines) for err in exc.errors()]
-        ) from None
-    problems = [
-        Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check_references(scenario)
-    ]
-    if problems:
-        raise ScenarioError(problems)
+    scenario = validate_input(Scenario, values, file, text, check_references)
     scenario._provenance = provenance
     scenario._source_file = file
     return scenario

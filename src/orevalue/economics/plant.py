@@ -302,21 +302,23 @@ def plant_case(
 
     unlevered = income_taxes(zeros)
     tax_unlevered = sum(unlevered.values(), start=zeros)
+    pre_tax = ebitda - capex - sustaining - wc_change
+    cash_flow = pre_tax - tax_unlevered
+    # the investor's lines before financing: all a risk run reads
+    lines = {
+        "revenue": revenue,
+        "feed_cost": feed_cost,
+        "opex": opex,
+        "royalty": royalty,
+        "ebitda": ebitda,
+        "capex": capex,
+        "sustaining_capex": sustaining,
+        "working_capital_change": wc_change,
+        "income_tax": tax_unlevered,
+        "cash_flow_pre_tax": pre_tax,
+        "cash_flow": cash_flow,
+    }
     if lean:
-        pre_tax = ebitda - capex - sustaining - wc_change
-        lines = {
-            "revenue": revenue,
-            "feed_cost": feed_cost,
-            "opex": opex,
-            "royalty": royalty,
-            "ebitda": ebitda,
-            "capex": capex,
-            "sustaining_capex": sustaining,
-            "working_capital_change": wc_change,
-            "income_tax": tax_unlevered,
-            "cash_flow_pre_tax": pre_tax,
-            "cash_flow": pre_tax - tax_unlevered,
-        }
         return finish(lines)
     cfads = ebitda - sustaining - wc_change - tax_unlevered
     f = scenario.finance
@@ -332,40 +334,29 @@ def plant_case(
     )
     levered = income_taxes(debt.interest_usd)
     tax = sum(levered.values(), start=zeros)
-    pre_tax = ebitda - capex - sustaining - wc_change
-    cash_flow = pre_tax - tax_unlevered
     equity_cf = pre_tax - tax + debt.drawdown_usd - debt.interest_usd - debt.principal_usd
     holders = split_equity(scenario, p, equity_cf) if flows.stages else {}
-    lines = {
-        "revenue": revenue,
-        "feed_cost": feed_cost,
-        "opex": opex,
-        "royalty": royalty,
-        "ebitda": ebitda,
-        "capex": capex,
-        "customs_duty": customs_duty,
-        "sustaining_capex": sustaining,
-        "working_capital_change": wc_change,
-        "depreciation": depreciation,
-        "taxable_income": ebitda - depreciation,
-        "income_tax": tax_unlevered,
-        "income_tax_with_debt": tax,
-        "cash_flow_pre_government": revenue
-        - feed_cost
-        - opex
-        - capex_base
-        - sustaining
-        - wc_change,
-        "cash_flow_pre_tax": pre_tax,
-        "cash_flow": cash_flow,
-        "debt_drawdown": debt.drawdown_usd,
-        "interest": debt.interest_usd,
-        "principal": debt.principal_usd,
-        "cfads": cfads,
-        "cash_flow_to_equity": equity_cf,
-        "mine_sales_to_plant": mine_arms_length * transfer,
-        "mine_sales_to_plant_arms_length": mine_arms_length,
-    }
+    lines.update(
+        {
+            "customs_duty": customs_duty,
+            "depreciation": depreciation,
+            "taxable_income": ebitda - depreciation,
+            "income_tax_with_debt": tax,
+            "cash_flow_pre_government": revenue
+            - feed_cost
+            - opex
+            - capex_base
+            - sustaining
+            - wc_change,
+            "debt_drawdown": debt.drawdown_usd,
+            "interest": debt.interest_usd,
+            "principal": debt.principal_usd,
+            "cfads": cfads,
+            "cash_flow_to_equity": equity_cf,
+            "mine_sales_to_plant": mine_arms_length * transfer,
+            "mine_sales_to_plant_arms_length": mine_arms_length,
+        }
+    )
     government = _government_lines(
         scenario.fiscal.plant_royalty_to, levered, royalty, customs_duty, holders, zeros
     )

@@ -8,22 +8,22 @@ Bad input raises :class:`~orevalue.scenario.ScenarioError` naming file, line and
 from __future__ import annotations
 
 import re
-import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from orevalue import toml_text
 from orevalue.scenario import (
     Problem,
     ScenarioError,
     deep_merge,
     leaves,
-    problem_from_error,
+    parse_toml,
+    read_input,
     split_provenance,
     unknown_name,
+    validate_input,
 )
 
 DEFAULT_SITES = "sites.toml"
@@ -188,46 +188,21 @@ def default_sites_text() -> str:
     return resources.files("orevalue.data").joinpath(DEFAULT_SITES).read_text(encoding="utf-8")
 
 
-def _parse(text: str, file: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = toml_text.error_line(str(exc))
-        raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
-
-
 def load_sites(path: str | Path | None = None) -> SitesData:
     """Load siting data: the embedded default, with the file at ``path`` merged onto it.
 
     Raises :class:`ScenarioError` listing every problem (file, line, field, what is allowed).
     """
-    values, provenance = split_provenance(_parse(default_sites_text(), DEFAULT_SITES))
+    values, provenance = split_provenance(parse_toml(default_sites_text(), DEFAULT_SITES))
     file, text = DEFAULT_SITES, ""
     if path is not None:
-        file = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ScenarioError([Problem(file, "", "file not found")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
-        given, given_prov = split_provenance(_parse(text, file))
+        file, text = str(path), read_input(path)
+        given, given_prov = split_provenance(parse_toml(text, file))
         values = deep_merge(values, given)
         label = f"set in {Path(file).name}"
         provenance.update({leaf: {"source": label, "tag": "user"} for leaf in leaves(given)})
         provenance.update(given_prov)
-    lines = toml_text.key_lines(text or default_sites_text())
-    try:
-        data = SitesData.model_validate(values)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [problem_from_error(err, file, lines, SitesData) for err in exc.errors()]
-        ) from None
-    problems = [
-        Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check_references(data)
-    ]
-    if problems:
-        raise ScenarioError(problems)
+    data = validate_input(SitesData, values, file, text or default_sites_text(), check_references)
     data._provenance = provenance
     data._source_file = file
     return data
