@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from orevalue.economics import kernels
+
 FloatArray = NDArray[np.float64]
 
 
@@ -89,46 +91,16 @@ def income_tax_usd(
         raise ValueError("loss_carry_forward_years must be >= 0 or None")
     income = _as_2d(taxable_income_usd, "taxable_income_usd")
     n, years = income.shape
-    # FIFO with expiry as a queue over cumulative losses: with CL_s the losses arising in years
-    # <= s and Q the queue position already used or expired, the losses usable in year t are
-    # those between max(Q, CL_{t-L-1}) (vintages <= t-L-1 have expired) and CL_{t-1}. Each year
-    # is then a few operations per sample; rows (Y, N) keep every year contiguous.
-    if not (income < 0.0).any():  # no loss to carry: nothing to set off
-        taxable_usd = np.array(income, dtype=np.float64)
-        tax = np.asarray(rate, dtype=np.float64) * taxable_usd
-        return TaxResult(
-            tax_usd=tax if tax.shape == (n, years) else np.broadcast_to(tax, (n, years)).copy(),
-            loss_used_usd=np.zeros((n, years)),
-            loss_balance_usd=np.zeros((n, years)),
-            taxable_after_losses_usd=taxable_usd,
-        )
-    x_rows = np.ascontiguousarray(income.T)
-    gain = np.maximum(x_rows, 0.0)
-    cum_loss = np.zeros((years + 1, n))  # cum_loss[t + 1] = CL_t
-    np.minimum(x_rows, 0.0, out=cum_loss[1:])
-    for t in range(1, years):
-        cum_loss[t + 1] += cum_loss[t]
-    np.negative(cum_loss, out=cum_loss)
-    lcf = loss_carry_forward_years
-    used = np.empty((years, n))
-    queue = np.zeros((years + 1, n))  # queue[t + 1]: position after year t
-    for t in range(years):
-        front = queue[t] if lcf is None else np.maximum(queue[t], cum_loss[max(t - lcf, 0)])
-        usable = cum_loss[t] - front
-        np.minimum(gain[t], np.maximum(usable, 0.0, out=usable), out=used[t])
-        np.add(front, used[t], out=queue[t + 1])
-    if lcf is None:
-        gone = queue[1:]
-    else:  # vintages <= t-L expire at the end of year t
-        lagged = cum_loss[np.maximum(np.arange(1, years + 1) - lcf, 0)]
-        gone = np.maximum(queue[1:], lagged)
-    balance = np.maximum(cum_loss[1:] - gone, 0.0)
-    taxable = gain - used
-    taxable_usd = np.ascontiguousarray(taxable.T)
+    used = np.zeros((n, years))
+    balance = np.zeros((n, years))
+    if (income < 0.0).any():  # else there is no loss to carry, nothing to set off
+        lcf = -1 if loss_carry_forward_years is None else loss_carry_forward_years
+        kernels.carry_forward(np.ascontiguousarray(income), lcf, used, balance)
+    taxable_usd = np.maximum(income, 0.0) - used
     tax = np.asarray(rate, dtype=np.float64) * taxable_usd
     return TaxResult(
         tax_usd=tax if tax.shape == (n, years) else np.broadcast_to(tax, (n, years)).copy(),
-        loss_used_usd=np.ascontiguousarray(used.T),
-        loss_balance_usd=np.ascontiguousarray(balance.T),
+        loss_used_usd=used,
+        loss_balance_usd=balance,
         taxable_after_losses_usd=taxable_usd,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from orevalue.economics import kernels
+
 __all__ = ["annuity_factor", "discount_factors", "irr", "npv", "payback_years"]
 
 _MAX_ITER = 100  # cap on safeguarded-Newton iterations in the IRR refinement
@@ -60,138 +62,35 @@ def _rate_grid(low: float, high: float, per_side: int = 150) -> np.ndarray:
     return np.unique(np.concatenate([[low], pts[(pts > low) & (pts < high)], [high]]))
 
 
-def _npv_and_slope(ct: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """NPV and dNPV/drate for flows ``ct`` shaped (Y, m) at one rate per column (Horner)."""
-    v = 1.0 / (1.0 + rate)
-    p, dp = ct[-1].copy(), np.zeros_like(rate)
-    for t in range(ct.shape[0] - 2, -1, -1):
-        dp = dp * v + p
-        p = p * v + ct[t]
-    return p, -dp * v * v
-
-
-def _refine(
-    ct: np.ndarray, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray
-) -> np.ndarray:
-    """Root of NPV in each bracket (a, b) whose end values fa, fb have opposite signs:
-    regula-falsi start, then Newton steps, with bisection whenever Newton leaves the bracket."""
-    out = np.empty_like(a)
-    x = a - fa * (b - a) / (fb - fa)
-    x = np.where((x > a) & (x < b), x, 0.5 * (a + b))
-    sa, ids = np.sign(fa), np.arange(a.size)
-    for _ in range(_MAX_ITER):
-        f, df = _npv_and_slope(ct, x)
-        same = np.sign(f) == sa
-        a, b = np.where(same, x, a), np.where(same, b, x)
-        step = f / df
-        tol = 1e-14 + 1e-12 * np.abs(x)
-        conv = np.abs(step) <= tol  # last Newton step is tiny: accept it (error ~ step**2)
-        xn = x - step
-        xn = np.where(conv | ((xn > a) & (xn < b)), xn, 0.5 * (a + b))
-        xn = np.where(f == 0, x, xn)
-        done = conv | (f == 0) | (b - a <= tol)
-        out[ids[done]] = xn[done]
-        keep = ~done
-        if not keep.any():
-            return out
-        ct, a, b, x, sa, ids = ct[:, keep], a[keep], b[keep], xn[keep], sa[keep], ids[keep]
-    out[ids] = x  # iteration cap (ill-conditioned rows): best estimate inside the bracket
-    return out
-
-
-def _irr_chunk(
-    cf: np.ndarray, grid: np.ndarray, powers: np.ndarray, z: int, low: float
-) -> np.ndarray:
-    """IRR of rows ``cf`` (each with both signs); ``grid[z] == 0``, ``powers`` is (Y, G)."""
-    n = cf.shape[0]
-    vals = cf @ powers  # (n, G): NPV at every trial rate
-    pos = vals > 0
-    at_zero = vals[:, z] == 0
-    best = np.where(at_zero, 0.0, np.nan)  # exact root at r = 0
-    # Walk outward from r = 0, upward then downward, to the first grid point j where "NPV > 0"
-    # differs from its value at r = 0: the root nearest 0 on that side is at j - step (if NPV is
-    # exactly 0 there), at j (likewise), or inside the bracket between them.
-    for step, view in ((1, pos[:, z + 1 :]), (-1, pos[:, z - 1 :: -1])):
-        differs = view != pos[:, z : z + 1]  # C-ordered, so the row-wise argmax is fast
-        k = differs.argmax(axis=1)
-        rows = np.flatnonzero(differs[np.arange(n), k] & ~at_zero)
-        j = z + step * (k[rows] + 1)
-        near, far = j - step, j
-        f_near, f_far = vals[rows, near], vals[rows, far]
-        root = np.where(f_near == 0, grid[near], grid[far])
-        root[root <= low] = np.nan  # an exact root at ``low`` is excluded
-        br = np.flatnonzero((f_near != 0) & (f_far != 0))
-        lo, hi = np.minimum(near[br], far[br]), np.maximum(near[br], far[br])
-        r = rows[br]
-        ct = np.ascontiguousarray(cf[r].T)
-        # the bracket's end values again, row by row (Horner): the matrix product above may
-        # round differently with the rows around, and the refined root must not
-        f_lo, f_hi = _npv_and_slope(ct, grid[lo])[0], _npv_and_slope(ct, grid[hi])[0]
-        root[br] = _refine(ct, grid[lo], grid[hi], f_lo, f_hi)
-        old = best[rows]
-        best[rows] = np.where(np.isnan(old) | (np.abs(root) < np.abs(old)), root, old)
-    return best
-
-
 def irr(
     cash_flows_usd: ArrayLike,
     low: float = -0.99,
     high: float = 10.0,
-    *,
-    chunk_rows: int = 4096,
+    max_iter: int = _MAX_ITER,
 ) -> np.ndarray:
     """Internal rate of return of each row (fraction per year), shape (N,).
 
     The rate r in (low, high] with NPV(r) = 0, where -1 < low < 0 < high. With several roots,
     the one of smallest |r| is returned (numpy_financial.irr's rule). NaN for rows without a sign
     change, all-zero rows, rows with non-finite values, or rows without a root in range. Roots
-    are bracketed on a grid of ~330 trial rates (dense near 0); two roots closer together than
-    the grid spacing (~6-8% of |r|) cancel out and are not seen. Rows are processed
-    ``chunk_rows`` at a time (the grid matrix takes about chunk_rows * 2.7 kB).
+    are bracketed by walking a grid of ~330 trial rates (dense near 0) outward from 0; two roots
+    closer together than the grid spacing (~6-8% of |r|) cancel out and are not seen.
     """
     cf = _rows(cash_flows_usd)
     if not -1.0 < low < 0.0 < high:
         raise ValueError("need -1 < low < 0 < high")
     out = np.full(cf.shape[0], np.nan)
     ok = np.isfinite(cf).all(axis=1) & (cf > 0).any(axis=1) & (cf < 0).any(axis=1)
-    # Rows whose flows change sign once (outflows, then inflows, zeros aside) have exactly one
-    # root (Descartes' rule of signs in 1 / (1 + r)): no root can hide between grid points, so
-    # a coarse grid brackets it. Other rows take the fine grid.
-    single = ok & _one_sign_change(cf)
-    chunk = max(1, int(chunk_rows))
-    for rows_ok, grid in ((single, _coarse_grid(low, high)), (ok & ~single, _rate_grid(low, high))):
-        idx = np.flatnonzero(rows_ok)
-        if idx.size == 0:
-            continue
-        with np.errstate(over="ignore"):
-            powers = (1.0 + grid) ** -np.arange(cf.shape[1])[:, None]  # (Y, G) discount factors
-        keep = powers.max(axis=0) < 1e250  # rates near -100% overflow for very long flows
-        grid, powers = grid[keep], powers[:, keep]
-        z = int(np.searchsorted(grid, 0.0))
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            for start in range(0, idx.size, chunk):
-                rows = idx[start : start + chunk]
-                out[rows] = _irr_chunk(cf[rows], grid, powers, z, low)
+    if not ok.any():
+        return out
+    grid = _rate_grid(low, high)
+    with np.errstate(over="ignore"):  # rates near -100% overflow for very long flows
+        grid = grid[(1.0 + grid) ** -(cf.shape[1] - 1.0) < 1e250]
+    rows = np.ascontiguousarray(cf[ok])
+    found = np.empty(rows.shape[0])
+    kernels.irr_rows(rows, grid, int(np.searchsorted(grid, 0.0)), low, max_iter, found)
+    out[ok] = found
     return out
-
-
-def _one_sign_change(cf: np.ndarray) -> np.ndarray:
-    """Rows whose non-zero flows change sign exactly once (all of one sign, then all of the
-    other), shape (N,)."""
-    y = cf.shape[1]
-    neg, pos = cf < 0, cf > 0
-    first_neg, first_pos = neg.argmax(axis=1), pos.argmax(axis=1)
-    last_neg, last_pos = y - 1 - neg[:, ::-1].argmax(axis=1), y - 1 - pos[:, ::-1].argmax(axis=1)
-    return (last_neg < first_pos) | (last_pos < first_neg)
-
-
-def _coarse_grid(low: float, high: float) -> np.ndarray:
-    """A few trial rates from ``low`` to ``high`` with 0 among them (enough to bracket a root
-    known to be unique)."""
-    pts = np.array(
-        [-0.9, -0.6, -0.35, -0.2, -0.1, -0.04, 0.0, 0.04, 0.1, 0.2, 0.35, 0.6, 1.0, 2.0, 4.0]
-    )
-    return np.unique(np.concatenate([[low], pts[(pts > low) & (pts < high)], [high]]))
 
 
 def payback_years(cash_flows_usd: ArrayLike) -> np.ndarray:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from orevalue.engine import evaluate
 from orevalue.risk.sampling import RiskModel
@@ -145,6 +146,9 @@ def _init_worker(model: RiskModel) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
     tune_allocator()
+    # one BLAS thread per worker: the workers already fill the CPUs, and idle BLAS threads
+    # spinning for work took a second core from each (2 workers ran no faster than 1)
+    threadpool_limits(1)
 
 
 def _chunk(args: tuple[int, int, int, bool]) -> tuple[int, int, dict, dict, dict]:  # type: ignore[type-arg]

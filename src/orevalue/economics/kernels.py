@@ -1,0 +1,196 @@
+"""Year-by-year recursions, compiled with Numba.
+
+A carry-forward (of losses or of tax credits) and the search for an IRR depend on the years
+before, so numpy can only step through them one year at a time, an array pass per year. These
+kernels loop over samples and years in compiled code instead. Each row's result depends on that
+row alone, so results do not depend on how samples are chunked. They are compiled on first use
+and cached on disk next to this module (Numba's ``cache=True``).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_JIT = {"cache": True, "error_model": "numpy", "nogil": True}
+
+
+@numba.njit(**_JIT)
+def carry_forward(
+    income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
+) -> None:
+    """Losses set off against later income, FIFO with expiry, per row of ``income`` (N, Y).
+
+    A loss (negative income) of year s may be set off against positive income in years
+    s+1 .. s+L, L = ``carry_years`` (-1: unlimited), oldest first; unused losses expire. Writes
+    the loss used each year into ``used`` and the losses still usable after each year into
+    ``balance`` (both (N, Y), USD).
+
+    With CL_s the losses arising in years <= s and Q the queue position already used or expired,
+    the losses usable in year t lie between max(Q, CL_{t-L-1}) and CL_{t-1}: a few operations per
+    sample and year.
+    """
+    n, years = income.shape
+    cum = np.zeros(years + 1)  # cum[t + 1] = CL_t
+    for i in range(n):
+        for t in range(years):
+            cum[t + 1] = cum[t] - min(income[i, t], 0.0)
+        queue = 0.0
+        for t in range(years):
+            front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
+            use = min(max(income[i, t], 0.0), max(cum[t] - front, 0.0))
+            used[i, t] = use
+            queue = front + use
+            # vintages <= t - L expire at the end of year t
+            gone = queue if carry_years < 0 else max(queue, cum[max(t + 1 - carry_years, 0)])
+            balance[i, t] = max(cum[t + 1] - gone, 0.0)
+
+
+@numba.njit(**_JIT)
+def _npv_and_slope(cf: np.ndarray, i: int, rate: float) -> tuple[float, float]:
+    """NPV of row ``i`` at ``rate`` and its derivative by the rate (Horner)."""
+    v = 1.0 / (1.0 + rate)
+    years = cf.shape[1]
+    p, dp = cf[i, years - 1], 0.0
+    for t in range(years - 2, -1, -1):
+        dp = dp * v + p
+        p = p * v + cf[i, t]
+    return p, -dp * v * v
+
+
+@numba.njit(**_JIT)
+def _refine(
+    cf: np.ndarray, i: int, a: float, b: float, fa: float, fb: float, max_iter: int
+) -> float:
+    """Root of row ``i``'s NPV in (a, b), whose end values have opposite signs: regula-falsi
+    start, then Newton steps, bisecting whenever Newton leaves the bracket."""
+    x = a - fa * (b - a) / (fb - fa)
+    if not (a < x < b):
+        x = 0.5 * (a + b)
+    sa = np.sign(fa)
+    for _ in range(max_iter):
+        f, df = _npv_and_slope(cf, i, x)
+        if np.sign(f) == sa:
+            a = x
+        else:
+            b = x
+        step = f / df
+        tol = 1e-14 + 1e-12 * abs(x)
+        converged = abs(step) <= tol  # last Newton step is tiny: accept it (error ~ step**2)
+        xn = x - step
+        if not (converged or a < xn < b):
+            xn = 0.5 * (a + b)
+        if f == 0.0:
+            return x
+        if converged or b - a <= tol:
+            return xn
+        x = xn
+    return x  # iteration cap (ill-conditioned rows): best estimate inside the bracket
+
+
+@numba.njit(**_JIT)
+def _bracket_root(
+    cf: np.ndarray, i: int, near: float, far: float, f_near: float, f_far: float, max_iter: int
+) -> float:
+    """The root between two trial rates where the NPV changes sign (``near`` is nearer 0)."""
+    if f_near == 0.0:
+        return near
+    if f_far == 0.0:
+        return far
+    if near < far:
+        return _refine(cf, i, near, far, f_near, f_far, max_iter)
+    return _refine(cf, i, far, near, f_far, f_near, max_iter)
+
+
+@numba.njit(**_JIT)
+def _npv_and_bound(cf: np.ndarray, i: int, rate: float) -> tuple[float, float, float]:
+    """NPV of row ``i`` at ``rate`` (the same Horner sums as :func:`_npv_and_slope`), and the
+    sum A of the absolute flows discounted the same way with its derivative dA/dv, where
+    v = 1 / (1 + rate) is the discount factor.
+
+    Every discount factor moves the same way with v, so between two factors the NPV moves by
+    at most the change in A: where |NPV| exceeds that, there is no root in between.
+    """
+    v = 1.0 / (1.0 + rate)
+    years = cf.shape[1]
+    p, a, da = cf[i, years - 1], abs(cf[i, years - 1]), 0.0
+    for t in range(years - 2, -1, -1):
+        da = da * v + a
+        p = p * v + cf[i, t]
+        a = a * v + abs(cf[i, t])
+    return p, a, da
+
+
+@numba.njit(**_JIT)
+def _root_free_rate(rate: float, npv: float, da: float, years: int, upward: bool) -> float:
+    """How far from ``rate`` (up or down) the NPV surely keeps its sign, as a rate.
+
+    In v = 1 / (1 + rate), A is convex and rising: moving v down by h changes the NPV by at
+    most h dA/dv(v); moving it up by h, by at most h dA/dv(v) (1 + h/v)^(Y-2). Half of the
+    distance where that reaches |NPV| is kept as margin.
+    """
+    v = 1.0 / (1.0 + rate)
+    h = 0.5 * abs(npv) / da if da > 0.0 else np.inf
+    if upward:
+        return np.inf if h >= v else 1.0 / (v - h) - 1.0
+    h = h / (1.0 + h / v) ** max(years - 2, 0)
+    return 1.0 / (v + h) - 1.0
+
+
+@numba.njit(**_JIT)
+def irr_rows(
+    cf: np.ndarray, grid: np.ndarray, zero: int, low: float, max_iter: int, out: np.ndarray
+) -> None:
+    """IRR of each row of ``cf`` (N, Y) into ``out`` (N,): the root nearest 0.
+
+    ``grid`` holds sorted trial rates with ``grid[zero] == 0``. On each side of r = 0 the root
+    sought is in the bracket at the first trial rate where the sign of the NPV differs from its
+    sign at 0; of the two sides the root of smaller |r| wins (the upper one on a tie). NaN where
+    neither side changes sign or the root is at or below ``low``.
+
+    Each side is walked outward from 0, jumping over the trial rates where the bound of
+    :func:`_root_free_rate` proves the NPV keeps its sign, so the bracket found is the one a
+    point-by-point walk finds. The two sides advance together, nearest first, and a side stops
+    once its trial rates are farther from 0 than a root already found: no root there could win.
+    """
+    size, years = grid.size, cf.shape[1]
+    # per side, upward [0] and downward [1]: the last trial rate reached, the NPV and dA/dv
+    # there, the root found, and whether the walk goes on
+    at = np.empty(2, np.int64)
+    f, da, root = np.empty(2), np.empty(2), np.empty(2)
+    live = np.empty(2, np.bool_)
+    for i in range(cf.shape[0]):
+        f0, _, da0 = _npv_and_bound(cf, i, 0.0)
+        if f0 == 0.0:
+            out[i] = 0.0
+            continue
+        positive = f0 > 0.0
+        at[:], f[:], da[:], root[:] = zero, f0, da0, np.nan
+        live[0], live[1] = zero < size - 1, zero > 0
+        bound = np.inf  # |r| of the nearest root found so far
+        while live[0] or live[1]:
+            s = 0 if not live[1] or (live[0] and grid[at[0]] <= -grid[at[1]]) else 1
+            if abs(grid[at[s]]) > bound:
+                live[s] = False
+                continue
+            safe = _root_free_rate(grid[at[s]], f[s], da[s], years, s == 0)
+            if s == 0:  # the last trial rate below ``safe``, at least the next one
+                k = max(np.searchsorted(grid, safe) - 1, at[s] + 1)
+                k = min(k, size - 1)
+            else:
+                k = min(np.searchsorted(grid, safe, side="right"), at[s] - 1)
+                k = max(k, 0)
+            fk, _, dak = _npv_and_bound(cf, i, grid[k])
+            if (fk > 0.0) != positive:  # only next to the last rate: the bracket
+                r = _bracket_root(cf, i, grid[at[s]], grid[k], f[s], fk, max_iter)
+                if r > low:
+                    root[s] = r
+                    bound = min(bound, abs(r))
+                live[s] = False
+            else:
+                at[s], f[s], da[s] = k, fk, dak
+                live[s] = 0 < k < size - 1
+        best = root[0]
+        if np.isnan(best) or abs(root[1]) < abs(best):
+            best = root[1]
+        out[i] = best
