@@ -18,6 +18,7 @@ from orevalue.economics.plant import (
     plant_case,
 )
 from orevalue.economics.pricing import Market
+from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.results import PathwayResult, Results
 from orevalue.scenario import Scenario, with_regime
@@ -209,9 +210,10 @@ def evaluate(
     # the country discounts at the project's rate: a site's security premium is the
     # investor's risk, not a change in what the money is worth to the country
     country_rate = p["project.discount_rate_pct"][:, 0] / 100.0
+    supply = FeedSupply(scenario, p, tl, market)  # shared by the pathways
     results: dict[str, PathwayResult] = {}
     for name, pathway in scenario.pathways.items():
-        case = plant_case(scenario, p, name, tl, market, lean=lean)
+        case = plant_case(scenario, p, name, tl, market, lean=lean, supply=supply)
         builds = bool(pathway.stages)
         if lean:
             results[name] = _lean_result(scenario, p, name, case, tl, market, rate, country_rate)
@@ -285,7 +287,7 @@ def _lean_result(
         "capex_initial_usd": case.capex_initial_usd[:, 0],
         "product_cu_t_per_yr": case.product_cu_t[:, col],
     }
-    fob = export_fob_usd(scenario, p, case, market)
+    fob = export_fob_usd(scenario, p, case)
     exports = sum(fob.values(), start=np.zeros_like(cf))
     country = {
         "export_earnings_usd_per_yr": exports[:, col],

@@ -112,7 +112,7 @@ def country_view(
     """Country metrics (N,), export earnings by product (N, Y), government revenue lines by
     instrument (N, Y) and where each dollar goes (PV, (N,))."""
     col = schedule.steady_index(scenario, tl)
-    fob = export_fob_usd(scenario, p, case, market)
+    fob = export_fob_usd(scenario, p, case)
     exports = sum(fob.values(), start=np.zeros_like(case.lines["revenue"]))
     mine = mine_lines(scenario, p, case, fob)
     lines = {**case.government, **{k: v for k, v in mine.items() if k != "mine_sales"}}

@@ -19,10 +19,9 @@ from orevalue.economics.pricing import (
     METAL_PRODUCTS,
     Market,
     Value,
-    concentrate_value,
-    metal_value,
     product_value,
 )
+from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -83,6 +82,7 @@ class PlantCase:
     capex_initial_usd: np.ndarray
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]
     product_cu_t: np.ndarray
+    supply: FeedSupply
     sold: dict[str, Value] = field(default_factory=dict)
     government: dict[str, np.ndarray] = field(default_factory=dict)
     government_unlevered: dict[str, np.ndarray] = field(default_factory=dict)
@@ -91,50 +91,17 @@ class PlantCase:
     stakeholders: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _feed_value(
-    scenario: Scenario, p: Params, feed: str, dry_t: np.ndarray, market: Market, ocean: bool
-) -> Value:
-    """A feed's value at export parity: with only ocean freight deducted (``ocean``, the export
-    FOB value) or with the freight the plant's site saves too (the plant's purchase price)."""
-    kind = scenario.feeds[feed].terms
-    if kind == "concentrate":
-        freight = p["logistics.conc_ocean_usd_per_wmt"]
-        if not ocean:
-            freight = freight + p["site.conc_freight_site_to_port_usd_per_wmt"]
-        return concentrate_value(p, feed, dry_t, market, freight)
-    freight = p["logistics.product_ocean_usd_per_t"]
-    if not ocean:
-        freight = freight + p["site.product_freight_site_to_port_usd_per_t"]
-    elements = flowsheet.feed_elements(p, feed, dry_t)
-    return metal_value(p, kind, elements, dry_t, market, freight)
-
-
-def pathway_flows(
-    scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline
-) -> PathwayFlows:
+def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSupply) -> PathwayFlows:
     """Feeds, streams and stage capacities of ``pathway``."""
     stages = list(scenario.pathways[pathway].stages)
-    available = {
-        f: schedule.feed_available_dry_t(scenario, p, f, tl) for f in scenario.active_feeds()
-    }
-    util = schedule.utilisation(p, tl)
-    util_final = p.vector("project.utilisation_pct")[:, -1:] / 100.0
-    processed: dict[str, np.ndarray] = {}
-    nameplate: dict[str, np.ndarray] = {}
-    for feed in flowsheet.consumed_feeds(scenario, stages):
-        if scenario.feeds[feed].terms == "concentrate":
-            cap = p["project.nameplate_conc_dmt_per_yr"]
-            processed[feed] = np.minimum(available[feed], cap * util)
-            nameplate[feed] = cap
-        else:
-            ramp = np.divide(util, util_final, out=np.zeros_like(util), where=util_final > 0)
-            processed[feed] = available[feed] * np.minimum(ramp, 1.0)
-            nameplate[feed] = p[f"feeds.{feed}.dry_t_per_yr"]
+    consumed = flowsheet.consumed_feeds(scenario, stages)
+    processed = {f: supply.processed_dry_t[f] for f in consumed}
     streams = flowsheet.balance(scenario, p, stages, processed)
     flowsheet.check_conservation(scenario, stages, streams)
+    nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
     at_nameplate = flowsheet.balance(scenario, p, stages, nameplate)
     capacity = {s: at_nameplate[scenario.stages[s].basis]["cu"] for s in stages}
-    return PathwayFlows(stages, processed, available, streams, capacity)
+    return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)
 
 
 def _sale_freight(p: Params, product: str) -> np.ndarray | float:
@@ -161,13 +128,17 @@ def plant_case(
     tl: schedule.Timeline,
     market: Market,
     lean: bool = False,
+    supply: FeedSupply | None = None,
 ) -> PlantCase:
     """Revenue, costs, taxes and cash flows of the plant built by ``pathway``.
 
     ``lean`` stops at the investor's cash flow before financing (what a risk run needs):
-    no debt, no levered taxes, no owners, no government or stakeholder lines.
+    no margin parts or resource use, no debt, no levered taxes, no owners, no government or
+    stakeholder lines. ``supply`` shares the feeds' tonnages and values among the pathways of
+    one evaluation (made here when not given).
     """
-    flows = pathway_flows(scenario, p, pathway, tl)
+    supply = supply if supply is not None else FeedSupply(scenario, p, tl, market)
+    flows = pathway_flows(scenario, p, pathway, supply)
     n, y = p.n_samples, tl.years.size
     zeros = np.zeros((n, y))
     operating = tl.operating.astype(float)
@@ -191,7 +162,7 @@ def plant_case(
         basis_cu = flows.streams[scenario.stages[s].basis]["cu"]
         for k, v in costs.stage_variable_opex_usd(p, s, basis_cu).items():
             opex_parts[k] = opex_parts[k] + v
-        for k, v in costs.stage_use(p, s, basis_cu).items():
+        for k, v in costs.stage_use(p, s, basis_cu).items() if not lean else ():
             use[k] = use[k] + v
     staff = costs.headcount(scenario, flows.stages)
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
@@ -212,13 +183,7 @@ def plant_case(
         sold[product] = product_value(p, product, elements, mass, market, _sale_freight(p, product))
     sales = sum(sold.values(), start=Value())
     # each feed at export parity, once: its value, and any export duty it would have paid
-    parity = {
-        f: (
-            _feed_value(scenario, p, f, t, market, ocean=False),
-            _export_duty_usd(scenario, p, f, t, market),
-        )
-        for f, t in flows.feeds_processed_dry_t.items()
-    }
+    parity = {f: supply.purchase(f) for f in flows.feeds_processed_dry_t}
     bought = sum((v for v, _ in parity.values()), start=Value())
     # export parity net of any export duty the feed would have paid abroad, then the
     # related-party transfer price
@@ -235,16 +200,20 @@ def plant_case(
     )
     revenue = zeros + sales.total_usd
     feed_cost = zeros + arms_length * transfer
-    margin_parts = {
-        "free_copper": zeros + sales.cu_usd - bought.cu_usd,
-        "precious_metals": zeros + sales.au_usd + sales.ag_usd - bought.au_usd - bought.ag_usd,
-        "charges_retained": zeros + bought.charges_usd - sales.charges_usd,
-        "premium": zeros + sales.premium_usd,
-        "acid": zeros + sales.acid_usd,
-        "freight_saved": zeros + bought.freight_usd - sales.freight_usd,
-        "export_duty_avoided": duty,
-        "transfer_price_discount": arms_length * (1.0 - transfer),
-    }
+    margin_parts = (
+        {}
+        if lean
+        else {
+            "free_copper": zeros + sales.cu_usd - bought.cu_usd,
+            "precious_metals": zeros + sales.au_usd + sales.ag_usd - bought.au_usd - bought.ag_usd,
+            "charges_retained": zeros + bought.charges_usd - sales.charges_usd,
+            "premium": zeros + sales.premium_usd,
+            "acid": zeros + sales.acid_usd,
+            "freight_saved": zeros + bought.freight_usd - sales.freight_usd,
+            "export_duty_avoided": duty,
+            "transfer_price_discount": arms_length * (1.0 - transfer),
+        }
+    )
 
     # working capital: days of feed cost plus copper in process, released at the end
     cu_in = sum((flows.streams[f]["cu"] for f in flows.feeds_processed_dry_t), start=zeros)
@@ -289,6 +258,7 @@ def plant_case(
             capex_initial,
             (domestic, foreign),
             zeros + product_cu,
+            supply,
             sold,
             **owners_and_state,  # type: ignore[arg-type]
         )
@@ -385,17 +355,6 @@ def plant_case(
         holders=holders,
         stakeholders=stakeholders,
     )
-
-
-def _export_duty_usd(
-    scenario: Scenario, p: Params, feed: str, dry_t: np.ndarray, market: Market
-) -> np.ndarray:
-    """Export duty on concentrate, % of its FOB value (0 for other feeds)."""
-    rate = p["fiscal.export_duty_conc_pct"]
-    if scenario.feeds[feed].terms != "concentrate" or not rate.any():
-        return np.zeros_like(dry_t)
-    fob = _feed_value(scenario, p, feed, dry_t, market, ocean=True).total_usd
-    return np.maximum(fob, 0.0) * p["fiscal.export_duty_conc_pct"] / 100.0
 
 
 def _income_taxes(
@@ -512,18 +471,15 @@ def _stakeholders(
     }
 
 
-def export_fob_usd(
-    scenario: Scenario, p: Params, case: PlantCase, market: Market
-) -> dict[str, np.ndarray]:
+def export_fob_usd(scenario: Scenario, p: Params, case: PlantCase) -> dict[str, np.ndarray]:
     """Export earnings by product, FOB Pakistani port (only ocean freight deducted), (N, Y).
 
     Feed not processed (before start-up, or beyond capacity) is exported as it is; acid is
     sold at home and is not counted.
     """
     out: dict[str, np.ndarray] = {}
-    for feed, available in case.flows.feeds_available_dry_t.items():
-        unprocessed = available - case.flows.feeds_processed_dry_t.get(feed, 0.0)
-        out[feed] = _feed_value(scenario, p, feed, unprocessed, market, ocean=True).total_usd
+    for feed in case.flows.feeds_available_dry_t:
+        out[feed] = case.supply.fob_usd(feed, feed in case.flows.feeds_processed_dry_t)
     for product, value in case.sold.items():
         if product == "acid":
             continue

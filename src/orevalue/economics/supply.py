@@ -1,0 +1,89 @@
+"""Feed supply of one evaluation: what each feed brings, what a plant takes, and its worth.
+
+Every pathway that builds a plant takes the same tonnage of a feed it consumes (the lesser of
+what is available and the nameplate at the year's utilisation), so tonnages and values are
+worked out once per evaluation and shared by all pathways. Arrays are (N samples, Y years).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orevalue import flowsheet
+from orevalue.economics import schedule
+from orevalue.economics.pricing import Market, Value, concentrate_value, metal_value
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+
+class FeedSupply:
+    """Tonnages of every active feed, and their values (each computed when first asked)."""
+
+    def __init__(self, scenario: Scenario, p: Params, tl: schedule.Timeline, market: Market):
+        self.scenario, self.p, self.market = scenario, p, market
+        #: dry t per year available, (N, Y)
+        self.available_dry_t = {
+            f: schedule.feed_available_dry_t(scenario, p, f, tl) for f in scenario.active_feeds()
+        }
+        #: dry t per year a plant consuming the feed processes, (N, Y)
+        self.processed_dry_t: dict[str, np.ndarray] = {}
+        #: dry t per year at nameplate, (N, 1)
+        self.nameplate_dry_t: dict[str, np.ndarray] = {}
+        util = schedule.utilisation(p, tl)
+        util_final = p.vector("project.utilisation_pct")[:, -1:] / 100.0
+        for feed, available in self.available_dry_t.items():
+            if scenario.feeds[feed].terms == "concentrate":
+                cap = p["project.nameplate_conc_dmt_per_yr"]
+                self.processed_dry_t[feed] = np.minimum(available, cap * util)
+            else:
+                ramp = np.divide(util, util_final, out=np.zeros_like(util), where=util_final > 0)
+                cap = p[f"feeds.{feed}.dry_t_per_yr"]
+                self.processed_dry_t[feed] = available * np.minimum(ramp, 1.0)
+            self.nameplate_dry_t[feed] = cap
+        self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
+        self._fob: dict[tuple[str, bool], np.ndarray] = {}
+
+    def purchase(self, feed: str) -> tuple[Value, np.ndarray]:
+        """The processed feed at export parity, with the freight the plant's site saves (what
+        the plant pays), and the export duty it would have paid abroad, USD (N, Y)."""
+        if feed not in self._purchase:
+            dry_t = self.processed_dry_t[feed]
+            self._purchase[feed] = (
+                self._value(feed, dry_t, ocean=False),
+                self._export_duty_usd(feed, dry_t),
+            )
+        return self._purchase[feed]
+
+    def fob_usd(self, feed: str, processed: bool) -> np.ndarray:
+        """Export earnings, FOB Pakistani port, of the feed a plant leaves unprocessed
+        (``processed``) or of all of it (no plant), USD (N, Y)."""
+        key = (feed, processed)
+        if key not in self._fob:
+            dry_t = self.available_dry_t[feed]
+            if processed:
+                dry_t = dry_t - self.processed_dry_t[feed]
+            self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
+        return self._fob[key]
+
+    def _value(self, feed: str, dry_t: np.ndarray, ocean: bool) -> Value:
+        """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
+        export FOB value) or with the freight the plant's site saves too."""
+        p, kind = self.p, self.scenario.feeds[feed].terms
+        if kind == "concentrate":
+            freight = p["logistics.conc_ocean_usd_per_wmt"]
+            if not ocean:
+                freight = freight + p["site.conc_freight_site_to_port_usd_per_wmt"]
+            return concentrate_value(p, feed, dry_t, self.market, freight)
+        freight = p["logistics.product_ocean_usd_per_t"]
+        if not ocean:
+            freight = freight + p["site.product_freight_site_to_port_usd_per_t"]
+        elements = flowsheet.feed_elements(p, feed, dry_t)
+        return metal_value(p, kind, elements, dry_t, self.market, freight)
+
+    def _export_duty_usd(self, feed: str, dry_t: np.ndarray) -> np.ndarray:
+        """Export duty on concentrate, % of its FOB value (0 for other feeds)."""
+        rate = self.p["fiscal.export_duty_conc_pct"]
+        if self.scenario.feeds[feed].terms != "concentrate" or not rate.any():
+            return np.zeros_like(dry_t)
+        fob = self._value(feed, dry_t, ocean=True).total_usd
+        return np.maximum(fob, 0.0) * rate / 100.0
