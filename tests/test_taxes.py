@@ -84,10 +84,11 @@ def payable(lines: dict[str, np.ndarray]) -> np.ndarray:
 
 def test_super_tax_rate_of_the_highest_bracket_reached_at_pkr_280():
     # USD income x 280 PKR/USD / 1e6 = PKR m: 112 (below 150), 168, 280, 350 (exactly a
-    # threshold: reached), 560 (above the top threshold), 0 and a loss
+    # threshold: reached), 560 (above the top threshold), 0 and a loss (carried past the end)
     income = row(400_000, 600_000, 1_000_000, 1_250_000, 2_000_000, 0, -1_000_000)
-    rate = taxes.super_tax_rate(income, col(280.0), S4C_BRACKETS)
-    np.testing.assert_allclose(rate, row(0.0, 0.01, 0.025, 0.055, 0.10, 0.0, 0.0))
+    lines = corporate(income, super_brackets=S4C_BRACKETS, pkr_per_usd=col(280.0))
+    rate = row(0.0, 0.01, 0.025, 0.055, 0.10, 0.0, 0.0)
+    np.testing.assert_allclose(lines["super_tax"], rate * np.maximum(income, 0.0))
     standard, _ = regime_preset("pakistan-standard")
     assert standard["super_tax_brackets"] == S4C_BRACKETS.tolist()
     assert standard["pkr_per_usd"] == 280.0
@@ -97,8 +98,8 @@ def test_super_tax_threshold_is_reached_at_equality_and_converted_per_sample():
     # at 250 PKR/USD, USD 600,000 is PKR 150 m exactly: the first bracket; a dollar less is not
     income = np.array([[600_000.0, 599_999.0], [600_000.0, 599_999.0]])
     pkr = np.array([[250.0], [500.0]])  # second sample: PKR 300 m and 299.9995 m
-    rate = taxes.super_tax_rate(income, pkr, S4C_BRACKETS)
-    np.testing.assert_allclose(rate, [[0.01, 0.0], [0.035, 0.025]])
+    lines = corporate(income, super_brackets=S4C_BRACKETS, pkr_per_usd=pkr)
+    np.testing.assert_allclose(lines["super_tax"], [[0.01, 0.0], [0.035, 0.025]] * income)
 
 
 def test_super_tax_applies_to_the_whole_income_after_losses():
@@ -211,14 +212,21 @@ def test_straight_line_book_depreciation_spreads_total_capex_and_stops_at_the_ho
 
 
 def test_credit_used_oldest_first_and_expiring():
-    # credits of 5 (year 0) and 4 (year 1); room 3 in year 2 takes 3 of the year-0 credit; in
-    # year 3 the rest of it has expired (2-year carry) and the year-1 credit of 4 is used
-    used = taxes.credit_used_usd(row(5, 4, 0, 0), row(0, 0, 3, 10), 2)
-    np.testing.assert_allclose(used, row(0, 0, 3, 4))
-    np.testing.assert_allclose(taxes.credit_used_usd(row(9.6, 0, 0, 0), row(0, 0, 0, 29), 2), 0.0)
-    np.testing.assert_allclose(
-        taxes.credit_used_usd(row(9.6, 0, 0, 0), row(0, 0, 0, 29), 3), row(0, 0, 0, 9.6)
-    )
+    # 1.25 % minimum tax on turnover of 400 and 320 with no income: credits of 5 (year 0) and
+    # 4 (year 1). Normal tax 3 in year 2 takes 3 of the year-0 credit; in year 3 (normal tax
+    # 10) the rest of it has expired (2-year carry) and the year-1 credit of 4 is used.
+    taxable = row(0, 0, 3 / 0.29, 10 / 0.29)
+    turnover = row(400, 320, 0, 0)
+    lines = corporate(taxable, turnover=turnover, minimum_rate=col(0.0125))
+    np.testing.assert_allclose(lines["minimum_and_alternative_tax"], row(5, 4, 0, 0))
+    np.testing.assert_allclose(lines["corporate_income_tax"], row(0, 0, 0, 10 - 4), atol=1e-12)
+    # a credit of 9.6 in year 0 and normal tax of 29 in year 3: gone after 2 years, used after 3
+    taxable, turnover = row(0, 0, 0, 100), row(768, 0, 0, 0)
+    for years, cit in ((2, 29.0), (3, 29.0 - 9.6)):
+        lines = corporate(
+            taxable, turnover=turnover, minimum_rate=col(0.0125), minimum_carry_years=years
+        )
+        np.testing.assert_allclose(lines["corporate_income_tax"], row(0, 0, 0, cit))
 
 
 def test_minimum_tax_binds_then_is_credited_against_later_normal_tax():

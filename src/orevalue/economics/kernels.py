@@ -16,34 +16,121 @@ _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
 @numba.njit(**_JIT)
-def carry_forward(
-    income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
+def _carry_row(
+    income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray, balance: np.ndarray
 ) -> None:
-    """Losses set off against later income, FIFO with expiry, per row of ``income`` (N, Y).
+    """Losses set off against later income, FIFO with expiry, for one row ``income`` (Y,).
 
     A loss (negative income) of year s may be set off against positive income in years
     s+1 .. s+L, L = ``carry_years`` (-1: unlimited), oldest first; unused losses expire. Writes
     the loss used each year into ``used`` and the losses still usable after each year into
-    ``balance`` (both (N, Y), USD).
+    ``balance``; ``cum`` (Y + 1,) is scratch space.
 
     With CL_s the losses arising in years <= s and Q the queue position already used or expired,
-    the losses usable in year t lie between max(Q, CL_{t-L-1}) and CL_{t-1}: a few operations per
-    sample and year.
+    the losses usable in year t lie between max(Q, CL_{t-L-1}) and CL_{t-1}: a few operations
+    per year.
     """
-    n, years = income.shape
-    cum = np.zeros(years + 1)  # cum[t + 1] = CL_t
+    years = income.size
+    cum[0] = 0.0  # cum[t + 1] = CL_t
+    for t in range(years):
+        cum[t + 1] = cum[t] - min(income[t], 0.0)
+    queue = 0.0
+    for t in range(years):
+        front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
+        use = min(max(income[t], 0.0), max(cum[t] - front, 0.0))
+        used[t] = use
+        queue = front + use
+        # vintages <= t - L expire at the end of year t
+        gone = queue if carry_years < 0 else max(queue, cum[max(t + 1 - carry_years, 0)])
+        balance[t] = max(cum[t + 1] - gone, 0.0)
+
+
+@numba.njit(**_JIT)
+def carry_forward(
+    income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
+) -> None:
+    """:func:`_carry_row` for every row of ``income``, ``used`` and ``balance`` (N, Y)."""
+    cum = np.empty(income.shape[1] + 1)
+    for i in range(income.shape[0]):
+        _carry_row(income[i], carry_years, cum, used[i], balance[i])
+
+
+@numba.njit(**_JIT)
+def corporate_taxes(
+    taxable: np.ndarray,
+    turnover: np.ndarray,
+    accounting_profit: np.ndarray,
+    taxed: np.ndarray,
+    holiday_losses_carry_forward: bool,
+    loss_carry_years: int,
+    cit_rate: np.ndarray,
+    super_thresholds_pkr_m: np.ndarray,
+    super_rates: np.ndarray,
+    pkr_per_usd: np.ndarray,
+    minimum_rate: np.ndarray,
+    minimum_carry_years: int,
+    alternative_rate: np.ndarray,
+    alternative_carry_years: int,
+    presumptive_rate: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """The rules of :func:`orevalue.economics.taxes.corporate_taxes_usd`, year by year.
+
+    USD arrays are (N, Y), ``taxed`` the share of each year's income not exempt (Y,), rates
+    fractions per sample (N,), carry years -1 for unlimited. Writes the corporate income tax,
+    super tax, minimum and alternative tax, and presumptive turnover tax into ``out`` (4, N, Y).
+    """
+    n, years = taxable.shape
+    cum = np.empty(years + 1)
+    base, used, balance = np.empty(years), np.empty(years), np.empty(years)
+    cit, super_tax, normal = np.empty(years), np.empty(years), np.empty(years)
+    excess, room, from_minimum = np.empty(years), np.empty(years), np.empty(years)
+    stream, used_minimum, used_alternative = np.empty(years), np.empty(years), np.empty(years)
     for i in range(n):
+        if presumptive_rate[i] > 0.0:  # a final tax on turnover replaces all the others
+            for t in range(years):
+                out[0, i, t] = out[1, i, t] = out[2, i, t] = 0.0
+                out[3, i, t] = presumptive_rate[i] * max(turnover[i, t], 0.0)
+            continue
         for t in range(years):
-            cum[t + 1] = cum[t] - min(income[i, t], 0.0)
-        queue = 0.0
+            base[t] = taxable[i, t] * taxed[t]
+            if holiday_losses_carry_forward and taxable[i, t] < 0.0:
+                base[t] = taxable[i, t]
+        _carry_row(base, loss_carry_years, cum, used, balance)
         for t in range(years):
-            front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
-            use = min(max(income[i, t], 0.0), max(cum[t] - front, 0.0))
-            used[i, t] = use
-            queue = front + use
-            # vintages <= t - L expire at the end of year t
-            gone = queue if carry_years < 0 else max(queue, cum[max(t + 1 - carry_years, 0)])
-            balance[i, t] = max(cum[t + 1] - gone, 0.0)
+            after_losses = max(base[t], 0.0) - used[t]
+            income_pkr_m = after_losses * pkr_per_usd[i] / 1e6
+            rate = 0.0  # the rate of the highest bracket the income reaches
+            for k in range(super_thresholds_pkr_m.size):
+                if income_pkr_m >= super_thresholds_pkr_m[k]:
+                    rate = super_rates[k]
+            cit[t] = cit_rate[i] * after_losses
+            super_tax[t] = rate * after_losses
+            normal[t] = cit[t] + super_tax[t]
+            minimum = minimum_rate[i] * max(turnover[i, t], 0.0) * taxed[t]
+            alternative = alternative_rate[i] * max(accounting_profit[i, t], 0.0) * taxed[t]
+            floor = max(minimum, alternative)
+            excess[t] = max(floor - normal[t], 0.0)
+            room[t] = max(normal[t] - floor, 0.0)
+            # the floor that binds decides which credit arises
+            from_minimum[t] = excess[t] if minimum >= alternative else 0.0
+            # a credit arises where the floor binds, room where it does not: one signed stream
+            # carries both, and loss carry-forward arithmetic sets the credit off
+            stream[t] = room[t] - from_minimum[t]
+        # the shorter-lived credit is used first
+        _carry_row(stream, minimum_carry_years, cum, used_minimum, balance)
+        for t in range(years):
+            stream[t] = (room[t] - used_minimum[t]) - (excess[t] - from_minimum[t])
+        _carry_row(stream, alternative_carry_years, cum, used_alternative, balance)
+        for t in range(years):
+            credit = used_minimum[t] + used_alternative[t]
+            if normal[t] > 0.0:
+                out[0, i, t] = cit[t] - credit * (cit[t] / normal[t])
+                out[1, i, t] = super_tax[t] - credit * (super_tax[t] / normal[t])
+            else:
+                out[0, i, t], out[1, i, t] = cit[t], super_tax[t]
+            out[2, i, t] = excess[t]
+            out[3, i, t] = 0.0
 
 
 @numba.njit(**_JIT)

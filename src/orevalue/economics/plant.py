@@ -22,6 +22,7 @@ from orevalue.economics.pricing import (
     product_value,
 )
 from orevalue.economics.supply import FeedSupply
+from orevalue.economics.taxes import TAX_LINES
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -34,12 +35,6 @@ MARGIN_PARTS = (
     "freight_saved",
     "export_duty_avoided",
     "transfer_price_discount",
-)
-TAX_LINES = (
-    "corporate_income_tax",
-    "super_tax",
-    "minimum_and_alternative_tax",
-    "presumptive_turnover_tax",
 )
 OPEX_PARTS = (
     "power",

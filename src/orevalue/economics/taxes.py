@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from orevalue.economics.fiscal import income_tax_usd, straight_line_depreciation_usd
+from orevalue.economics import kernels
+from orevalue.economics.fiscal import straight_line_depreciation_usd
 
-
-def super_tax_rate(
-    income_usd: np.ndarray, pkr_per_usd: np.ndarray, brackets: np.ndarray
-) -> np.ndarray:
-    """Super tax rate (fraction) under s.4C, Income Tax Ordinance 2001: the rate of the highest
-    bracket whose threshold (PKR million of income) the year's income reaches; the rate applies
-    to the whole income. ``brackets`` is (K, 2): [threshold PKR m, rate %], ascending."""
-    income_pkr_m = income_usd * pkr_per_usd / 1e6
-    thresholds, rates = brackets[:, 0], brackets[:, 1] / 100.0
-    index = np.searchsorted(thresholds, income_pkr_m, side="right") - 1
-    return np.where(index >= 0, rates[np.clip(index, 0, None)], 0.0)
+#: The federal taxes on income, as :func:`corporate_taxes_usd` returns them.
+TAX_LINES = (
+    "corporate_income_tax",
+    "super_tax",
+    "minimum_and_alternative_tax",
+    "presumptive_turnover_tax",
+)
 
 
 def holiday_share(
@@ -84,20 +81,6 @@ def straight_line_book_depreciation_usd(
     return out
 
 
-def credit_used_usd(excess_usd: np.ndarray, room_usd: np.ndarray, carry_years: int) -> np.ndarray:
-    """Tax credit set off under a carry-forward with expiry, oldest first.
-
-    ``excess_usd`` is the credit arising each year (minimum or alternative tax paid above the
-    normal tax); ``room_usd`` the normal tax above the floor in a later year, against which the
-    credit may be adjusted (s.113(2)(c) and s.113C(8), ITO 2001). Returns the credit used.
-    """
-    if not (room_usd > 0).any() or not (excess_usd > 0).any():
-        return np.zeros_like(room_usd)  # nothing to set off, or nothing to set it off against
-    # a credit arises only in years where the floor binds, when there is no room: one signed
-    # stream carries both, and loss carry-forward arithmetic sets it off
-    return income_tax_usd(room_usd - excess_usd, 1.0, carry_years).loss_used_usd
-
-
 def corporate_taxes_usd(
     taxable_usd: np.ndarray,
     turnover_usd: np.ndarray,
@@ -117,43 +100,45 @@ def corporate_taxes_usd(
 ) -> dict[str, np.ndarray]:
     """Federal taxes on the plant's income, by instrument, USD (N, Y).
 
-    Normal tax = corporate rate + super tax on taxable income after loss carry-forward; the
-    tax payable is the highest of the normal tax, the minimum tax on turnover (s.113) and the
+    Normal tax = corporate rate + super tax on taxable income after loss carry-forward. The
+    super tax (s.4C, Income Tax Ordinance 2001) applies to the whole income the rate of the
+    highest bracket whose threshold it reaches, in PKR million at ``pkr_per_usd``;
+    ``super_brackets`` is (K, 2): [threshold PKR m, rate %], ascending. The tax payable is the highest of the normal tax, the minimum tax on turnover (s.113) and the
     alternative corporate tax on accounting profit (s.113C), the excess of either floor being
     credited against later normal tax. A holiday exempts the ``exempt_share`` of each year's
     income from all of them (losses of exempt years do not carry forward unless
     ``holiday_losses_carry_forward``). A presumptive turnover tax (EPZ final tax regime, s.169)
     replaces them all when its rate is positive.
     """
-    taxed = 1.0 - exempt_share
-    base = taxable_usd * taxed
-    if holiday_losses_carry_forward:
-        base = np.where(taxable_usd < 0, taxable_usd, base)
-    after_losses = income_tax_usd(base, 1.0, loss_carry_forward_years).taxable_after_losses_usd
-    cit = cit_rate * after_losses
-    super_tax = super_tax_rate(after_losses, pkr_per_usd, super_brackets) * after_losses
-    normal = cit + super_tax
-    minimum = minimum_rate * np.maximum(turnover_usd, 0.0) * taxed
-    alternative = alternative_rate * np.maximum(accounting_profit_usd, 0.0) * taxed
-    floor = np.maximum(minimum, alternative)
-    excess = np.maximum(floor - normal, 0.0)
-    room = np.maximum(normal - floor, 0.0)
-    # the floor that binds decides which credit arises; the shorter-lived one is used first
-    from_minimum = np.where(minimum >= alternative, excess, 0.0)
-    used_minimum = credit_used_usd(from_minimum, room, minimum_carry_years)
-    used_alternative = credit_used_usd(
-        excess - from_minimum, room - used_minimum, alternative_carry_years
+    n, years = np.shape(taxable_usd)
+
+    def per_sample(rate: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(rate, float).reshape(-1), n))
+
+    def carry(years_allowed: int | None) -> int:
+        return -1 if years_allowed is None else years_allowed
+
+    def usd(values: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(values, (n, years)), dtype=float)
+
+    brackets = np.asarray(super_brackets, dtype=float).reshape(-1, 2)
+    out = np.empty((len(TAX_LINES), n, years))
+    kernels.corporate_taxes(
+        usd(taxable_usd),
+        usd(turnover_usd),
+        usd(accounting_profit_usd),
+        np.ascontiguousarray(np.broadcast_to(1.0 - np.asarray(exempt_share, float), years)),
+        holiday_losses_carry_forward,
+        carry(loss_carry_forward_years),
+        per_sample(cit_rate),
+        np.ascontiguousarray(brackets[:, 0]),
+        np.ascontiguousarray(brackets[:, 1] / 100.0),
+        per_sample(pkr_per_usd),
+        per_sample(minimum_rate),
+        carry(minimum_carry_years),
+        per_sample(alternative_rate),
+        carry(alternative_carry_years),
+        per_sample(presumptive_rate),
+        out,
     )
-    credit = used_minimum + used_alternative
-    presumptive = presumptive_rate * np.maximum(turnover_usd, 0.0)
-    regular = presumptive_rate <= 0
-    return {
-        "corporate_income_tax": np.where(regular, cit - credit * _share(cit, normal), 0.0),
-        "super_tax": np.where(regular, super_tax - credit * _share(super_tax, normal), 0.0),
-        "minimum_and_alternative_tax": np.where(regular, excess, 0.0),
-        "presumptive_turnover_tax": np.where(regular, 0.0, presumptive),
-    }
-
-
-def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    return np.divide(part, whole, out=np.zeros_like(part), where=whole > 0)
+    return dict(zip(TAX_LINES, out, strict=True))
