@@ -75,9 +75,10 @@ class Params(Mapping[str, np.ndarray]):
 
     def replace(self, updates: Mapping[str, ArrayLike]) -> Params:
         """A copy with some parameters replaced (scalars or N samples)."""
-        merged = dict(self._values)
-        merged.update(updates)
-        return Params(merged, self.n_samples)
+        out = Params({}, self.n_samples)
+        out._values = dict(self._values)  # already columns: only the updates are converted
+        out._values.update({k: out._column(v) for k, v in updates.items()})
+        return out
 
     def deck_years(self, path: str) -> list[int]:
         """Years given for the price deck at ``path``."""
@@ -90,6 +91,8 @@ class Params(Mapping[str, np.ndarray]):
         if not knots:
             raise KeyError(f"no price deck '{path}'")
         years = np.asarray(years)
+        if set(years.tolist()) <= set(knots):  # a value for every year (a simulated path)
+            return np.concatenate([self._values[f"{path}.{y}"] for y in years.tolist()], axis=1)
         # each year lies between two knots (or beyond the ends): value = (1 - w) x left + w x
         # right, elementwise, so every sample's path is the same whatever the other samples
         right = np.clip(np.searchsorted(knots, years, side="right"), 1, max(len(knots) - 1, 1))

@@ -16,6 +16,7 @@ from orevalue import flowsheet
 from orevalue.economics import costs, finance, schedule, taxes
 from orevalue.economics.ownership import HolderFlows, split_equity
 from orevalue.economics.pricing import (
+    MASS_PRICED,
     METAL_PRODUCTS,
     Market,
     Value,
@@ -145,13 +146,15 @@ def plant_case(
     capex_base_initial = sum(capex_by_stage.values(), start=np.zeros((n, 1)))
     capex_base = capex_base_initial * schedule.capex_share(p, tl)
     duty_rate = p["fiscal.customs_duty_capital_goods_pct"] / 100.0
-    customs_duty = capex_base * p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate
+    customs_duty = capex_base * (
+        p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate
+    )
     capex = capex_base + customs_duty
     capex_initial = capex.sum(axis=1, keepdims=True)
     sustaining = capex_base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * operating
 
     # operating costs
-    opex_parts = {k: zeros.copy() for k in OPEX_PARTS}
+    opex_parts = dict.fromkeys(OPEX_PARTS, zeros)  # every part is replaced, never changed
     use = {"power_mwh": zeros.copy(), "fuel_gj": zeros.copy(), "water_m3": zeros.copy()}
     for s in flows.stages:
         basis_cu = flows.streams[scenario.stages[s].basis]["cu"]
@@ -174,7 +177,7 @@ def plant_case(
     sold: dict[str, Value] = {}
     for product in scenario.pathways[pathway].sells if flows.stages else []:
         elements = flows.streams[product]
-        mass = flows.mass_t(scenario, p, product)
+        mass = flows.mass_t(scenario, p, product) if product in MASS_PRICED else None
         sold[product] = product_value(p, product, elements, mass, market, _sale_freight(p, product))
     sales = sum(sold.values(), start=Value())
     # each feed at export parity, once: its value, and any export duty it would have paid
@@ -213,14 +216,14 @@ def plant_case(
     # working capital: days of feed cost plus copper in process, released at the end
     cu_in = sum((flows.streams[f]["cu"] for f in flows.feeds_processed_dry_t), start=zeros)
     wc_level = (
-        feed_cost * p["project.working_capital_days_of_feed"] / 365.0
-        + cu_in * p["project.metal_in_process_pct"] / 100.0 * market.cu_usd_per_t
+        feed_cost * (p["project.working_capital_days_of_feed"] / 365.0)
+        + cu_in * (p["project.metal_in_process_pct"] / 100.0) * market.cu_usd_per_t
     )
     wc_change = np.diff(wc_level, axis=1, prepend=0.0)
     wc_change[:, -1] -= wc_level[:, -1]
 
     # taxes, finance and owners
-    royalty = np.maximum(revenue, 0.0) * p["fiscal.plant_royalty_pct_of_sales"] / 100.0
+    royalty = np.maximum(revenue, 0.0) * (p["fiscal.plant_royalty_pct_of_sales"] / 100.0)
     ebitda = revenue - feed_cost - opex - royalty
     in_service = zeros.copy()
     if flows.stages:
@@ -478,7 +481,8 @@ def export_fob_usd(scenario: Scenario, p: Params, case: PlantCase) -> dict[str, 
     for product, value in case.sold.items():
         if product == "acid":
             continue
-        freight = p["logistics.product_ocean_usd_per_t"] if product in METAL_PRODUCTS else 0.0
-        mass = case.flows.mass_t(scenario, p, product)
-        out[product] = value.total_usd + value.freight_usd - mass * freight
+        out[product] = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
+        if product in METAL_PRODUCTS:
+            mass = case.flows.mass_t(scenario, p, product)
+            out[product] = out[product] - mass * p["logistics.product_ocean_usd_per_t"]
     return out

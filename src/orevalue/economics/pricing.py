@@ -114,27 +114,29 @@ def concentrate_value(
     payable_cu_pct = np.minimum(
         cu_pct * p[f"{t}.cu_payable_pct"] / 100.0, cu_pct - p[f"{t}.cu_min_deduction_pct_points"]
     )
-    payable_cu_t = dry_t * np.maximum(payable_cu_pct, 0.0) / 100.0
+    # per-sample factors (N, 1) first, then one product with the (N, Y) tonnage each
+    payable_cu_t = dry_t * (np.maximum(payable_cu_pct, 0.0) / 100.0)
     au_g = p[f"feeds.{feed}.au_g_per_t"]
     ag_g = p[f"feeds.{feed}.ag_g_per_t"]
-    au_oz = dry_t * au_g * scale_payable_pct(p, f"{t}.au_payable_scale", au_g) / 100.0 / G_PER_OZ
-    ag_oz = dry_t * ag_g * scale_payable_pct(p, f"{t}.ag_payable_scale", ag_g) / 100.0 / G_PER_OZ
+    au_oz_per_t = au_g * scale_payable_pct(p, f"{t}.au_payable_scale", au_g) / 100.0 / G_PER_OZ
+    ag_oz_per_t = ag_g * scale_payable_pct(p, f"{t}.ag_payable_scale", ag_g) / 100.0 / G_PER_OZ
+    au_oz, ag_oz = dry_t * au_oz_per_t, dry_t * ag_oz_per_t
     excess_as = np.maximum(p[f"feeds.{feed}.as_pct"] - p[f"{t}.as_threshold_pct"], 0.0)
-    penalty = dry_t * excess_as / 0.1 * p[f"{t}.as_penalty_usd_per_dmt_per_0_1_pct"]
-    charges = (
-        dry_t * market.tc_usd_per_dmt
-        + payable_cu_t * LB_PER_T * market.rc_usc_per_lb / 100.0
-        + au_oz * p[f"{t}.au_rc_usd_per_oz"]
-        + ag_oz * p[f"{t}.ag_rc_usd_per_oz"]
-        + penalty
+    per_dmt = (
+        excess_as / 0.1 * p[f"{t}.as_penalty_usd_per_dmt_per_0_1_pct"]  # arsenic penalty
+        + au_oz_per_t * p[f"{t}.au_rc_usd_per_oz"]
+        + ag_oz_per_t * p[f"{t}.ag_rc_usd_per_oz"]
     )
-    wet_t = dry_t / (1.0 - p[f"feeds.{feed}.moisture_pct"] / 100.0)
+    charges = dry_t * (market.tc_usd_per_dmt + per_dmt) + payable_cu_t * (
+        market.rc_usc_per_lb * (LB_PER_T / 100.0)
+    )
+    wet_per_dry = 1.0 / (1.0 - p[f"feeds.{feed}.moisture_pct"] / 100.0)
     return Value(
         cu_usd=payable_cu_t * market.cu_usd_per_t,
         au_usd=au_oz * market.au_usd_per_oz,
         ag_usd=ag_oz * market.ag_usd_per_oz,
         charges_usd=charges,
-        freight_usd=wet_t * freight_usd_per_wmt,
+        freight_usd=dry_t * (wet_per_dry * freight_usd_per_wmt),
     )
 
 
@@ -148,18 +150,13 @@ def metal_value(
 ) -> Value:
     """Anode or blister: payable shares of Cu, Au, Ag content less a refining charge per t."""
     t = f"terms.{terms}"
+    cu_t = elements_t["cu"] * (p[f"{t}.cu_payable_pct"] / 100.0)
+    au_oz = elements_t["au"] * (OZ_PER_T * p[f"{t}.au_payable_pct"] / 100.0)
+    ag_oz = elements_t["ag"] * (OZ_PER_T * p[f"{t}.ag_payable_pct"] / 100.0)
     return Value(
-        cu_usd=elements_t["cu"] * p[f"{t}.cu_payable_pct"] / 100.0 * market.cu_usd_per_t,
-        au_usd=elements_t["au"]
-        * OZ_PER_T
-        * p[f"{t}.au_payable_pct"]
-        / 100.0
-        * market.au_usd_per_oz,
-        ag_usd=elements_t["ag"]
-        * OZ_PER_T
-        * p[f"{t}.ag_payable_pct"]
-        / 100.0
-        * market.ag_usd_per_oz,
+        cu_usd=cu_t * market.cu_usd_per_t,
+        au_usd=au_oz * market.au_usd_per_oz,
+        ag_usd=ag_oz * market.ag_usd_per_oz,
         charges_usd=mass_t * p[f"{t}.rc_usd_per_t"],
         freight_usd=mass_t * freight_usd_per_t,
     )
@@ -169,11 +166,12 @@ def product_value(
     p: Params,
     product: str,
     elements_t: dict[str, np.ndarray],
-    mass_t: np.ndarray,
+    mass_t: np.ndarray | None,
     market: Market,
-    freight_usd_per_t: np.ndarray,
+    freight_usd_per_t: np.ndarray | float,
 ) -> Value:
-    """Sales value of a product stream (anode, cathode, rod, gold, silver or acid)."""
+    """Sales value of a product stream (anode, cathode, rod, gold, silver or acid); the
+    products of :data:`MASS_PRICED` need the stream's mass, the others are paid by content."""
     if product == "anode":
         return metal_value(p, "anode", elements_t, mass_t, market, freight_usd_per_t)
     if product in ("cathode", "rod"):
@@ -196,3 +194,5 @@ def product_value(
 
 
 METAL_PRODUCTS = ("anode", "cathode", "rod")
+#: Products priced (or charged freight) by the mass of the stream.
+MASS_PRICED = (*METAL_PRODUCTS, "acid")

@@ -103,8 +103,9 @@ def corporate_taxes_usd(
     Normal tax = corporate rate + super tax on taxable income after loss carry-forward. The
     super tax (s.4C, Income Tax Ordinance 2001) applies to the whole income the rate of the
     highest bracket whose threshold it reaches, in PKR million at ``pkr_per_usd``;
-    ``super_brackets`` is (K, 2): [threshold PKR m, rate %], ascending. The tax payable is the highest of the normal tax, the minimum tax on turnover (s.113) and the
-    alternative corporate tax on accounting profit (s.113C), the excess of either floor being
+    ``super_brackets`` is (K, 2): [threshold PKR m, rate %], ascending. The tax payable is
+    the highest of the normal tax, the minimum tax on turnover (s.113) and the alternative
+    corporate tax on accounting profit (s.113C), the excess of either floor being
     credited against later normal tax. A holiday exempts the ``exempt_share`` of each year's
     income from all of them (losses of exempt years do not carry forward unless
     ``holiday_losses_carry_forward``). A presumptive turnover tax (EPZ final tax regime, s.169)
