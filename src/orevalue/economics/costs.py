@@ -19,17 +19,14 @@ def stage_capex_usd(p: Params, stage: str, capacity_t_per_yr: np.ndarray) -> np.
     return direct * p["site.location_factor"] * (1.0 + p["project.owner_and_infra_pct"] / 100.0)
 
 
-def stage_variable_opex_usd(p: Params, stage: str, basis_cu_t: np.ndarray) -> dict[str, np.ndarray]:
-    """Power, fuel, water and consumables of a stage in USD, each shaped like ``basis_cu_t``."""
+def stage_unit_opex_usd_per_t(p: Params, stage: str) -> dict[str, np.ndarray]:
+    """Power, fuel, water and consumables of a stage, USD per tonne of its basis copper, (N, 1)."""
     s = f"stages.{stage}"
-    site = {"power": 1000.0 * p["site.power_usd_per_kwh"], "fuel": p["site.fuel_usd_per_gj"]}
-    site["water"] = p["site.water_usd_per_m3"]
-    # per-sample unit costs (N, 1) first, then one product with the tonnage
     return {
-        "power": basis_cu_t * (p[f"{s}.power_mwh_per_t"] * site["power"]),
-        "fuel": basis_cu_t * (p[f"{s}.fuel_gj_per_t"] * site["fuel"]),
-        "water": basis_cu_t * (p[f"{s}.water_m3_per_t"] * site["water"]),
-        "consumables": basis_cu_t * p[f"{s}.consumables_usd_per_t"],
+        "power": p[f"{s}.power_mwh_per_t"] * (1000.0 * p["site.power_usd_per_kwh"]),
+        "fuel": p[f"{s}.fuel_gj_per_t"] * p["site.fuel_usd_per_gj"],
+        "water": p[f"{s}.water_m3_per_t"] * p["site.water_usd_per_m3"],
+        "consumables": p[f"{s}.consumables_usd_per_t"],
     }
 
 

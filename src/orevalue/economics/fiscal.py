@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from orevalue.economics import kernels
+from orevalue import kernels
 
 FloatArray = NDArray[np.float64]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from orevalue.economics import kernels
+from orevalue import kernels
 
 __all__ = ["annuity_factor", "discount_factors", "irr", "npv", "payback_years"]
 

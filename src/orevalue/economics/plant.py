@@ -153,25 +153,39 @@ def plant_case(
     capex_initial = capex.sum(axis=1, keepdims=True)
     sustaining = capex_base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * operating
 
-    # operating costs
-    opex_parts = dict.fromkeys(OPEX_PARTS, zeros)  # every part is replaced, never changed
-    use = {"power_mwh": zeros.copy(), "fuel_gj": zeros.copy(), "water_m3": zeros.copy()}
-    for s in flows.stages:
-        basis_cu = flows.streams[scenario.stages[s].basis]["cu"]
-        for k, v in costs.stage_variable_opex_usd(p, s, basis_cu).items():
-            opex_parts[k] = opex_parts[k] + v
-        for k, v in costs.stage_use(p, s, basis_cu).items() if not lean else ():
-            use[k] = use[k] + v
+    # operating costs: variable by stage (per tonne of its basis copper), fixed by year
+    basis_cu = {st: flows.streams[scenario.stages[st].basis]["cu"] for st in flows.stages}
+    unit_cost = {st: costs.stage_unit_opex_usd_per_t(p, st) for st in flows.stages}
     staff = costs.headcount(scenario, flows.stages)
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
-    if flows.stages:
-        opex_parts["maintenance"] = (
-            capex_base_initial * p["project.maintenance_pct_of_capex_per_yr"] / 100.0 * operating
-        )
-        opex_parts["labour"] = (domestic + foreign) * operating
-        opex_parts["g_and_a"] = p["services.g_and_a_usd_per_yr"] * operating
-        opex_parts["security"] = p["site.security_usd_per_yr"] * operating
-    opex = sum(opex_parts.values(), start=zeros)
+    fixed = (
+        {
+            "maintenance": capex_base_initial
+            * (p["project.maintenance_pct_of_capex_per_yr"] / 100.0),
+            "labour": domestic + foreign,
+            "g_and_a": p["services.g_and_a_usd_per_yr"],
+            "security": p["site.security_usd_per_yr"],
+        }
+        if flows.stages
+        else {}
+    )  # USD per operating year, (N, 1)
+    use = {k: zeros for k in ("power_mwh", "fuel_gj", "water_m3")}
+    if lean:  # the total alone: each stage's unit costs summed before the tonnage
+        opex_parts: dict[str, np.ndarray] = {}
+        opex = sum(fixed.values(), start=np.zeros((n, 1))) * operating
+        for st, cu_t in basis_cu.items():
+            opex = opex + cu_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
+    else:
+        opex_parts = {
+            k: fixed[k] * operating
+            if k in fixed
+            else sum((cu_t * unit_cost[st][k] for st, cu_t in basis_cu.items()), start=zeros)
+            for k in OPEX_PARTS
+        }
+        opex = sum(opex_parts.values(), start=zeros)
+        for st, cu_t in basis_cu.items():
+            for k, v in costs.stage_use(p, st, cu_t).items():
+                use[k] = use[k] + v
 
     # sales and feed purchases
     sold: dict[str, Value] = {}
@@ -228,12 +242,16 @@ def plant_case(
     in_service = zeros.copy()
     if flows.stages:
         in_service[:, tl.build_years] = capex_initial[:, 0]
-    depreciation = taxes.tax_depreciation_usd(
-        in_service + sustaining,
-        scenario.fiscal.depreciation_method,
-        p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
-        p["fiscal.depreciation_declining_balance_pct"] / 100.0,
-        scenario.fiscal.depreciation_straight_line_years,
+    depreciation = (
+        taxes.tax_depreciation_usd(
+            in_service + sustaining,
+            scenario.fiscal.depreciation_method,
+            p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
+            p["fiscal.depreciation_declining_balance_pct"] / 100.0,
+            scenario.fiscal.depreciation_straight_line_years,
+        )
+        if flows.stages
+        else zeros
     )
     book = taxes.straight_line_book_depreciation_usd(
         capex, tl.build_years, scenario.project.operating_years

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from orevalue.economics import kernels
+from orevalue import kernels
 from orevalue.economics.fiscal import straight_line_depreciation_usd
 
 #: The federal taxes on income, as :func:`corporate_taxes_usd` returns them.
@@ -44,12 +44,13 @@ def declining_balance_depreciation_usd(
     depreciates at ``rate`` on the reducing balance from the following year. Fractions; (N, Y).
     """
     n, y = additions_usd.shape
-    out = np.zeros((n, y))
-    wdv = np.zeros(n)
-    for t in range(y):
-        first = additions_usd[:, t] * initial_allowance[:, 0]
-        out[:, t] = first + wdv * rate[:, 0]
-        wdv = wdv * (1.0 - rate[:, 0]) + additions_usd[:, t] - first
+    out = np.empty((n, y))
+
+    def per_sample(x: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, float).reshape(-1), n))
+
+    additions = np.ascontiguousarray(additions_usd, dtype=float)
+    kernels.declining_balance(additions, per_sample(initial_allowance), per_sample(rate), out)
     return out
 
 

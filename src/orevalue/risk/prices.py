@@ -25,6 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from orevalue import kernels
 from orevalue.params import Params
 from orevalue.risk.spec import PricePaths, Series
 
@@ -51,8 +52,7 @@ def ou_deviation(shocks: np.ndarray, sigma: float, half_life_years: float) -> np
         kappa = math.log(2.0) / half_life_years
         phi = math.exp(-kappa)
         scale = sigma * math.sqrt((1.0 - phi * phi) / (2.0 * kappa))
-    for k in range(t):
-        out[:, k + 1] = phi * out[:, k] + scale * shocks[:, k]
+    kernels.ou_paths(np.ascontiguousarray(shocks), phi, scale, out)
     return out
 
 
@@ -66,10 +66,9 @@ def regime_tight(start_tight: bool, p_leave_tight: float, p_leave_normal: float,
     """Tight-market indicator (n, T + 1) from uniforms ``u`` (n, T); column 0 is the start."""
     n, t = u.shape
     out = np.empty((n, t + 1), dtype=bool)
-    out[:, 0] = start_tight
-    for k in range(t):
-        leave = np.where(out[:, k], p_leave_tight, p_leave_normal)
-        out[:, k + 1] = np.where(u[:, k] < leave, ~out[:, k], out[:, k])
+    kernels.markov_states(
+        bool(start_tight), float(p_leave_tight), float(p_leave_normal), np.ascontiguousarray(u), out
+    )
     return out
 
 

@@ -64,6 +64,7 @@ class RiskModel:
         values = {k: np.asarray(base[k][:1], dtype=float) for k in base}
         values.update({k: np.array([[v]]) for k, v in spec.fixed.items()})
         self.base_values = values
+        self._base_params: dict[int, Params] = {}
         self.years = schedule.timeline(scenario).years
         self.inputs = spec.inputs
         self.k = len(spec.inputs)
@@ -85,18 +86,20 @@ class RiskModel:
 
     def base_params(self, n: int = 1) -> Params:
         """The scenario's own values (fixed inputs applied), n identical samples."""
-        return Params(self.base_values, n)
+        if n not in self._base_params:  # kept: every chunk of a run has the same size
+            self._base_params = {n: Params(self.base_values, n)}
+        return self._base_params[n]
 
     def params(self, draws: Draws, only_series: str | None = None) -> Params:
         """Parameters of ``draws.n`` samples."""
         n = draws.n
-        values = dict(self.base_values)
+        values = {}
         for j, inp in enumerate(self.inputs):
             x = inp.dist.ppf(draws.u[:, j]).reshape(n, 1)
             if isinstance(inp.dist, Normal | LogNormal):  # tails beyond the field (< 1e-6)
                 x = np.clip(x, *inp.bounds)
             values[inp.path] = x
-        p = Params(values, n)
+        p = self.base_params(n).replace(values)
         pm = self.spec.prices
         if pm is not None and self.steps > 0:
             updates = prices.path_updates(

@@ -56,6 +56,21 @@ def carry_forward(
 
 
 @numba.njit(**_JIT)
+def declining_balance(
+    additions: np.ndarray, initial_allowance: np.ndarray, rate: np.ndarray, out: np.ndarray
+) -> None:
+    """Reducing-balance depreciation of ``additions`` (N, Y) into ``out`` (N, Y): an addition
+    gets ``initial_allowance`` (N,) in its year, the written-down value then ``rate`` (N,) a
+    year from the year after."""
+    for i in range(additions.shape[0]):
+        wdv = 0.0
+        for t in range(additions.shape[1]):
+            first = additions[i, t] * initial_allowance[i]
+            out[i, t] = first + wdv * rate[i]
+            wdv = wdv * (1.0 - rate[i]) + additions[i, t] - first
+
+
+@numba.njit(**_JIT)
 def corporate_taxes(
     taxable: np.ndarray,
     turnover: np.ndarray,
@@ -311,3 +326,28 @@ def irr_rows(
         if np.isnan(best) or abs(root[1]) < abs(best):
             best = root[1]
         out[i] = best
+
+
+@numba.njit(**_JIT)
+def ou_paths(shocks: np.ndarray, phi: float, scale: float, out: np.ndarray) -> None:
+    """Ornstein-Uhlenbeck deviations X_{k+1} = phi X_k + scale e_k into ``out`` (n, T + 1) from
+    standard normal shocks e (n, T); column 0 is left as it is (the spot year)."""
+    for i in range(shocks.shape[0]):
+        for k in range(shocks.shape[1]):
+            out[i, k + 1] = phi * out[i, k] + scale * shocks[i, k]
+
+
+@numba.njit(**_JIT)
+def markov_states(
+    start: bool, p_leave_true: float, p_leave_false: float, u: np.ndarray, out: np.ndarray
+) -> None:
+    """A two-state chain into ``out`` (n, T + 1) from uniforms ``u`` (n, T): column 0 is
+    ``start``; each step the state flips where u is below the chance of leaving it."""
+    for i in range(u.shape[0]):
+        state = start
+        out[i, 0] = state
+        for k in range(u.shape[1]):
+            leave = p_leave_true if state else p_leave_false
+            if u[i, k] < leave:
+                state = not state
+            out[i, k + 1] = state
