@@ -30,12 +30,10 @@ def _carry_row(
     the losses usable in year t lie between max(Q, CL_{t-L-1}) and CL_{t-1}: a few operations
     per year.
     """
-    years = income.size
     cum[0] = 0.0  # cum[t + 1] = CL_t
-    for t in range(years):
-        cum[t + 1] = cum[t] - min(income[t], 0.0)
     queue = 0.0
-    for t in range(years):
+    for t in range(income.size):
+        cum[t + 1] = cum[t] - min(income[t], 0.0)
         front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
         use = min(max(income[t], 0.0), max(cum[t] - front, 0.0))
         used[t] = use
@@ -116,9 +114,10 @@ def corporate_taxes(
             after_losses = max(base[t], 0.0) - used[t]
             income_pkr_m = after_losses * pkr_per_usd[i] / 1e6
             rate = 0.0  # the rate of the highest bracket the income reaches
-            for k in range(super_thresholds_pkr_m.size):
+            for k in range(super_thresholds_pkr_m.size - 1, -1, -1):
                 if income_pkr_m >= super_thresholds_pkr_m[k]:
                     rate = super_rates[k]
+                    break
             cit[t] = cit_rate[i] * after_losses
             super_tax[t] = rate * after_losses
             normal[t] = cit[t] + super_tax[t]
@@ -162,11 +161,12 @@ def _npv_and_slope(cf: np.ndarray, i: int, rate: float) -> tuple[float, float]:
 
 @numba.njit(**_JIT)
 def _refine(
-    cf: np.ndarray, i: int, a: float, b: float, fa: float, fb: float, max_iter: int
+    cf: np.ndarray, i: int, a: float, b: float, fa: float, fb: float, max_iter: int, x0: float
 ) -> float:
-    """Root of row ``i``'s NPV in (a, b), whose end values have opposite signs: regula-falsi
-    start, then Newton steps, bisecting whenever Newton leaves the bracket."""
-    x = a - fa * (b - a) / (fb - fa)
+    """Root of row ``i``'s NPV in (a, b), whose end values have opposite signs: from ``x0``
+    (else the regula-falsi point), Newton steps, bisecting whenever Newton leaves the
+    bracket."""
+    x = x0 if a < x0 < b else a - fa * (b - a) / (fb - fa)
     if not (a < x < b):
         x = 0.5 * (a + b)
     sa = np.sign(fa)
@@ -192,16 +192,28 @@ def _refine(
 
 @numba.njit(**_JIT)
 def _bracket_root(
-    cf: np.ndarray, i: int, near: float, far: float, f_near: float, f_far: float, max_iter: int
+    cf: np.ndarray,
+    i: int,
+    near: float,
+    far: float,
+    f_near: float,
+    f_far: float,
+    dp_near: float,
+    dp_far: float,
+    max_iter: int,
 ) -> float:
-    """The root between two trial rates where the NPV changes sign (``near`` is nearer 0)."""
+    """The root between two trial rates where the NPV changes sign (``near`` is nearer 0),
+    refined from a Newton step off the end of smaller |NPV| (``dp`` are dP/dv there)."""
     if f_near == 0.0:
         return near
     if f_far == 0.0:
         return far
+    end, f, dp = (near, f_near, dp_near) if abs(f_near) < abs(f_far) else (far, f_far, dp_far)
+    v = 1.0 / (1.0 + end)
+    x0 = end + f / (dp * v * v)  # dNPV/drate = -v^2 dP/dv
     if near < far:
-        return _refine(cf, i, near, far, f_near, f_far, max_iter)
-    return _refine(cf, i, far, near, f_far, f_near, max_iter)
+        return _refine(cf, i, near, far, f_near, f_far, max_iter, x0)
+    return _refine(cf, i, far, near, f_far, f_near, max_iter, x0)
 
 
 @numba.njit(**_JIT)
@@ -314,7 +326,7 @@ def irr_rows(
                 k = max(k, 0)
             fk, dpk, dak, half_ddak = _npv_and_bound(cf, i, grid[k])
             if (fk > 0.0) != positive:  # only next to the last rate: the bracket
-                r = _bracket_root(cf, i, grid[at[s]], grid[k], f[s], fk, max_iter)
+                r = _bracket_root(cf, i, grid[at[s]], grid[k], f[s], fk, dp[s], dpk, max_iter)
                 if r > low:
                     root[s] = r
                     bound = min(bound, abs(r))
