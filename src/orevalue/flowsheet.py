@@ -130,8 +130,22 @@ def balance(
     so it is worked out per tonne of each feed on the (N, 1) parameters; each stream scales
     those by the feed tonnages when an element is read (see :class:`ScaledStream`).
     """
+    return scale(unit_balances(scenario, p, stages, list(feeds_dry_t)), feeds_dry_t)
+
+
+def unit_balances(
+    scenario: Scenario, p: Params, stages: list[str], feeds: list[str]
+) -> dict[str, dict[str, Stream]]:
+    """Per feed, the element tonnes of every stream per dry tonne of that feed, (N, 1)."""
     order = stage_order(scenario, stages)
     unit = np.ones((p.n_samples, 1))
+    return {feed: _unit_balance(scenario, p, order, feed, unit) for feed in feeds}
+
+
+def scale(
+    units: dict[str, dict[str, Stream]], feeds_dry_t: dict[str, np.ndarray]
+) -> dict[str, Stream]:
+    """The streams of :func:`unit_balances` at the given feed tonnages."""
     terms: dict[str, list[tuple[np.ndarray, np.ndarray, Stream]]] = {}
     for feed, dry_t in feeds_dry_t.items():
         tonnes = np.asarray(dry_t, dtype=float)
@@ -140,7 +154,7 @@ def balance(
             if tonnes.ndim
             else tonnes
         )
-        for name, stream in _unit_balance(scenario, p, order, feed, unit).items():
+        for name, stream in units[feed].items():
             terms.setdefault(name, []).append((tonnes, total, stream))
     return {name: ScaledStream(t) for name, t in terms.items()}
 

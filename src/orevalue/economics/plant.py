@@ -37,6 +37,20 @@ MARGIN_PARTS = (
     "export_duty_avoided",
     "transfer_price_discount",
 )
+#: The investor's lines before financing: all a lean (risk) case computes.
+INVESTOR_LINES = (
+    "revenue",
+    "feed_cost",
+    "opex",
+    "royalty",
+    "ebitda",
+    "capex",
+    "sustaining_capex",
+    "working_capital_change",
+    "income_tax",
+    "cash_flow_pre_tax",
+    "cash_flow",
+)
 OPEX_PARTS = (
     "power",
     "fuel",
@@ -92,10 +106,10 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
     stages = list(scenario.pathways[pathway].stages)
     consumed = flowsheet.consumed_feeds(scenario, stages)
     processed = {f: supply.processed_dry_t[f] for f in consumed}
-    streams = flowsheet.balance(scenario, p, stages, processed)
+    units = flowsheet.unit_balances(scenario, p, stages, consumed)  # per tonne, shared by:
+    streams = flowsheet.scale(units, processed)
     flowsheet.check_conservation(scenario, stages, streams)
-    nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
-    at_nameplate = flowsheet.balance(scenario, p, stages, nameplate)
+    at_nameplate = flowsheet.scale(units, {f: supply.nameplate_dry_t[f] for f in consumed})
     capacity = {s: at_nameplate[scenario.stages[s].basis]["cu"] for s in stages}
     return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)
 
@@ -138,6 +152,10 @@ def plant_case(
     n, y = p.n_samples, tl.years.size
     zeros = np.zeros((n, y))
     operating = tl.operating.astype(float)
+    if lean and not flows.stages:  # no plant: the investor has no lines but zeros
+        none = np.zeros((n, 1))
+        lines = dict.fromkeys(INVESTOR_LINES, zeros)
+        return PlantCase(flows, lines, {}, {}, {}, {}, none, (none, none), zeros, supply)
 
     # capital
     capex_by_stage = {
@@ -304,6 +322,7 @@ def plant_case(
         "cash_flow_pre_tax": pre_tax,
         "cash_flow": cash_flow,
     }
+    assert tuple(lines) == INVESTOR_LINES
     if lean:
         return finish(lines)
     cfads = ebitda - sustaining - wc_change - tax_unlevered
