@@ -77,3 +77,22 @@ def test_sobol_of_the_default_case_ranks_estimates(model):
     assert shares == sorted(shares, reverse=True)
     tags = {i.path: i.value_tag for i in model.spec.inputs}
     assert all(tags[row["input"]] == "E" for row in study)
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_saltelli_design_is_salibs(grouped):
+    # the array-built design must be SALib's own, row for row, so that SALib's analysis of
+    # the outputs holds; groups in any order, a group spread over several columns
+    from SALib.sample import sobol as salib_sample
+
+    groups = ["b", "a", "b", "c", "a", "d", "b"]
+    names = [f"x{i}" for i in range(len(groups))]
+    problem = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[0.0, 1.0]] * len(names),
+        "groups": groups if grouped else None,
+    }
+    expected = salib_sample.sample(problem, 128, calc_second_order=False, scramble=True, seed=7)
+    got = sensitivity.saltelli_design(groups if grouped else names, 128, 7)
+    np.testing.assert_array_equal(got, expected)
