@@ -2,7 +2,7 @@
 
 Cash flows are arrays shaped (N, Y): N samples (rows), Y years (columns), real USD; column 0 is
 year t = 0 and is not discounted. A 1-D array is treated as a single row. Everything is
-vectorised over samples: the only Python loops run over years, solver iterations or row chunks.
+vectorised over samples; the IRR's search, row by row, runs compiled (:mod:`orevalue.kernels`).
 """
 
 from __future__ import annotations
