@@ -33,6 +33,7 @@ class Params(Mapping[str, np.ndarray]):
     def __init__(self, values: Mapping[str, ArrayLike], n_samples: int = 1):
         self.n_samples = n_samples
         self._values = {k: self._column(v) for k, v in values.items()}
+        self._numbered: dict[str, list[int]] | None = None  # see deck_years
 
     def _column(self, value: ArrayLike) -> np.ndarray:
         arr = np.asarray(value, dtype=np.float64).reshape(-1, 1)
@@ -78,12 +79,20 @@ class Params(Mapping[str, np.ndarray]):
         out = Params({}, self.n_samples)
         out._values = dict(self._values)  # already columns: only the updates are converted
         out._values.update({k: out._column(v) for k, v in updates.items()})
+        if all(k in self._values for k in updates):  # the same paths: the same decks
+            out._numbered = self._numbered
         return out
 
     def deck_years(self, path: str) -> list[int]:
         """Years given for the price deck at ``path``."""
-        prefix = path + "."
-        return sorted(int(k[len(prefix) :]) for k in self._values if k.startswith(prefix))
+        if self._numbered is None:  # every "<path>.<number>" once, not a scan per deck
+            numbered: dict[str, list[int]] = {}
+            for key in self._values:
+                head, _, tail = key.rpartition(".")
+                if tail.isdigit():
+                    numbered.setdefault(head, []).append(int(tail))
+            self._numbered = {head: sorted(nums) for head, nums in numbered.items()}
+        return list(self._numbered.get(path, []))
 
     def deck(self, path: str, years: np.ndarray) -> np.ndarray:
         """Deck values for ``years`` (N, Y): linear between the years given, flat outside."""
