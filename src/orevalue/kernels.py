@@ -44,6 +44,19 @@ def _carry_row(
 
 
 @numba.njit(**_JIT)
+def _carry_if_any(
+    income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray, balance: np.ndarray
+) -> None:
+    """:func:`_carry_row`, or zeros at once where ``income`` has no loss to carry."""
+    for t in range(income.size):
+        if income[t] < 0.0:
+            _carry_row(income, carry_years, cum, used, balance)
+            return
+    used[:] = 0.0
+    balance[:] = 0.0
+
+
+@numba.njit(**_JIT)
 def carry_forward(
     income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
 ) -> None:
@@ -109,7 +122,7 @@ def corporate_taxes(
             base[t] = taxable[i, t] * taxed[t]
             if holiday_losses_carry_forward and taxable[i, t] < 0.0:
                 base[t] = taxable[i, t]
-        _carry_row(base, loss_carry_years, cum, used, balance)
+        _carry_if_any(base, loss_carry_years, cum, used, balance)
         for t in range(years):
             after_losses = max(base[t], 0.0) - used[t]
             income_pkr_m = after_losses * pkr_per_usd[i] / 1e6
@@ -132,10 +145,10 @@ def corporate_taxes(
             # carries both, and loss carry-forward arithmetic sets the credit off
             stream[t] = room[t] - from_minimum[t]
         # the shorter-lived credit is used first
-        _carry_row(stream, minimum_carry_years, cum, used_minimum, balance)
+        _carry_if_any(stream, minimum_carry_years, cum, used_minimum, balance)
         for t in range(years):
             stream[t] = (room[t] - used_minimum[t]) - (excess[t] - from_minimum[t])
-        _carry_row(stream, alternative_carry_years, cum, used_alternative, balance)
+        _carry_if_any(stream, alternative_carry_years, cum, used_alternative, balance)
         for t in range(years):
             credit = used_minimum[t] + used_alternative[t]
             if normal[t] > 0.0:
