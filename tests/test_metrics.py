@@ -282,3 +282,57 @@ def test_capital_recovery_factor_makes_npv_zero():
     flows = np.concatenate([-shares, np.full(life, charge)])
     assert npf.npv(rate, flows) == pytest.approx(0.0, abs=1e-12)
     assert capital_recovery_factor(0.0, shares, life)[0] == pytest.approx(1 / life)
+
+
+def grid_scan_irr(flows: np.ndarray, grid: np.ndarray) -> float:
+    """Reference IRR by brute force: the NPV at every trial rate of the grid; on each side of
+    0 the first trial rate where its sign differs from the sign at 0 brackets a root, found by
+    SciPy's brentq; the root of smaller |r| wins (the upper one on a tie)."""
+    from scipy.optimize import brentq
+
+    def f(r: float) -> float:
+        return float(np.sum(flows / (1.0 + r) ** np.arange(flows.size)))
+
+    zero = int(np.searchsorted(grid, 0.0))
+    f0 = f(0.0)
+    if f0 == 0.0:
+        return 0.0
+    roots = []
+    for step in (1, -1):
+        j = zero + step
+        while 0 <= j < grid.size and (f(grid[j]) > 0) == (f0 > 0):
+            j += step
+        if 0 <= j < grid.size:
+            near, far = grid[j - step], grid[j]
+            roots.append(brentq(f, min(near, far), max(near, far), xtol=1e-14, rtol=1e-13))
+    roots = [r for r in roots if r > -0.99]
+    return min(roots, key=abs) if roots else float("nan")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.floats(-0.6, 2.0).filter(lambda r: abs(r) > 0.002),
+    st.floats(1.12, 1.6),
+    st.lists(st.floats(0.1, 1.0), min_size=1, max_size=25),
+    st.booleans(),
+)
+def test_irr_skipping_walk_finds_the_root_of_a_point_by_point_scan(r1, ratio, q, far_root):
+    # NPV in v = 1/(1+r) as (v - v1)(v - v2) Q(v), Q with positive coefficients (no root at
+    # v > 0): two roots close together on one side of 0 (beyond the grid's spacing, so a
+    # point-by-point scan brackets the nearer), and maybe a third on the other side; a walk
+    # that skipped too far would step over the pair, whose signs cancel
+    r2 = (1.0 + r1) * ratio - 1.0 if r1 > 0 else (1.0 + r1) / ratio - 1.0
+    factors = [np.array([-1.0 / (1.0 + r1), 1.0]), np.array([-1.0 / (1.0 + r2), 1.0])]
+    if far_root:
+        other = -min(0.5 * r1, 0.5) if r1 > 0 else 3.0 * abs(r1)
+        factors.append(np.array([-1.0 / (1.0 + other), 1.0]))
+    coef = np.array(q)  # coefficient of v**t at index t
+    for factor in factors:
+        coef = np.convolve(coef, factor)
+    flows = 100.0 * coef / np.abs(coef).max()
+    expected = grid_scan_irr(flows, _rate_grid(-0.99, 10.0))
+    got = irr(flows)[0]
+    if math.isnan(expected):
+        assert math.isnan(got)
+    else:
+        assert got == pytest.approx(expected, abs=1e-9)

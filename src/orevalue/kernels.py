@@ -331,6 +331,9 @@ def irr_rows(
                 live[s] = False
                 continue
             safe = _root_free_rate(grid[at[s]], f[s], dp[s], da[s], half_dda[s], years, s == 0)
+            if abs(safe) > bound:  # no root on this side before one already found
+                live[s] = False
+                continue
             if s == 0:  # the last trial rate below ``safe``, at least the next one
                 k = max(np.searchsorted(grid, safe) - 1, at[s] + 1)
                 k = min(k, size - 1)
