@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from orevalue.risk import CHUNK
+
 
 def _measure(n: int, workers: int, chunk: int) -> dict[str, float]:
     """Run the Monte Carlo in this process; return seconds and peak memory (MB)."""
@@ -72,7 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--loop", type=int, default=200, help="samples for the N = 1 loop")
-    parser.add_argument("--chunk", type=int, default=4096)
+    parser.add_argument("--chunk", type=int, default=CHUNK)
     parser.add_argument("--child", type=int, nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

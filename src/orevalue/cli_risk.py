@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue.cli_common import fail, run_risk_with_progress
+from orevalue.risk import CHUNK
 from orevalue.scenario import ScenarioError
 
 
@@ -32,7 +33,7 @@ def risk_command(
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numbers.")] = 1,
     chunk: Annotated[
         int, typer.Option("--chunk", min=1, help="Samples evaluated at once (memory bound).")
-    ] = 4096,
+    ] = CHUNK,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Worker processes [default: CPUs].")
     ] = None,

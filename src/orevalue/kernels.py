@@ -334,12 +334,15 @@ def irr_rows(
             if abs(safe) > bound:  # no root on this side before one already found
                 live[s] = False
                 continue
-            if s == 0:  # the last trial rate below ``safe``, at least the next one
-                k = max(np.searchsorted(grid, safe) - 1, at[s] + 1)
-                k = min(k, size - 1)
+            # the farthest trial rate short of ``safe``, at least the next one
+            if s == 0:
+                k = at[s] + 1
+                while k + 1 < size and grid[k + 1] < safe:
+                    k += 1
             else:
-                k = min(np.searchsorted(grid, safe, side="right"), at[s] - 1)
-                k = max(k, 0)
+                k = at[s] - 1
+                while k > 0 and grid[k - 1] > safe:
+                    k -= 1
             fk, dpk, dak, half_ddak = _npv_and_bound(cf, i, grid[k])
             if (fk > 0.0) != positive:  # only next to the last rate: the bracket
                 r = _bracket_root(cf, i, grid[at[s]], grid[k], f[s], fk, dp[s], dpk, max_iter)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from orevalue.output import file_mode
-from orevalue.risk import montecarlo, sensitivity, summary
+from orevalue.risk import CHUNK, montecarlo, sensitivity, summary
 from orevalue.risk.sampling import RiskModel
 from orevalue.risk.spec import RiskSpec, build
 from orevalue.scenario import Scenario
@@ -26,7 +26,7 @@ Progress = Callable[[str, int, int], None]
 class RiskOptions:
     samples: int = 10_000
     seed: int = 1
-    chunk_size: int = montecarlo.CHUNK
+    chunk_size: int = CHUNK
     workers: int = 1
     tornado: bool = True
     sobol_base: int = 512  # 0: no Sobol indices

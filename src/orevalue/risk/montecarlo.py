@@ -21,11 +21,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from orevalue.engine import evaluate
+from orevalue.risk import CHUNK
 from orevalue.risk.sampling import RiskModel
-
-#: Default samples per chunk: large enough to amortise Python overhead, small enough that a
-#: chunk's (samples x years) arrays stay in cache-friendly, bounded memory.
-CHUNK = 4096
 
 IRR_REASONS = {
     "never_positive": "cash flow never turns positive",

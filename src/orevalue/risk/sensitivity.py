@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from orevalue.params import Params
-from orevalue.risk import prices
-from orevalue.risk.montecarlo import CHUNK, evaluate_outputs
+from orevalue.risk import CHUNK, prices
+from orevalue.risk.montecarlo import evaluate_outputs
 from orevalue.risk.sampling import Factor, RiskModel
 
 Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
