@@ -297,14 +297,17 @@ def plant_case(
             **owners_and_state,  # type: ignore[arg-type]
         )
 
-    def income_taxes(interest: np.ndarray) -> dict[str, np.ndarray]:
+    def income_taxes(interest: np.ndarray | None) -> dict[str, np.ndarray]:
+        """Taxes on income after ``interest`` (None: before financing)."""
         if not flows.stages:
             return {k: zeros for k in TAX_LINES}  # no plant, no income
-        taxable = ebitda - depreciation - interest
-        accounting = ebitda - book - sustaining - interest
+        taxable = ebitda - depreciation
+        accounting = ebitda - book - sustaining
+        if interest is not None:
+            taxable, accounting = taxable - interest, accounting - interest
         return _income_taxes(scenario, p, taxable, revenue, accounting, exempt)
 
-    unlevered = income_taxes(zeros)
+    unlevered = income_taxes(None)
     tax_unlevered = sum(unlevered.values(), start=zeros)
     pre_tax = ebitda - capex - sustaining - wc_change
     cash_flow = pre_tax - tax_unlevered

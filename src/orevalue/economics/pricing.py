@@ -9,6 +9,7 @@ site netback that may be negative. Freight is deducted at the rate the caller gi
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
@@ -56,7 +57,7 @@ class Value:
     charges_usd: np.ndarray | float = 0.0
     freight_usd: np.ndarray | float = 0.0
 
-    @property
+    @cached_property
     def total_usd(self) -> np.ndarray:
         parts = (self.cu_usd, self.au_usd, self.ag_usd, self.premium_usd, self.acid_usd)
         total: np.ndarray | float = 0.0
