@@ -34,6 +34,7 @@ class Params(Mapping[str, np.ndarray]):
         self.n_samples = n_samples
         self._values = {k: self._column(v) for k, v in values.items()}
         self._numbered: dict[str, list[int]] | None = None  # see deck_years
+        self._decks: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}  # see with_decks
 
     def _column(self, value: ArrayLike) -> np.ndarray:
         arr = np.asarray(value, dtype=np.float64).reshape(-1, 1)
@@ -81,6 +82,26 @@ class Params(Mapping[str, np.ndarray]):
         out._values.update({k: out._column(v) for k, v in updates.items()})
         if all(k in self._values for k in updates):  # the same paths: the same decks
             out._numbered = self._numbered
+        changed = {k.rpartition(".")[0] for k in updates}
+        out._decks = {k: d for k, d in self._decks.items() if k not in changed}
+        return out
+
+    def with_decks(self, decks: Mapping[str, np.ndarray], years: np.ndarray) -> Params:
+        """A copy in which each deck ``path`` takes a value in every one of ``years``, given at
+        once as (N, Y) values (a simulated price path): the per-year parameters are its
+        columns, and :meth:`deck` hands back the array itself."""
+        keys = [int(y) for y in years]
+        out = self.replace(
+            {
+                f"{path}.{y}": v[:, k : k + 1]
+                for path, v in decks.items()
+                for k, y in enumerate(keys)
+            }
+        )
+        for path, values in decks.items():
+            frozen = np.ascontiguousarray(values).view()  # C order, as computed elsewhere
+            frozen.flags.writeable = False
+            out._decks[path] = (tuple(keys), frozen)
         return out
 
     def deck_years(self, path: str) -> list[int]:
@@ -100,6 +121,9 @@ class Params(Mapping[str, np.ndarray]):
         if not knots:
             raise KeyError(f"no price deck '{path}'")
         years = np.asarray(years)
+        given = self._decks.get(path)
+        if given is not None and given[0] == tuple(years.tolist()):
+            return given[1]
         if set(years.tolist()) <= set(knots):  # a value for every year (a simulated path)
             return np.concatenate([self._values[f"{path}.{y}"] for y in years.tolist()], axis=1)
         # each year lies between two knots (or beyond the ends): value = (1 - w) x left + w x

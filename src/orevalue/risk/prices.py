@@ -14,8 +14,9 @@ two-state Markov chain: the market is tight or normal each year, starting in the
 state and leaving a state with probability 1 / (mean spell length) per year. Linked series are
 a fixed multiple of another (RC = TC / 10).
 
-The paths are written as one parameter per timeline year, ``prices.<series>.<year>``, so the
-engine reads them as a full price deck; the acid netback becomes ``prices.acid_netback_usd_per_t``.
+A path is a deck with a value in every timeline year (``Params.with_decks``): one parameter
+per year, ``prices.<series>.<year>``, which the engine reads as a full price deck, handed back
+whole; the acid netback becomes ``prices.acid_netback_usd_per_t``.
 """
 
 from __future__ import annotations
@@ -28,11 +29,6 @@ import numpy as np
 from orevalue import kernels
 from orevalue.params import Params
 from orevalue.risk.spec import PricePaths, Series
-
-
-def path_key(series: str, year: int) -> str:
-    """Parameter holding ``series`` in ``year``."""
-    return f"prices.{series}.{year}"
 
 
 def steps(model: PricePaths, years: np.ndarray) -> int:
@@ -83,7 +79,8 @@ def series_values(
     """Values of one series in each timeline year, (n, Y)."""
     t = shocks.shape[1]
     index = np.clip(years - start_year, 0, t)  # timeline year -> simulated column
-    x = ou_deviation(shocks, series.sigma, series.half_life_years)[:, index]
+    # (n, Y) in C order, as the engine's other arrays: the fancy index alone gives F order
+    x = np.ascontiguousarray(ou_deviation(shocks, series.sigma, series.half_life_years)[:, index])
     if series.regime is not None and regime_u is not None:
         r = series.regime
         tight = regime_tight(r.start_tight, r.p_leave_tight, r.p_leave_normal, regime_u)[:, index]
@@ -105,13 +102,13 @@ def path_updates(
     regime_u: np.ndarray,
     only: str | None = None,
 ) -> dict[str, np.ndarray]:
-    """Parameters ``prices.<series>.<year>`` (n, 1) for every simulated and linked series.
+    """Every simulated and linked series as a deck ``prices.<series>``: values (n, Y) in each
+    of ``years`` (for :meth:`Params.with_decks`; :func:`columns` gives the per-year parameters).
 
     ``shocks`` (n, S, T) are the (already correlated) standard normal shocks of each series,
     ``regime_u`` (n, R, T) the uniforms of the series with a regime, in the model's order.
     ``only`` simulates that series alone (the others keep the deck).
     """
-    out: dict[str, np.ndarray] = {}
     values: dict[str, np.ndarray] = {}
     r = 0
     for s, series in enumerate(model.series):
@@ -123,15 +120,21 @@ def path_updates(
     for link in model.linked:
         if link.base in values:
             values[link.name] = values[link.base] * link.ratio
-    for name, v in values.items():
-        for k, year in enumerate(years):
-            out[path_key(name, int(year))] = v[:, k : k + 1]
-    return out
+    return {f"prices.{name}": v for name, v in values.items()}
+
+
+def columns(decks: dict[str, np.ndarray], years: np.ndarray) -> dict[str, np.ndarray]:
+    """The per-year parameters ``prices.<series>.<year>`` (n, 1) of decks given by year."""
+    return {
+        f"{path}.{int(year)}": v[:, k : k + 1]
+        for path, v in decks.items()
+        for k, year in enumerate(years)
+    }
 
 
 def base_updates(model: PricePaths, p: Params, years: np.ndarray) -> dict[str, np.ndarray]:
-    """The path parameters at the scenario's own values: every series on its deck (or the
-    site's acid netback), no shock, no regime."""
+    """The path decks at the scenario's own values: every series on its deck (or the site's
+    acid netback), no shock, no regime."""
     n = p.n_samples
     shocks = np.zeros((n, len(model.series), 0))
     plain = PricePaths(

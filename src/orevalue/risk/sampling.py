@@ -102,10 +102,10 @@ class RiskModel:
         p = self.base_params(n).replace(values)
         pm = self.spec.prices
         if pm is not None and self.steps > 0:
-            updates = prices.path_updates(
+            paths = prices.path_updates(
                 pm, p, self.years, draws.shocks, draws.regime_u, only_series
             )
-            p = p.replace(updates)
+            p = p.with_decks(paths, self.years)
         return p
 
     # ------------------------------------------------------------------ random numbers

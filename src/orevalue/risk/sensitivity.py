@@ -32,9 +32,10 @@ def factor_paths(model: RiskModel, factor: Factor, seed: int, n_ref: int = 4000)
     assert pm is not None
     series = factor.name.removeprefix("prices.")
     draws = model.draws(seed, 0, n_ref)  # inputs stay at the scenario's values
-    updates = prices.path_updates(
+    paths = prices.path_updates(
         pm, model.base_params(n_ref), model.years, draws.shocks, draws.regime_u, only=series
     )
+    updates = prices.columns(paths, model.years)
     low = {k: float(np.quantile(v, 0.1)) for k, v in updates.items()}
     high = {k: float(np.quantile(v, 0.9)) for k, v in updates.items()}
     return low, high
@@ -64,7 +65,7 @@ def tornado(
     values.update(columns({k for row in rows for k in row if k in inputs}, values))
     p = Params(values, n)
     if model.spec.prices is not None:  # paths on each row's deck, then the path quantiles
-        paths = prices.base_updates(model.spec.prices, p, model.years)
+        paths = prices.columns(prices.base_updates(model.spec.prices, p, model.years), model.years)
         keys = {k for row in rows for k in row if k not in inputs}
         p = p.replace({**paths, **columns(keys, paths)})
     out, _ = evaluate_outputs(model, p)
