@@ -1,0 +1,37 @@
+"""Parameters: price decks interpolated by hand, and decks given whole (price paths)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from orevalue.params import Params
+
+YEARS = np.array([2026, 2027, 2028, 2029, 2030])
+
+
+def test_deck_is_linear_between_knots_and_flat_outside():
+    # knots 2027 -> 100 and 2029 -> 200 (two samples: the second doubled)
+    p = Params({"x.2027": [100.0, 200.0], "x.2029": [200.0, 400.0]}, n_samples=2)
+    np.testing.assert_allclose(
+        p.deck("x", YEARS), [[100, 100, 150, 200, 200], [200, 200, 300, 400, 400]]
+    )
+    assert p.deck_years("x") == [2027, 2029]
+
+
+def test_a_deck_given_whole_comes_back_whole_until_a_year_changes():
+    path = np.arange(10.0).reshape(2, 5)  # two samples, a value in each year
+    p = Params({"x.2026": 1.0, "y": 3.0}, n_samples=2).with_decks({"x": path}, YEARS)
+    assert p.deck_years("x") == YEARS.tolist()
+    np.testing.assert_array_equal(p["x.2028"], path[:, 2:3])  # the yearly parameters agree
+    np.testing.assert_array_equal(p.deck("x", YEARS), path)
+    with pytest.raises(ValueError):
+        p.deck("x", YEARS)[0, 0] = 99.0  # handed back read-only
+    # another parameter changes: the deck is kept; a year of it changes: it is read again
+    np.testing.assert_array_equal(p.replace({"y": 4.0}).deck("x", YEARS), path)
+    moved = p.replace({"x.2028": [-1.0, -2.0]})
+    expected = path.copy()
+    expected[:, 2] = [-1.0, -2.0]
+    np.testing.assert_array_equal(moved.deck("x", YEARS), expected)
+    # other years than the path's: interpolated from its yearly parameters as any deck
+    np.testing.assert_allclose(p.deck("x", np.array([2026, 2030, 2031])), path[:, [0, 4, 4]])
