@@ -174,16 +174,27 @@ def test_a_custom_plant_loses_more_at_higher_copper_prices(default_scenario):
     assert npv[0] > npv[1] > npv[2]
 
 
-def test_lean_risk_run_equals_the_full_evaluation(default_scenario):
+@pytest.mark.parametrize("draws", ["varied", "risk"])
+def test_lean_risk_run_equals_the_full_evaluation(default_scenario, draws):
+    # the lean path adds each stage's unit costs before multiplying by the tonnage, so money
+    # agrees to rounding (within a dollar on flows of billions), and the IRR with it
     s = default_scenario
-    p = Params.from_scenario(s, 4).replace(VARIED)
+    if draws == "varied":
+        p = Params.from_scenario(s, 4).replace(VARIED)
+    else:  # 2,000 samples of the default uncertainty, price paths included
+        from orevalue.risk import spec
+        from orevalue.risk.sampling import RiskModel
+
+        model = RiskModel(s, spec.build(s))
+        p = model.params(model.draws(1, 0, 2000))
     full = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False)
     lean = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False, lean=True)
     for name, r in full.pathways.items():
-        for key in ("npv_usd", "irr", "capex_initial_usd", "product_cu_t_per_yr"):
-            np.testing.assert_allclose(lean.pathways[name].plant[key], r.plant[key], rtol=1e-12)
+        for key in ("npv_usd", "capex_initial_usd", "product_cu_t_per_yr"):
+            np.testing.assert_allclose(lean.pathways[name].plant[key], r.plant[key], atol=1.0)
+        np.testing.assert_allclose(lean.pathways[name].plant["irr"], r.plant["irr"], atol=1e-10)
         for key in ("export_earnings_pv_usd", "export_gain_pv_usd"):
-            np.testing.assert_allclose(lean.pathways[name].country[key], r.country[key], rtol=1e-12)
+            np.testing.assert_allclose(lean.pathways[name].country[key], r.country[key], atol=1.0)
 
 
 def test_security_premium_is_the_investors_not_the_countrys(default_scenario, default_params):

@@ -35,3 +35,8 @@ def test_a_deck_given_whole_comes_back_whole_until_a_year_changes():
     np.testing.assert_array_equal(moved.deck("x", YEARS), expected)
     # other years than the path's: interpolated from its yearly parameters as any deck
     np.testing.assert_allclose(p.deck("x", np.array([2026, 2030, 2031])), path[:, [0, 4, 4]])
+
+
+def test_a_deck_read_for_years_given_as_floats():
+    p = Params({"x.2026": 1.0, "x.2027": 2.0})
+    np.testing.assert_array_equal(p.deck("x", np.array([2026.0, 2027.0])), [[1.0, 2.0]])

@@ -435,3 +435,13 @@ def test_straight_line_schedule_after_the_initial_allowance():
         additions, "straight_line", np.array([[0.0]]), np.array([[0.15]]), 4
     )
     np.testing.assert_allclose(no_allowance, [[0.0, 25.0, 25.0, 25.0, 25.0]])
+
+
+def test_a_sample_that_cannot_be_evaluated_is_nan_and_leaves_the_others_alone():
+    taxable = np.array([[-500.0, 300.0, 900.0], [400.0, np.nan, 900.0]])
+    options = {"minimum_rate": np.array([[0.0125], [0.0125]])}
+    both = corporate(taxable, turnover=np.abs(taxable) * 10, **options)
+    alone = corporate(taxable[:1], turnover=np.abs(taxable[:1]) * 10, minimum_rate=col(0.0125))
+    for name, line in both.items():
+        assert np.isnan(line[1]).all(), name
+        np.testing.assert_array_equal(line[:1], alone[name])

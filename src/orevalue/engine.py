@@ -246,12 +246,11 @@ def evaluate(
             name, pathway.label, case, plant, margin, cases, ctry, fob, gov_lines, dollars, sweep
         )
     base = results[scenario.baseline_pathway]
-    base_total = 0.0 if lean else sum(base.exports_fob_usd.values())
+    base_total = sum(base.exports_fob_usd.values())
     for r in results.values():
-        if lean:  # NPV is linear: the gain's PV is the difference of the two PVs
-            r.country["export_gain_pv_usd"] = (
-                r.country["export_earnings_pv_usd"] - base.country["export_earnings_pv_usd"]
-            )
+        if lean:
+            fob_total = sum(r.exports_fob_usd.values())
+            r.country["export_gain_pv_usd"] = metrics.npv(country_rate, fob_total - base_total)
             continue
         fob_total = sum(r.exports_fob_usd.values())
         r.country["export_gain_usd_per_yr"] = (

@@ -30,6 +30,11 @@ def _carry_row(
     the losses usable in year t lie between max(Q, CL_{t-L-1}) and CL_{t-1}: a few operations
     per year.
     """
+    for t in range(income.size):
+        if not np.isfinite(income[t]):  # a sample that cannot be evaluated: NaN, never 0
+            used[:] = np.nan
+            balance[:] = np.nan
+            return
     cum[0] = 0.0  # cum[t + 1] = CL_t
     queue = 0.0
     for t in range(income.size):
@@ -113,6 +118,16 @@ def corporate_taxes(
     excess, room, from_minimum = np.empty(years), np.empty(years), np.empty(years)
     stream, used_minimum, used_alternative = np.empty(years), np.empty(years), np.empty(years)
     for i in range(n):
+        finite = True
+        for rate in (cit_rate[i], pkr_per_usd[i], minimum_rate[i], alternative_rate[i]):
+            finite = finite and np.isfinite(rate)
+        finite = finite and np.isfinite(presumptive_rate[i])
+        for t in range(years):
+            for x in (taxable[i, t], turnover[i, t], accounting_profit[i, t]):
+                finite = finite and np.isfinite(x)
+        if not finite:  # a sample that cannot be evaluated: NaN, never a tax of 0
+            out[:, i, :] = np.nan
+            continue
         if presumptive_rate[i] > 0.0:  # a final tax on turnover replaces all the others
             for t in range(years):
                 out[0, i, t] = out[1, i, t] = out[2, i, t] = 0.0
@@ -253,17 +268,21 @@ def _npv_and_bound(cf: np.ndarray, i: int, rate: float) -> tuple[float, float, f
 
 @numba.njit(**_JIT)
 def _clear_distance(npv: float, slope: float, curvature: float) -> float:
-    """The largest s > 0 with |npv + slope s| - curvature s^2 > 0 (inf if none bounds it)."""
+    """The largest s > 0 with |npv + slope s| - curvature s^2 > 0 (inf if nothing bounds it;
+    0, proving nothing, where the figures overflow)."""
     f, b = abs(npv), abs(slope)
-    if (slope > 0.0) == (npv > 0.0):  # the linear part grows: only the curvature can close in
-        return (
-            np.inf
-            if curvature <= 0.0
-            else (b + np.sqrt(b * b + 4.0 * curvature * f)) / (2.0 * curvature)
-        )
+    grows = (slope > 0.0) == (npv > 0.0)  # the linear part grows: only the curvature closes in
     if curvature <= 0.0:
+        if grows:
+            return np.inf
         return f / b if b > 0.0 else np.inf
-    return 2.0 * f / (b + np.sqrt(b * b + 4.0 * curvature * f))
+    if b == 0.0:
+        s = np.sqrt(f / curvature)
+    else:  # scaled, so that neither b^2 nor curvature x f overflows or underflows
+        t, u = f / b, b / curvature
+        root = np.sqrt(1.0 + 4.0 * (t / u))
+        s = 0.5 * u * (1.0 + root) if grows else 2.0 * t / (1.0 + root)
+    return s if np.isfinite(s) else 0.0
 
 
 @numba.njit(**_JIT)
@@ -277,7 +296,10 @@ def _root_free_rate(
     s^2 max(A'')/2 (second order); either bound proves a distance free of roots. Moving v down
     (rate up) the maxima are those at v; moving v up by s they grow at most by the factor
     ((v + s)/v)^(Y-2) for A' and ^(Y-3) for A''. Nine tenths of the larger distance is kept.
+    Where a figure is not finite (overflow far below 0) nothing is proved: ``rate`` itself.
     """
+    if not (np.isfinite(npv) and np.isfinite(dp) and np.isfinite(da) and np.isfinite(half_dda)):
+        return rate
     v = 1.0 / (1.0 + rate)
     first = abs(npv) / da if da > 0.0 else np.inf
     slope = -dp if upward else dp  # dNPV/ds along the walk
@@ -285,10 +307,12 @@ def _root_free_rate(
     if not upward:
         if np.isfinite(first):
             first = first / (1.0 + first / v) ** max(years - 2, 0)
-        if half_dda > 0.0 and np.isfinite(second):
+        if half_dda > 0.0:
             grown = half_dda * ((v + second) / v) ** max(years - 3, 0)
             second = _clear_distance(npv, slope, grown)
     h = 0.9 * max(first, second)
+    if not h >= 0.0:  # NaN
+        return rate
     if upward:
         return np.inf if h >= v else 1.0 / (v - h) - 1.0
     return 1.0 / (v + h) - 1.0

@@ -125,7 +125,8 @@ class Params(Mapping[str, np.ndarray]):
         if given is not None and given[0] == tuple(years.tolist()):
             return given[1]
         if set(years.tolist()) <= set(knots):  # a value for every year (a simulated path)
-            return np.concatenate([self._values[f"{path}.{y}"] for y in years.tolist()], axis=1)
+            columns = [self._values[f"{path}.{int(y)}"] for y in years.tolist()]
+            return np.concatenate(columns, axis=1)
         # each year lies between two knots (or beyond the ends): value = (1 - w) x left + w x
         # right, elementwise, so every sample's path is the same whatever the other samples
         right = np.clip(np.searchsorted(knots, years, side="right"), 1, max(len(knots) - 1, 1))

@@ -86,7 +86,10 @@ def irr(
     grid = _rate_grid(low, high)
     with np.errstate(over="ignore"):  # rates near -100% overflow for very long flows
         grid = grid[(1.0 + grid) ** -(cf.shape[1] - 1.0) < 1e250]
-    rows = np.ascontiguousarray(cf[ok])
+    rows = cf[ok]
+    # each row scaled by a power of 2 to a largest flow in [0.5, 1): exact (the roots do not
+    # move by a bit), and no NPV or bound overflows or underflows for the size of the money
+    rows = np.ascontiguousarray(np.ldexp(rows, -np.frexp(np.abs(rows).max(axis=1))[1][:, None]))
     found = np.empty(rows.shape[0])
     kernels.irr_rows(rows, grid, int(np.searchsorted(grid, 0.0)), low, max_iter, found)
     out[ok] = found

@@ -107,12 +107,21 @@ def corporate_taxes_usd(
     ``super_brackets`` is (K, 2): [threshold PKR m, rate %], ascending. The tax payable is
     the highest of the normal tax, the minimum tax on turnover (s.113) and the alternative
     corporate tax on accounting profit (s.113C), the excess of either floor being
-    credited against later normal tax. A holiday exempts the ``exempt_share`` of each year's
-    income from all of them (losses of exempt years do not carry forward unless
+    credited against later normal tax. A holiday exempts the ``exempt_share`` (Y,) of each
+    year's income from all of them (losses of exempt years do not carry forward unless
     ``holiday_losses_carry_forward``). A presumptive turnover tax (EPZ final tax regime, s.169)
     replaces them all when its rate is positive.
     """
-    n, years = np.shape(taxable_usd)
+    n, years = np.broadcast_shapes(
+        np.shape(taxable_usd),
+        np.shape(turnover_usd),
+        np.shape(accounting_profit_usd),
+        np.shape(cit_rate),
+        np.shape(minimum_rate),
+        np.shape(alternative_rate),
+        np.shape(presumptive_rate),
+        np.shape(pkr_per_usd),
+    )
 
     def per_sample(rate: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(rate, float).reshape(-1), n))
