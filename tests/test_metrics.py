@@ -336,3 +336,14 @@ def test_irr_skipping_walk_finds_the_root_of_a_point_by_point_scan(r1, ratio, q,
         assert math.isnan(got)
     else:
         assert got == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e150, 1e-200])
+def test_irr_of_long_or_huge_flows_is_the_scans(scale):
+    # 193 years with the flows at the end: far below 0 the NPV's derivatives overflow, which
+    # must prove nothing (a walk that trusted them skipped the root at -85 %); the size of the
+    # money must not matter either
+    flows = np.array([0.0] * 190 + [66.67, -16.67, 1.0])
+    expected = grid_scan_irr(flows, _rate_grid(-0.99, 10.0))
+    assert expected == pytest.approx(-0.85, abs=1e-3)
+    assert irr(flows * scale)[0] == pytest.approx(expected, abs=1e-9)
