@@ -9,6 +9,8 @@ and cached on disk next to this module (Numba's ``cache=True``).
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -176,22 +178,22 @@ def corporate_taxes(
 
 
 @numba.njit(**_JIT)
-def _npv_and_slope(cf: np.ndarray, i: int, rate: float) -> tuple[float, float]:
-    """NPV of row ``i`` at ``rate`` and its derivative by the rate (Horner)."""
+def _npv_and_slope(row: np.ndarray, rate: float) -> tuple[float, float]:
+    """NPV of the flows ``row`` (Y,) at ``rate`` and its derivative by the rate (Horner)."""
     v = 1.0 / (1.0 + rate)
-    years = cf.shape[1]
-    p, dp = cf[i, years - 1], 0.0
+    years = row.size
+    p, dp = row[years - 1], 0.0
     for t in range(years - 2, -1, -1):
         dp = dp * v + p
-        p = p * v + cf[i, t]
+        p = p * v + row[t]
     return p, -dp * v * v
 
 
 @numba.njit(**_JIT)
 def _refine(
-    cf: np.ndarray, i: int, a: float, b: float, fa: float, fb: float, max_iter: int, x0: float
+    row: np.ndarray, a: float, b: float, fa: float, fb: float, max_iter: int, x0: float
 ) -> float:
-    """Root of row ``i``'s NPV in (a, b), whose end values have opposite signs: from ``x0``
+    """Root of the NPV of ``row`` in (a, b), whose end values have opposite signs: from ``x0``
     (else the regula-falsi point), Newton steps, bisecting whenever Newton leaves the
     bracket."""
     x = x0 if a < x0 < b else a - fa * (b - a) / (fb - fa)
@@ -199,7 +201,7 @@ def _refine(
         x = 0.5 * (a + b)
     sa = np.sign(fa)
     for _ in range(max_iter):
-        f, df = _npv_and_slope(cf, i, x)
+        f, df = _npv_and_slope(row, x)
         if np.sign(f) == sa:
             a = x
         else:
@@ -220,8 +222,7 @@ def _refine(
 
 @numba.njit(**_JIT)
 def _bracket_root(
-    cf: np.ndarray,
-    i: int,
+    row: np.ndarray,
     near: float,
     far: float,
     f_near: float,
@@ -240,13 +241,13 @@ def _bracket_root(
     v = 1.0 / (1.0 + end)
     x0 = end + f / (dp * v * v)  # dNPV/drate = -v^2 dP/dv
     if near < far:
-        return _refine(cf, i, near, far, f_near, f_far, max_iter, x0)
-    return _refine(cf, i, far, near, f_far, f_near, max_iter, x0)
+        return _refine(row, near, far, f_near, f_far, max_iter, x0)
+    return _refine(row, far, near, f_far, f_near, max_iter, x0)
 
 
 @numba.njit(**_JIT)
-def _npv_and_bound(cf: np.ndarray, i: int, rate: float) -> tuple[float, float, float, float]:
-    """NPV of row ``i`` at ``rate`` (the same Horner sums as :func:`_npv_and_slope`) and its
+def _npv_and_bound(row: np.ndarray, rate: float) -> tuple[float, float, float, float]:
+    """NPV of ``row`` at ``rate`` (the same Horner sums as :func:`_npv_and_slope`) and its
     derivative dP/dv, where v = 1 / (1 + rate) is the discount factor; with the sum A of the
     absolute flows discounted the same way, its derivative dA/dv and half its second.
 
@@ -254,15 +255,15 @@ def _npv_and_bound(cf: np.ndarray, i: int, rate: float) -> tuple[float, float, f
     and its derivatives move by at most as much as A and its derivatives do.
     """
     v = 1.0 / (1.0 + rate)
-    years = cf.shape[1]
-    p, dp = cf[i, years - 1], 0.0
-    a, da, half_dda = abs(cf[i, years - 1]), 0.0, 0.0
+    years = row.size
+    p, dp = row[years - 1], 0.0
+    a, da, half_dda = abs(row[years - 1]), 0.0, 0.0
     for t in range(years - 2, -1, -1):
         half_dda = half_dda * v + da
         da = da * v + a
-        a = a * v + abs(cf[i, t])
+        a = a * v + abs(row[t])
         dp = dp * v + p
-        p = p * v + cf[i, t]
+        p = p * v + row[t]
     return p, dp, da, half_dda
 
 
@@ -322,8 +323,11 @@ def _root_free_rate(
 def irr_rows(
     cf: np.ndarray, grid: np.ndarray, zero: int, low: float, max_iter: int, out: np.ndarray
 ) -> None:
-    """IRR of each row of ``cf`` (N, Y) into ``out`` (N,): the root nearest 0.
+    """IRR of each row of ``cf`` (N, Y) into ``out`` (N,): the root nearest 0; NaN for rows
+    with a flow that is not finite or without flows of both signs.
 
+    Each row is first scaled by a power of 2 to a largest flow in [0.5, 1): exact (the root does
+    not move by a bit), and no NPV or bound overflows or underflows for the size of the money.
     ``grid`` holds sorted trial rates with ``grid[zero] == 0``. On each side of r = 0 the root
     sought is in the bracket at the first trial rate where the sign of the NPV differs from its
     sign at 0; of the two sides the root of smaller |r| wins (the upper one on a tie). NaN where
@@ -340,8 +344,22 @@ def irr_rows(
     at = np.empty(2, np.int64)
     f, dp, da, half_dda, root = np.empty(2), np.empty(2), np.empty(2), np.empty(2), np.empty(2)
     live = np.empty(2, np.bool_)
+    row = np.empty(years)
     for i in range(cf.shape[0]):
-        f0, dp0, da0, half_dda0 = _npv_and_bound(cf, i, 0.0)
+        largest, has_positive, has_negative, finite = 0.0, False, False, True
+        for t in range(years):
+            x = cf[i, t]
+            finite = finite and np.isfinite(x)
+            has_positive = has_positive or x > 0.0
+            has_negative = has_negative or x < 0.0
+            largest = max(largest, abs(x))
+        if not (finite and has_positive and has_negative):
+            out[i] = np.nan
+            continue
+        scale = math.ldexp(1.0, -math.frexp(largest)[1])
+        for t in range(years):
+            row[t] = cf[i, t] * scale
+        f0, dp0, da0, half_dda0 = _npv_and_bound(row, 0.0)
         if f0 == 0.0:
             out[i] = 0.0
             continue
@@ -367,9 +385,9 @@ def irr_rows(
                 k = at[s] - 1
                 while k > 0 and grid[k - 1] > safe:
                     k -= 1
-            fk, dpk, dak, half_ddak = _npv_and_bound(cf, i, grid[k])
+            fk, dpk, dak, half_ddak = _npv_and_bound(row, grid[k])
             if (fk > 0.0) != positive:  # only next to the last rate: the bracket
-                r = _bracket_root(cf, i, grid[at[s]], grid[k], f[s], fk, dp[s], dpk, max_iter)
+                r = _bracket_root(row, grid[at[s]], grid[k], f[s], fk, dp[s], dpk, max_iter)
                 if r > low:
                     root[s] = r
                     bound = min(bound, abs(r))

@@ -79,20 +79,12 @@ def irr(
     cf = _rows(cash_flows_usd)
     if not -1.0 < low < 0.0 < high:
         raise ValueError("need -1 < low < 0 < high")
-    out = np.full(cf.shape[0], np.nan)
-    ok = np.isfinite(cf).all(axis=1) & (cf > 0).any(axis=1) & (cf < 0).any(axis=1)
-    if not ok.any():
-        return out
     grid = _rate_grid(low, high)
     with np.errstate(over="ignore"):  # rates near -100% overflow for very long flows
         grid = grid[(1.0 + grid) ** -(cf.shape[1] - 1.0) < 1e250]
-    rows = cf[ok]
-    # each row scaled by a power of 2 to a largest flow in [0.5, 1): exact (the roots do not
-    # move by a bit), and no NPV or bound overflows or underflows for the size of the money
-    rows = np.ascontiguousarray(np.ldexp(rows, -np.frexp(np.abs(rows).max(axis=1))[1][:, None]))
-    found = np.empty(rows.shape[0])
-    kernels.irr_rows(rows, grid, int(np.searchsorted(grid, 0.0)), low, max_iter, found)
-    out[ok] = found
+    out = np.empty(cf.shape[0])
+    zero = int(np.searchsorted(grid, 0.0))
+    kernels.irr_rows(np.ascontiguousarray(cf), grid, zero, low, max_iter, out)
     return out
 
 
