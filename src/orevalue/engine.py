@@ -212,11 +212,14 @@ def evaluate(
     country_rate = p["project.discount_rate_pct"][:, 0] / 100.0
     supply = FeedSupply(scenario, p, tl, market)  # shared by the pathways
     results: dict[str, PathwayResult] = {}
+    lean_exports: dict[str, np.ndarray] = {}  # a lean run's export earnings by pathway, (N, Y)
     for name, pathway in scenario.pathways.items():
         case = plant_case(scenario, p, name, tl, market, lean=lean, supply=supply)
         builds = bool(pathway.stages)
         if lean:
-            results[name] = _lean_result(scenario, p, name, case, tl, market, rate, country_rate)
+            results[name], lean_exports[name] = _lean_result(
+                scenario, p, name, case, tl, rate, country_rate
+            )
             continue
         plant = _plant_metrics(scenario, p, case, tl, builds)
         margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
@@ -246,11 +249,11 @@ def evaluate(
             name, pathway.label, case, plant, margin, cases, ctry, fob, gov_lines, dollars, sweep
         )
     base = results[scenario.baseline_pathway]
-    base_total = sum(base.exports_fob_usd.values())
+    base_total = 0.0 if lean else sum(base.exports_fob_usd.values())
     for r in results.values():
         if lean:
-            fob_total = sum(r.exports_fob_usd.values())
-            r.country["export_gain_pv_usd"] = metrics.npv(country_rate, fob_total - base_total)
+            gain = lean_exports[r.name] - lean_exports[base.name]
+            r.country["export_gain_pv_usd"] = metrics.npv(country_rate, gain)
             continue
         fob_total = sum(r.exports_fob_usd.values())
         r.country["export_gain_usd_per_yr"] = (
@@ -273,11 +276,10 @@ def _lean_result(
     name: str,
     case: PlantCase,
     tl: schedule.Timeline,
-    market: Market,
     rate: np.ndarray,
     country_rate: np.ndarray,
-) -> PathwayResult:
-    """The few metrics of a risk run, for one pathway."""
+) -> tuple[PathwayResult, np.ndarray]:
+    """The few metrics of a risk run, for one pathway, and its export earnings (N, Y)."""
     col = schedule.steady_index(scenario, tl)
     cf = case.lines["cash_flow"]
     builds = bool(case.flows.stages)
@@ -288,13 +290,13 @@ def _lean_result(
         "product_cu_t_per_yr": case.product_cu_t[:, col],
     }
     fob = export_fob_usd(scenario, p, case)
-    exports = sum(fob.values(), start=np.zeros_like(cf))
+    exports = sum(fob.values(), start=np.zeros_like(cf))  # the full path's sum, to the bit
     country = {
         "export_earnings_usd_per_yr": exports[:, col],
         "export_earnings_pv_usd": metrics.npv(country_rate, exports),
     }
     label = scenario.pathways[name].label
-    return PathwayResult(name, label, case, plant, {}, {}, country, fob)
+    return PathwayResult(name, label, case, plant, {}, {}, country, fob), exports
 
 
 #: Headline metrics the regime comparison reports, by group.
