@@ -36,6 +36,28 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class Sourced(BaseModel):
+    """A model read from input files: the source and tag of every leaf, and the file read."""
+
+    _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
+    _source_file: str = PrivateAttr(default="<default>")
+
+    @property
+    def provenance(self) -> dict[str, dict[str, str]]:
+        """Source and tag of every leaf, by dotted path."""
+        return self._provenance
+
+    @property
+    def source_file(self) -> str:
+        return self._source_file
+
+    def with_source(self, provenance: dict[str, dict[str, str]], file: str) -> typing.Self:
+        """This model, with the provenance of its leaves and the file it was read from."""
+        self._provenance = provenance
+        self._source_file = file
+        return self
+
+
 class Project(_Model):
     start_year: Year = Field(description="calendar year construction starts")
     operating_years: int = Field(ge=1, le=80, description="years of operation after construction")
@@ -312,7 +334,7 @@ class LocalContent(_Model):
     security_domestic_pct: Pct = Field(description="security bought in Pakistan, %")
 
 
-class Scenario(_Model):
+class Scenario(_Model, Sourced):
     """A whole case: feeds, flowsheet, pathways, site, prices, labour and taxes."""
 
     # not starting with "." so that the results folder <out>/<name> stays inside <out>
@@ -342,18 +364,6 @@ class Scenario(_Model):
     uncertainty: dict[str, Any] = Field(
         default_factory=dict, description="distributions of inputs for risk runs, by dotted path"
     )
-
-    _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
-    _source_file: str = PrivateAttr(default="<default>")
-
-    @property
-    def provenance(self) -> dict[str, dict[str, str]]:
-        """Source and tag of every leaf, by dotted path."""
-        return self._provenance
-
-    @property
-    def source_file(self) -> str:
-        return self._source_file
 
     def active_feeds(self) -> dict[str, Feed]:
         return {k: f for k, f in self.feeds.items() if f.enabled}
@@ -562,13 +572,10 @@ def with_regime(scenario: Scenario, name: str) -> Scenario:
     fiscal = Fiscal.model_validate({**values, **{k: current[k] for k in keep}, "regime": name})
     variant = scenario.model_copy(update={"fiscal": fiscal})
     kept = {f"fiscal.{k}" for k in keep}
-    variant._provenance = {**scenario.provenance}
-    variant._provenance.update(
-        {k: v for k, v in prov.items() if ".".join(k.split(".")[:2]) not in kept}
-    )
-    variant._provenance["fiscal.regime"] = {"source": "regime comparison", "tag": "user"}
-    variant._source_file = scenario.source_file
-    return variant
+    provenance = {**scenario.provenance}
+    provenance.update({k: v for k, v in prov.items() if ".".join(k.split(".")[:2]) not in kept})
+    provenance["fiscal.regime"] = {"source": "regime comparison", "tag": "user"}
+    return variant.with_source(provenance, scenario.source_file)
 
 
 @dataclass(frozen=True)
@@ -622,10 +629,9 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
 def _validate(
     values: dict[str, Any], provenance: dict[str, dict[str, str]], file: str, text: str
 ) -> Scenario:
-    scenario = validate_input(Scenario, values, file, text, check_references)
-    scenario._provenance = provenance
-    scenario._source_file = file
-    return scenario
+    return validate_input(Scenario, values, file, text, check_references).with_source(
+        provenance, file
+    )
 
 
 # ------------------------------------------------------------------ messages

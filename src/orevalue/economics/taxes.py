@@ -45,13 +45,15 @@ def declining_balance_depreciation_usd(
     """
     n, y = additions_usd.shape
     out = np.empty((n, y))
-
-    def per_sample(x: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, float).reshape(-1), n))
-
     additions = np.ascontiguousarray(additions_usd, dtype=float)
-    kernels.declining_balance(additions, per_sample(initial_allowance), per_sample(rate), out)
+    allowance = _per_sample(initial_allowance, n)
+    kernels.declining_balance(additions, allowance, _per_sample(rate, n), out)
     return out
+
+
+def _per_sample(rate: np.ndarray, n: int) -> np.ndarray:
+    """A rate given per sample, (N, 1) or (1, 1), as the (N,) array a kernel reads."""
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(rate, float).reshape(-1), n))
 
 
 def tax_depreciation_usd(
@@ -123,9 +125,6 @@ def corporate_taxes_usd(
         np.shape(pkr_per_usd),
     )
 
-    def per_sample(rate: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(rate, float).reshape(-1), n))
-
     def carry(years_allowed: int | None) -> int:
         return -1 if years_allowed is None else years_allowed
 
@@ -141,15 +140,15 @@ def corporate_taxes_usd(
         np.ascontiguousarray(np.broadcast_to(1.0 - np.asarray(exempt_share, float), years)),
         holiday_losses_carry_forward,
         carry(loss_carry_forward_years),
-        per_sample(cit_rate),
+        _per_sample(cit_rate, n),
         np.ascontiguousarray(brackets[:, 0]),
         np.ascontiguousarray(brackets[:, 1] / 100.0),
-        per_sample(pkr_per_usd),
-        per_sample(minimum_rate),
+        _per_sample(pkr_per_usd, n),
+        _per_sample(minimum_rate, n),
         carry(minimum_carry_years),
-        per_sample(alternative_rate),
+        _per_sample(alternative_rate, n),
         carry(alternative_carry_years),
-        per_sample(presumptive_rate),
+        _per_sample(presumptive_rate, n),
         out,
     )
     return dict(zip(TAX_LINES, out, strict=True))

@@ -12,11 +12,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from orevalue.scenario import (
     Problem,
     ScenarioError,
+    Sourced,
     deep_merge,
     leaves,
     parse_toml,
@@ -140,7 +141,7 @@ class Economics(_Model):
     road_usd_per_t_km: NonNeg = Field(description="road freight rate, USD/t-km")
 
 
-class SitesData(_Model):
+class SitesData(_Model, Sourced):
     """Everything the siting model reads besides the scenario."""
 
     demand: Demand
@@ -151,18 +152,6 @@ class SitesData(_Model):
     sources: dict[str, Source] = Field(min_length=1)
     nodes: dict[str, Node] = Field(default_factory=dict)
     legs: dict[str, Leg] = Field(default_factory=dict)
-
-    _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
-    _source_file: str = PrivateAttr(default=DEFAULT_SITES)
-
-    @property
-    def provenance(self) -> dict[str, dict[str, str]]:
-        """Source and tag of every leaf, by dotted path."""
-        return self._provenance
-
-    @property
-    def source_file(self) -> str:
-        return self._source_file
 
     def coordinates(self) -> dict[str, tuple[float, float]]:
         """(lat, lon) of every node: sites, ports, sources standing alone, junctions."""
@@ -203,9 +192,7 @@ def load_sites(path: str | Path | None = None) -> SitesData:
         provenance.update({leaf: {"source": label, "tag": "user"} for leaf in leaves(given)})
         provenance.update(given_prov)
     data = validate_input(SitesData, values, file, text or default_sites_text(), check_references)
-    data._provenance = provenance
-    data._source_file = file
-    return data
+    return data.with_source(provenance, file)
 
 
 def check_references(data: SitesData) -> list[tuple[str, str]]:
