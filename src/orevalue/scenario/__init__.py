@@ -16,8 +16,11 @@ One job per module, lower layers first (none imports a later one):
 
 from orevalue.scenario.checks import check_references, produced_streams, stage_order
 from orevalue.scenario.errors import (
+    ModelT,
     Problem,
+    Problems,
     ScenarioError,
+    close_match,
     describe,
     field_description,
     problem_from_error,
@@ -25,7 +28,6 @@ from orevalue.scenario.errors import (
 )
 from orevalue.scenario.load import (
     DEFAULT_CASE,
-    ModelT,
     Overlay,
     default_text,
     load,
@@ -98,6 +100,7 @@ __all__ = [
     "Pct",
     "Prices",
     "Problem",
+    "Problems",
     "Project",
     "RodTerms",
     "Scenario",
@@ -112,6 +115,7 @@ __all__ = [
     "TermsCase",
     "Year",
     "check_references",
+    "close_match",
     "deep_merge",
     "default_text",
     "describe",

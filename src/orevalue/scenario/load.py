@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from orevalue import toml_text
 from orevalue.scenario.checks import check_references
-from orevalue.scenario.errors import Problem, ScenarioError, problem_from_error
+from orevalue.scenario.errors import ModelT, Problem, ScenarioError, problem_from_error
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import deep_merge, leaves, split_provenance
@@ -48,9 +48,6 @@ def read_input(path: str | Path) -> str:
         raise ScenarioError([Problem(file, "", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
-
-
-ModelT = typing.TypeVar("ModelT", bound=BaseModel)
 
 
 def validate_input(
