@@ -1,0 +1,240 @@
+"""Checks no single field shows: the stage graph, names that point nowhere, sums over 100 %."""
+
+from __future__ import annotations
+
+from orevalue.scenario.errors import unknown_name
+from orevalue.scenario.regimes import regime_names
+from orevalue.scenario.schema import ELEMENTS, SELLABLE, Scenario
+
+
+def produced_streams(scenario: Scenario, stage_names: list[str]) -> set[str]:
+    """Streams the given stages put out (their splits and their rest streams)."""
+    out: set[str] = set()
+    for name in stage_names:
+        stage = scenario.stages[name]
+        out.update(stage.split)
+        out.add(stage.rest)
+    return out
+
+
+def stage_order(scenario: Scenario, stage_names: list[str]) -> list[str]:
+    """``stage_names`` ordered so every stage runs after the stages making its inputs.
+
+    Raises ValueError when the stages feed each other in a cycle.
+    """
+    makers = {out: name for name in stage_names for out in produced_streams(scenario, [name])}
+    order: list[str] = []
+    pending = list(stage_names)
+    while pending:
+        ready = [
+            n
+            for n in pending
+            if all(
+                makers.get(i) in (None, *order) or makers.get(i) == n
+                for i in scenario.stages[n].inputs
+            )
+        ]
+        if not ready:
+            raise ValueError(f"stages {', '.join(pending)} feed each other in a cycle")
+        order.extend(ready)
+        pending = [n for n in pending if n not in ready]
+    return order
+
+
+Found = list[tuple[str, str]]
+
+
+def check_references(s: Scenario) -> Found:
+    """Problems no single field shows: names that point nowhere, sums over 100 %.
+
+    Each is a (dotted path, message) pair, in the order of the checks below.
+    """
+    return [
+        *_feeds(s),
+        *_stages(s),
+        *_streams(s),
+        *_pathways(s),
+        *_finance_and_ownership(s),
+        *_fiscal_and_terms(s),
+    ]
+
+
+def _feeds(s: Scenario) -> Found:
+    """Stage cycles; feed grades that add up to more than the whole, feed years reversed."""
+    found: Found = []
+    try:
+        stage_order(s, list(s.stages))
+    except ValueError as exc:
+        found.append(("stages", str(exc)))
+    for name, feed in s.feeds.items():
+        total = feed.cu_pct + feed.s_pct + feed.fe_pct + feed.as_pct
+        total += (feed.au_g_per_t + feed.ag_g_per_t) / 1e4
+        if total > 100 + 1e-9:
+            found.append((f"feeds.{name}", f"element grades add up to {total:.4g} %; at most 100"))
+        if feed.last_year < feed.first_year:
+            found.append((f"feeds.{name}.last_year", "must not be before first_year"))
+    return found
+
+
+def _stages(s: Scenario) -> Found:
+    """Each stage: recoveries within 100 %, streams and skills that exist, no self-feeding."""
+    found: Found = []
+    feeds = set(s.feeds)
+    all_outputs = produced_streams(s, list(s.stages))
+    for name, stage in s.stages.items():
+        for element in ELEMENTS:
+            total = sum(split.get(element, 0.0) for split in stage.split.values())
+            if total > 100 + 1e-9:
+                found.append(
+                    (
+                        f"stages.{name}.split",
+                        f"{element} recoveries add up to {total:.6g} %; at most 100",
+                    )
+                )
+        for i, stream in enumerate(stage.inputs):
+            if stream not in feeds and stream not in all_outputs:
+                found.append((f"stages.{name}.inputs.{i}", unknown_name("stream", stream, feeds)))
+        if stage.basis not in all_outputs:
+            found.append((f"stages.{name}.basis", unknown_name("stream", stage.basis, all_outputs)))
+        if stage.rest in stage.split:
+            found.append((f"stages.{name}.rest", "must differ from the split outputs"))
+        own = produced_streams(s, [name])
+        for i, stream in enumerate(stage.inputs):
+            if stream in own:
+                found.append(
+                    (f"stages.{name}.inputs.{i}", f"'{stream}' is this stage's own output")
+                )
+        for skill in stage.headcount:
+            if skill not in s.labour.wage_usd_per_month:
+                found.append(
+                    (
+                        f"stages.{name}.headcount.{skill}",
+                        unknown_name("skill", skill, s.labour.wage_usd_per_month),
+                    )
+                )
+    return found
+
+
+def _streams(s: Scenario) -> Found:
+    """Service skills with a wage; stream masses declared only for streams that exist."""
+    found: Found = []
+    for skill in s.services.headcount:
+        if skill not in s.labour.wage_usd_per_month:
+            found.append(
+                (
+                    f"services.headcount.{skill}",
+                    unknown_name("skill", skill, s.labour.wage_usd_per_month),
+                )
+            )
+    all_outputs = produced_streams(s, list(s.stages))
+    for name in s.streams:
+        if name not in all_outputs and name not in s.feeds:
+            found.append((f"streams.{name}", "no stage puts out this stream"))
+    return found
+
+
+def _pathways(s: Scenario) -> Found:
+    """The baseline builds nothing; each pathway's stages exist, are fed, and make what it sells."""
+    found: Found = []
+    if s.baseline_pathway not in s.pathways:
+        found.append(("baseline_pathway", unknown_name("pathway", s.baseline_pathway, s.pathways)))
+    elif s.pathways[s.baseline_pathway].stages:
+        found.append(("baseline_pathway", "the baseline pathway must build no stages"))
+    for name, pathway in s.pathways.items():
+        for i, stage_name in enumerate(pathway.stages):
+            if stage_name not in s.stages:
+                found.append(
+                    (f"pathways.{name}.stages.{i}", unknown_name("stage", stage_name, s.stages))
+                )
+        built = [st for st in pathway.stages if st in s.stages]
+        if len(built) < len(pathway.stages):
+            continue  # what it sells cannot be checked until its stages are known
+        found.extend(_pathway_flow(s, name, built))
+    return found
+
+
+def _pathway_flow(s: Scenario, name: str, built: list[str]) -> Found:
+    """One pathway whose stages all exist: every stage fed, every product made."""
+    found: Found = []
+    available = set(s.feeds) | produced_streams(s, built)
+    active = set(s.active_feeds()) | produced_streams(s, built)
+    for st in built:
+        if not any(i in active for i in s.stages[st].inputs):
+            found.append(
+                (
+                    f"pathways.{name}.stages",
+                    f"stage '{st}' takes {', '.join(s.stages[st].inputs)}; "
+                    "no active feed or stage of this pathway makes any of them",
+                )
+            )
+        if s.stages[st].basis not in available:
+            found.append(
+                (
+                    f"pathways.{name}.stages",
+                    f"stage '{st}' needs '{s.stages[st].basis}', which no stage here makes",
+                )
+            )
+    for i, product in enumerate(s.pathways[name].sells):
+        if product not in SELLABLE:
+            found.append(
+                (
+                    f"pathways.{name}.sells.{i}",
+                    unknown_name("product with sales terms", product, SELLABLE),
+                )
+            )
+        elif product not in available:
+            found.append(
+                (
+                    f"pathways.{name}.sells.{i}",
+                    f"'{product}' is not produced by this pathway's stages",
+                )
+            )
+    return found
+
+
+def _finance_and_ownership(s: Scenario) -> Found:
+    """Debt repaid within the operating life; shares adding to 100 %, someone paying."""
+    found: Found = []
+    last_repayment = s.finance.grace_years + s.finance.tenor_years
+    if last_repayment > s.project.operating_years:
+        found.append(
+            (
+                "finance.tenor_years",
+                f"grace {s.finance.grace_years} + tenor {s.finance.tenor_years} years outlive "
+                f"the {s.project.operating_years} operating years",
+            )
+        )
+    total = sum(h.share_pct for h in s.ownership.values())
+    if abs(total - 100.0) > 1e-6:
+        found.append(("ownership", f"shares add up to {total:.6g} %; expected 100"))
+    for name, holder in s.ownership.items():
+        if holder.free_carried_pct > holder.share_pct:
+            found.append((f"ownership.{name}.free_carried_pct", "must not exceed share_pct"))
+    if sum(h.share_pct - h.free_carried_pct for h in s.ownership.values()) <= 0:
+        found.append(("ownership", "somebody must pay for the equity: every share is carried"))
+    return found
+
+
+def _fiscal_and_terms(s: Scenario) -> Found:
+    """Regimes compared exist; ascending brackets, spend shares of 100 %, payable scales."""
+    found: Found = []
+    for i, name in enumerate(s.fiscal.compare_regimes):
+        if name not in regime_names():
+            found.append(
+                (f"fiscal.compare_regimes.{i}", unknown_name("regime", name, regime_names()))
+            )
+    brackets = [t for t, _ in s.fiscal.super_tax_brackets]
+    if brackets != sorted(brackets):
+        found.append(("fiscal.super_tax_brackets", "thresholds must ascend"))
+    for field in ("construction_spend_pct",):
+        total = sum(getattr(s.project, field))
+        if abs(total - 100.0) > 1e-6:
+            found.append((f"project.{field}", f"shares add up to {total:.6g} %; expected 100"))
+    for name, scale in (
+        ("au_payable_scale", s.terms.concentrate.au_payable_scale),
+        ("ag_payable_scale", s.terms.concentrate.ag_payable_scale),
+    ):
+        grades = [g for g, _ in scale]
+        if grades != sorted(grades) or grades[0] != 0:
+            found.append((f"terms.concentrate.{name}", "grades must start at 0 and ascend"))
+    return found

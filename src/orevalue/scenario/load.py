@@ -1,0 +1,128 @@
+"""Reading scenario files: TOML text, validation with clear errors, merging onto the default case.
+
+A user file sets only what differs from the embedded default case; overlays (a site's costs,
+a fiscal regime preset) are laid over it in order, and every leaf keeps its source and tag.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from orevalue import toml_text
+from orevalue.scenario.checks import check_references
+from orevalue.scenario.errors import ModelT, Problem, ScenarioError, problem_from_error
+from orevalue.scenario.regimes import lay_regime
+from orevalue.scenario.schema import Scenario
+from orevalue.scenario.tables import deep_merge, leaves, split_provenance
+
+DEFAULT_CASE = "balochistan-copper.toml"
+
+
+def default_text() -> str:
+    """The embedded default case as TOML text."""
+    return resources.files("orevalue.data").joinpath(DEFAULT_CASE).read_text(encoding="utf-8")
+
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """TOML text as a dict; a syntax error is a :class:`ScenarioError` naming file and line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = toml_text.error_line(str(exc))
+        raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
+
+
+def read_input(path: str | Path) -> str:
+    """The text of an input file; a missing or unreadable file is a :class:`ScenarioError`."""
+    file = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
+
+
+def validate_input(
+    model: type[ModelT],
+    values: dict[str, Any],
+    file: str,
+    text: str,
+    check: typing.Callable[[ModelT], list[tuple[str, str]]],
+) -> ModelT:
+    """``values`` validated as ``model``, then cross-checked by ``check``; every problem, with
+    its line in ``text`` where known, is raised together as a :class:`ScenarioError`."""
+    lines = toml_text.key_lines(text) if text else {}
+    try:
+        data = model.model_validate(values)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [problem_from_error(err, file, lines, model) for err in exc.errors()]
+        ) from None
+    problems = [Problem(file, p, m, toml_text.find_line(lines, p)) for p, m in check(data)]
+    if problems:
+        raise ScenarioError(problems)
+    return data
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Values laid over a scenario after its file: a site's costs or a fiscal regime preset.
+
+    ``values`` is a raw table like a scenario file's (leaves may be ``{ value, source, tag }``);
+    ``label`` names it in provenance ("site preset gwadar").
+    """
+
+    label: str
+    values: dict[str, Any]
+
+
+def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> Scenario:
+    """Load a scenario file merged onto the default case (the default case when ``path`` is
+    None), then lay ``overlays`` over it in order.
+
+    Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
+    what is allowed.
+    """
+    raw_default, provenance = split_provenance(parse_toml(default_text(), DEFAULT_CASE))
+    default_values = lay_regime(raw_default, [], provenance, DEFAULT_CASE)
+    if path is None and not overlays:
+        return _validate(default_values, provenance, DEFAULT_CASE, "")
+    file, text = DEFAULT_CASE, ""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if path is not None:
+        file, text = str(path), read_input(path)
+        layers.append((f"set in {Path(file).name}", parse_toml(text, file)))
+    layers.extend((overlay.label, overlay.values) for overlay in overlays)
+    merged = lay_regime(raw_default, layers, provenance, file)
+    # a value counts as the user's when it differs from what it replaces: the default case
+    # with the chosen regime's preset under it
+    default_leaves = {
+        **leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")),
+        **leaves(merged),
+    }
+    for label, raw in layers:
+        values, given_prov = split_provenance(raw)
+        merged = deep_merge(merged, values)
+        for leaf, value in leaves(values).items():
+            if default_leaves.get(leaf, object()) != value:
+                provenance[leaf] = {"source": label, "tag": "user"}
+        for leaf, given in given_prov.items():
+            # a { value, source, tag } overrides what it gives and keeps the rest
+            provenance[leaf] = {**provenance.get(leaf, {}), **given}
+    return _validate(merged, provenance, file, text)
+
+
+def _validate(
+    values: dict[str, Any], provenance: dict[str, dict[str, str]], file: str, text: str
+) -> Scenario:
+    return validate_input(Scenario, values, file, text, check_references).with_source(
+        provenance, file
+    )
