@@ -7,8 +7,8 @@ import numpy_financial as npf
 import pytest
 
 import orevalue
-from orevalue.economics.plant import MARGIN_PARTS, OPEX_PARTS
-from orevalue.engine import RC_PATH, TC_PATH
+from orevalue.economics.plant import OPEX_PARTS, margin_parts_keys
+from orevalue.engine import charge_paths
 from orevalue.params import Params
 
 VARIED = {
@@ -47,7 +47,9 @@ def test_margin_parts_add_up_to_ebitda(default_results):
         if not r.builds:
             continue
         m = r.margin_usd_per_t
-        parts = sum(m[k] for k in MARGIN_PARTS) + sum(m[f"cost_{k}"] for k in OPEX_PARTS)
+        keys = margin_parts_keys(default_results.scenario, r.name)
+        assert keys == tuple(r.case.margin_parts) and keys[0] == "free_copper"
+        parts = sum(m[k] for k in keys) + sum(m[f"cost_{k}"] for k in OPEX_PARTS)
         parts = parts + m["cost_royalty"]
         np.testing.assert_allclose(parts, m["cash_margin"], rtol=1e-12)
         np.testing.assert_allclose(
@@ -99,7 +101,8 @@ def test_breakeven_tc_gives_zero_npv(default_scenario, default_params, default_r
         if not r.builds:
             continue
         tc = r.plant["breakeven_tc_usd_per_dmt"][0]
-        p = default_params.flat_deck(TC_PATH, tc).flat_deck(RC_PATH, tc / 10)
+        tc_path, rc_path, _ = charge_paths(s)
+        p = default_params.flat_deck(tc_path, tc).flat_deck(rc_path, tc / 10)
         npv = orevalue.evaluate(s, p, breakeven=False).pathways[name].plant["npv_usd"][0]
         assert abs(npv) < 1e-4 * r.plant["capex_initial_usd"][0]
         # and the plant loses money at the long-run TC below it
@@ -165,10 +168,12 @@ def test_bracketed_solver_finds_rising_and_falling_roots_and_nan_without_one():
 def test_a_custom_plant_loses_more_at_higher_copper_prices(default_scenario):
     """Turnover-based minimum tax and working capital grow with the metal price faster than the
     free copper a custom plant earns: NPV falls as copper rises, so no price breaks even."""
-    from orevalue.engine import CU_PATH
+    from orevalue.engine import element_price_path
 
     sweep = np.array([6_000.0, 10_000.0, 14_000.0])
-    p = Params.from_scenario(default_scenario, 3).flat_deck(CU_PATH, sweep)
+    path = element_price_path(default_scenario, "cathode")
+    assert path == "prices.cu_usd_per_t"
+    p = Params.from_scenario(default_scenario, 3).flat_deck(path, sweep)
     r = orevalue.evaluate(default_scenario, p, breakeven=False, detail=False, compare=False)
     npv = r.pathways["cathode"].plant["npv_usd"]
     assert npv[0] > npv[1] > npv[2]

@@ -144,7 +144,7 @@ BAD_INPUTS = {
     ),
     "feed whose name starts like a validator step": (
         '[feeds.funcx]\nterms = "concentrate"\n',
-        "feeds.funcx.cu_pct",
+        "feeds.funcx.dry_t_per_yr",  # grades default to 0; the tonnage is required
         "[feeds.funcx]",
         ["required"],
     ),

@@ -8,7 +8,7 @@ import numpy as np
 from orevalue.economics import government as gov
 from orevalue.economics import metrics, schedule
 from orevalue.economics.plant import DOMESTIC_STAKEHOLDERS, PlantCase, export_fob_usd
-from orevalue.economics.pricing import METAL_PRODUCTS, Market
+from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -27,7 +27,7 @@ def mine_lines(
         (
             fob[f]
             for f in case.flows.feeds_available_dry_t
-            if scenario.feeds[f].terms == "concentrate"
+            if scenario.terms[scenario.feeds[f].terms].mine_sales
         ),
         start=np.zeros_like(case.lines["revenue"]),
     )
@@ -63,10 +63,11 @@ def physical(
         ),
         start=zero,
     )
-    products = sum(
-        (flows.mass_t(scenario, p, s) for s in case.sold if s in METAL_PRODUCTS), start=zero
-    )
-    acid = flows.mass_t(scenario, p, "acid") if "acid" in case.sold else zero
+    shipped = [s for s in case.sold if scenario.terms[s].freight == "product"]
+    products = sum((flows.mass_t(scenario, p, s) for s in shipped), start=zero)
+    # products sold at home (acid) leave the site by their own mode
+    at_home = [s for s in case.sold if not scenario.terms[s].exported]
+    acid = sum((flows.mass_t(scenario, p, s) for s in at_home), start=zero)
     out = {
         "jobs_construction_peak": (case.lines["capex"] - case.lines["customs_duty"]).sum(axis=1)
         / 1e6

@@ -12,23 +12,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orevalue import flowsheet
-from orevalue.economics import costs, finance, schedule, taxes
+from orevalue import catalog, flowsheet
+from orevalue.economics import costs, finance, schedule, taxes, terms
 from orevalue.economics.ownership import HolderFlows, split_equity
-from orevalue.economics.pricing import (
-    MASS_PRICED,
-    METAL_PRODUCTS,
-    Market,
-    Value,
-    product_value,
-)
+from orevalue.economics.pricing import Market, Value
 from orevalue.economics.supply import FeedSupply
 from orevalue.economics.taxes import TAX_LINES
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
-MARGIN_PARTS = (
-    "free_copper",
+#: Parts of the margin after the first, ``free_<main element's name>`` ("free_copper"): the
+#: main element recovered beyond what the feed's terms pay for. "precious_metals" are the
+#: other elements' payable money gained.
+OTHER_MARGIN_PARTS = (
     "precious_metals",
     "charges_retained",
     "premium",
@@ -71,7 +67,7 @@ class PathwayFlows:
     feeds_processed_dry_t: dict[str, np.ndarray]
     feeds_available_dry_t: dict[str, np.ndarray]
     streams: dict[str, flowsheet.Stream]
-    capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis Cu at nameplate, (N, 1)
+    capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis t/yr at nameplate, (N, 1)
 
     def mass_t(self, scenario: Scenario, p: Params, stream: str) -> np.ndarray:
         if stream in self.feeds_processed_dry_t:
@@ -109,26 +105,30 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
     units = flowsheet.unit_balances(scenario, p, stages, consumed)  # per tonne, shared by:
     streams = flowsheet.scale(units, processed)
     flowsheet.check_conservation(scenario, stages, streams)
-    at_nameplate = flowsheet.scale(units, {f: supply.nameplate_dry_t[f] for f in consumed})
-    capacity = {s: at_nameplate[scenario.stages[s].basis]["cu"] for s in stages}
+    nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
+    at_nameplate = flowsheet.scale(units, nameplate)
+    capacity = {
+        s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
+        for s in stages
+    }
     return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)
 
 
-def _sale_freight(p: Params, product: str) -> np.ndarray | float:
-    if product in METAL_PRODUCTS:
-        return (
-            p["site.product_freight_site_to_port_usd_per_t"]
-            + p["logistics.product_ocean_usd_per_t"]
-        )
-    return 0.0
-
-
 def main_product(scenario: Scenario, pathway: str) -> str:
-    """The copper product a pathway sells (margins are quoted per tonne of its copper)."""
-    for product in scenario.pathways[pathway].sells:
-        if product in (*METAL_PRODUCTS, "concentrate"):
-            return product
-    return scenario.pathways[pathway].sells[0]
+    """The product a pathway declares as its main one (margins are quoted per tonne of its
+    main element)."""
+    return scenario.pathways[pathway].main_product
+
+
+def main_element(scenario: Scenario, pathway: str) -> str:
+    """The element the pathway's main product is sold for (``cu`` for cathode)."""
+    return terms.main_element(scenario, main_product(scenario, pathway))
+
+
+def margin_parts_keys(scenario: Scenario, pathway: str) -> tuple[str, ...]:
+    """Names of the margin parts of ``pathway``: ``free_<element name>`` then the others."""
+    name = catalog.elements()[main_element(scenario, pathway)].name
+    return (f"free_{name}", *OTHER_MARGIN_PARTS)
 
 
 def plant_case(
@@ -171,8 +171,13 @@ def plant_case(
     capex_initial = capex.sum(axis=1, keepdims=True)
     sustaining = capex_base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * operating
 
-    # operating costs: variable by stage (per tonne of its basis copper), fixed by year
-    basis_cu = {st: flows.streams[scenario.stages[st].basis]["cu"] for st in flows.stages}
+    # operating costs: variable by stage (per tonne of its basis), fixed by year
+    basis_cu = {
+        st: flowsheet.basis_t(
+            scenario, p, scenario.stages[st].basis, flows.streams, flows.feeds_processed_dry_t
+        )
+        for st in flows.stages
+    }
     unit_cost = {st: costs.stage_unit_opex_usd_per_t(p, st) for st in flows.stages}
     staff = costs.headcount(scenario, flows.stages)
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
@@ -208,9 +213,10 @@ def plant_case(
     # sales and feed purchases
     sold: dict[str, Value] = {}
     for product in scenario.pathways[pathway].sells if flows.stages else []:
-        elements = flows.streams[product]
-        mass = flows.mass_t(scenario, p, product) if product in MASS_PRICED else None
-        sold[product] = product_value(p, product, elements, mass, market, _sale_freight(p, product))
+        mass = flows.mass_t(scenario, p, product) if terms.needs_mass(scenario, product) else None
+        freight = terms.freight_usd_per_t(scenario, p, product, ocean_only=False)
+        lot = terms.Lot(flows.streams[product], mass)
+        sold[product] = terms.value(scenario, p, product, lot, market, freight)
     sales = sum(sold.values(), start=Value())
     # each feed at export parity, once: its value, and any export duty it would have paid
     parity = {f: supply.purchase(f) for f in flows.feeds_processed_dry_t}
@@ -224,32 +230,37 @@ def plant_case(
         (
             v.total_usd - d
             for f, (v, d) in parity.items()
-            if scenario.feeds[f].terms == "concentrate"
+            if scenario.terms[scenario.feeds[f].terms].mine_sales
         ),
         start=zeros,
     )
     revenue = zeros + sales.total_usd
     feed_cost = zeros + arms_length * transfer
+    main = main_element(scenario, pathway)
+    others = [el for el in catalog.ELEMENTS if el != main]
     margin_parts = (
         {}
         if lean
         else {
-            "free_copper": zeros + sales.cu_usd - bought.cu_usd,
-            "precious_metals": zeros + sales.au_usd + sales.ag_usd - bought.au_usd - bought.ag_usd,
+            margin_parts_keys(scenario, pathway)[0]: zeros + sales.metal(main) - bought.metal(main),
+            "precious_metals": _others_gained(sales, bought, others, zeros),
             "charges_retained": zeros + bought.charges_usd - sales.charges_usd,
             "premium": zeros + sales.premium_usd,
-            "acid": zeros + sales.acid_usd,
+            "acid": zeros + sales.netback_usd,
             "freight_saved": zeros + bought.freight_usd - sales.freight_usd,
             "export_duty_avoided": duty,
             "transfer_price_discount": arms_length * (1.0 - transfer),
         }
     )
 
-    # working capital: days of feed cost plus copper in process, released at the end
-    cu_in = sum((flows.streams[f]["cu"] for f in flows.feeds_processed_dry_t), start=zeros)
+    # working capital: days of feed cost plus main metal in process, released at the end
+    cu_in = sum((flows.streams[f][main] for f in flows.feeds_processed_dry_t), start=zeros)
+    main_price, main_usd_per_t = market.element_price(main)
+    if main_usd_per_t != 1.0:  # a price per oz or lb: USD per tonne
+        main_price = main_price * main_usd_per_t
     wc_level = (
         feed_cost * (p["project.working_capital_days_of_feed"] / 365.0)
-        + cu_in * (p["project.metal_in_process_pct"] / 100.0) * market.cu_usd_per_t
+        + cu_in * (p["project.metal_in_process_pct"] / 100.0) * main_price
     )
     wc_change = np.diff(wc_level, axis=1, prepend=0.0)
     wc_change[:, -1] -= wc_level[:, -1]
@@ -279,7 +290,7 @@ def plant_case(
         tl.years, start_up, scenario.fiscal.holiday_years, scenario.fiscal.holiday_end_year
     )
 
-    product_cu = flows.streams[main_product(scenario, pathway)]["cu"] if flows.stages else zeros
+    product_cu = flows.streams[main_product(scenario, pathway)][main] if flows.stages else zeros
 
     def finish(lines: dict[str, np.ndarray], **owners_and_state: object) -> PlantCase:
         return PlantCase(
@@ -519,10 +530,26 @@ def export_fob_usd(scenario: Scenario, p: Params, case: PlantCase) -> dict[str, 
     for feed in case.flows.feeds_available_dry_t:
         out[feed] = case.supply.fob_usd(feed, feed in case.flows.feeds_processed_dry_t)
     for product, value in case.sold.items():
-        if product == "acid":
+        spec = scenario.terms[product]
+        if not spec.exported:
             continue
         out[product] = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
-        if product in METAL_PRODUCTS:
+        if spec.freight != "none":
             mass = case.flows.mass_t(scenario, p, product)
-            out[product] = out[product] - mass * p["logistics.product_ocean_usd_per_t"]
+            out[product] = out[product] - mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+    return out
+
+
+def _others_gained(
+    sales: Value, bought: Value, elements: list[str], zeros: np.ndarray
+) -> np.ndarray:
+    """Payable money of ``elements`` sold less that bought, USD (N, Y): sales of each element
+    added in the table's order, then purchases taken off."""
+    out = zeros
+    for el in elements:
+        if el in sales.metal_usd:
+            out = out + sales.metal_usd[el]
+    for el in elements:
+        if el in bought.metal_usd:
+            out = out - bought.metal_usd[el]
     return out

@@ -15,15 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from orevalue import flowsheet
-from orevalue.economics import costs, schedule
+from orevalue.economics import costs, schedule, terms
 from orevalue.economics.metrics import capital_recovery_factor
-from orevalue.economics.pricing import (
-    METAL_PRODUCTS,
-    Market,
-    concentrate_value,
-    metal_value,
-    product_value,
-)
+from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError
 
@@ -133,7 +127,7 @@ def _need_pathways(scenario: Scenario) -> tuple[list[str], list[str]]:
 def _use(scenario: Scenario, p: Params, stages: list[str], streams: dict, per: float) -> StageUse:
     totals = np.zeros(4)
     for s in stages:
-        basis = _f(streams[scenario.stages[s].basis]["cu"])
+        basis = _f(flowsheet.basis_t(scenario, p, scenario.stages[s].basis, streams, {}))
         totals += basis * np.array(
             [
                 _f(p[f"stages.{s}.power_mwh_per_t"]),
@@ -188,17 +182,20 @@ def unit_economics(
         total, cathode = 0.0, 0.0
         for product in sells:
             mass = flowsheet.stream_mass_t(scenario, p, product, st[product])
-            freight = ocean_prod if product in METAL_PRODUCTS else 0.0
-            total += _f(product_value(p, product, st[product], mass, market, freight).total_usd)
-            if product in METAL_PRODUCTS:
+            shipped = scenario.terms[product].freight == "product"
+            freight = ocean_prod if shipped else 0.0
+            lot = terms.Lot(st[product], mass)
+            total += _f(terms.value(scenario, p, product, lot, market, freight).total_usd)
+            if shipped:
                 cathode += _f(mass)
         return total, cathode
 
     refined_per_dmt, cathode_per_dmt = refined_value(streams)
-    conc_per_dmt = _f(concentrate_value(p, conc_feed, one, market, ocean_conc).total_usd)
-    anode_value = _f(
-        metal_value(p, "anode", streams["anode"], anode_t * one, market, ocean_prod).total_usd
-    )
+    conc_lot = terms.Lot(flowsheet.feed_elements(p, conc_feed, one), one, conc_feed)
+    conc_terms = scenario.feeds[conc_feed].terms
+    conc_per_dmt = _f(terms.value(scenario, p, conc_terms, conc_lot, market, ocean_conc).total_usd)
+    anode_lot = terms.Lot(streams["anode"], anode_t * one)
+    anode_value = _f(terms.value(scenario, p, "anode", anode_lot, market, ocean_prod).total_usd)
 
     blister = dict.fromkeys(("value", "refined", "cathode"), 0.0)
     blister_streams: dict = {}
@@ -206,7 +203,14 @@ def unit_economics(
     if blister_feed is not None:
         elements = flowsheet.feed_elements(p, blister_feed, one)
         blister["value"] = _f(
-            metal_value(p, "blister", elements, one, market, ocean_prod).total_usd
+            terms.value(
+                scenario,
+                p,
+                scenario.feeds[blister_feed].terms,
+                terms.Lot(elements, one, blister_feed),
+                market,
+                ocean_prod,
+            ).total_usd
         )
         blister_streams = flowsheet.balance(scenario, p, refinery, {blister_feed: one})
         blister["refined"], blister["cathode"] = refined_value(blister_streams)
@@ -222,9 +226,10 @@ def unit_economics(
     )
 
     def basis_cu(stage: str) -> float:
-        cu = _f(streams[scenario.stages[stage].basis]["cu"]) * nameplate
-        if blister_streams and scenario.stages[stage].basis in blister_streams:
-            cu += _f(blister_streams[scenario.stages[stage].basis]["cu"]) * blister_nameplate
+        basis = scenario.stages[stage].basis
+        cu = _f(flowsheet.basis_t(scenario, p, basis, streams, {})) * nameplate
+        if blister_streams and basis.partition(".")[0] in blister_streams:
+            cu += _f(flowsheet.basis_t(scenario, p, basis, blister_streams, {})) * blister_nameplate
         return cu
 
     def capex(stages: list[str]) -> np.ndarray:
