@@ -108,6 +108,7 @@ def run_risk(
             "file": scenario.source_file,
             "money": f"real USD of {scenario.base_year}",
             "baseline_pathway": scenario.baseline_pathway,
+            "focus_pathway": scenario.focus_pathway,
         },
         "run": {
             "samples": options.samples,
