@@ -8,7 +8,7 @@ produces a key the table does not declare, or the table declares a key nothing p
 
 Columns: ``key``, ``group`` (where the key sits in ``Results.to_dict()``: plant,
 margin_usd_per_t, terms_cases, country, government, stakeholders, dollars, annual,
-progressivity, regimes, risk, risk_statistic), ``unit`` (USD, USD/yr, USD/t, fraction,
+progressivity, regimes, risk, risk_statistic), ``unit`` (USD, USD/yr, USD/t, USD/job, fraction,
 percentage points, years, ratio, jobs, MW, GWh/yr, m3/day, t/yr …; a fraction is 0.25 for
 25 %), ``label`` (one per key), ``description`` (one sentence) and, for a government
 instrument, ``level`` (province or federation), ``law``, ``kind`` (royalty, income_tax, duty,
@@ -60,6 +60,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "USD/yr": ("musd", "USD m/yr"),
     "USD/t": ("usd", "USD/t"),
     "USD/dmt": ("usd", "USD/dmt"),
+    "USD/job": ("usd", "USD"),
     "fraction": ("pct", "%"),
     "percentage points": ("pp", "% points"),
     "years": ("yr", "years"),
