@@ -3,9 +3,9 @@ numbers and every pathway's plant view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from orevalue import outputs
 from orevalue.report.brief import charts
 from orevalue.report.brief.blocks import (
     Block,
@@ -17,6 +17,35 @@ from orevalue.report.brief.blocks import (
     text,
 )
 from orevalue.report.brief.charts import keyed
+from orevalue.report.brief.metric import Spec, metric, pointer
+from orevalue.report.labels import sentence
+
+#: The headline numbers of the focus pathway: (group, key) of the outputs table.
+KPIS = (
+    ("plant", "npv_usd"),
+    ("plant", "capex_initial_usd"),
+    ("plant", "irr"),
+    ("margin_usd_per_t", "margin_after_capital"),
+    ("plant", "breakeven_tc_usd_per_dmt"),
+    ("country", "export_gain_usd_per_yr"),
+    ("country", "government_revenue_gain_pv_usd"),
+    ("country", "jobs_operations_domestic"),
+)
+#: The plant view, pathways side by side: keys of the plant group.
+PATHWAY_ROWS = (
+    "capex_initial_usd",
+    "npv_usd",
+    "npv_pre_tax_usd",
+    "irr",
+    "equity_irr",
+    "payback_years",
+    "product_cu_t_per_yr",
+    "revenue_usd_per_yr",
+    "ebitda_usd_per_yr",
+    "dscr_min",
+    "breakeven_tc_usd_per_dmt",
+    "breakeven_cu_usd_per_t",
+)
 
 
 def answer_section(ctx: Ctx) -> dict[str, Any]:
@@ -45,39 +74,13 @@ def answer_section(ctx: Ctx) -> dict[str, Any]:
     if f is not None:
         label = ctx.labels[f]
         items = [
-            ("Plant NPV after tax", R("pathways", f, "plant", "npv_usd"), "musd", "USD m"),
-            ("Initial capex", R("pathways", f, "plant", "capex_initial_usd"), "musd", "USD m"),
-            ("Project IRR after tax", R("pathways", f, "plant", "irr"), "pct", "%"),
             (
-                "Margin after capital, per t",
-                R("pathways", f, "margin_usd_per_t_product_cu", "margin_after_capital"),
-                "usd",
-                "USD/t",
-            ),
-            (
-                "Break-even TC (RC = TC/10)",
-                R("pathways", f, "plant", "breakeven_tc_usd_per_dmt"),
-                "usd",
-                "USD/dmt",
-            ),
-            (
-                "Extra export earnings",
-                R("pathways", f, "country", "export_gain_usd_per_yr"),
-                "musd",
-                "USD m/yr",
-            ),
-            (
-                "Government revenue vs exporting concentrate",
-                R("pathways", f, "country", "government_revenue_gain_pv_usd"),
-                "musd",
-                "USD m, PV",
-            ),
-            (
-                "Operating jobs, Pakistani",
-                R("pathways", f, "country", "jobs_operations_domestic"),
-                "n",
-                "",
-            ),
+                sentence(outputs.label(key, group)),
+                pointer(group, key)(f),
+                outputs.kind(key, group),
+                outputs.shown_unit(key, group),
+            )
+            for group, key in KPIS
         ]
         risk = ctx.inputs.risk
         if risk is not None and f in risk.get("pathways", {}):
@@ -111,22 +114,10 @@ def answer_section(ctx: Ctx) -> dict[str, Any]:
 def pathways_section(ctx: Ctx) -> dict[str, Any]:
     s = ctx.results.scenario
 
-    def plant(key: str) -> Callable[[str], str]:
-        return lambda n: R("pathways", n, "plant", key)
-
-    spec: list[tuple[str, Callable[[str], str | None] | None, str]] = [
-        ("Initial capex, USD m", plant("capex_initial_usd"), "musd"),
-        (f"NPV at {ctx.rate_pct:g} % real after tax, USD m", plant("npv_usd"), "musd"),
-        ("NPV before tax, USD m", plant("npv_pre_tax_usd"), "musd"),
-        ("Project IRR after tax, %", plant("irr"), "pct"),
-        ("Equity IRR after tax and debt, %", plant("equity_irr"), "pct"),
-        ("Payback from construction start, years", plant("payback_years"), "yr"),
-        ("Product copper at full output, kt/yr", plant("product_cu_t_per_yr"), "kt"),
-        ("Revenue at full output, USD m/yr", plant("revenue_usd_per_yr"), "musd"),
-        ("EBITDA at full output, USD m/yr", plant("ebitda_usd_per_yr"), "musd"),
-        ("Minimum DSCR", plant("dscr_min"), "x"),
-        ("Break-even TC (RC = TC/10), USD/dmt", plant("breakeven_tc_usd_per_dmt"), "usd"),
-        ("Break-even copper price, USD/t", plant("breakeven_cu_usd_per_t"), "usd"),
+    npv = outputs.label("npv_usd", "plant")
+    spec: list[Spec] = [
+        metric("plant", key, text=f"{npv} at {ctx.rate_pct:g} % real" if key == "npv_usd" else None)
+        for key in PATHWAY_ROWS
     ]
     for case, tc in s.terms_cases.items():
         name = tc.label or case
@@ -143,27 +134,19 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
                 "",
             )
         )
-        spec.append(
-            (
-                "NPV after tax, USD m",
-                lambda n, c=case: R("pathways", n, "terms_cases", c, "npv_usd"),
-                "musd",
+        for group, key in (
+            ("terms_cases", "npv_usd"),
+            ("margin_usd_per_t", "cash_margin"),
+            ("margin_usd_per_t", "margin_after_capital"),
+        ):
+            label = f"{outputs.label(key, group)}, {outputs.shown_unit(key, group)}"
+            spec.append(
+                (
+                    label,
+                    lambda n, c=case, k=key: R("pathways", n, "terms_cases", c, k),
+                    outputs.kind(key, group),
+                )
             )
-        )
-        spec.append(
-            (
-                "cash margin, USD/t",
-                lambda n, c=case: R("pathways", n, "terms_cases", c, "cash_margin"),
-                "usd",
-            )
-        )
-        spec.append(
-            (
-                "margin after capital, USD/t",
-                lambda n, c=case: R("pathways", n, "terms_cases", c, "margin_after_capital"),
-                "usd",
-            )
-        )
     rows = ctx.pathway_rows(spec)
     columns = ["", *[ctx.labels[n] for n in ctx.names]]
     blocks: list[Block] = [
@@ -177,11 +160,12 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
     ]
     if ctx.building:
         data = []
-        for metric, label, colour in (
-            ("capex_initial_usd", "initial capex", charts.OKABE_ITO["sky"]),
-            ("npv_usd", "NPV after tax", charts.OKABE_ITO["blue"]),
+        for key, colour in (
+            ("capex_initial_usd", charts.OKABE_ITO["sky"]),
+            ("npv_usd", charts.OKABE_ITO["blue"]),
         ):
-            keys = [R("pathways", n, "plant", metric) for n in ctx.building]
+            label = outputs.label(key, "plant")
+            keys = [R("pathways", n, "plant", key) for n in ctx.building]
             data.append(
                 keyed(
                     ctx.src,

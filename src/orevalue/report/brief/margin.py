@@ -3,8 +3,10 @@ by year."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from orevalue import outputs
 from orevalue.report.brief import charts
 from orevalue.report.brief.blocks import (
     Block,
@@ -18,7 +20,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import Num, neg, ratio, total
-from orevalue.report.labels import COST_LABELS, MARGIN_LABELS
+from orevalue.report.labels import COST_LABELS, MARGIN_LABELS, MARGIN_ROWS
 
 
 def _product_word(ctx: Ctx, name: str) -> str:
@@ -35,6 +37,40 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
     src = ctx.src
     word = _product_word(ctx, f)
     year = int(ctx.results.years[ctx.col])
+    margin = R("pathways", f, "margin_usd_per_t_product_cu")
+    figure = _waterfall(ctx, _waterfall_bars(ctx, f, word), word, year)
+    cash = src.num(pointer_join(margin, "cash_margin"), "usd")
+    after = src.num(pointer_join(margin, "margin_after_capital"), "usd")
+    rows = _margin_rows(ctx)
+    blocks: list[Block] = [
+        text(
+            f"A tonne of copper in {word} starts as copper in concentrate, which the plant buys "
+            "at what the mine would get for exporting it. Smelting and refining add value "
+            "(green), operating costs take it away (red), and the capital has to be paid back "
+            f"at {ctx.rate_pct:g} % real (the capital charge). In the first full year, {year}, "
+            "the cash margin is USD ",
+            cash,
+            " per t; after the capital charge, USD ",
+            after,
+            " per t, before tax.",
+        ),
+        chart("waterfall", figure, caption="Bars in USD per t of copper in the product."),
+        table(
+            ["USD per t of copper in product", *[ctx.labels[n] for n in ctx.building]],
+            rows,
+            caption=f"Margin per tonne, every pathway, {year}",
+        ),
+    ]
+    return {
+        "id": "per-tonne",
+        "title": "Where a tonne's value comes from and goes",
+        "blocks": blocks,
+    }
+
+
+def _waterfall_bars(ctx: Ctx, f: str, word: str) -> list[tuple[str, str, str]]:
+    """The waterfall's bars of pathway ``f`` in its first full year: (label, measure, key)."""
+    src = ctx.src
     margin = R("pathways", f, "margin_usd_per_t_product_cu")
     tonnes = R("pathways", f, "annual", "product_cu_t", ctx.col)
 
@@ -68,6 +104,13 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
             total(ratio(line("feed_cost"), tonnes), pointer_join(margin, "margin_after_capital")),
         )
     )
+    return bars
+
+
+def _waterfall(ctx: Ctx, bars: list[tuple[str, str, str]], word: str, year: int) -> Block:
+    """The per-tonne waterfall figure of ``bars``, its axis from the lowest to the highest
+    level."""
+    src = ctx.src
     values = [src.value(k) or 0.0 for _, _, k in bars]
     levels = [v for (_, m, _), v in zip(bars, values, strict=True) if m == "absolute"]
     low, high = min(levels), max(levels)
@@ -106,17 +149,14 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
             },
         ),
     )
-    cash = src.num(pointer_join(margin, "cash_margin"), "usd")
-    after = src.num(pointer_join(margin, "margin_after_capital"), "usd")
+    return figure
+
+
+def _margin_rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """The margin per tonne of every pathway that builds, a row per part; parts that are zero
+    everywhere are left out, the totals never."""
     rows = []
-    spec: list[tuple[str, str]] = [
-        *[(k, v) for k, v in MARGIN_LABELS.items()],
-        *[(k, v) for k, v in COST_LABELS.items()],
-        ("cash_margin", "= cash margin"),
-        ("capital_charge", "capital charge"),
-        ("margin_after_capital", "= margin after capital, before tax"),
-    ]
-    for part, label in spec:
+    for part, label in MARGIN_ROWS.items():
         cells = [
             ctx.cell(R("pathways", n, "margin_usd_per_t_product_cu", part), "usd")
             for n in ctx.building
@@ -126,53 +166,55 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
         ):
             continue
         rows.append(row(label, *cells, style="total" if label.startswith("=") else ""))
-    blocks: list[Block] = [
-        text(
-            f"A tonne of copper in {word} starts as copper in concentrate, which the plant buys "
-            "at what the mine would get for exporting it. Smelting and refining add value "
-            "(green), operating costs take it away (red), and the capital has to be paid back "
-            f"at {ctx.rate_pct:g} % real (the capital charge). In the first full year, {year}, "
-            "the cash margin is USD ",
-            cash,
-            " per t; after the capital charge, USD ",
-            after,
-            " per t, before tax.",
-        ),
-        chart("waterfall", figure, caption="Bars in USD per t of copper in the product."),
-        table(
-            ["USD per t of copper in product", *[ctx.labels[n] for n in ctx.building]],
-            rows,
-            caption=f"Margin per tonne, every pathway, {year}",
-        ),
-    ]
-    return {
-        "id": "per-tonne",
-        "title": "Where a tonne's value comes from and goes",
-        "blocks": blocks,
-    }
+    return rows
 
 
 def cash_flows_section(ctx: Ctx) -> dict[str, Any] | None:
     f = ctx.focus
     if f is None:
         return None
-    src = ctx.src
-    years = [int(y) for y in ctx.results.years]
-    idx = range(len(years))
+    idx = range(len(ctx.results.years))
     year_keys = [R("pathways", f, "annual", "year", i) for i in idx]
 
     def line(name: str, pathway: str = f) -> list[str]:
         return [R("pathways", pathway, "annual", name, i) for i in idx]
 
-    parts = (
-        ("EBITDA", "ebitda", 1, charts.UP, ""),
-        ("initial capex", "capex", -1, charts.DOWN, ""),
-        ("sustaining capex", "sustaining_capex", -1, charts.OKABE_ITO["orange"], ""),
-        ("working capital", "working_capital_change", -1, charts.OKABE_ITO["sky"], ""),
-        ("income tax", "income_tax", -1, charts.OKABE_ITO["purple"], "/"),
-    )
+    one = _cash_flow_parts(ctx, f, year_keys, line)
+    two = _cash_flow_pathways(ctx, year_keys, line)
+    return {
+        "id": "cash-flows",
+        "title": "Cash flows year by year",
+        "blocks": [
+            text(
+                "Construction spends the capital first; the plant then earns its EBITDA less "
+                "sustaining capital, working capital and income tax (unlevered: before debt). "
+                "The NPV is the discounted sum of the black line."
+            ),
+            chart("cash-flow-parts", one),
+            chart("cash-flow-pathways", two),
+        ],
+    }
+
+
+#: The parts of the annual cash flow drawn as bars: (key of the annual group, sign, colour,
+#: pattern).
+CASH_FLOW_PARTS = (
+    ("ebitda", 1, charts.UP, ""),
+    ("capex", -1, charts.DOWN, ""),
+    ("sustaining_capex", -1, charts.OKABE_ITO["orange"], ""),
+    ("working_capital_change", -1, charts.OKABE_ITO["sky"], ""),
+    ("income_tax", -1, charts.OKABE_ITO["purple"], "/"),
+)
+
+
+def _cash_flow_parts(
+    ctx: Ctx, f: str, year_keys: list[str], line: Callable[..., list[str]]
+) -> Block:
+    """Bars of the focus pathway's cash-flow parts by year, and its cash flow as a line."""
+    src = ctx.src
     data = []
-    for label, name, sign, colour, pattern in parts:
+    for name, sign, colour, pattern in CASH_FLOW_PARTS:
+        label = outputs.label(name, "annual")
         keys = [k if sign > 0 else neg(k) for k in line(name)]
         marker: dict[str, Any] = {"color": colour}
         if pattern:
@@ -196,10 +238,12 @@ def cash_flows_section(ctx: Ctx) -> dict[str, Any] | None:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": "cash flow after tax",
+                "name": outputs.label("cash_flow", "annual"),
                 "line": {"color": "#000", "width": 2},
                 "marker": {"size": 4},
-                "hovertemplate": "%{x}: %{y:,.0f} USD m<extra>cash flow after tax</extra>",
+                "hovertemplate": "%{x}: %{y:,.0f} USD m<extra>"
+                + outputs.label("cash_flow", "annual")
+                + "</extra>",
             },
             {"x": year_keys, "y": line("cash_flow")},
             scales={"x": 1.0},
@@ -215,6 +259,12 @@ def cash_flows_section(ctx: Ctx) -> dict[str, Any] | None:
             xaxis={"tickformat": "d", "dtick": 2},
         ),
     )
+    return one
+
+
+def _cash_flow_pathways(ctx: Ctx, year_keys: list[str], line: Callable[..., list[str]]) -> Block:
+    """The cash flow after tax of every pathway that builds, one line each."""
+    src = ctx.src
     lines = []
     for i, n in enumerate(ctx.names):
         if n not in ctx.building:
@@ -246,16 +296,4 @@ def cash_flows_section(ctx: Ctx) -> dict[str, Any] | None:
             xaxis={"tickformat": "d", "dtick": 2},
         ),
     )
-    return {
-        "id": "cash-flows",
-        "title": "Cash flows year by year",
-        "blocks": [
-            text(
-                "Construction spends the capital first; the plant then earns its EBITDA less "
-                "sustaining capital, working capital and income tax (unlevered: before debt). "
-                "The NPV is the discounted sum of the black line."
-            ),
-            chart("cash-flow-parts", one),
-            chart("cash-flow-pathways", two),
-        ],
-    }
+    return two
