@@ -3,9 +3,9 @@ water, transport) and the trade context."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from orevalue import outputs
 from orevalue.report.brief import charts
 from orevalue.report.brief.blocks import (
     Block,
@@ -17,21 +17,24 @@ from orevalue.report.brief.blocks import (
     text,
 )
 from orevalue.report.brief.charts import keyed
+from orevalue.report.brief.metric import Spec, metric
+from orevalue.report.labels import STAKEHOLDERS
 
-#: Where each dollar of the plant goes: (key, label, colour, pattern: "" Pakistani, "/" abroad).
-DOLLARS = (
-    ("plant_wages_pakistani", "Pakistani wages", "orange", ""),
-    ("plant_wages_expatriate", "expatriate wages", "orange", "/"),
-    ("plant_suppliers_pakistani", "Pakistani suppliers", "sky", ""),
-    ("plant_suppliers_foreign", "foreign suppliers", "sky", "/"),
-    ("plant_province", "province", "green", ""),
-    ("plant_federation", "federation", "blue", ""),
-    ("plant_equity_pakistani_private", "Pakistani private equity", "purple", ""),
-    ("plant_equity_foreign", "foreign equity", "purple", "/"),
-    ("plant_lenders_pakistani", "Pakistani lenders", "vermillion", ""),
-    ("plant_lenders_foreign", "foreign lenders", "vermillion", "/"),
-    ("plant_working_capital", "working capital (returned at the end)", "grey", "."),
-)
+#: How each stakeholder of the plant is drawn: key of the stakeholders group -> (colour,
+#: pattern: "" Pakistani, "/" abroad).
+DOLLAR_STYLE = {
+    "wages_pakistani": ("orange", ""),
+    "wages_expatriate": ("orange", "/"),
+    "suppliers_pakistani": ("sky", ""),
+    "suppliers_foreign": ("sky", "/"),
+    "province": ("green", ""),
+    "federation": ("blue", ""),
+    "equity_pakistani_private": ("purple", ""),
+    "equity_foreign": ("purple", "/"),
+    "lenders_pakistani": ("vermillion", ""),
+    "lenders_foreign": ("vermillion", "/"),
+    "working_capital": ("grey", "."),
+}
 
 
 def dollars_section(ctx: Ctx) -> dict[str, Any] | None:
@@ -39,8 +42,11 @@ def dollars_section(ctx: Ctx) -> dict[str, Any] | None:
         return None
     src = ctx.src
     data = []
-    for key, label, colour, pattern in DOLLARS:
-        keys = [R("pathways", n, "where_each_dollar_goes_pv_usd", key) for n in ctx.building]
+    for who, label in STAKEHOLDERS.items():
+        colour, pattern = DOLLAR_STYLE[who]
+        keys = [
+            R("pathways", n, "where_each_dollar_goes_pv_usd", f"plant_{who}") for n in ctx.building
+        ]
         if not all(src.has(k) for k in keys) or all(abs(src.value(k) or 0.0) < 0.5e6 for k in keys):
             continue
         marker: dict[str, Any] = {"color": charts.OKABE_ITO[colour]}
@@ -73,27 +79,18 @@ def dollars_section(ctx: Ctx) -> dict[str, Any] | None:
         ),
     )
 
-    def ctry(key: str) -> Callable[[str], str]:
-        return lambda n: R("pathways", n, "country", key)
+    def dollar(key: str, text: str | None = None) -> Spec:  # the heading gives the unit
+        return metric("dollars", key, indent="  ", text=text, unit=False)
 
-    def dollar(key: str) -> Callable[[str], str]:
-        return lambda n: R("pathways", n, "where_each_dollar_goes_pv_usd", key)
-
-    spec: list[tuple[str, Callable[[str], str | None] | None, str]] = [
-        ("Value of the chain, present value, USD m", ctry("value_of_chain_pv_usd"), "musd"),
-        ("  kept in Pakistan, USD m", ctry("value_kept_in_pakistan_pv_usd"), "musd"),
-        ("Share of value kept in Pakistan, %", ctry("share_kept_in_pakistan"), "pct"),
-        (
-            "  change against exporting concentrate, % points",
-            ctry("share_kept_change_pct_points"),
-            "pp",
-        ),
+    spec: list[Spec] = [
+        metric("country", "value_of_chain_pv_usd"),
+        metric("country", "value_kept_in_pakistan_pv_usd", indent="  "),
+        metric("country", "share_kept_in_pakistan"),
+        metric("country", "share_kept_change_pct_points", indent="  "),
         ("The mine's dollars (PV, USD m)", None, ""),
-        ("  export duty", dollar("mine_export_duty"), "musd"),
-        ("  kept in Pakistan", dollar("mine_kept_in_pakistan"), "musd"),
-        ("  paid abroad (imports, foreign owners, lenders)", dollar("mine_paid_abroad"), "musd"),
+        *[dollar(k) for k in outputs.expand("dollars") if not k.startswith("plant_")],
         ("The plant's dollars (PV, USD m)", None, ""),
-        *[(f"  {label}", dollar(key), "musd") for key, label, _, _ in DOLLARS],
+        *[dollar(f"plant_{k}", label) for k, label in STAKEHOLDERS.items()],
     ]
     return {
         "id": "dollars",
@@ -114,37 +111,41 @@ def dollars_section(ctx: Ctx) -> dict[str, Any] | None:
     }
 
 
+#: The needs table: a heading, or a key of the country group with its indent.
+NEEDS = (
+    "Export earnings",
+    ("export_earnings_usd_per_yr", ""),
+    ("export_gain_usd_per_yr", "  "),
+    ("export_gain_pv_usd", "  "),
+    "Jobs",
+    ("jobs_construction_peak", ""),
+    ("jobs_operations_domestic", ""),
+    ("jobs_operations_foreign", ""),
+    "Power and water",
+    ("power_mw_average", ""),
+    ("power_gwh_per_yr", ""),
+    ("water_m3_per_day", ""),
+    "Transport",
+    ("freight_feed_to_plant_wet_t_per_yr", ""),
+    ("freight_feed_to_port_wet_t_per_yr", ""),
+    ("freight_products_to_port_t_per_yr", ""),
+    ("freight_acid_from_site_t_per_yr", ""),
+    ("freight_rail_t_per_yr", ""),
+    ("freight_road_t_per_yr", ""),
+    ("freight_ocean_t_per_yr", ""),
+)
+#: Jobs drawn in the chart: (key of the country group, colour, pattern).
+JOBS = (
+    ("jobs_construction_peak", "sky", "/"),
+    ("jobs_operations_domestic", "blue", ""),
+    ("jobs_operations_foreign", "orange", ""),
+)
+
+
 def needs_section(ctx: Ctx) -> dict[str, Any]:
-    src = ctx.src
-
-    def ctry(key: str) -> Callable[[str], str]:
-        return lambda n: R("pathways", n, "country", key)
-
-    spec: list[tuple[str, Callable[[str], str | None] | None, str]] = [
-        ("Export earnings", None, ""),
-        (
-            "Export earnings FOB at full output, USD m/yr",
-            ctry("export_earnings_usd_per_yr"),
-            "musd",
-        ),
-        ("  gain over exporting concentrate, USD m/yr", ctry("export_gain_usd_per_yr"), "musd"),
-        ("  gain over the life, present value, USD m", ctry("export_gain_pv_usd"), "musd"),
-        ("Jobs", None, ""),
-        ("At the construction peak", ctry("jobs_construction_peak"), "n"),
-        ("Operating, Pakistani", ctry("jobs_operations_domestic"), "n"),
-        ("Operating, foreign", ctry("jobs_operations_foreign"), "n"),
-        ("Power and water", None, ""),
-        ("Power, average MW", ctry("power_mw_average"), "n"),
-        ("Power, GWh/yr", ctry("power_gwh_per_yr"), "n"),
-        ("Water, m³/day", ctry("water_m3_per_day"), "n"),
-        ("Transport, kt/yr", None, ""),
-        ("Feed to the plant (wet)", ctry("freight_feed_to_plant_wet_t_per_yr"), "kt"),
-        ("Feed exported as it is (wet)", ctry("freight_feed_to_port_wet_t_per_yr"), "kt"),
-        ("Metal products to port", ctry("freight_products_to_port_t_per_yr"), "kt"),
-        ("Acid shipped from site", ctry("freight_acid_from_site_t_per_yr"), "kt"),
-        ("By rail", ctry("freight_rail_t_per_yr"), "kt"),
-        ("By road", ctry("freight_road_t_per_yr"), "kt"),
-        ("By sea (exports)", ctry("freight_ocean_t_per_yr"), "kt"),
+    spec: list[Spec] = [
+        (item, None, "") if isinstance(item, str) else metric("country", item[0], indent=item[1])
+        for item in NEEDS
     ]
     blocks: list[Block] = [
         text(
@@ -158,63 +159,70 @@ def needs_section(ctx: Ctx) -> dict[str, Any]:
         ),
     ]
     if ctx.building:
-        data = []
-        for key, label, colour, pattern in (
-            ("jobs_construction_peak", "construction peak", "sky", "/"),
-            ("jobs_operations_domestic", "operating, Pakistani", "blue", ""),
-            ("jobs_operations_foreign", "operating, foreign", "orange", ""),
-        ):
-            marker: dict[str, Any] = {"color": charts.OKABE_ITO[colour]}
-            if pattern:
-                marker["pattern"] = charts.pattern(pattern)
-            data.append(
-                keyed(
-                    src,
-                    {
-                        "type": "bar",
-                        "name": label,
-                        "x": [ctx.labels[n] for n in ctx.building],
-                        "marker": marker,
-                        "texttemplate": "%{y:,.0f}",
-                        "textposition": "outside",
-                        "hovertemplate": "%{x}: %{y:,.0f}<extra>" + label + "</extra>",
-                    },
-                    {"y": [R("pathways", n, "country", key) for n in ctx.building]},
-                    scale=1.0,
-                )
-            )
-        blocks.append(
-            chart(
-                "jobs",
-                charts.figure(
-                    data,
-                    charts.layout(
-                        "Jobs by pathway",
-                        height=320,
-                        barmode="group",
-                        yaxis={"title": {"text": "people"}},
-                    ),
-                ),
-            )
-        )
-        skills: list[str] = []
-        for n in ctx.building:
-            for k in src.get(R("pathways", n, "staff"), {}) or {}:
-                if k not in skills:
-                    skills.append(k)
-        rows = [
-            row(k, *[ctx.cell(R("pathways", n, "staff", k), "n") for n in ctx.building])
-            for k in skills
-        ]
-        if rows:
-            blocks.append(
-                table(["Operating staff by skill", *[ctx.labels[n] for n in ctx.building]], rows)
-            )
+        blocks.append(_jobs_chart(ctx))
+        staff = _staff_table(ctx)
+        if staff is not None:
+            blocks.append(staff)
     return {
         "id": "needs",
         "title": "What it needs: jobs, power, water and transport",
         "blocks": blocks,
     }
+
+
+def _jobs_chart(ctx: Ctx) -> Block:
+    """Jobs at the construction peak and in operation, by pathway that builds."""
+    src = ctx.src
+    data = []
+    for key, colour, pattern in JOBS:
+        label = outputs.label(key, "country")
+        marker: dict[str, Any] = {"color": charts.OKABE_ITO[colour]}
+        if pattern:
+            marker["pattern"] = charts.pattern(pattern)
+        data.append(
+            keyed(
+                src,
+                {
+                    "type": "bar",
+                    "name": label,
+                    "x": [ctx.labels[n] for n in ctx.building],
+                    "marker": marker,
+                    "texttemplate": "%{y:,.0f}",
+                    "textposition": "outside",
+                    "hovertemplate": "%{x}: %{y:,.0f}<extra>" + label + "</extra>",
+                },
+                {"y": [R("pathways", n, "country", key) for n in ctx.building]},
+                scale=1.0,
+            )
+        )
+    return chart(
+        "jobs",
+        charts.figure(
+            data,
+            charts.layout(
+                "Jobs by pathway",
+                height=320,
+                barmode="group",
+                yaxis={"title": {"text": "people"}},
+            ),
+        ),
+    )
+
+
+def _staff_table(ctx: Ctx) -> Block | None:
+    """Operating staff by skill of every pathway that builds; None without staff."""
+    src = ctx.src
+    skills: list[str] = []
+    for n in ctx.building:
+        for k in src.get(R("pathways", n, "staff"), {}) or {}:
+            if k not in skills:
+                skills.append(k)
+    rows = [
+        row(k, *[ctx.cell(R("pathways", n, "staff", k), "n") for n in ctx.building]) for k in skills
+    ]
+    if not rows:
+        return None
+    return table(["Operating staff by skill", *[ctx.labels[n] for n in ctx.building]], rows)
 
 
 def trade_section(ctx: Ctx) -> dict[str, Any]:

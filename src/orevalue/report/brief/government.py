@@ -1,11 +1,12 @@
 """What the governments get: revenue by instrument and level, the fiscal measures of the
-plant and the regimes compared."""
+plant and the regimes compared. The instruments, their levels and labels come from the
+outputs table (data/outputs.csv)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from orevalue import outputs
 from orevalue.report.brief import charts
 from orevalue.report.brief.blocks import (
     Block,
@@ -17,76 +18,95 @@ from orevalue.report.brief.blocks import (
     text,
 )
 from orevalue.report.brief.charts import keyed
+from orevalue.report.brief.metric import Spec, metric
 from orevalue.report.brief.numbers import total
 
-#: Government instruments: (key, label, level).
-INSTRUMENTS = (
-    ("mine_royalty_province", "mine royalty", "province"),
-    ("plant_royalty_province", "plant royalty", "province"),
-    ("state_equity_province", "province's equity, net", "province"),
-    ("mine_royalty_federal", "mine NSR and surcharge", "federation"),
-    ("mine_income_tax_change", "mine income tax moved by the transfer price", "federation"),
-    ("export_duty", "export duty on concentrate", "federation"),
-    ("plant_royalty_federation", "plant surcharge", "federation"),
-    ("corporate_income_tax", "corporate income tax", "federation"),
-    ("super_tax", "super tax", "federation"),
-    ("minimum_and_alternative_tax", "minimum and alternative tax", "federation"),
-    ("presumptive_turnover_tax", "presumptive turnover tax", "federation"),
-    ("customs_duty", "customs duty on plant", "federation"),
-    ("dividend_withholding", "dividend withholding", "federation"),
-    ("state_equity_federation", "federal companies' equity, net", "federation"),
-)
-#: Instruments drawn together in the chart: (label, colour, pattern, instrument keys).
+LEVELS = ("province", "federation")
+#: Instruments drawn together in the chart, by their kind in the outputs table:
+#: (label, colour, pattern, kind).
 INSTRUMENT_GROUPS = (
-    (
-        "royalties and NSR",
-        "orange",
-        "",
-        (
-            "mine_royalty_province",
-            "mine_royalty_federal",
-            "plant_royalty_province",
-            "plant_royalty_federation",
-        ),
-    ),
-    (
-        "income, turnover and super tax",
-        "blue",
-        "",
-        (
-            "corporate_income_tax",
-            "super_tax",
-            "minimum_and_alternative_tax",
-            "presumptive_turnover_tax",
-            "mine_income_tax_change",
-        ),
-    ),
-    ("duties", "sky", "x", ("export_duty", "customs_duty")),
-    ("dividend withholding", "green", "", ("dividend_withholding",)),
-    ("state equity, net", "purple", "/", ("state_equity_province", "state_equity_federation")),
+    ("royalties and NSR", "orange", "", "royalty"),
+    ("income, turnover and super tax", "blue", "", "income_tax"),
+    ("duties", "sky", "x", "duty"),
+    ("dividend withholding", "green", "", "withholding"),
+    ("state equity, net", "purple", "/", "equity"),
 )
+#: The fiscal measures of the plant: keys of the plant group.
+FISCAL_MEASURES = ("government_take", "aetr", "metr", "effective_royalty_rate")
+#: The headline metrics of each compared regime: (group of the key, key).
+REGIME_ROWS = (
+    ("plant", "npv_usd"),
+    ("plant", "irr"),
+    ("plant", "government_take"),
+    ("country", "government_revenue_province_pv_usd"),
+    ("country", "government_revenue_federation_pv_usd"),
+    ("regimes", "revenue_forgone_pv_usd"),
+    ("regimes", "revenue_forgone_per_job_usd"),
+)
+
+
+def _gov(n: str, key: str) -> str:
+    return R("pathways", n, "country", f"government_pv_usd_{key}")
 
 
 def government_section(ctx: Ctx) -> dict[str, Any]:
-    src = ctx.src
     s = ctx.results.scenario
-    level = {k: lev for k, _, lev in INSTRUMENTS}
 
-    def gov(n: str, key: str) -> str:
-        return R("pathways", n, "country", f"government_pv_usd_{key}")
+    def by_level(level: str) -> list[Spec]:
+        return [
+            (f"  {outputs.label(k, 'government')}", lambda n, k=k: _gov(n, k), "musd")
+            for k in outputs.instruments(level=level)
+        ]
 
+    spec: list[Spec] = [
+        metric("country", "government_revenue_pv_usd"),
+        metric("country", "government_revenue_province_pv_usd", indent="  "),
+        metric("country", "government_revenue_federation_pv_usd", indent="  "),
+        metric("country", "government_revenue_gain_pv_usd", indent="  "),
+        ("By instrument, USD m (province)", None, ""),
+        *by_level("province"),
+        ("By instrument, USD m (federation)", None, ""),
+        *by_level("federation"),
+        ("Fiscal measures of the plant", None, ""),
+        *[metric("plant", key) for key in FISCAL_MEASURES],
+    ]
+    blocks: list[Block] = [
+        text(
+            f"Taxed under {s.fiscal.regime}"
+            + (f" ({s.fiscal.law})" if s.fiscal.law else "")
+            + ". The province collects the mine royalty and carries its equity share of the "
+            "plant; the federation collects income, turnover and super taxes, duties, the "
+            "mine's NSR and dividend withholding, and carries the federal companies' equity."
+        ),
+        chart("government", _government_chart(ctx)),
+        table(
+            ["", *[ctx.labels[n] for n in ctx.names]],
+            ctx.pathway_rows(spec),
+            caption="Government revenue by instrument and level",
+        ),
+    ]
+    regimes = _regimes_table(ctx)
+    if regimes is not None:
+        blocks.append(regimes)
+    return {"id": "government", "title": "What the governments get", "blocks": blocks}
+
+
+def _government_chart(ctx: Ctx) -> dict[str, Any]:
+    """Revenue by group of instruments, stacked, for each pathway and level."""
+    src = ctx.src
     data = []
     x_path: list[str] = []
     x_level: list[str] = []
     for n in ctx.names:
-        for lev in ("province", "federation"):
+        for lev in LEVELS:
             x_path.append(ctx.labels[n].replace(" + Au, Ag, acid", ""))
             x_level.append(lev)
-    for label, colour, pattern, keys in INSTRUMENT_GROUPS:
+    for label, colour, pattern, kind in INSTRUMENT_GROUPS:
         fields: list[str | None] = []
         for n in ctx.names:
-            for lev in ("province", "federation"):
-                ks = [gov(n, k) for k in keys if level[k] == lev and src.has(gov(n, k))]
+            for lev in LEVELS:
+                keys = outputs.instruments(level=lev, kind=kind)
+                ks = [_gov(n, k) for k in keys if src.has(_gov(n, k))]
                 fields.append(total(*ks) if ks else None)
         if all((src.value(k) or 0.0) == 0.0 for k in fields if k):
             continue
@@ -106,7 +126,7 @@ def government_section(ctx: Ctx) -> dict[str, Any]:
                 {"y": fields},
             )
         )
-    figure = charts.figure(
+    return charts.figure(
         data,
         charts.layout(
             "Government revenue by instrument and level, present value, USD m",
@@ -119,74 +139,23 @@ def government_section(ctx: Ctx) -> dict[str, Any]:
         ),
     )
 
-    def ctry(key: str) -> Callable[[str], str]:
-        return lambda n: R("pathways", n, "country", key)
 
-    def plant(key: str) -> Callable[[str], str]:
-        return lambda n: R("pathways", n, "plant", key)
-
-    spec: list[tuple[str, Callable[[str], str | None] | None, str]] = [
-        ("Government revenue, present value, USD m", ctry("government_revenue_pv_usd"), "musd"),
-        ("  province", ctry("government_revenue_province_pv_usd"), "musd"),
-        ("  federation", ctry("government_revenue_federation_pv_usd"), "musd"),
-        ("  change against exporting concentrate", ctry("government_revenue_gain_pv_usd"), "musd"),
-        ("By instrument, USD m (province)", None, ""),
-        *[
-            (f"  {lab}", lambda n, k=k: gov(n, k), "musd")
-            for k, lab, lev in INSTRUMENTS
-            if lev == "province"
-        ],
-        ("By instrument, USD m (federation)", None, ""),
-        *[
-            (f"  {lab}", lambda n, k=k: gov(n, k), "musd")
-            for k, lab, lev in INSTRUMENTS
-            if lev == "federation"
-        ],
-        ("Fiscal measures of the plant", None, ""),
-        ("Government take, undiscounted, %", plant("government_take"), "pct"),
-        ("AETR (discounted take), %", plant("aetr"), "pct"),
-        ("METR, %", plant("metr"), "pct"),
-        ("Effective royalty rate, first 5 years, %", plant("effective_royalty_rate"), "pct"),
-    ]
-    blocks: list[Block] = [
-        text(
-            f"Taxed under {s.fiscal.regime}"
-            + (f" ({s.fiscal.law})" if s.fiscal.law else "")
-            + ". The province collects the mine royalty and carries its equity share of the "
-            "plant; the federation collects income, turnover and super taxes, duties, the "
-            "mine's NSR and dividend withholding, and carries the federal companies' equity."
-        ),
-        chart("government", figure),
-        table(
-            ["", *[ctx.labels[n] for n in ctx.names]],
-            ctx.pathway_rows(spec),
-            caption="Government revenue by instrument and level",
-        ),
-    ]
+def _regimes_table(ctx: Ctx) -> Block | None:
+    """Headline metrics under each compared regime; None when the case compares none."""
     regimes = ctx.src.get(R("regimes"), {}) or {}
-    if regimes:
-        rows = []
-        metrics = (
-            ("Plant NPV after tax, USD m", "npv_usd", "musd"),
-            ("Project IRR after tax, %", "irr", "pct"),
-            ("Government take, %", "government_take", "pct"),
-            ("Revenue, province, PV USD m", "government_revenue_province_pv_usd", "musd"),
-            ("Revenue, federation, PV USD m", "government_revenue_federation_pv_usd", "musd"),
-            ("Revenue forgone, PV USD m", "revenue_forgone_pv_usd", "musd"),
-            ("Revenue forgone per operating job, USD", "revenue_forgone_per_job_usd", "usd"),
-        )
-        for name in regimes:
-            rows.append(row(name, *["" for _ in ctx.names], style="section"))
-            for label, key, kind in metrics:
-                cells = [ctx.cell(R("regimes", name, n, key), kind) for n in ctx.names]
-                if any(c != "" for c in cells):
-                    rows.append(row(f"  {label}", *cells))
-        blocks.append(
-            table(
-                ["", *[ctx.labels[n] for n in ctx.names]],
-                rows,
-                caption="Fiscal regimes compared",
-                note="Revenue forgone is against the first regime listed.",
-            )
-        )
-    return {"id": "government", "title": "What the governments get", "blocks": blocks}
+    if not regimes:
+        return None
+    rows = []
+    for name in regimes:
+        rows.append(row(name, *["" for _ in ctx.names], style="section"))
+        for group, key in REGIME_ROWS:
+            kind = outputs.kind(key, group)
+            cells = [ctx.cell(R("regimes", name, n, key), kind) for n in ctx.names]
+            if any(c != "" for c in cells):
+                rows.append(row(f"  {outputs.caption(key, group)}", *cells))
+    return table(
+        ["", *[ctx.labels[n] for n in ctx.names]],
+        rows,
+        caption="Fiscal regimes compared",
+        note="Revenue forgone is against the first regime listed.",
+    )
