@@ -25,6 +25,7 @@ non-finite value shows "–"):
 kind   shown                                        example
 ====== ============================================ ==========
 musd   value / 1e6, no decimals, thousands commas   −1,381
+musd1  value / 1e6, one decimal, thousands commas   −1,381.3
 usd    value, no decimals, thousands commas         4,500
 pct    100 × value, one decimal                     −2.1
 pct0   100 × value, no decimals                     64
@@ -77,6 +78,7 @@ UNITS: dict[str, tuple[str, str]] = {
 
 _KINDS: dict[str, tuple[float, str]] = {
     "musd": (1e-6, ",.0f"),
+    "musd1": (1e-6, ",.1f"),
     "usd": (1.0, ",.0f"),
     "pct": (100.0, ".1f"),
     "pct0": (100.0, ".0f"),
