@@ -46,6 +46,27 @@ def siting_section(ctx: Ctx) -> dict[str, Any] | None:
             )
         )
     ]
+    blocks += _plan(ctx)
+    if inputs.map_svg:
+        blocks.append(
+            {
+                "kind": "svg",
+                "svg": inputs.map_svg,
+                "caption": "Sites, ports and legs drawn from coordinates (straight lines join "
+                "leg ends; the coastline is approximate). Arrows: the chosen plan's flows.",
+            }
+        )
+    blocks += _ranking(ctx, ranking)
+    for note in siting.notes:
+        blocks.append(text(f"Note: {note}"))
+    return {"id": "siting", "title": "Where to build", "blocks": blocks}
+
+
+def _plan(ctx: Ctx) -> list[Block]:
+    """The optimal plan: its stages by site, and what it needs (power, water, public
+    investment)."""
+    src, siting = ctx.src, ctx.inputs.siting
+    blocks: list[Block] = []
     best = P("site", "best")
     stage_rows = []
     for i, stage in enumerate(src.get(best + "/stages", []) or []):
@@ -90,15 +111,13 @@ def siting_section(ctx: Ctx) -> dict[str, Any] | None:
         if public:
             rows.append(row("public investment, USD m", src.num(total(*public), "musd")))
         blocks.append(table(["The plan needs", ""], rows))
-    if inputs.map_svg:
-        blocks.append(
-            {
-                "kind": "svg",
-                "svg": inputs.map_svg,
-                "caption": "Sites, ports and legs drawn from coordinates (straight lines join "
-                "leg ends; the coastline is approximate). Arrows: the chosen plan's flows.",
-            }
-        )
+    return blocks
+
+
+def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
+    """Each site hosting the plant alone, best first, as a table and a chart of its NPV."""
+    src, inputs = ctx.src, ctx.inputs
+    blocks: list[Block] = []
     rows = []
     npv_keys, names = [], []
     for i, r in enumerate(ranking):
@@ -184,6 +203,4 @@ def siting_section(ctx: Ctx) -> dict[str, Any] | None:
                 ),
             )
         )
-    for note in siting.notes:
-        blocks.append(text(f"Note: {note}"))
-    return {"id": "siting", "title": "Where to build", "blocks": blocks}
+    return blocks
