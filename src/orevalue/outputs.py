@@ -176,8 +176,9 @@ def unit(key: str, group: str | None = None) -> str:
     return row(key, group).unit
 
 
-def kind(key_or_unit: str, group: str | None = None) -> str:
-    """The format kind of a key, a unit or a kind (see the module's table)."""
+def format_kind(key_or_unit: str, group: str | None = None) -> str:
+    """The format kind (see the module's table) of a kind, a unit or a key, looked up in that
+    order (a kind or a unit wins over a key of the same name)."""
     if key_or_unit in _KINDS or key_or_unit in ("g", "int"):
         return key_or_unit
     if key_or_unit in UNITS:
@@ -228,7 +229,7 @@ def instruments(
 def format_value(key_or_unit: str, value: float | int | None, *, ascii_minus: bool = False) -> str:
     """``value`` formatted for people by the kind of a key, a unit or a kind (see the
     module's table); the one number formatter of the terminal, the brief and the risk tables."""
-    fmt = kind(key_or_unit)
+    fmt = format_kind(key_or_unit)
     if value is None or isinstance(value, bool):
         return MISSING
     x = float(value)

@@ -32,7 +32,7 @@ def _metric(
     return (
         f"{indent}{label}" + (f", {shown}" if shown else ""),
         lambda r: getattr(r, field)[key],
-        outputs.kind(key, group),
+        outputs.format_kind(key, group),
     )
 
 
@@ -140,7 +140,7 @@ def government_rows() -> list[Row]:
 
     def dollar(key: str, text: str | None = None) -> Row:  # the heading gives the unit
         label = text or outputs.label(key, "dollars")
-        return (f"  {label}", lambda r: r.dollars_pv_usd[key], outputs.kind(key, "dollars"))
+        return (f"  {label}", lambda r: r.dollars_pv_usd[key], outputs.format_kind(key, "dollars"))
 
     return [
         _metric("country", "government_revenue_pv_usd"),

@@ -77,7 +77,7 @@ def answer_section(ctx: Ctx) -> dict[str, Any]:
             (
                 sentence(outputs.label(key, group)),
                 pointer(group, key)(f),
-                outputs.kind(key, group),
+                outputs.format_kind(key, group),
                 outputs.shown_unit(key, group),
             )
             for group, key in KPIS
@@ -144,7 +144,7 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
                 (
                     label,
                     lambda n, c=case, k=key: R("pathways", n, "terms_cases", c, k),
-                    outputs.kind(key, group),
+                    outputs.format_kind(key, group),
                 )
             )
     rows = ctx.pathway_rows(spec)

@@ -149,7 +149,7 @@ def _regimes_table(ctx: Ctx) -> Block | None:
     for name in regimes:
         rows.append(row(name, *["" for _ in ctx.names], style="section"))
         for group, key in REGIME_ROWS:
-            kind = outputs.kind(key, group)
+            kind = outputs.format_kind(key, group)
             cells = [ctx.cell(R("regimes", name, n, key), kind) for n in ctx.names]
             if any(c != "" for c in cells):
                 rows.append(row(f"  {outputs.caption(key, group)}", *cells))

@@ -31,7 +31,7 @@ def metric(
     return (
         indent + label + (f", {shown}" if shown else ""),
         lambda n: R("pathways", n, field, key),
-        outputs.kind(key, group),
+        outputs.format_kind(key, group),
     )
 
 
