@@ -526,14 +526,14 @@ def test_pdf_without_chromium_exits_2_before_writing(
 
 
 def test_formats_for_people() -> None:
-    from orevalue.report.brief.numbers import fmt
+    from orevalue.outputs import format_value
 
-    assert fmt(-1_381_269_748.16, "musd") == "\u22121,381"
-    assert fmt(-0.2, "musd") == "0"
-    assert fmt(-0.020769, "pct") == "\u22122.1"
-    assert fmt(1.5, "pp") == "+1.5"
-    assert fmt(float("nan"), "usd") == fmt(None, "usd") == "\u2013"
-    assert fmt(7_000_000.0, "g") == "7,000,000"
-    assert fmt(73.94, "g") == "73.94"
-    assert fmt(0.6, "g") == "0.6"
-    assert fmt(235_977.8, "kt") == "236"
+    assert format_value("musd", -1_381_269_748.16) == "\u22121,381"
+    assert format_value("musd", -0.2) == "0"
+    assert format_value("pct", -0.020769) == "\u22122.1"
+    assert format_value("pp", 1.5) == "+1.5"
+    assert format_value("usd", float("nan")) == format_value("usd", None) == "\u2013"
+    assert format_value("g", 7_000_000.0) == "7,000,000"
+    assert format_value("g", 73.94) == "73.94"
+    assert format_value("g", 0.6) == "0.6"
+    assert format_value("kt", 235_977.8) == "236"

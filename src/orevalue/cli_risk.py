@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orevalue import outputs
 from orevalue.cli_common import fail, run_risk_with_progress
 from orevalue.risk import CHUNK
 from orevalue.scenario import ScenarioError
@@ -104,11 +105,12 @@ def risk_command(
 
 
 def _musd(value: float | None) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{value / 1e6:,.0f}"
+    return outputs.format_value("musd", value, ascii_minus=True)
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.{digits}f} %"
+    text = outputs.format_value(("pct0", "pct", "pct2")[digits], value, ascii_minus=True)
+    return text if text == outputs.MISSING else f"{text} %"
 
 
 def print_risk(result: dict[str, Any], console: Console) -> None:
@@ -119,9 +121,11 @@ def print_risk(result: dict[str, Any], console: Console) -> None:
         f" ({run['samples_per_second']:,.0f} samples/s); {scen['money']}, USD m"
     )
     table = Table(title=title, title_justify="left")
-    for column in ("pathway", "NPV P10", "P50", "P90", "mean", "P(NPV < 0)"):
+    stat = {k: outputs.label(k, "risk_statistic") for k in ("p10", "p50", "p90", "mean")}
+    for column in ("pathway", f"NPV {stat['p10']}", stat["p50"], stat["p90"], stat["mean"]):
         table.add_column(column, justify="left" if column == "pathway" else "right")
-    table.add_column("P(beats export)", justify="right")
+    table.add_column("P(NPV < 0)", justify="right")
+    table.add_column(outputs.label("prob_beats_baseline", "risk"), justify="right")
     table.add_column("IRR P50 (P10, P90)", justify="right")
     table.add_column("no IRR", justify="right")
     for name, pw in result["pathways"].items():

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from orevalue import outputs
 from orevalue.economics import metrics
 
-#: Federal instruments and provincial ones, for revenue by level.
-FEDERAL = (
-    "corporate_income_tax",
-    "super_tax",
-    "minimum_and_alternative_tax",
-    "presumptive_turnover_tax",
-    "customs_duty",
-    "dividend_withholding",
-    "state_equity_federation",
-    "mine_royalty_federal",
-    "mine_income_tax_change",
-    "export_duty",
-    "plant_royalty_federation",
-)
-PROVINCIAL = ("plant_royalty_province", "state_equity_province", "mine_royalty_province")
+#: Federal instruments and provincial ones, for revenue by level (data/outputs.csv).
+FEDERAL = outputs.instruments(level="federation")
+PROVINCIAL = outputs.instruments(level="province")
 
 
 def by_level(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -29,9 +18,9 @@ def by_level(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     if unknown:
         raise ValueError(f"government lines with no level: {', '.join(sorted(unknown))}")
     zero = 0.0 * next(iter(lines.values()))
-    return {
-        "province": sum((lines[k] for k in PROVINCIAL if k in lines), start=zero),
-        "federation": sum((lines[k] for k in FEDERAL if k in lines), start=zero),
+    return {  # summed in the order of ``lines``: the engine's order, not the table's
+        "province": sum((v for k, v in lines.items() if k in PROVINCIAL), start=zero),
+        "federation": sum((v for k, v in lines.items() if k in FEDERAL), start=zero),
     }
 
 

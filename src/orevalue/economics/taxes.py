@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from orevalue import kernels
+from orevalue import kernels, outputs
 from orevalue.economics.fiscal import straight_line_depreciation_usd
 
-#: The federal taxes on income, as :func:`corporate_taxes_usd` returns them.
-TAX_LINES = (
-    "corporate_income_tax",
-    "super_tax",
-    "minimum_and_alternative_tax",
-    "presumptive_turnover_tax",
-)
+#: The federal taxes on the plant's income, in the order :func:`kernels.corporate_taxes`
+#: writes them (the outputs table lists them in that order): corporate income tax, super tax,
+#: minimum and alternative tax, presumptive turnover tax.
+TAX_LINES = outputs.instruments(kind="income_tax", payer="plant")
 
 
 def holiday_share(

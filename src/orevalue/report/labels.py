@@ -1,24 +1,36 @@
-"""Names people read for the model's margin parts and costs, shared by the terminal tables
-and the brief."""
+"""Names people read for the margin parts, costs and payments, shared by the terminal tables
+and the brief; every label comes from the outputs table (data/outputs.csv)."""
 
+from __future__ import annotations
+
+from orevalue import outputs
+
+#: The totals of the margin per tonne, shown with a leading "=".
+MARGIN_TOTALS = ("cash_margin", "margin_after_capital")
+_MARGIN_SUMS = (*MARGIN_TOTALS, "capital_charge")
+_MARGIN = outputs.group("margin_usd_per_t")
+
+#: Value the plant adds per tonne, by part: key -> label.
 MARGIN_LABELS = {
-    "free_copper": "free copper (recovered beyond payable)",
-    "precious_metals": "gold and silver beyond payable",
-    "charges_retained": "TC/RC and refining charges kept",
-    "premium": "product premium",
-    "acid": "sulfuric acid",
-    "freight_saved": "freight saved",
-    "export_duty_avoided": "export duty avoided",
-    "transfer_price_discount": "transfer-price discount",
+    k: outputs.label(k, "margin_usd_per_t")
+    for k in _MARGIN
+    if not k.startswith("cost_") and k not in _MARGIN_SUMS
 }
-COST_LABELS = {
-    "cost_power": "power",
-    "cost_fuel": "fuel",
-    "cost_water": "water",
-    "cost_consumables": "consumables",
-    "cost_maintenance": "maintenance",
-    "cost_labour": "labour",
-    "cost_g_and_a": "G&A",
-    "cost_security": "security",
-    "cost_royalty": "royalty",
+#: Costs per tonne, by part: key -> label.
+COST_LABELS = {k: outputs.label(k, "margin_usd_per_t") for k in _MARGIN if k.startswith("cost_")}
+#: Every row of the margin per tonne, in order, the totals marked "= ": key -> label.
+MARGIN_ROWS = {
+    **MARGIN_LABELS,
+    **COST_LABELS,
+    **{
+        k: ("= " if k in MARGIN_TOTALS else "") + outputs.label(k, "margin_usd_per_t")
+        for k in ("cash_margin", "capital_charge", "margin_after_capital")
+    },
 }
+#: Who the plant pays, as the stakeholders group of the table lists them: key -> label.
+STAKEHOLDERS = {k: outputs.label(k, "stakeholders") for k in outputs.group("stakeholders")}
+
+
+def sentence(text: str) -> str:
+    """A label as the start of a sentence or a heading: its first letter upper case."""
+    return text[:1].upper() + text[1:]

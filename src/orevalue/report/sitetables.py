@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from orevalue import outputs
 from orevalue.output import write_atomic
 
 #: Breakdown rows per tonne of cathode, in the order printed: (component, label, sign).
@@ -35,10 +36,9 @@ BREAKDOWN = (
 )
 
 
-def _n(x: float | None, digits: int = 0) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    return f"{x + 0.0:,.{digits}f}"
+def _n(kind: str, x: float | None) -> str:
+    """A number for the terminal: :func:`outputs.format_value` with an ASCII minus."""
+    return outputs.format_value(kind, x, ascii_minus=True)
 
 
 def ranking_table(siting: Any) -> Table:
@@ -56,28 +56,28 @@ def ranking_table(siting: Any) -> Table:
     for key, label, sign in BREAKDOWN:
         table.add_row(
             f"  {label}",
-            *[_n(sign * r.plan.per_t_product[key]) if r.plan else "" for r in ranks],
+            *[_n("usd", sign * r.plan.per_t_product[key]) if r.plan else "" for r in ranks],
         )
     table.add_section()
     table.add_row(
         "= delivered cost",
-        *[_n(r.plan.delivered_cost_usd_per_t) if r.plan else "" for r in ranks],
+        *[_n("usd", r.plan.delivered_cost_usd_per_t) if r.plan else "" for r in ranks],
     )
     table.add_row(
         "= margin, USD/t",
-        *[_n(r.plan.margin_usd_per_yr * _per(r.plan)) if r.plan else "" for r in ranks],
+        *[_n("usd", r.plan.margin_usd_per_yr * _per(r.plan)) if r.plan else "" for r in ranks],
     )
     table.add_row(
         "margin, USD m/yr",
-        *[_n(r.plan.margin_usd_per_yr / 1e6) if r.plan else "infeasible" for r in ranks],
+        *[_n("musd", r.plan.margin_usd_per_yr) if r.plan else "infeasible" for r in ranks],
     )
     table.add_row(
         "  plant's (public works free)",
-        *[_n(r.plan.plant_margin_usd_per_yr / 1e6) if r.plan else "" for r in ranks],
+        *[_n("musd", r.plan.plant_margin_usd_per_yr) if r.plan else "" for r in ranks],
     )
     table.add_row(
         "NPV after tax, USD m (run)",
-        *[_n(r.npv_cathode_usd / 1e6) if r.npv_cathode_usd is not None else "" for r in ranks],
+        *[_n("musd", r.npv_cathode_usd) if r.npv_cathode_usd is not None else "" for r in ranks],
     )
     table.add_section()
     table.add_row("power, MW average", *[_mix(r.plan, "power") for r in ranks])
@@ -164,7 +164,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
         )
         unit = "kWh" if s.resource == "power" else "m³"
         unit = f"{s.unit_cost_usd:.3g} ({s.all_in_usd:.3g})/{unit}"
-        t.add_row(s.site, s.label, amount, per_year, unit, _n(s.capex_usd / 1e6, 1), s.payer)
+        t.add_row(s.site, s.label, amount, per_year, unit, _n("musd1", s.capex_usd), s.payer)
     t.caption = (
         f"Peak power to install or connect: {plan.power_peak_mw:,.0f} MW "
         f"({plan.power_mw:,.1f} MW average x {siting.data.economics.installed_to_average_power:g})"
@@ -180,7 +180,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
             u.leg,
             f"{u.from_node} → {u.to_node}",
             u.mode,
-            _n(u.km),
+            _n("n", u.km),
             what,
             f"{u.vehicles_per_day:,.1f} {u.vehicles_per_day and u.vehicle}",
             f"{u.use_pct:.0f} %" if math.isfinite(u.capacity_t_per_yr) else "no limit",
@@ -212,7 +212,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
     for col in ("what", "where", "capex, USD m", "payer"):
         t.add_column(col, justify="right" if col == "capex, USD m" else "left")
     for i in sorted(plan.investments, key=lambda i: (i.payer == "plant", -i.capex_usd)):
-        t.add_row(i.what, i.where, _n(i.capex_usd / 1e6, 1), i.payer)
+        t.add_row(i.what, i.where, _n("musd1", i.capex_usd), i.payer)
     totals = {}
     for i in plan.investments:
         totals[i.payer] = totals.get(i.payer, 0.0) + i.capex_usd

@@ -4,9 +4,11 @@ power and water, shipping by which legs.
 
 Modules, one job each: ``data`` (schema and loading of sites.toml), ``units`` (per-tonne yields,
 values and costs from the scenario), ``network`` (arcs and incidence), ``taxes`` (zone taxes
-from the regime presets), ``model`` (the sparse programme), ``solve`` (HiGHS and infeasibility
-diagnosis), ``plan`` (reading a solution), ``rank`` (ranking and the ``--site`` overlay),
-``synthetic`` (random networks for tests and benchmarks).
+from the regime presets), ``inputs`` (the arrays the programme is built from), ``programme``
+(variables, bounds and sparse rows being assembled), ``constraints`` and ``costs`` (named
+constraint builders and objective terms), ``model`` (the programme built from them), ``solve``
+(HiGHS and infeasibility diagnosis), ``plan`` (reading a solution), ``rank`` (ranking and the
+``--site`` overlay), ``synthetic`` (random networks for tests and benchmarks).
 """
 
 from __future__ import annotations

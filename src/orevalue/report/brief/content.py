@@ -31,9 +31,10 @@ from orevalue.report.brief.sections import (
     needs_section,
     pathways_section,
     per_tonne_section,
+    risk_section,
+    siting_section,
     trade_section,
 )
-from orevalue.report.brief.siting_risk import risk_section, siting_section
 from orevalue.results import Results
 
 __all__ = ["Block", "BriefInputs", "Cell", "assemble", "document", "scenario_hash"]

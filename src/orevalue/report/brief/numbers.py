@@ -11,26 +11,9 @@ each path segment percent-encoded, so a segment never holds a space, ``/`` or ``
 e.g. ``/results/pathways/cathode/plant/npv_usd`` or
 ``/results/pathways/cathode/annual/feed_cost/5 / /results/pathways/cathode/annual/product_cu_t/5``.
 
-Formats (the rounding the tests check; negative numbers take a true minus sign, U+2212, and
-a value that rounds to zero shows no sign; a missing or non-finite value shows "–"):
-
-====== ============================================ ==========
-kind   shown                                        example
-====== ============================================ ==========
-musd   value / 1e6, no decimals, thousands commas   −1,381
-usd    value, no decimals, thousands commas         4,500
-pct    100 × value, one decimal                     −2.1
-pct0   100 × value, no decimals                     64
-pp     value (already in points), one decimal, sign +1.5
-kt     value / 1e3, no decimals, thousands commas   236
-n      value, no decimals, thousands commas         1,102
-x      value, two decimals                          −0.50
-yr     value, one decimal                           12.0
-int    a whole number as it is (a year): no commas  2030
-g      an input as written: integers and whole      7,000,000; 0.6; 73.94
-       numbers with thousands commas, other values
-       to 6 significant digits (commas from 1,000)
-====== ============================================ ==========
+Each number's *kind* (musd, usd, pct, pp, kt, n, x, yr, int, g …) is the format
+:func:`orevalue.outputs.format_value` gives it, the one number formatter of the brief, the
+terminal and the risk tables (its table of kinds is in :mod:`orevalue.outputs`).
 """
 
 from __future__ import annotations
@@ -40,57 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-MINUS = "\u2212"
-MISSING = "\u2013"
-
-
-def fmt(value: float | int | None, kind: str) -> str:
-    """``value`` formatted for people as ``kind`` (see the module's table)."""
-    if value is None or isinstance(value, bool):
-        return MISSING
-    x = float(value)
-    if not math.isfinite(x):
-        return MISSING
-    if kind == "g":
-        text = _general(value)
-    elif kind == "int":
-        text = f"{x:.0f}"
-    else:
-        scale, spec = _KINDS[kind]
-        text = format(x * scale, spec)
-    return _sign(text)
-
-
-_KINDS: dict[str, tuple[float, str]] = {
-    "musd": (1e-6, ",.0f"),
-    "usd": (1.0, ",.0f"),
-    "pct": (100.0, ".1f"),
-    "pct0": (100.0, ".0f"),
-    "pp": (1.0, "+.1f"),
-    "kt": (1e-3, ",.0f"),
-    "n": (1.0, ",.0f"),
-    "x": (1.0, ".2f"),
-    "yr": (1.0, ".1f"),
-}
-
-
-def _general(value: float | int) -> str:
-    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
-        return f"{int(value):,}"
-    x = float(value)
-    text = f"{x:.6g}"
-    if "e" in text or abs(x) < 1000:
-        return text
-    whole, _, frac = text.partition(".")
-    return f"{int(whole):,}" + (f".{frac}" if frac else "")
-
-
-def _sign(text: str) -> str:
-    """A true minus sign; no sign on a number that rounds to zero."""
-    digits = text.lstrip("+-")
-    if not any(c in "123456789" for c in digits.split("e")[0]):
-        return digits
-    return MINUS + digits if text.startswith("-") else text
+from orevalue.outputs import format_value
 
 
 def pointer(*segments: str | int) -> str:
@@ -159,7 +92,7 @@ class Num:
 
     @property
     def text(self) -> str:
-        return fmt(self.value, self.kind)
+        return format_value(self.kind, self.value)
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "kind": self.kind, "key": self.key, "text": self.text}
