@@ -16,7 +16,7 @@ import orevalue
 from orevalue import catalog, flowsheet
 from orevalue.economics import schedule, terms
 from orevalue.economics.plant import pathway_flows, plant_case
-from orevalue.economics.pricing import Market
+from orevalue.economics.pricing import Market, Value
 from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.scenario import TERMS_FUNCTIONS, Feed, Problem, ScenarioError
@@ -246,3 +246,22 @@ def test_main_product_and_focus_are_read_from_the_case(default_scenario, default
     assert main_element(default_scenario, "cathode") == "cu"
     margins = default_results.pathways["cathode"].margin_usd_per_t
     assert "free_copper" in margins  # "free_" + the element's name in data/elements.toml
+
+
+def test_an_antimony_penalty_on_concentrate_is_data(tmp_path, default_scenario):
+    """0.3 % Sb against a 0.1 % threshold at 3 USD/dmt per 0.1 %: 6 USD/dmt more charges."""
+    s = _load(
+        tmp_path,
+        "[feeds.concentrate]\nsb_pct = 0.3\n"
+        "[terms.concentrate.penalties.sb]\nthreshold_pct = 0.1\nusd_per_dmt_per_0_1_pct = 3.0\n",
+    )
+    years = np.array([2032])
+    dmt = np.array([[1000.0]])
+
+    def value(case: orevalue.Scenario) -> Value:
+        p = Params.from_scenario(case)
+        lot = terms.Lot({}, dmt, "concentrate")
+        return terms.value(case, p, "concentrate", lot, Market.from_params(p, years), 0.0)
+
+    extra = value(s).charges_usd - value(default_scenario).charges_usd
+    assert extra[0, 0] == pytest.approx(1000.0 * (0.3 - 0.1) / 0.1 * 3.0, rel=1e-9)

@@ -55,8 +55,8 @@ def _per_t(value: np.ndarray, tonnes: np.ndarray) -> np.ndarray:
 def steady_margin_usd_per_t(
     scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline
 ) -> dict[str, np.ndarray]:
-    """Margin per tonne of the main product's main element (copper of cathode) in the first
-    year at full utilisation, (N,).
+    """Margin per tonne of the main element of the pathway's main product in the first year at
+    full utilisation, (N,).
 
     Uplifts (free main metal, precious metals, charges retained, premium, acid, freight saved) less
     each operating cost give the cash margin; less a capital charge (the annuity over the
@@ -217,7 +217,7 @@ def evaluate(
     """Evaluate every pathway of ``scenario``.
 
     ``params`` defaults to the scenario's own values (one sample); pass a :class:`Params` with
-    N samples for a risk run. ``breakeven`` also solves break-even TC/RC and copper price and
+    N samples for a risk run. ``breakeven`` also solves break-even TC/RC and main-metal price and
     the METR; ``detail`` also evaluates the TC/RC cases and the progressivity sweep;
     ``compare`` also evaluates the scenario under each of ``fiscal.compare_regimes``. A risk
     run turns all three off. ``lean`` computes only what a risk run reads: plant NPV and IRR

@@ -121,7 +121,7 @@ def main_product(scenario: Scenario, pathway: str) -> str:
 
 
 def main_element(scenario: Scenario, pathway: str) -> str:
-    """The element the pathway's main product is sold for (``cu`` for cathode)."""
+    """The element the pathway's main product is sold for (its terms' ``element``)."""
     return terms.main_element(scenario, main_product(scenario, pathway))
 
 

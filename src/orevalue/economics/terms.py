@@ -7,11 +7,12 @@ the terms it names. The numeric parameters are read from :class:`Params` at
 series) from the scenario's declaration. Adding a product on existing terms is a table in the
 case; a new kind of contract is one function here, registered with :func:`register`.
 
-Functions: ``concentrate`` (payable metal less TC/RC, refining charges and penalties, freight
-on wet tonnes), ``metal_content`` (anode, blister: payable shares of contents less a refining
-charge per tonne), ``metal_price`` (mass x an element price plus premium series),
-``element_price`` (content of one element x its price, less any refining charge per unit:
-bullion, doré) and ``netback`` (a gate price by mass, e.g. acid).
+Functions: ``concentrate`` (payable main metal and by-products less TC/RC, by-product
+refining charges and penalties, freight on wet tonnes), ``metal_content`` (anode, blister:
+payable shares of contents less a refining charge per tonne), ``metal_price`` (mass x an
+element price plus premium series), ``element_price`` (content of one element x its price,
+less any refining charge per unit: bullion, doré) and ``netback`` (a gate price by mass, e.g.
+acid).
 """
 
 from __future__ import annotations
@@ -109,44 +110,64 @@ def freight_usd_per_t(scenario: Any, p: Params, terms: str, ocean_only: bool) ->
 def concentrate(
     p: Params, t: str, spec: Any, lot: Lot, market: Market, freight: np.ndarray | float
 ) -> Value:
-    """Concentrate: main element payable = min(grade x payable %, grade - minimum deduction);
-    Au and Ag payable from their grade scales; charges = TC x dmt + RC (in its series' unit)
-    x payable main element + Au/Ag RC x payable oz + As penalty; freight on wet tonnes."""
+    """Concentrate: the main element payable = min(grade x payable %, grade - minimum
+    deduction); each by-product payable from its grade scale; charges = TC x dmt + RC (in its
+    series' unit, per payable main element) + each by-product's RC x payable units + penalties
+    per 0.1 % above a threshold; freight on wet tonnes."""
     dry_t = lot.mass_t
     main = spec.element
     grade = lot.grade(p, main)
     payable_pct = np.minimum(
-        grade * p[f"{t}.cu_payable_pct"] / 100.0, grade - p[f"{t}.cu_min_deduction_pct_points"]
+        grade * p[f"{t}.payable_pct"] / 100.0, grade - p[f"{t}.min_deduction_pct_points"]
     )
     # per-sample factors (N, 1) first, then one product with the (N, Y) tonnage each
-    payable_t = dry_t * (np.maximum(payable_pct, 0.0) / 100.0)
-    au_g, ag_g = lot.grade(p, "au"), lot.grade(p, "ag")
-    au_oz_per_t = (
-        au_g * scale_payable_pct(p, f"{t}.au_payable_scale", au_g) / 100.0 / catalog.G_PER_OZ
-    )
-    ag_oz_per_t = (
-        ag_g * scale_payable_pct(p, f"{t}.ag_payable_scale", ag_g) / 100.0 / catalog.G_PER_OZ
-    )
-    au_oz, ag_oz = dry_t * au_oz_per_t, dry_t * ag_oz_per_t
-    excess_as = np.maximum(lot.grade(p, "as") - p[f"{t}.as_threshold_pct"], 0.0)
-    per_dmt = (
-        excess_as / 0.1 * p[f"{t}.as_penalty_usd_per_dmt_per_0_1_pct"]  # arsenic penalty
-        + au_oz_per_t * p[f"{t}.au_rc_usd_per_oz"]
-        + ag_oz_per_t * p[f"{t}.ag_rc_usd_per_oz"]
-    )
-    rc = catalog.price_series()[spec.rc_series]
+    divisor = catalog.elements()[main].grade_divisor
+    payable_t = dry_t * (np.maximum(payable_pct, 0.0) / divisor)
+    per_dmt: np.ndarray | float = 0.0
+    for el in spec.penalties:
+        excess = np.maximum(_grade_pct(p, lot, el) - p[f"{t}.penalties.{el}.threshold_pct"], 0.0)
+        penalty = excess / 0.1 * p[f"{t}.penalties.{el}.usd_per_dmt_per_0_1_pct"]
+        per_dmt = penalty if isinstance(per_dmt, float) else per_dmt + penalty
+    metal = {main: _usd(payable_t, main, market)}
+    for el in spec.payable_scales:
+        g = lot.grade(p, el)
+        scale = scale_payable_pct(p, f"{t}.payable_scales.{el}", g)
+        units_per_t = g * scale / 100.0 / _grade_per_price_unit(el)
+        metal[el] = (dry_t * units_per_t) * market.element_price(el)[0]
+        if el in spec.rc_usd_per_unit:
+            rc = units_per_t * p[f"{t}.rc_usd_per_unit.{el}"]
+            per_dmt = rc if isinstance(per_dmt, float) else per_dmt + rc
+    rc_series = catalog.price_series()[spec.rc_series]
     charges = dry_t * (market[spec.tc_series] + per_dmt) + payable_t * (
-        market[spec.rc_series] * rc.usd_per_t_factor
+        market[spec.rc_series] * rc_series.usd_per_t_factor
     )
     wet_per_dry = 1.0 / (1.0 - p[f"feeds.{lot.feed}.moisture_pct"] / 100.0)
-    main_price, _ = market.element_price(main)
-    au_price, _ = market.element_price("au")
-    ag_price, _ = market.element_price("ag")
-    return Value(
-        {main: payable_t * main_price, "au": au_oz * au_price, "ag": ag_oz * ag_price},
-        charges_usd=charges,
-        freight_usd=dry_t * (wet_per_dry * freight),
-    )
+    return Value(metal, charges_usd=charges, freight_usd=dry_t * (wet_per_dry * freight))
+
+
+def _usd(tonnes: np.ndarray, element: str, market: Market) -> np.ndarray:
+    """Tonnes of ``element`` at its price, USD."""
+    price, usd_per_t = market.element_price(element)
+    if usd_per_t != 1.0:  # a price per oz or lb: tonnes to that unit first
+        tonnes = tonnes * usd_per_t
+    return tonnes * price
+
+
+def _grade_per_price_unit(element: str) -> float:
+    """Grade units of ``element`` per unit of its price, per tonne of feed: a g/t grade of a
+    metal priced per troy oz is G_PER_OZ g/t per oz/t."""
+    row = catalog.elements()[element]
+    series = catalog.element_price_series(element)
+    if row.unit == "g_per_t" and series.unit.endswith("/oz"):
+        return catalog.G_PER_OZ
+    return row.grade_divisor / series.usd_per_t_factor
+
+
+def _grade_pct(p: Params, lot: Lot, element: str) -> np.ndarray:
+    """Grade of ``element`` in % of dry mass (a g/t grade / 1e4)."""
+    grade = lot.grade(p, element)
+    divisor = catalog.elements()[element].grade_divisor
+    return grade if divisor == 100.0 else grade / (divisor / 100.0)
 
 
 @register("metal_content", needs_mass=True)

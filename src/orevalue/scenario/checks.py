@@ -243,10 +243,17 @@ def _fiscal_and_terms(s: Scenario) -> Found:
         if abs(total - 100.0) > 1e-6:
             found.append((f"project.{field}", f"shares add up to {total:.6g} %; expected 100"))
     for terms_name, t in s.terms.items():
-        for name in ("au_payable_scale", "ag_payable_scale"):
-            grades = [g for g, _ in getattr(t, name, None) or [(0.0, 0.0)]]
+        for el, scale in getattr(t, "payable_scales", {}).items():
+            grades = [g for g, _ in scale]
             if grades != sorted(grades) or grades[0] != 0:
-                found.append((f"terms.{terms_name}.{name}", "grades must start at 0 and ascend"))
+                found.append(
+                    (f"terms.{terms_name}.payable_scales.{el}", "grades must start at 0 and ascend")
+                )
+        for el in getattr(t, "rc_usd_per_unit", {}):
+            if el not in t.payable_scales:
+                found.append(
+                    (f"terms.{terms_name}.rc_usd_per_unit.{el}", f"no payable scale for '{el}'")
+                )
     return found
 
 
@@ -267,6 +274,7 @@ def _terms(s: Scenario) -> Found:
         for i, series in enumerate(getattr(t, "premiums", [])):
             found += _series(f"{where}.premiums.{i}", series)
         paid = [t.element] if t.function != "netback" else []
+        paid += list(getattr(t, "payable_scales", {}))
         paid += list(getattr(t, "payable_pct", None) or []) if t.function == "metal_content" else []
         for el in paid:
             if el not in priced:

@@ -67,7 +67,9 @@ class Project(_Model):
     sustaining_capex_pct_per_yr: NonNeg = Field(description="sustaining capex, % of initial/yr")
     maintenance_pct_of_capex_per_yr: NonNeg = Field(description="maintenance, % of capex/yr")
     working_capital_days_of_feed: float = Field(ge=0, le=365, description="days of feed cost held")
-    metal_in_process_pct: Pct = Field(description="copper in process, % of annual Cu throughput")
+    metal_in_process_pct: Pct = Field(
+        description="main metal in process, % of its annual throughput"
+    )
     construction_peak_jobs_per_musd: NonNeg = Field(
         description="construction peak workers per USD million of capex"
     )
@@ -196,6 +198,13 @@ class _SalesTerms(_Model):
     )
 
 
+class Penalty(_Model):
+    threshold_pct: NonNeg = Field(description="grade above which the penalty applies, %")
+    usd_per_dmt_per_0_1_pct: NonNeg = Field(
+        description="penalty, USD per dmt per 0.1 % above the threshold"
+    )
+
+
 class ConcentrateTerms(_SalesTerms):
     function: Literal["concentrate"]
     element: Element = Field(description="element paid on grade less a minimum deduction")
@@ -204,21 +213,22 @@ class ConcentrateTerms(_SalesTerms):
     tc_per_rc: float = Field(
         gt=0, description="TC per unit of RC when the two move together (TC/10 convention: 10)"
     )
-    cu_payable_pct: Pct = Field(description="share of the main element's content paid, %")
-    cu_min_deduction_pct_points: NonNeg = Field(
-        description="minimum deduction, % points of the main element"
+    payable_pct: Pct = Field(description="share of the main element's content paid, %")
+    min_deduction_pct_points: NonNeg = Field(
+        description="minimum deduction, % points of the main element's grade"
     )
-    au_payable_scale: list[tuple[NonNeg, Pct]] = Field(
-        min_length=1, description="[grade g/t, payable %] steps, ascending"
+    payable_scales: dict[Element, Annotated[list[tuple[NonNeg, Pct]], Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="by-products paid: [grade in the element's unit, payable %] steps, "
+        "ascending from 0",
     )
-    ag_payable_scale: list[tuple[NonNeg, Pct]] = Field(
-        min_length=1, description="[grade g/t, payable %] steps, ascending"
+    rc_usd_per_unit: dict[Element, float] = Field(
+        default_factory=dict,
+        description="refining charge of each by-product, USD per payable unit of its price "
+        "series (per oz)",
     )
-    au_rc_usd_per_oz: float = Field(description="gold refining charge, USD/payable oz")
-    ag_rc_usd_per_oz: float = Field(description="silver refining charge, USD/payable oz")
-    as_threshold_pct: NonNeg = Field(description="arsenic above which a penalty applies, %")
-    as_penalty_usd_per_dmt_per_0_1_pct: NonNeg = Field(
-        description="arsenic penalty, USD per dmt per 0.1 % above the threshold"
+    penalties: dict[Element, Penalty] = Field(
+        default_factory=dict, description="penalties on elements above a threshold grade"
     )
 
 
