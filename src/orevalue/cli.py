@@ -54,7 +54,7 @@ def run(
 ) -> None:
     """Evaluate every pathway, print the tables and the verdict, write results."""
     import orevalue
-    from orevalue.output import write_results
+    from orevalue.report.files import write_results
     from orevalue.report.terminal import print_results
 
     try:
@@ -82,7 +82,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write the default case as a commented scenario file to edit."""
-    from orevalue.output import write_atomic
+    from orevalue.atomic import write_atomic
     from orevalue.template import template_text
 
     if path.exists() and not force:

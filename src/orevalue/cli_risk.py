@@ -53,7 +53,7 @@ def risk_command(
     """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
     exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
     import orevalue
-    from orevalue.output import write_atomic
+    from orevalue.atomic import write_atomic
     from orevalue.risk import montecarlo
     from orevalue.risk.analysis import RiskOptions, run_risk
     from orevalue.risk.spec import build

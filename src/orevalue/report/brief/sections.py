@@ -220,9 +220,7 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
 
 
 def _product_word(ctx: Ctx, name: str) -> str:
-    from orevalue.economics.plant import main_product
-
-    product = main_product(ctx.results.scenario, name)
+    product = ctx.results.pathways[name].main_product
     return {"anode": "anode copper"}.get(product, product)
 
 
