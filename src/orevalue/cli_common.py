@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from orevalue.scenario import Overlay, Scenario
+from orevalue.scenario import Scenario
 
 err = Console(stderr=True)
 
@@ -24,25 +24,12 @@ def fail(*lines: str) -> typer.Exit:
 def load_with_presets(
     scenario: Path | None, site: str | None, regime: str | None
 ) -> tuple[Scenario, str | None, str]:
-    """The scenario with a site's costs and then a fiscal regime laid over it, the site's key,
-    and the suffix (``-<site>-<regime>``) that keeps their outputs apart. Raises
-    ScenarioError."""
-    import orevalue
+    """:func:`orevalue.api.load`: the scenario with a site's costs and then a fiscal regime
+    laid over it, the site's key, and the suffix that keeps their outputs apart."""
+    from orevalue import api
 
-    overlays = []
-    parts = []
-    site_key = None
-    if site is not None:
-        from orevalue.siting import site_overlay
-
-        overlays.append(site_overlay(site, scenario))
-        site_key = overlays[-1].label.removeprefix("site preset ")
-        parts.append(site_key)
-    if regime is not None:
-        overlays.append(Overlay(f"--regime {regime}", {"fiscal": {"regime": regime}}))
-        parts.append(regime)
-    loaded = orevalue.load(scenario, overlays=tuple(overlays))
-    return loaded, site_key, "".join(f"-{p}" for p in parts)
+    loaded = api.load(scenario, site, regime)
+    return loaded.scenario, loaded.site, loaded.suffix
 
 
 def run_risk_with_progress(loaded: Any, options: Any, spec: Any, console: Console) -> Any:

@@ -7,7 +7,6 @@ is imported inside the command so that ``orevalue run`` starts fast.
 from __future__ import annotations
 
 import shlex
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -116,20 +115,13 @@ def report_command(
 
 def _siting(scenario: Path | None) -> tuple[Any, str | None, str | None]:
     """The siting analysis of the scenario and its map as SVG text; or why there is none."""
-    import orevalue
-    from orevalue.siting import InfeasibleError, analyse, load_sites
+    from orevalue import api
 
     try:
-        siting = analyse(orevalue.load(scenario), load_sites(None))
-    except (ScenarioError, InfeasibleError) as exc:
-        problems = getattr(exc, "problems", None) or [str(exc)]
-        return None, "No siting analysis: " + "; ".join(str(p) for p in problems), None
-    from orevalue.report.sitemap import draw_map
-
-    with tempfile.TemporaryDirectory(prefix="orevalue-map-") as folder:
-        draw_map(siting, Path(folder))
-        svg = (Path(folder) / "map.svg").read_text(encoding="utf-8")
-    return siting, None, svg
+        plain = api.load(scenario)
+    except ScenarioError as exc:
+        return None, "No siting analysis: " + "; ".join(str(p) for p in exc.problems), None
+    return api.brief_siting(plain)
 
 
 def _risk(

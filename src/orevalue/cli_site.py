@@ -52,9 +52,8 @@ def site_command(
 ) -> None:
     """Rank the candidate sites, choose the best plan (MILP), list the infrastructure it needs
     and draw the map."""
-    import orevalue
+    from orevalue import api
     from orevalue.report.sitetables import print_siting, write_siting
-    from orevalue.siting import Options, analyse, load_sites
 
     if objective not in ("system", "plant"):
         raise fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")
@@ -64,17 +63,14 @@ def site_command(
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     try:
-        loaded = orevalue.load(scenario)
-        data = load_sites(sites)
-        siting = analyse(
+        loaded = api.load(scenario).scenario
+        siting = api.site(
             loaded,
-            data,
-            Options(
-                objective=objective,  # type: ignore[arg-type]
-                processed_pct=processed_pct,
-                refined_pct=refined_pct,
-                max_sites=max_sites,
-            ),
+            sites,
+            objective=objective,
+            processed_pct=processed_pct,
+            refined_pct=refined_pct,
+            max_sites=max_sites,
         )
     except ScenarioError as exc:
         raise fail(*(str(p) for p in exc.problems)) from None
