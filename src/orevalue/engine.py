@@ -15,6 +15,7 @@ from orevalue.economics.plant import (
     OPEX_PARTS,
     PlantCase,
     export_fob_usd,
+    main_product,
     plant_case,
 )
 from orevalue.economics.pricing import Market
@@ -246,7 +247,18 @@ def evaluate(
             scenario, p, case, tl, market, country_rate
         )
         results[name] = PathwayResult(
-            name, pathway.label, case, plant, margin, cases, ctry, fob, gov_lines, dollars, sweep
+            name,
+            pathway.label,
+            main_product(scenario, name),
+            case,
+            plant,
+            margin,
+            cases,
+            ctry,
+            fob,
+            gov_lines,
+            dollars,
+            sweep,
         )
     base = results[scenario.baseline_pathway]
     base_total = 0.0 if lean else sum(base.exports_fob_usd.values())
@@ -267,7 +279,14 @@ def evaluate(
             r.country["share_kept_in_pakistan"] - base.country["share_kept_in_pakistan"]
         )
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
-    return Results(scenario=scenario, params=p, years=tl.years, pathways=results, regimes=regimes)
+    return Results(
+        scenario=scenario,
+        params=p,
+        years=tl.years,
+        steady_index=schedule.steady_index(scenario, tl),
+        pathways=results,
+        regimes=regimes,
+    )
 
 
 def _lean_result(
@@ -296,7 +315,8 @@ def _lean_result(
         "export_earnings_pv_usd": metrics.npv(country_rate, exports),
     }
     label = scenario.pathways[name].label
-    return PathwayResult(name, label, case, plant, {}, {}, country, fob), exports
+    product = main_product(scenario, name)
+    return PathwayResult(name, label, product, case, plant, {}, {}, country, fob), exports
 
 
 #: Headline metrics the regime comparison reports, by group.

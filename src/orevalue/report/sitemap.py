@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from orevalue.output import write_atomic
+from orevalue.atomic import write_atomic
 
 #: Approximate Makran and Sindh coastline, (lat, lon) west to east: Gwadar Bay (Jiwani),
 #: Gwadar, Pasni, Ormara, Sonmiani, Karachi, Port Qasim, Indus delta, Sir Creek.

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from orevalue.output import file_mode
+from orevalue.atomic import file_mode
 from orevalue.risk import CHUNK, montecarlo, sensitivity, summary
 from orevalue.risk.sampling import RiskModel
 from orevalue.risk.spec import RiskSpec, build

@@ -114,8 +114,6 @@ class Ctx:
 
 
 def make_context(inputs: BriefInputs, src: Source) -> Ctx:
-    from orevalue.economics import schedule
-
     r = inputs.results
     names = list(r.pathways)
     labels = {n: p.label for n, p in r.pathways.items()}
@@ -125,9 +123,15 @@ def make_context(inputs: BriefInputs, src: Source) -> Ctx:
         focus = "cathode"
     elif building:
         focus = max(building, key=lambda n: r.value(n, "plant", "npv_usd"))
-    col = schedule.steady_index(r.scenario, schedule.timeline(r.scenario))
     return Ctx(
-        inputs, src, names, labels, building, focus, col, r.scenario.project.discount_rate_pct
+        inputs,
+        src,
+        names,
+        labels,
+        building,
+        focus,
+        r.steady_index,
+        r.scenario.project.discount_rate_pct,
     )
 
 
