@@ -140,13 +140,36 @@ def _val(x: np.ndarray, model: Model, name: str) -> np.ndarray:
     return x[model.blocks[name].idx()]
 
 
-def _stage_plans(model: Model, x: np.ndarray) -> list[StagePlan]:
+#: The blocks of the programme a plan is read from.
+_BLOCKS = (
+    "smelt",
+    "refine",
+    "build",
+    "open",
+    "flow",
+    "export",
+    "supply",
+    "power",
+    "power_on",
+    "water",
+    "water_on",
+    "leg_build",
+    "leg_up",
+)
+
+
+def _values(model: Model, x: np.ndarray) -> dict[str, np.ndarray]:
+    """The solution's values of each block a plan is read from, shaped like the block."""
+    return {name: _val(x, model, name) for name in _BLOCKS}
+
+
+def _stage_plans(model: Model, v: dict[str, np.ndarray]) -> list[StagePlan]:
     """Each stage built: its site, size, nameplate, throughput (t/yr) and capex (USD)."""
     units, sites = model.units, model.sites
     moist = 1.0 - units.moisture_frac
-    smelt, refine = _val(x, model, "smelt"), _val(x, model, "refine")
+    smelt, refine = v["smelt"], v["refine"]
     stages = []
-    for k, g, z in np.argwhere(_val(x, model, "build") > 0.5):
+    for k, g, z in np.argwhere(v["build"] > 0.5):
         throughput = (
             smelt[k] * moist
             if g == 0
@@ -166,11 +189,11 @@ def _stage_plans(model: Model, x: np.ndarray) -> list[StagePlan]:
     return stages
 
 
-def _supply_plans(model: Model, x: np.ndarray, resource: str) -> list[SupplyPlan]:
+def _supply_plans(model: Model, v: dict[str, np.ndarray], resource: str) -> list[SupplyPlan]:
     """Each power (MW) or water (m³/day) option used, with its unit and all-in costs."""
     names = model.power_options if resource == "power" else model.water_options
-    amount = _val(x, model, resource)
-    on = _val(x, model, f"{resource}_on")
+    amount = v[resource]
+    on = v[f"{resource}_on"]
     supplies = []
     for k, o in np.argwhere(amount > TOL):
         site = model.sites[k]
@@ -211,12 +234,12 @@ def _supply_investments(supplies: list[SupplyPlan]) -> list[Investment]:
     ]
 
 
-def _leg_uses(model: Model, x: np.ndarray) -> list[LegUse]:
+def _leg_uses(model: Model, v: dict[str, np.ndarray]) -> list[LegUse]:
     """Traffic on each arc that carries anything: tonnes by commodity, vehicles, use of
     capacity."""
     net, econ = model.net, model.data.economics
-    flow = _val(x, model, "flow")
-    built, upgraded = _val(x, model, "leg_build") > 0.5, _val(x, model, "leg_up") > 0.5
+    flow = v["flow"]
+    built, upgraded = v["leg_build"] > 0.5, v["leg_up"] > 0.5
     totals = flow.sum(axis=1)
     legs = []
     for a in np.flatnonzero(totals > TOL):
@@ -244,11 +267,11 @@ def _leg_uses(model: Model, x: np.ndarray) -> list[LegUse]:
     return legs
 
 
-def _leg_investments(model: Model, x: np.ndarray) -> list[Investment]:
+def _leg_investments(model: Model, v: dict[str, np.ndarray]) -> list[Investment]:
     """Legs built or upgraded that the plan uses, with their capex and payer."""
     net, data = model.net, model.data
-    built, upgraded = _val(x, model, "leg_build") > 0.5, _val(x, model, "leg_up") > 0.5
-    totals = _val(x, model, "flow").sum(axis=1)
+    built, upgraded = v["leg_build"] > 0.5, v["leg_up"] > 0.5
+    totals = v["flow"].sum(axis=1)
     used = np.zeros(len(net.legs), dtype=bool)
     used[net.arc_leg[totals > TOL]] = True
     investments = []
@@ -262,11 +285,11 @@ def _leg_investments(model: Model, x: np.ndarray) -> list[Investment]:
     return investments
 
 
-def _port_uses(model: Model, x: np.ndarray) -> list[PortUse]:
+def _port_uses(model: Model, v: dict[str, np.ndarray]) -> list[PortUse]:
     """Tonnes through each port used (exports by commodity and imported feed), against its
     spare capacity."""
     data = model.data
-    export, imports = _val(x, model, "export"), _val(x, model, "supply")
+    export, imports = v["export"], v["supply"]
     ports = []
     for p, key in enumerate(model.ports):
         moved = {c: float(export[p, i]) for i, c in enumerate(COMMODITIES) if export[p, i] > TOL}
@@ -293,10 +316,10 @@ def _port_uses(model: Model, x: np.ndarray) -> list[PortUse]:
     return ports
 
 
-def _acid_plans(model: Model, x: np.ndarray) -> list[AcidPlan]:
+def _acid_plans(model: Model, v: dict[str, np.ndarray]) -> list[AcidPlan]:
     """Sulphuric acid of each smelter: t/yr, netback and the vehicles carrying it away."""
     data, econ = model.data, model.data.economics
-    smelt = _val(x, model, "smelt")
+    smelt = v["smelt"]
     acid = []
     for k in np.flatnonzero(smelt > TOL):
         s = data.sites[model.sites[k]]
@@ -324,14 +347,14 @@ def _stage_investments(stages: list[StagePlan]) -> list[Investment]:
 
 def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
     """The plan in ``sol``, with its costs measured against ``baseline`` (exports only)."""
-    x, units = sol.x, model.units
-    smelt, refine = _val(x, model, "smelt"), _val(x, model, "refine")
-    export = _val(x, model, "export")
-    stages = _stage_plans(model, x)
-    supplies = _supply_plans(model, x, "power") + _supply_plans(model, x, "water")
+    v, units = _values(model, sol.x), model.units
+    smelt, refine = v["smelt"], v["refine"]
+    export = v["export"]
+    stages = _stage_plans(model, v)
+    supplies = _supply_plans(model, v, "power") + _supply_plans(model, v, "water")
     investments = [
         *_supply_investments(supplies),
-        *_leg_investments(model, x),
+        *_leg_investments(model, v),
         *_stage_investments(stages),
     ]
     parts = {k: sol.components_usd[k] - baseline.components_usd.get(k, 0.0) for k in COMPONENTS}
@@ -342,14 +365,14 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
     )
     product = cathode + float(export[:, ANODE].sum())
     per = 1.0 / product if product > TOL else float("nan")
-    power = _val(x, model, "power").sum()
+    power = v["power"].sum()
     return Plan(
-        sites=[model.sites[k] for k in np.flatnonzero(_val(x, model, "open") > 0.5)],
+        sites=[model.sites[k] for k in np.flatnonzero(v["open"] > 0.5)],
         stages=stages,
         supplies=supplies,
-        legs=_leg_uses(model, x),
-        ports=_port_uses(model, x),
-        acid=_acid_plans(model, x),
+        legs=_leg_uses(model, v),
+        ports=_port_uses(model, v),
+        acid=_acid_plans(model, v),
         investments=investments,
         conc_processed_dmt_per_yr=float(smelt.sum() * (1.0 - units.moisture_frac)),
         conc_exported_wmt_per_yr=float(export[:, CONC].sum()),
@@ -364,7 +387,7 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         delivered_cost_usd_per_t=sum(v for k, v in parts.items() if k != "value_added") * per,
         power_mw=float(power),
         power_peak_mw=float(power * model.data.economics.installed_to_average_power),
-        water_m3_per_day=float(_val(x, model, "water").sum()),
+        water_m3_per_day=float(v["water"].sum()),
     )
 
 
