@@ -154,6 +154,110 @@ def _labour(scenario: Scenario, p: Params, heads: list[dict[str, int]]) -> tuple
     return _f(domestic), _f(foreign)
 
 
+@dataclass(frozen=True)
+class _Basis:
+    """What every unit figure is worked out from: the scenario's parameters at location
+    factor 1 and no wage premium, its timeline, the first year of full utilisation (column
+    ``col``), that year's market and the ocean freight (USD per wmt or per t)."""
+
+    scenario: Scenario
+    p: Params
+    tl: schedule.Timeline
+    col: int
+    year: int
+    market: Market
+    ocean_conc: float
+    ocean_prod: float
+    one: np.ndarray  # one unit of feed, shaped (1 sample, 1 year)
+
+
+def _basis(scenario: Scenario) -> _Basis:
+    """The :class:`_Basis` of ``scenario``."""
+    p = Params.from_scenario(scenario).replace(
+        {"site.location_factor": 1.0, "site.wage_premium_pct": 0.0}
+    )
+    tl = schedule.timeline(scenario)
+    col = schedule.steady_index(scenario, tl)
+    year = int(tl.years[col])
+    return _Basis(
+        scenario,
+        p,
+        tl,
+        col,
+        year,
+        Market.from_params(p, np.array([year])),
+        _f(p["logistics.conc_ocean_usd_per_wmt"]),
+        _f(p["logistics.product_ocean_usd_per_t"]),
+        np.ones((1, 1)),
+    )
+
+
+def _refined_value(b: _Basis, streams: dict) -> tuple[float, float]:
+    """Sales value (USD) of what the refinery pathway sells from ``streams``, and the tonnes
+    of metal product in it."""
+    sells = [s for s in b.scenario.pathways[REFINERY_PATHWAY].sells if s != "acid"]
+    total, cathode = 0.0, 0.0
+    for product in sells:
+        mass = flowsheet.stream_mass_t(b.scenario, b.p, product, streams[product])
+        freight = b.ocean_prod if product in METAL_PRODUCTS else 0.0
+        total += _f(
+            product_value(b.p, product, streams[product], mass, b.market, freight).total_usd
+        )
+        if product in METAL_PRODUCTS:
+            cathode += _f(mass)
+    return total, cathode
+
+
+def _blister_terms(
+    b: _Basis, refinery: list[str], blister_feed: str | None
+) -> tuple[dict[str, float], dict, float]:
+    """Per tonne of blister fed to the refinery: its value, the value refined and the tonnes
+    of cathode; the refinery's streams from it; dry t/yr of blister available. Zeros and no
+    streams without a blister feed."""
+    blister = dict.fromkeys(("value", "refined", "cathode"), 0.0)
+    if blister_feed is None:
+        return blister, {}, 0.0
+    one = b.one
+    elements = flowsheet.feed_elements(b.p, blister_feed, one)
+    blister["value"] = _f(
+        metal_value(b.p, "blister", elements, one, b.market, b.ocean_prod).total_usd
+    )
+    streams = flowsheet.balance(b.scenario, b.p, refinery, {blister_feed: one})
+    blister["refined"], blister["cathode"] = _refined_value(b, streams)
+    available = _f(schedule.feed_available_dry_t(b.scenario, b.p, blister_feed, b.tl)[:, b.col])
+    return blister, streams, available
+
+
+def _capex_by_size(
+    b: _Basis,
+    stages: list[str],
+    pct: np.ndarray,
+    conc: tuple[dict, float],
+    blister: tuple[dict, float],
+) -> np.ndarray:
+    """Capex (USD, location factor 1) of ``stages`` at each size (% of nameplate), each stage
+    sized on the copper of its basis stream at nameplate: ``conc`` and ``blister`` are each
+    feed's (streams per dry tonne, dry t/yr at nameplate); no blister streams, no blister."""
+    (streams, nameplate), (blister_streams, blister_nameplate) = conc, blister
+
+    def basis_cu(stage: str) -> float:
+        basis = b.scenario.stages[stage].basis
+        cu = _f(streams[basis]["cu"]) * nameplate
+        if blister_streams and basis in blister_streams:
+            cu += _f(blister_streams[basis]["cu"]) * blister_nameplate
+        return cu
+
+    total = np.zeros((1, pct.size))
+    for s in stages:
+        total = total + costs.stage_capex_usd(b.p, s, basis_cu(s) * pct[None, :] / 100.0)
+    return total[0]
+
+
+def _headcount_labour(scenario: Scenario, p: Params, stages: list[str]) -> tuple[float, float]:
+    """(domestic, foreign) staff USD/yr of ``stages``."""
+    return _labour(scenario, p, [scenario.stages[s].headcount for s in stages])
+
+
 def unit_economics(
     scenario: Scenario, conc_feed: str, blister_feed: str | None, size_pct: list[float]
 ) -> UnitEconomics:
@@ -163,16 +267,8 @@ def unit_economics(
     the refinery takes directly.
     """
     smelter, refinery = _need_pathways(scenario)
-    p = Params.from_scenario(scenario).replace(
-        {"site.location_factor": 1.0, "site.wage_premium_pct": 0.0}
-    )
-    tl = schedule.timeline(scenario)
-    col = schedule.steady_index(scenario, tl)
-    year = int(tl.years[col])
-    market = Market.from_params(p, np.array([year]))
-    one = np.ones((1, 1))
-    ocean_conc = _f(p["logistics.conc_ocean_usd_per_wmt"])
-    ocean_prod = _f(p["logistics.product_ocean_usd_per_t"])
+    b = _basis(scenario)
+    p, market, one = b.p, b.market, b.one
     moisture = _f(p[f"feeds.{conc_feed}.moisture_pct"]) / 100.0
 
     streams = flowsheet.balance(scenario, p, smelter + refinery, {conc_feed: one})
@@ -182,35 +278,12 @@ def unit_economics(
         if "acid" in streams
         else 0.0
     )
-    sells = [s for s in scenario.pathways[REFINERY_PATHWAY].sells if s != "acid"]
-
-    def refined_value(st: dict) -> tuple[float, float]:
-        total, cathode = 0.0, 0.0
-        for product in sells:
-            mass = flowsheet.stream_mass_t(scenario, p, product, st[product])
-            freight = ocean_prod if product in METAL_PRODUCTS else 0.0
-            total += _f(product_value(p, product, st[product], mass, market, freight).total_usd)
-            if product in METAL_PRODUCTS:
-                cathode += _f(mass)
-        return total, cathode
-
-    refined_per_dmt, cathode_per_dmt = refined_value(streams)
-    conc_per_dmt = _f(concentrate_value(p, conc_feed, one, market, ocean_conc).total_usd)
+    refined_per_dmt, cathode_per_dmt = _refined_value(b, streams)
+    conc_per_dmt = _f(concentrate_value(p, conc_feed, one, market, b.ocean_conc).total_usd)
     anode_value = _f(
-        metal_value(p, "anode", streams["anode"], anode_t * one, market, ocean_prod).total_usd
+        metal_value(p, "anode", streams["anode"], anode_t * one, market, b.ocean_prod).total_usd
     )
-
-    blister = dict.fromkeys(("value", "refined", "cathode"), 0.0)
-    blister_streams: dict = {}
-    blister_avail = 0.0
-    if blister_feed is not None:
-        elements = flowsheet.feed_elements(p, blister_feed, one)
-        blister["value"] = _f(
-            metal_value(p, "blister", elements, one, market, ocean_prod).total_usd
-        )
-        blister_streams = flowsheet.balance(scenario, p, refinery, {blister_feed: one})
-        blister["refined"], blister["cathode"] = refined_value(blister_streams)
-        blister_avail = _f(schedule.feed_available_dry_t(scenario, p, blister_feed, tl)[:, col])
+    blister, blister_streams, blister_avail = _blister_terms(b, refinery, blister_feed)
 
     # capacities and capex by size, location factor 1
     pct = np.asarray(size_pct, dtype=float)
@@ -220,25 +293,12 @@ def unit_economics(
         if blister_feed is not None and scenario.feeds[blister_feed].enabled
         else 0.0
     )
-
-    def basis_cu(stage: str) -> float:
-        cu = _f(streams[scenario.stages[stage].basis]["cu"]) * nameplate
-        if blister_streams and scenario.stages[stage].basis in blister_streams:
-            cu += _f(blister_streams[scenario.stages[stage].basis]["cu"]) * blister_nameplate
-        return cu
-
-    def capex(stages: list[str]) -> np.ndarray:
-        total = np.zeros((1, pct.size))
-        for s in stages:
-            total = total + costs.stage_capex_usd(p, s, basis_cu(s) * pct[None, :] / 100.0)
-        return total[0]
-
+    conc, blister_basis = (streams, nameplate), (blister_streams, blister_nameplate)
     refinery_nameplate_t = cathode_per_dmt * nameplate + blister["cathode"] * blister_nameplate
     util = _f(p.vector("project.utilisation_pct")[:, -1]) / 100.0
-    available = _f(schedule.feed_available_dry_t(scenario, p, conc_feed, tl)[:, col])
-    services = dict(scenario.services.headcount)
+    available = _f(schedule.feed_available_dry_t(scenario, p, conc_feed, b.tl)[:, b.col])
     return UnitEconomics(
-        year=year,
+        year=b.year,
         conc_feed=conc_feed,
         blister_feed=blister_feed,
         moisture_frac=moisture,
@@ -255,8 +315,8 @@ def unit_economics(
         blister_usd_per_t=blister["value"],
         refined_usd_per_t_anode=refined_per_dmt / anode_t,
         refined_usd_per_t_blister=blister["refined"],
-        ocean_conc_usd_per_wmt=ocean_conc,
-        ocean_product_usd_per_t=ocean_prod,
+        ocean_conc_usd_per_wmt=b.ocean_conc,
+        ocean_product_usd_per_t=b.ocean_prod,
         smelter_use=_use(scenario, p, smelter, streams, 1.0 / (1.0 - moisture)),
         refinery_use_anode=_use(scenario, p, refinery, streams, anode_t),
         refinery_use_blister=_use(scenario, p, refinery, blister_streams, 1.0)
@@ -265,11 +325,11 @@ def unit_economics(
         size_pct=pct,
         smelter_capacity_dmt=nameplate * pct / 100.0,
         refinery_capacity_t=refinery_nameplate_t * pct / 100.0,
-        smelter_capex_usd=capex(smelter),
-        refinery_capex_usd=capex(refinery),
-        smelter_labour_usd=_labour(scenario, p, [scenario.stages[s].headcount for s in smelter]),
-        refinery_labour_usd=_labour(scenario, p, [scenario.stages[s].headcount for s in refinery]),
-        services_labour_usd=_labour(scenario, p, [services]),
+        smelter_capex_usd=_capex_by_size(b, smelter, pct, conc, blister_basis),
+        refinery_capex_usd=_capex_by_size(b, refinery, pct, conc, blister_basis),
+        smelter_labour_usd=_headcount_labour(scenario, p, smelter),
+        refinery_labour_usd=_headcount_labour(scenario, p, refinery),
+        services_labour_usd=_labour(scenario, p, [dict(scenario.services.headcount)]),
         g_and_a_usd_per_yr=_f(p["services.g_and_a_usd_per_yr"]),
         maintenance_pct=_f(p["project.maintenance_pct_of_capex_per_yr"]),
         sustaining_pct=_f(p["project.sustaining_capex_pct_per_yr"]),
@@ -277,5 +337,5 @@ def unit_economics(
         discount_rate_pct=_f(p["project.discount_rate_pct"]),
         operating_years=scenario.project.operating_years,
         spend_shares=p.vector("project.construction_spend_pct")[0] / 100.0,
-        first_operating_year=int(tl.years[tl.build_years]),
+        first_operating_year=int(b.tl.years[b.tl.build_years]),
     )
