@@ -1,0 +1,47 @@
+"""Tonnages of one pathway by sample and year: the feeds it processes, its streams and the
+capacity each of its stages is built for. What every step of the plant view reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orevalue import flowsheet
+from orevalue.economics.supply import FeedSupply
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+
+@dataclass
+class PathwayFlows:
+    """Tonnages of a pathway by sample and year, t (N, Y); capacities t/yr (N, 1)."""
+
+    stages: list[str]
+    feeds_processed_dry_t: dict[str, np.ndarray]
+    feeds_available_dry_t: dict[str, np.ndarray]
+    streams: dict[str, flowsheet.Stream]
+    capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis Cu at nameplate, (N, 1)
+
+    def mass_t(self, scenario: Scenario, p: Params, stream: str) -> np.ndarray:
+        """Total mass of ``stream``, t (N, Y): a feed's dry tonnage, else from its elements."""
+        if stream in self.feeds_processed_dry_t:
+            return self.feeds_processed_dry_t[stream]
+        return flowsheet.stream_mass_t(scenario, p, stream, self.streams[stream])
+
+    def basis_cu_t(self, scenario: Scenario) -> dict[str, np.ndarray]:
+        """Copper in each stage's basis stream, t (N, Y): what its unit costs are quoted per."""
+        return {st: self.streams[scenario.stages[st].basis]["cu"] for st in self.stages}
+
+
+def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSupply) -> PathwayFlows:
+    """Feeds, streams and stage capacities of ``pathway``."""
+    stages = list(scenario.pathways[pathway].stages)
+    consumed = flowsheet.consumed_feeds(scenario, stages)
+    processed = {f: supply.processed_dry_t[f] for f in consumed}
+    units = flowsheet.unit_balances(scenario, p, stages, consumed)  # per tonne, shared by:
+    streams = flowsheet.scale(units, processed)
+    flowsheet.check_conservation(scenario, stages, streams)
+    at_nameplate = flowsheet.scale(units, {f: supply.nameplate_dry_t[f] for f in consumed})
+    capacity = {s: at_nameplate[scenario.stages[s].basis]["cu"] for s in stages}
+    return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)
