@@ -51,7 +51,7 @@ def main() -> None:
         size = (Path(out) / "balochistan-copper" / "brief.html").stat().st_size
 
     import orevalue
-    from orevalue.cli_report import _siting
+    from orevalue.api import brief_siting
     from orevalue.report.brief import BriefInputs, build
 
     scenario = orevalue.load()
@@ -62,8 +62,8 @@ def main() -> None:
             median_seconds(lambda: orevalue.evaluate(scenario), args.repeat),
         )
     )
-    siting, _, svg = _siting(None)
-    rows.append(("  siting analysis and map", median_seconds(lambda: _siting(None), 1)))
+    siting, _, svg = brief_siting(scenario)
+    rows.append(("  siting analysis and map", median_seconds(lambda: brief_siting(scenario), 1)))
     inputs = BriefInputs(results=results, siting=siting, map_svg=svg)
     rows.append(
         ("  assemble and render the HTML", median_seconds(lambda: build(inputs), args.repeat))

@@ -38,7 +38,7 @@ def main() -> None:
         (
             "default case",
             "ranking: 9 solves, no engine",
-            median_seconds(lambda: analyse(scenario, data, engine=False), args.repeat),
+            median_seconds(lambda: analyse(scenario, data), args.repeat),
             None,
         ),
     ]

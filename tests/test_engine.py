@@ -7,7 +7,11 @@ import numpy_financial as npf
 import pytest
 
 import orevalue
-from orevalue.economics.plant import OPEX_PARTS, margin_parts_keys
+from orevalue.economics import schedule
+from orevalue.economics.plant import INVESTOR, INVESTOR_LINES, plant_case
+from orevalue.economics.plant_costs import OPEX_PARTS
+from orevalue.economics.pricing import Market
+from orevalue.economics.sales import margin_parts_keys
 from orevalue.engine import charge_paths
 from orevalue.params import Params
 
@@ -181,8 +185,8 @@ def test_a_custom_plant_loses_more_at_higher_copper_prices(default_scenario):
 
 @pytest.mark.parametrize("draws", ["varied", "risk"])
 def test_lean_risk_run_equals_the_full_evaluation(default_scenario, draws):
-    # the lean path adds each stage's unit costs before multiplying by the tonnage, so money
-    # agrees to rounding (within a dollar on flows of billions), and the IRR with it
+    # the lean path is the full one stopped after the investor's lines: the same steps give
+    # the same lines and metrics, to the bit
     s = default_scenario
     if draws == "varied":
         p = Params.from_scenario(s, 4).replace(VARIED)
@@ -195,11 +199,37 @@ def test_lean_risk_run_equals_the_full_evaluation(default_scenario, draws):
     full = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False)
     lean = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False, lean=True)
     for name, r in full.pathways.items():
-        for key in ("npv_usd", "capex_initial_usd", "product_cu_t_per_yr"):
-            np.testing.assert_allclose(lean.pathways[name].plant[key], r.plant[key], atol=1.0)
-        np.testing.assert_allclose(lean.pathways[name].plant["irr"], r.plant["irr"], atol=1e-10)
-        for key in ("export_earnings_pv_usd", "export_gain_pv_usd"):
-            np.testing.assert_allclose(lean.pathways[name].country[key], r.country[key], atol=1.0)
+        short = lean.pathways[name]
+        assert set(short.case.lines) == set(INVESTOR_LINES)
+        for key, line in short.case.lines.items():
+            np.testing.assert_array_equal(line, r.case.lines[key], err_msg=key)
+        assert set(short.plant) == {"npv_usd", "irr", "capex_initial_usd", "product_cu_t_per_yr"}
+        for key, value in short.plant.items():
+            np.testing.assert_array_equal(value, r.plant[key], err_msg=key)
+        keys = ("export_earnings_usd_per_yr", "export_earnings_pv_usd", "export_gain_pv_usd")
+        assert set(short.country) == set(keys)
+        for key in keys:
+            np.testing.assert_array_equal(short.country[key], r.country[key], err_msg=key)
+        for product, fob in short.exports_fob_usd.items():
+            np.testing.assert_array_equal(fob, r.exports_fob_usd[product], err_msg=product)
+
+
+def test_a_lean_case_skips_the_steps_after_the_investors_lines(default_scenario, default_params):
+    s, p = default_scenario, default_params
+    tl = schedule.timeline(s)
+    market = Market.from_params(p, tl.years)
+    case = plant_case(s, p, "cathode", tl, market, stop_after=INVESTOR)
+    assert tuple(case.lines) == INVESTOR_LINES
+    assert not (case.opex_parts or case.use or case.margin_parts)
+    assert case.debt is None and not (case.holders or case.government or case.stakeholders)
+    full = plant_case(s, p, "cathode", tl, market)
+    assert tuple(full.lines)[: len(INVESTOR_LINES)] == INVESTOR_LINES
+    margin_keys = set(margin_parts_keys(s, "cathode"))
+    assert set(full.opex_parts) == set(OPEX_PARTS) and set(full.margin_parts) == margin_keys
+    # the operating cost parts of the full case add up to the total both cases carry
+    np.testing.assert_allclose(sum(full.opex_parts.values()), case.lines["opex"], rtol=1e-12)
+    with pytest.raises(ValueError, match="stop_after"):
+        plant_case(s, p, "cathode", tl, market, stop_after="finance")
 
 
 def test_security_premium_is_the_investors_not_the_countrys(default_scenario, default_params):

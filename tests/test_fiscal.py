@@ -1,6 +1,10 @@
-"""Tests for orevalue.economics.fiscal: hand-worked cases and Hypothesis properties."""
+"""Tests for the plant's small tax rules, hand-worked cases and Hypothesis properties: the
+royalty and straight-line depreciation of ``orevalue.economics.fiscal``, and the corporate
+income tax with loss carry-forward as the engine levies it (``taxes.corporate_taxes_usd``)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -8,13 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from orevalue.economics.fiscal import (
-    TaxResult,
-    income_tax_rate,
-    income_tax_usd,
-    royalty_usd,
-    straight_line_depreciation_usd,
-)
+from orevalue import kernels
+from orevalue.economics import taxes
+from orevalue.economics.fiscal import royalty_usd, straight_line_depreciation_usd
 
 # Whole-dollar amounts keep the hand arithmetic and identities exact in floating point.
 rates = st.floats(min_value=0.0, max_value=0.6, allow_nan=False)
@@ -25,6 +25,51 @@ def money_matrix(min_value: int = -1_000, max_value: int = 1_000, max_rows: int 
     values = st.integers(min_value=min_value, max_value=max_value).map(float)
     shapes = st.tuples(st.integers(1, max_rows), st.integers(1, 12))
     return shapes.flatmap(lambda shape: arrays(np.float64, shape, elements=values))
+
+
+@dataclass(frozen=True)
+class TaxResult:
+    """Income tax and its loss ledger, USD (N, Y)."""
+
+    tax_usd: np.ndarray
+    loss_used_usd: np.ndarray
+    loss_balance_usd: np.ndarray
+    taxable_after_losses_usd: np.ndarray
+
+
+def corporate_tax(income, rate, super_tax_pct: float = 0.0, carry_years: int | None = None):
+    """Corporate income tax plus super tax (one bracket from 0) on ``income``, USD (N, Y), as
+    the engine levies them, with no minimum, alternative or turnover tax and no holiday."""
+    income = np.asarray(income, dtype=float)
+    out = taxes.corporate_taxes_usd(
+        income,
+        np.zeros_like(income),  # no turnover: no minimum tax
+        income,
+        np.zeros(income.shape[1]),
+        cit_rate=np.asarray(rate, dtype=float),
+        super_brackets=np.array([[0.0, super_tax_pct]]),
+        pkr_per_usd=np.array(280.0),
+        minimum_rate=np.array(0.0),
+        minimum_carry_years=0,
+        alternative_rate=np.array(0.0),
+        alternative_carry_years=0,
+        loss_carry_forward_years=carry_years,
+        holiday_losses_carry_forward=False,
+        presumptive_rate=np.array(0.0),
+    )
+    return out["corporate_income_tax"], out["super_tax"]
+
+
+def income_tax_usd(income, rate, carry_years: int | None) -> TaxResult:
+    """Income tax at ``rate`` after losses carried ``carry_years`` (None: unlimited), and the
+    ledger of the losses used and still carried, from the carry-forward kernel the tax
+    rules run on."""
+    income = np.asarray(income, dtype=float)
+    used, balance = np.zeros_like(income), np.zeros_like(income)
+    lcf = -1 if carry_years is None else carry_years
+    kernels.carry_forward(np.ascontiguousarray(income), lcf, used, balance)
+    tax, _ = corporate_tax(income, rate, carry_years=carry_years)
+    return TaxResult(tax, used, balance, np.maximum(income, 0.0) - used)
 
 
 def reference_tax_row(income: list[float], rate: float, carry_years: int | None) -> list[float]:
@@ -44,13 +89,23 @@ def reference_tax_row(income: list[float], rate: float, carry_years: int | None)
     return [rate * v for v in taxable]
 
 
-# --- income_tax_rate ------------------------------------------------------------------------
+# --- corporate and super tax ----------------------------------------------------------------
 
 
-def test_income_tax_rate_combines_corporate_and_super_tax():
-    assert income_tax_rate(29, 10) == pytest.approx(0.39)
-    assert income_tax_rate(29, 0) == pytest.approx(0.29)
-    np.testing.assert_allclose(income_tax_rate(np.array([[29.0], [25.0]]), 4), [[0.33], [0.29]])
+def test_corporate_and_super_tax_add_up_on_taxable_income():
+    income = np.array([[100.0, 200.0]])
+    cit, super_tax = corporate_tax(income, 0.29, super_tax_pct=10.0)
+    np.testing.assert_allclose(cit + super_tax, 0.39 * income)
+    cit, super_tax = corporate_tax(income, 0.29)
+    np.testing.assert_allclose(cit + super_tax, 0.29 * income)
+    both = np.array([[100.0], [100.0]])
+    cit, super_tax = corporate_tax(both, np.array([[0.29], [0.25]]), super_tax_pct=4.0)
+    np.testing.assert_allclose(cit + super_tax, [[33.0], [29.0]])
+
+
+def test_a_base_that_is_not_a_number_gives_no_royalty_of_zero():
+    out = royalty_usd(np.array([[np.nan, 100.0]]), 0.05)
+    assert np.isnan(out[0, 0]) and out[0, 1] == pytest.approx(5.0)
 
 
 # --- royalty --------------------------------------------------------------------------------
@@ -180,8 +235,12 @@ def test_rate_per_sample_column():
 
 
 # --- income tax: properties -----------------------------------------------------------------
+# No deadline: the compiled tax kernel is compiled once for each new kind of argument (a
+# read-only view of one row, a copy of several), which can fall inside an example.
+NO_DEADLINE = settings(deadline=None)
 
 
+@NO_DEADLINE
 @given(money_matrix(), rates, carry)
 def test_tax_non_negative_and_accounts_balance(income, rate, carry_years):
     res = income_tax_usd(income, rate, carry_years)
@@ -194,6 +253,7 @@ def test_tax_non_negative_and_accounts_balance(income, rate, carry_years):
     np.testing.assert_allclose(res.tax_usd, rate * res.taxable_after_losses_usd, atol=1e-9)
 
 
+@NO_DEADLINE
 @given(money_matrix(), rates)
 def test_unlimited_carry_forward_totals(income, rate):
     res = income_tax_usd(income, rate, None)
@@ -208,6 +268,7 @@ def test_unlimited_carry_forward_totals(income, rate):
     )
 
 
+@NO_DEADLINE
 @given(money_matrix(min_value=0), rates, carry)
 def test_no_losses_means_tax_is_rate_times_income(income, rate, carry_years):
     res = income_tax_usd(income, rate, carry_years)
@@ -216,7 +277,7 @@ def test_no_losses_means_tax_is_rate_times_income(income, rate, carry_years):
     assert np.all(res.loss_balance_usd == 0.0)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(money_matrix(max_rows=5), carry, st.data())
 def test_batch_equals_each_row_alone(income, carry_years, data):
     n = income.shape[0]
@@ -228,6 +289,7 @@ def test_batch_equals_each_row_alone(income, carry_years, data):
             np.testing.assert_allclose(getattr(batch, name)[i], getattr(alone, name)[0])
 
 
+@NO_DEADLINE
 @given(money_matrix(), rates, carry)
 def test_matches_plain_python_fifo_reference(income, rate, carry_years):
     res = income_tax_usd(income, rate, carry_years)

@@ -22,6 +22,17 @@ def building(results):
     return {name: r for name, r in results.pathways.items() if r.builds}
 
 
+def country_rate(scenario):
+    """The country's discount rate, fraction per year: the project's rate alone, as the engine
+    discounts the country view (a site's security premium is the investor's risk)."""
+    return scenario.project.discount_rate_pct / 100.0
+
+
+def pv(line, rate):
+    """Present value of a one-sample line (1, Y) at ``rate``, year 0 undiscounted."""
+    return (line[0] / (1.0 + rate) ** np.arange(line.shape[1])).sum()
+
+
 # ------------------------------------------------------------------ the FARI measures
 
 
@@ -67,14 +78,47 @@ def test_a_line_of_no_level_is_an_error_not_dropped():
 
 
 def test_every_government_line_of_the_default_case_is_counted_once(default_results):
-    scenario = default_results.scenario
-    rate = (scenario.project.discount_rate_pct + scenario.site.security_premium_pct) / 100.0
+    rate = country_rate(default_results.scenario)
     for result in default_results.pathways.values():
         lines = result.government_usd
         assert set(lines) <= set(gov.PROVINCIAL + gov.FEDERAL)
         total = sum(lines.values())
-        pv = (total[0] / (1.0 + rate) ** np.arange(total.shape[1])).sum()
-        assert result.country["government_revenue_pv_usd"][0] == pytest.approx(pv, rel=1e-12)
+        assert result.country["government_revenue_pv_usd"][0] == pytest.approx(
+            pv(total, rate), rel=1e-12
+        )
+
+
+@pytest.fixture(scope="module")
+def insecure_site():
+    overlay = orevalue.scenario.Overlay(
+        "security premium 3 % points", {"site": {"security_premium_pct": 3.0}}
+    )
+    return quick(orevalue.load(overlays=(overlay,)))
+
+
+def test_the_country_discounts_at_the_project_rate_whatever_the_site_premium(insecure_site):
+    scenario = insecure_site.scenario
+    assert scenario.site.security_premium_pct == 3.0
+    rate = country_rate(scenario)
+    investor_rate = rate + scenario.site.security_premium_pct / 100.0
+    for result in building(insecure_site).values():
+        total = sum(result.government_usd.values())
+        revenue_pv = result.country["government_revenue_pv_usd"][0]
+        assert revenue_pv == pytest.approx(pv(total, rate), rel=1e-12)
+        # at the investor's rate the revenue would be worth visibly less
+        assert pv(total, investor_rate) < revenue_pv * (1.0 - 1e-3)
+        lines = result.case.lines
+        mine = (
+            result.dollars_pv_usd["mine_kept_in_pakistan"]
+            + (result.dollars_pv_usd["mine_paid_abroad"])
+        )
+        added = lines["revenue"] - lines["feed_cost"]
+        np.testing.assert_allclose(
+            result.country["value_of_chain_pv_usd"], mine + pv(added, rate), rtol=1e-12
+        )
+        # the plant's own NPV does carry the premium
+        cash_flow_pv = pv(lines["cash_flow"], investor_rate)
+        assert result.plant["npv_usd"][0] == pytest.approx(cash_flow_pv, rel=1e-12)
 
 
 # ------------------------------------------------------------------ where each dollar goes
@@ -94,8 +138,7 @@ def test_stakeholders_add_up_to_value_added_every_year(default_results):
 
 
 def test_where_each_dollar_goes_adds_up_to_the_value_of_the_chain(default_results):
-    scenario = default_results.scenario
-    rate = (scenario.project.discount_rate_pct + scenario.site.security_premium_pct) / 100.0
+    rate = country_rate(default_results.scenario)
     for result in default_results.pathways.values():
         dollars = result.dollars_pv_usd
         total = sum(dollars.values())
@@ -105,10 +148,9 @@ def test_where_each_dollar_goes_adds_up_to_the_value_of_the_chain(default_result
         mine = dollars["mine_kept_in_pakistan"] + dollars["mine_paid_abroad"]
         np.testing.assert_allclose(dollars["mine_kept_in_pakistan"], 0.35 * mine, rtol=1e-12)
         lines = result.case.lines
-        added = lines["revenue"][0] - lines["feed_cost"][0]
-        added_pv = (added / (1.0 + rate) ** np.arange(added.size)).sum()
+        added = lines["revenue"] - lines["feed_cost"]
         np.testing.assert_allclose(
-            result.country["value_of_chain_pv_usd"], mine + added_pv, rtol=1e-12
+            result.country["value_of_chain_pv_usd"], mine + pv(added, rate), rtol=1e-12
         )
 
 

@@ -391,7 +391,7 @@ def test_assumptions_list_every_resolved_input(brief: dict[str, Any]) -> None:
     import orevalue
     from orevalue.siting import site_overlay
 
-    scenario = orevalue.load(overlays=(site_overlay(SITE),))
+    scenario = orevalue.load(overlays=(site_overlay(SITE, orevalue.load()),))
     inputs = orevalue.evaluate(scenario, breakeven=False, detail=False, compare=False).inputs()
     rows = brief["parsed"].inputs
     assert len(rows) == len(set(rows)) == len(inputs)

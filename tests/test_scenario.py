@@ -535,7 +535,7 @@ def test_results_are_readable_by_others(tmp_path):
     """Atomic writes keep the permissions a plain open() gives (0666 less the umask)."""
     import os
 
-    from orevalue.output import write_atomic
+    from orevalue.atomic import write_atomic
 
     mask = os.umask(0o022)
     try:

@@ -357,7 +357,7 @@ def test_infeasible_size_with_one_site(default_scenario):
 
 @pytest.fixture(scope="module")
 def default_siting(default_scenario):  # type: ignore[no-untyped-def]
-    return analyse(default_scenario, load_sites(), engine=False)
+    return analyse(default_scenario, load_sites())
 
 
 def test_default_ranking_and_plan(default_siting):
@@ -406,7 +406,7 @@ def test_run_site_gives_the_programmes_margin(default_scenario, tmp_path):
     for key in ("port-qasim", "gwadar", "saindak"):
         model = model_for(scenario, data, Options(sites=(key,)))
         plan = read_plan(model, solve(model), baseline)
-        overlay = site_overlay(key, case)
+        overlay = site_overlay(key, scenario)
         result = orevalue.evaluate(
             orevalue.load(case, overlays=(overlay,)), breakeven=False, detail=False
         )
@@ -490,9 +490,7 @@ def test_run_with_site_moves_the_answer(tmp_path):
 
 
 def test_without_demand_nothing_is_built_when_no_site_pays(default_scenario):
-    siting = analyse(
-        default_scenario, load_sites(), Options(processed_pct=0.0, refined_pct=0.0), engine=False
-    )
+    siting = analyse(default_scenario, load_sites(), Options(processed_pct=0.0, refined_pct=0.0))
     forced = [r.plan for r in siting.ranking]
     assert all(p is not None and p.stages for p in forced)  # each site made to host the plant
     assert all(p.margin_usd_per_yr < 0 for p in forced)  # no site pays on the default case

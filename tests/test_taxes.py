@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import orevalue
 from orevalue.cli import app
 from orevalue.economics import taxes
-from orevalue.economics.plant import TAX_LINES
+from orevalue.economics.taxes import TAX_LINES
 from orevalue.scenario import Overlay, regime_preset, with_regime
 
 #: s.4C brackets of the pakistan-standard preset: [threshold PKR m, rate %].

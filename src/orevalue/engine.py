@@ -12,13 +12,14 @@ import numpy as np
 from orevalue.catalog import element_price_series
 from orevalue.economics import country, metrics, schedule
 from orevalue.economics.plant import (
-    OPEX_PARTS,
+    INVESTOR,
+    STEPS,
     PlantCase,
-    export_fob_usd,
     main_element,
     main_product,
     plant_case,
 )
+from orevalue.economics.plant_costs import OPEX_PARTS
 from orevalue.economics.pricing import Market
 from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
@@ -46,6 +47,13 @@ def discount_rate(p: Params) -> np.ndarray:
     """Real discount rate of the plant, fraction per year (N,): the project's rate plus the
     site's security premium."""
     return (p["project.discount_rate_pct"][:, 0] + p["site.security_premium_pct"][:, 0]) / 100.0
+
+
+def country_discount_rate(p: Params) -> np.ndarray:
+    """Real discount rate of the country view, fraction per year (N,): the project's rate. A
+    site's security premium is the investor's risk, not a change in what the money is worth to
+    the country."""
+    return p["project.discount_rate_pct"][:, 0] / 100.0
 
 
 def _per_t(value: np.ndarray, tonnes: np.ndarray) -> np.ndarray:
@@ -110,7 +118,8 @@ def breakeven_tc_usd_per_dmt(
 
     def npv_at(tc: np.ndarray) -> np.ndarray:
         q = p.flat_deck(tc_path, tc).flat_deck(rc_path, tc / tc_per_rc)
-        case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
+        market = Market.from_params(q, tl.years)
+        case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
         return metrics.npv(rate, case.lines["cash_flow"])
 
     return _solve_bracketed(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
@@ -132,7 +141,8 @@ def breakeven_cu_usd_per_t(
 
     def npv_at(cu: np.ndarray) -> np.ndarray:
         q = p.flat_deck(path, cu)
-        case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
+        market = Market.from_params(q, tl.years)
+        case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
         return metrics.npv(rate, case.lines["cash_flow"])
 
     return _solve_bracketed(npv_at, *BREAKEVEN_CU_RANGE, p.n_samples, tol=1.0)
@@ -170,19 +180,40 @@ def progressivity(
     }
 
 
-def _plant_metrics(
-    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, builds: bool
+def _investor_metrics(
+    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, rate: np.ndarray
 ) -> dict[str, np.ndarray]:
+    """What a risk run reads of the plant, (N,): NPV and IRR before financing, initial capex
+    and the main product's main element at full output. The full evaluation reports them too."""
+    cf = case.lines["cash_flow"]
+    builds = bool(case.flows.stages)
+    return {
+        "npv_usd": metrics.npv(rate, cf),
+        "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
+        "capex_initial_usd": case.capex_initial_usd[:, 0],
+        "product_cu_t_per_yr": case.product_cu_t[:, schedule.steady_index(scenario, tl)],
+    }
+
+
+def _plant_metrics(
+    scenario: Scenario,
+    p: Params,
+    case: PlantCase,
+    tl: schedule.Timeline,
+    investor: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Every plant metric (N,), around the ``investor`` ones of :func:`_investor_metrics`."""
     rate = discount_rate(p)
+    builds = bool(case.flows.stages)
     col = schedule.steady_index(scenario, tl)
     cf = case.lines["cash_flow"]
     nan = np.full(p.n_samples, np.nan)
     dscr = case.debt.dscr if case.debt is not None else np.full_like(cf, np.nan)
     repaying = np.isfinite(dscr).any(axis=1)
     out = {
-        "npv_usd": metrics.npv(rate, cf),
+        "npv_usd": investor["npv_usd"],
         "npv_pre_tax_usd": metrics.npv(rate, case.lines["cash_flow_pre_tax"]),
-        "irr": metrics.irr(cf) if builds else nan,
+        "irr": investor["irr"],
         "irr_pre_tax": metrics.irr(case.lines["cash_flow_pre_tax"]) if builds else nan,
         "equity_irr": metrics.irr(case.lines["cash_flow_to_equity"]) if builds else nan,
         "payback_years": metrics.payback_years(cf) if builds else nan,
@@ -192,10 +223,10 @@ def _plant_metrics(
         "dscr_average": np.where(
             repaying, np.nansum(dscr, axis=1) / np.maximum(np.isfinite(dscr).sum(axis=1), 1), np.nan
         ),
-        "capex_initial_usd": case.capex_initial_usd[:, 0],
+        "capex_initial_usd": investor["capex_initial_usd"],
         "revenue_usd_per_yr": case.lines["revenue"][:, col],
         "ebitda_usd_per_yr": case.lines["ebitda"][:, col],
-        "product_cu_t_per_yr": case.product_cu_t[:, col],
+        "product_cu_t_per_yr": investor["product_cu_t_per_yr"],
     }
     for name, holder in case.holders.items():
         out[f"equity_npv_{name}_usd"] = metrics.npv(rate, holder.net_usd)
@@ -220,104 +251,138 @@ def evaluate(
     N samples for a risk run. ``breakeven`` also solves break-even TC/RC and main-metal price and
     the METR; ``detail`` also evaluates the TC/RC cases and the progressivity sweep;
     ``compare`` also evaluates the scenario under each of ``fiscal.compare_regimes``. A risk
-    run turns all three off. ``lean`` computes only what a risk run reads: plant NPV and IRR
-    before financing, capex, output and export earnings against the baseline.
+    run turns all three off. ``lean`` stops each plant view after the investor's lines and
+    reports only what a risk run reads: plant NPV and IRR before financing, capex, output and
+    export earnings against the baseline, worked out as the full evaluation works them out.
     """
     p = params if params is not None else Params.from_scenario(scenario)
     tl = schedule.timeline(scenario)
     market = Market.from_params(p, tl.years)
-    rate = discount_rate(p)
-    # the country discounts at the project's rate: a site's security premium is the
-    # investor's risk, not a change in what the money is worth to the country
-    country_rate = p["project.discount_rate_pct"][:, 0] / 100.0
+    rate, country_rate = discount_rate(p), country_discount_rate(p)
     supply = FeedSupply(scenario, p, tl, market)  # shared by the pathways
+    stop_after = INVESTOR if lean else STEPS[-1]
     results: dict[str, PathwayResult] = {}
-    lean_exports: dict[str, np.ndarray] = {}  # a lean run's export earnings by pathway, (N, Y)
+    exports: dict[str, np.ndarray] = {}  # each pathway's export earnings, (N, Y)
     for name, pathway in scenario.pathways.items():
-        case = plant_case(scenario, p, name, tl, market, lean=lean, supply=supply)
-        builds = bool(pathway.stages)
+        case = plant_case(scenario, p, name, tl, market, supply, stop_after)
+        earnings = country.export_earnings(scenario, p, case, tl, country_rate)
+        exports[name] = earnings.total_usd
+        investor = _investor_metrics(scenario, p, case, tl, rate)
         if lean:
-            results[name], lean_exports[name] = _lean_result(
-                scenario, p, name, case, tl, rate, country_rate
+            country_metrics = dict(earnings.metrics)
+            product = main_product(scenario, name)
+            results[name] = PathwayResult(
+                name,
+                pathway.label,
+                product,
+                case,
+                investor,
+                {},
+                {},
+                country_metrics,
+                earnings.fob_usd,
             )
-            continue
-        plant = _plant_metrics(scenario, p, case, tl, builds)
-        margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
-        cases: dict[str, dict[str, np.ndarray]] = {}
-        sweep: dict[str, list[float]] = {}
-        if builds and detail:
-            tc_path, rc_path, _ = charge_paths(scenario)
-            for case_name in scenario.terms_cases:
-                tc = p[f"terms_cases.{case_name}.{tc_path.removeprefix('prices.')}"]
-                rc = p[f"terms_cases.{case_name}.{rc_path.removeprefix('prices.')}"]
-                q = p.flat_deck(tc_path, tc).flat_deck(rc_path, rc)
-                alt = plant_case(scenario, q, name, tl, Market.from_params(q, tl.years))
-                cases[case_name] = {
-                    "npv_usd": metrics.npv(rate, alt.lines["cash_flow"]),
-                    **steady_margin_usd_per_t(scenario, q, alt, tl),
-                }
-            if p.n_samples == 1:
-                sweep = progressivity(scenario, name, tl)
-        if builds and breakeven:
-            tc = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
-            plant["breakeven_tc_usd_per_dmt"] = tc
-            plant["breakeven_cu_usd_per_t"] = breakeven_cu_usd_per_t(scenario, p, name, tl)
-            plant["metr"] = metr(scenario, p, name, tl, tc)
-        ctry, fob, gov_lines, dollars = country.country_view(
-            scenario, p, case, tl, market, country_rate
-        )
-        results[name] = PathwayResult(
-            name, pathway.label, case, plant, margin, cases, ctry, fob, gov_lines, dollars, sweep
-        )
-    base = results[scenario.baseline_pathway]
-    base_total = 0.0 if lean else sum(base.exports_fob_usd.values())
-    for r in results.values():
-        if lean:
-            gain = lean_exports[r.name] - lean_exports[base.name]
-            r.country["export_gain_pv_usd"] = metrics.npv(country_rate, gain)
-            continue
-        fob_total = sum(r.exports_fob_usd.values())
-        r.country["export_gain_usd_per_yr"] = (
-            r.country["export_earnings_usd_per_yr"] - base.country["export_earnings_usd_per_yr"]
-        )
-        r.country["export_gain_pv_usd"] = metrics.npv(country_rate, fob_total - base_total)
-        r.country["government_revenue_gain_pv_usd"] = (
-            r.country["government_revenue_pv_usd"] - base.country["government_revenue_pv_usd"]
-        )
-        r.country["share_kept_change_pct_points"] = 100.0 * (
-            r.country["share_kept_in_pakistan"] - base.country["share_kept_in_pakistan"]
-        )
+        else:
+            results[name] = _full_result(
+                scenario, p, name, case, tl, investor, earnings, breakeven, detail
+            )
+    _against_baseline(results, exports, scenario.baseline_pathway, country_rate, lean)
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
-    return Results(scenario=scenario, params=p, years=tl.years, pathways=results, regimes=regimes)
+    return Results(
+        scenario=scenario,
+        params=p,
+        years=tl.years,
+        steady_index=schedule.steady_index(scenario, tl),
+        pathways=results,
+        regimes=regimes,
+    )
 
 
-def _lean_result(
+def _full_result(
     scenario: Scenario,
     p: Params,
     name: str,
     case: PlantCase,
     tl: schedule.Timeline,
-    rate: np.ndarray,
+    investor: dict[str, np.ndarray],
+    earnings: country.ExportEarnings,
+    breakeven: bool,
+    detail: bool,
+) -> PathwayResult:
+    """Every metric of one pathway: the plant's, its margin, the TC/RC cases, break-evens and
+    the country view, around the ``investor`` metrics and export ``earnings`` a lean
+    evaluation reports too."""
+    pathway = scenario.pathways[name]
+    builds = bool(pathway.stages)
+    rate = discount_rate(p)
+    plant = _plant_metrics(scenario, p, case, tl, investor)
+    margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
+    cases: dict[str, dict[str, np.ndarray]] = {}
+    sweep: dict[str, list[float]] = {}
+    if builds and detail:
+        tc_path, rc_path, _ = charge_paths(scenario)
+        for case_name in scenario.terms_cases:
+            tc = p[f"terms_cases.{case_name}.{tc_path.removeprefix('prices.')}"]
+            rc = p[f"terms_cases.{case_name}.{rc_path.removeprefix('prices.')}"]
+            q = p.flat_deck(tc_path, tc).flat_deck(rc_path, rc)
+            alt = plant_case(scenario, q, name, tl, Market.from_params(q, tl.years))
+            cases[case_name] = {
+                "npv_usd": metrics.npv(rate, alt.lines["cash_flow"]),
+                **steady_margin_usd_per_t(scenario, q, alt, tl),
+            }
+        if p.n_samples == 1:
+            sweep = progressivity(scenario, name, tl)
+    if builds and breakeven:
+        tc = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
+        plant["breakeven_tc_usd_per_dmt"] = tc
+        plant["breakeven_cu_usd_per_t"] = breakeven_cu_usd_per_t(scenario, p, name, tl)
+        plant["metr"] = metr(scenario, p, name, tl, tc)
+    ctry, gov_lines, dollars = country.country_view(
+        scenario, p, case, tl, country_discount_rate(p), earnings
+    )
+    fob = earnings.fob_usd
+    return PathwayResult(
+        name,
+        pathway.label,
+        main_product(scenario, name),
+        case,
+        plant,
+        margin,
+        cases,
+        ctry,
+        fob,
+        gov_lines,
+        dollars,
+        sweep,
+    )
+
+
+def _against_baseline(
+    results: dict[str, PathwayResult],
+    exports: dict[str, np.ndarray],
+    baseline: str,
     country_rate: np.ndarray,
-) -> tuple[PathwayResult, np.ndarray]:
-    """The few metrics of a risk run, for one pathway, and its export earnings (N, Y)."""
-    col = schedule.steady_index(scenario, tl)
-    cf = case.lines["cash_flow"]
-    builds = bool(case.flows.stages)
-    plant = {
-        "npv_usd": metrics.npv(rate, cf),
-        "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
-        "capex_initial_usd": case.capex_initial_usd[:, 0],
-        "product_cu_t_per_yr": case.product_cu_t[:, col],
-    }
-    fob = export_fob_usd(scenario, p, case)
-    exports = sum(fob.values(), start=np.zeros_like(cf))  # the full path's sum, to the bit
-    country = {
-        "export_earnings_usd_per_yr": exports[:, col],
-        "export_earnings_pv_usd": metrics.npv(country_rate, exports),
-    }
-    label = scenario.pathways[name].label
-    return PathwayResult(name, label, case, plant, {}, {}, country, fob), exports
+    lean: bool,
+) -> None:
+    """Each pathway's gains over the ``baseline`` pathway, added to its country metrics: the
+    export gain (from each pathway's export earnings ``exports``, (N, Y)) and, unless
+    ``lean``, the government revenue gain and the change in the share kept at home."""
+    base = results[baseline].country
+    for r in results.values():
+        if not lean:
+            r.country["export_gain_usd_per_yr"] = (
+                r.country["export_earnings_usd_per_yr"] - base["export_earnings_usd_per_yr"]
+            )
+        gain = exports[r.name] - exports[baseline]
+        r.country["export_gain_pv_usd"] = metrics.npv(country_rate, gain)
+        if lean:
+            continue
+        r.country["government_revenue_gain_pv_usd"] = (
+            r.country["government_revenue_pv_usd"] - base["government_revenue_pv_usd"]
+        )
+        r.country["share_kept_change_pct_points"] = 100.0 * (
+            r.country["share_kept_in_pakistan"] - base["share_kept_in_pakistan"]
+        )
 
 
 #: Headline metrics the regime comparison reports, by group.

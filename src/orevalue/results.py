@@ -1,4 +1,8 @@
-"""Results of an evaluation: labelled metrics per pathway, annual lines, resolved inputs."""
+"""Results of an evaluation: labelled metrics per pathway, annual lines, resolved inputs.
+
+Presentation (the verdict, tables, files of results) reads these and sits above them, in
+:mod:`orevalue.report`; nothing here imports it.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ class PathwayResult:
 
     name: str
     label: str
+    #: the product whose copper margins are quoted per tonne of ("cathode", "anode", ...)
+    main_product: str
     case: PlantCase
     plant: dict[str, np.ndarray]
     margin_usd_per_t: dict[str, np.ndarray]
@@ -42,6 +48,9 @@ class Results:
     scenario: Scenario
     params: Params
     years: np.ndarray
+    #: column of ``years`` of the first year at full utilisation, the year per-year figures
+    #: (margins, revenue, output) are quoted for
+    steady_index: int
     pathways: dict[str, PathwayResult]
     regimes: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
 
@@ -88,9 +97,10 @@ class Results:
         return out
 
     def to_dict(self, sample: int = 0) -> dict[str, Any]:
-        """A JSON-ready dict of one sample: every metric, the annual lines, the inputs."""
+        """A JSON-ready dict of one sample: every metric, the annual lines, the inputs.
+        :func:`orevalue.report.files.results_document` adds the verdict and the trade context
+        for results.json."""
         from orevalue import __version__
-        from orevalue.verdict import verdict
 
         pathways = {}
         for name, r in self.pathways.items():
@@ -116,11 +126,9 @@ class Results:
                 "money": f"real USD of {self.scenario.base_year}",
                 "baseline_pathway": self.scenario.baseline_pathway,
             },
-            "verdict": verdict(self, sample),
             "fiscal_regime": {"name": self.scenario.fiscal.regime, "law": self.scenario.fiscal.law},
             "pathways": pathways,
             "regimes": _jsonable_tree(self.regimes),
-            "copper_exports_to_china": trade_context(),
             "inputs": self.inputs(),
         }
 
@@ -129,15 +137,6 @@ def _jsonable_tree(tree: Any) -> Any:
     if isinstance(tree, dict):
         return {k: _jsonable_tree(v) for k, v in tree.items()}
     return _jsonable(tree)
-
-
-def trade_context() -> dict[str, Any]:
-    """Pakistan's copper exports to China by HS code, with sources (data/trade.toml)."""
-    import tomllib
-    from importlib import resources
-
-    text = resources.files("orevalue.data").joinpath("trade.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
 
 
 def _pick(group: dict[str, np.ndarray], sample: int) -> dict[str, Any]:

@@ -3,12 +3,13 @@ goes, jobs, power, water and freight. Arrays (N, Y) in, metrics (N,) out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from orevalue.economics import government as gov
 from orevalue.economics import metrics, schedule
 from orevalue.economics.plant import DOMESTIC_STAKEHOLDERS, PlantCase, export_fob_usd
-from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -100,28 +101,52 @@ def physical(
     return out
 
 
+@dataclass(frozen=True)
+class ExportEarnings:
+    """Export earnings of a pathway: by product and in all, USD (N, Y), and their metrics
+    (N,): in the first year at full output and in present value."""
+
+    fob_usd: dict[str, np.ndarray]
+    total_usd: np.ndarray
+    metrics: dict[str, np.ndarray]
+
+
+def export_earnings(
+    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, rate: np.ndarray
+) -> ExportEarnings:
+    """Export earnings of ``case``, FOB Pakistani port, discounted at the country's ``rate``:
+    what a lean (risk) evaluation reports of the country, and the country view starts from."""
+    fob = export_fob_usd(scenario, p, case)
+    total = sum(fob.values(), start=np.zeros_like(case.lines["revenue"]))
+    col = schedule.steady_index(scenario, tl)
+    return ExportEarnings(
+        fob,
+        total,
+        {
+            "export_earnings_usd_per_yr": total[:, col],
+            "export_earnings_pv_usd": metrics.npv(rate, total),
+        },
+    )
+
+
 def country_view(
     scenario: Scenario,
     p: Params,
     case: PlantCase,
     tl: schedule.Timeline,
-    market: Market,
     rate: np.ndarray,
-) -> tuple[
-    dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]
-]:
-    """Country metrics (N,), export earnings by product (N, Y), government revenue lines by
-    instrument (N, Y) and where each dollar goes (PV, (N,))."""
+    earnings: ExportEarnings,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Country metrics (N,), government revenue lines by instrument (N, Y) and where each
+    dollar goes (PV, (N,)), from the pathway's export ``earnings`` (:func:`export_earnings`)."""
     col = schedule.steady_index(scenario, tl)
-    fob = export_fob_usd(scenario, p, case)
-    exports = sum(fob.values(), start=np.zeros_like(case.lines["revenue"]))
+    fob, exports = earnings.fob_usd, earnings.total_usd
     mine = mine_lines(scenario, p, case, fob)
     lines = {**case.government, **{k: v for k, v in mine.items() if k != "mine_sales"}}
     levels = gov.by_level(lines)
     total = levels["province"] + levels["federation"]
     country = {
-        "export_earnings_usd_per_yr": exports[:, col],
-        "export_earnings_pv_usd": metrics.npv(rate, exports),
+        **earnings.metrics,
         "plant_taxes_pv_usd": metrics.npv(rate, case.lines["income_tax"] + case.lines["royalty"]),
         "government_revenue_province_pv_usd": metrics.npv(rate, levels["province"]),
         "government_revenue_federation_pv_usd": metrics.npv(rate, levels["federation"]),
@@ -154,7 +179,7 @@ def country_view(
     country["share_kept_in_pakistan"] = np.divide(
         kept, value, out=np.full(kept.shape, np.nan), where=value > 0
     )
-    return country, fob, lines, dollars
+    return country, lines, dollars
 
 
 def fiscal_metrics(

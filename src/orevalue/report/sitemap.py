@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from orevalue.output import write_atomic
+from orevalue.atomic import write_atomic
 
 #: Approximate Makran and Sindh coastline, (lat, lon) west to east: Gwadar Bay (Jiwani),
 #: Gwadar, Pasni, Ormara, Sonmiani, Karachi, Port Qasim, Indus delta, Sir Creek.
@@ -51,27 +51,15 @@ def _save_png(fig: Any, path: Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def draw_map(siting: Any, folder: Path) -> list[Path]:
-    """Draw the best plan of ``siting`` (an :class:`orevalue.siting.Siting`) to
-    ``folder/map.png`` and ``folder/map.svg``; return the paths."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    model, plan, data = siting.best_model, siting.best, siting.data
-    net = model.net
-    pos = {n: (net.lon[i], net.lat[i]) for i, n in enumerate(net.nodes)}
-    fig, ax = plt.subplots(figsize=(10, 8.5))
-    lat_mid = float(np.mean(net.lat))
-    ax.set_aspect(1.0 / np.cos(np.radians(lat_mid)))
-
-    coast = np.array(COASTLINE)
+def _draw_coast(ax: Any, coast: np.ndarray) -> None:
+    """The approximate coastline, the sea below it and its name."""
     ax.plot(coast[:, 1], coast[:, 0], color="#6baed6", lw=1.5, zorder=1)
     ax.fill_between(coast[:, 1], coast[:, 0], coast[:, 0].min() - 5, color="#deebf7", zorder=0)
     ax.text(64.5, 24.4, "Arabian Sea", color="#4292c6", fontsize=10, style="italic", ha="center")
 
+
+def _draw_legs(ax: Any, data: Any, pos: dict[str, tuple[float, float]]) -> None:
+    """Every leg of the network: rail solid, road dotted, legs still to build pale."""
     for leg in data.legs.values():
         (x0, y0), (x1, y1) = pos[leg.from_], pos[leg.to]
         style = "-" if leg.mode == "rail" else ":"
@@ -80,6 +68,9 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             colour = "#bdbdbd"
         ax.plot([x0, x1], [y0, y1], style, color=colour, lw=1.0, zorder=2)
 
+
+def _draw_flows(ax: Any, plan: Any, pos: dict[str, tuple[float, float]]) -> None:
+    """The plan's flows as arrows coloured by their main commodity, width by t/yr."""
     used = {(u.from_node, u.to_node): u for u in plan.legs}
     biggest = max((u.total_t_per_yr for u in plan.legs), default=1.0)
     for (a, b), use in used.items():
@@ -101,9 +92,12 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             zorder=3,
         )
 
+
+def _draw_sites(ax: Any, siting: Any, pos: dict[str, tuple[float, float]]) -> None:
+    """Candidate sites with their rank alone (chosen ones as large stars)."""
     ranks = {r.key: i + 1 for i, r in enumerate(siting.ranking) if r.feasible}
-    chosen = set(plan.sites)
-    for key, site in data.sites.items():
+    chosen = set(siting.best.sites)
+    for key, site in siting.data.sites.items():
         x, y = pos[key]
         ax.scatter(
             x,
@@ -124,6 +118,10 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             weight="bold" if key in chosen else "normal",
             zorder=6,
         )
+
+
+def _draw_ports(ax: Any, data: Any, pos: dict[str, tuple[float, float]]) -> None:
+    """Export ports and their names."""
     for key, port in data.ports.items():
         x, y = pos[key]
         ax.scatter(x, y, marker="o", s=60, color="#56B4E9", edgecolor="k", zorder=5)
@@ -136,6 +134,10 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             color="#08519c",
             ha="right",
         )
+
+
+def _draw_sources(ax: Any, data: Any, pos: dict[str, tuple[float, float]]) -> None:
+    """Feed sources with their own coordinates (not placed at a node)."""
     for key, src in data.sources.items():
         if src.node is None:
             x, y = pos[key]
@@ -148,6 +150,10 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
                 fontsize=8,
                 ha="center",
             )
+
+
+def _draw_nodes(ax: Any, data: Any, pos: dict[str, tuple[float, float]]) -> None:
+    """Plain network nodes (junctions, towns) as small dots."""
     for key in data.nodes:
         x, y = pos[key]
         ax.scatter(x, y, marker=".", s=25, color="#636363", zorder=4)
@@ -159,6 +165,11 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
             fontsize=6,
             color="#636363",
         )
+
+
+def _legend(ax: Any, plan: Any) -> None:
+    """The key: leg kinds, the commodities that flow, and the kinds of point."""
+    from matplotlib.lines import Line2D
 
     handles = [
         Line2D([], [], color="#636363", lw=1, label="rail"),
@@ -183,6 +194,11 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
         Line2D([], [], marker="o", color="#56B4E9", mec="k", ls="", label="export port"),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+
+
+def _frame(ax: Any, siting: Any, net: Any, coast: np.ndarray) -> None:
+    """Title with the stages chosen, axis labels, the drawing note, limits and grid."""
+    plan = siting.best
     stages = ", ".join(f"{s.stage} at {s.site} ({s.size_pct:g} %)" for s in plan.stages) or "none"
     ax.set_title(f"{siting.scenario}: where to build — {stages}", fontsize=10)
     ax.set_xlabel("longitude, °E")
@@ -200,7 +216,11 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
     ax.set_xlim(lon_all.min() - 0.5, lon_all.max() + 0.8)
     ax.set_ylim(lat_all.min() - 0.4, lat_all.max() + 0.5)
     ax.grid(True, color="#f0f0f0", lw=0.5)
-    fig.tight_layout()
+
+
+def _save(fig: Any, folder: Path) -> list[Path]:
+    """Write the figure as ``map.png`` and ``map.svg`` (no date in the SVG); close it."""
+    import matplotlib.pyplot as plt
 
     png, svg = folder / "map.png", folder / "map.svg"
     _save_png(fig, png)
@@ -209,3 +229,31 @@ def draw_map(siting: Any, folder: Path) -> list[Path]:
     plt.close(fig)
     write_atomic(svg, buffer.getvalue())
     return [png, svg]
+
+
+def draw_map(siting: Any, folder: Path) -> list[Path]:
+    """Draw the best plan of ``siting`` (an :class:`orevalue.siting.Siting`) to
+    ``folder/map.png`` and ``folder/map.svg``; return the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model, plan, data = siting.best_model, siting.best, siting.data
+    net = model.net
+    pos = {n: (net.lon[i], net.lat[i]) for i, n in enumerate(net.nodes)}
+    fig, ax = plt.subplots(figsize=(10, 8.5))
+    lat_mid = float(np.mean(net.lat))
+    ax.set_aspect(1.0 / np.cos(np.radians(lat_mid)))
+    coast = np.array(COASTLINE)
+    _draw_coast(ax, coast)
+    _draw_legs(ax, data, pos)
+    _draw_flows(ax, plan, pos)
+    _draw_sites(ax, siting, pos)
+    _draw_ports(ax, data, pos)
+    _draw_sources(ax, data, pos)
+    _draw_nodes(ax, data, pos)
+    _legend(ax, plan)
+    _frame(ax, siting, net, coast)
+    fig.tight_layout()
+    return _save(fig, folder)

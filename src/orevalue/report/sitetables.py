@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue import outputs
-from orevalue.output import write_atomic
+from orevalue.atomic import write_atomic
 
 #: Breakdown rows per tonne of cathode, in the order printed: (component, label, sign).
 #: Value added is shown as a gain (+); costs as positive numbers.

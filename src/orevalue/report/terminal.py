@@ -9,8 +9,8 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.report.labels import MARGIN_ROWS, STAKEHOLDERS
+from orevalue.report.verdict import verdict
 from orevalue.results import PathwayResult, Results
-from orevalue.verdict import verdict
 
 Row = tuple[str, Callable[[PathwayResult], float], str]
 
@@ -206,7 +206,7 @@ def regime_table(results: Results) -> Table | None:
 
 def trade_table(results: Results) -> Table:
     """Today's copper exports to China by HS code, beside what each pathway would export."""
-    from orevalue.results import trade_context
+    from orevalue.report.files import trade_context
 
     table = Table(
         title="Copper exports to China today (China customs) and by pathway at full output",

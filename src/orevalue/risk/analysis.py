@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from orevalue.output import file_mode
+from orevalue.atomic import file_mode
 from orevalue.risk import CHUNK, montecarlo, sensitivity, summary
 from orevalue.risk.sampling import RiskModel
 from orevalue.risk.spec import RiskSpec, build
@@ -33,6 +33,139 @@ class RiskOptions:
     parquet: Path | None = None  # write every sample's inputs and outputs there
 
 
+def _monte_carlo(
+    model: RiskModel,
+    options: RiskOptions,
+    folder: Path,
+    writer: _ParquetSink | None,
+    report: Progress,
+) -> montecarlo.MonteCarlo:
+    """The Monte Carlo run into ``folder``, each chunk written to ``writer`` (if any, closed
+    at the end, removed on failure) and reported as progress."""
+
+    def on_chunk(start: int, stop: int, out: dict[str, np.ndarray], inputs: dict) -> None:  # type: ignore[type-arg]
+        if writer is not None:
+            writer.write(start, stop, out, inputs)
+        report("monte carlo", stop, options.samples)
+
+    try:
+        mc = montecarlo.run(
+            model,
+            options.samples,
+            options.seed,
+            folder,
+            options.chunk_size,
+            options.workers,
+            on_chunk,
+            want_inputs=writer is not None,
+        )
+        if writer is not None:
+            writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    return mc
+
+
+def _pathway_results(
+    scenario: Scenario, mc: montecarlo.MonteCarlo, samples: int
+) -> dict[str, dict[str, Any]]:
+    """Each pathway's NPV, IRR and export gain statistics (with their failures), and the
+    shares of samples where it beats the baseline and where it is best."""
+    results = {}
+    for name, pw in scenario.pathways.items():
+        keys = [f"{name}.npv_usd", f"{name}.irr", f"{name}.export_gain_pv_usd"]
+        entry: dict[str, Any] = {"label": pw.label, "builds": bool(pw.stages)}
+        for key in keys:
+            if key in mc.store.names:
+                stats = summary.describe(lambda k=key: mc.store.pieces(k))
+                stats["failures"] = mc.failures.get(key, {})
+                entry[key.split(".", 1)[1]] = stats
+        if pw.stages:
+            entry["prob_beats_baseline"] = mc.beats_baseline[name] / samples
+        entry["prob_best"] = mc.best[name] / samples
+        results[name] = entry
+    return results
+
+
+def _npv_histograms(
+    scenario: Scenario,
+    mc: montecarlo.MonteCarlo,
+    building: list[str],
+    results: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """Histograms of every pathway's NPV on common bins spanning the pathways that build:
+    each pathway's counts go into its ``results`` entry; the bins are returned."""
+    hist = summary.histograms(
+        {
+            name: (lambda k=f"{name}.npv_usd": mc.store.pieces(k))
+            for name in scenario.pathways
+            if f"{name}.npv_usd" in mc.store.names
+        },
+        span=building,
+    )
+    for name, counts in hist.pop("columns").items():
+        results[name]["npv_usd"]["histogram"] = counts
+    return hist
+
+
+def _scenario_block(scenario: Scenario) -> dict[str, Any]:
+    """Which case was run, and in what money."""
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "file": scenario.source_file,
+        "money": f"real USD of {scenario.base_year}",
+        "baseline_pathway": scenario.baseline_pathway,
+        "focus_pathway": scenario.focus_pathway,
+    }
+
+
+def _run_block(options: RiskOptions, mc_seconds: float) -> dict[str, Any]:
+    """How the Monte Carlo was run and how fast (seconds, samples per second)."""
+    return {
+        "samples": options.samples,
+        "seed": options.seed,
+        "chunk_size": options.chunk_size,
+        "workers": options.workers,
+        "monte_carlo_seconds": mc_seconds,
+        "samples_per_second": options.samples / mc_seconds if mc_seconds > 0 else None,
+    }
+
+
+def _tornado(
+    model: RiskModel, headline: list[str], options: RiskOptions, report: Progress
+) -> dict[str, Any]:
+    """Each headline output's base value and tornado bars."""
+    report("tornado", 0, 1)
+    base, table = sensitivity.tornado(model, headline, options.seed)
+    out = {name: {"base": base[name], "bars": table[name]} for name in headline}
+    report("tornado", 1, 1)
+    return out
+
+
+def _sobol(
+    model: RiskModel, headline: list[str], options: RiskOptions, report: Progress
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Sobol indices of each headline output, and the inputs worth a study for each."""
+    indices = sensitivity.sobol(
+        model,
+        headline,
+        options.sobol_base,
+        options.seed,
+        on_progress=lambda done, total: report("sobol", done, total),
+    )
+    sobol = {
+        "base_samples": options.sobol_base,
+        "evaluations": options.sobol_base * (len(model.factors) + 2),
+        "note": "factors taken as independent (correlations not applied)",
+        "indices": indices,
+    }
+    worth = {name: sensitivity.worth_a_study(model, indices[name]) for name in headline}
+    return sobol, worth
+
+
 def run_risk(
     scenario: Scenario,
     options: RiskOptions,
@@ -44,80 +177,22 @@ def run_risk(
 
     model = RiskModel(scenario, spec if spec is not None else build(scenario))
     report = progress or (lambda stage, done, total: None)
-    pathways = scenario.pathways
-    building = [name for name, pw in pathways.items() if pw.stages]
+    building = [name for name, pw in scenario.pathways.items() if pw.stages]
     headline = [f"{name}.npv_usd" for name in building]
 
     writer = _ParquetSink(options.parquet, model) if options.parquet else None
-
-    def on_chunk(start: int, stop: int, out: dict[str, np.ndarray], inputs: dict) -> None:  # type: ignore[type-arg]
-        if writer is not None:
-            writer.write(start, stop, out, inputs)
-        report("monte carlo", stop, options.samples)
-
     started = time.perf_counter()
     with montecarlo.temporary_folder() as folder:
-        try:
-            mc = montecarlo.run(
-                model,
-                options.samples,
-                options.seed,
-                Path(folder),
-                options.chunk_size,
-                options.workers,
-                on_chunk,
-                want_inputs=writer is not None,
-            )
-            if writer is not None:
-                writer.close()
-        except BaseException:
-            if writer is not None:
-                writer.abort()
-            raise
+        mc = _monte_carlo(model, options, Path(folder), writer, report)
         mc_seconds = time.perf_counter() - started
-        results = {}
-        for name, pw in pathways.items():
-            keys = [f"{name}.npv_usd", f"{name}.irr", f"{name}.export_gain_pv_usd"]
-            entry: dict[str, Any] = {"label": pw.label, "builds": bool(pw.stages)}
-            for key in keys:
-                if key in mc.store.names:
-                    stats = summary.describe(lambda k=key: mc.store.pieces(k))
-                    stats["failures"] = mc.failures.get(key, {})
-                    entry[key.split(".", 1)[1]] = stats
-            if pw.stages:
-                entry["prob_beats_baseline"] = mc.beats_baseline[name] / options.samples
-            entry["prob_best"] = mc.best[name] / options.samples
-            results[name] = entry
-        hist = summary.histograms(
-            {
-                name: (lambda k=f"{name}.npv_usd": mc.store.pieces(k))
-                for name in pathways
-                if f"{name}.npv_usd" in mc.store.names
-            },
-            span=building,
-        )
-        for name, counts in hist.pop("columns").items():
-            results[name]["npv_usd"]["histogram"] = counts
+        results = _pathway_results(scenario, mc, options.samples)
+        hist = _npv_histograms(scenario, mc, building, results)
         mc.store.close()
 
     out: dict[str, Any] = {
         "orevalue_version": __version__,
-        "scenario": {
-            "name": scenario.name,
-            "title": scenario.title,
-            "file": scenario.source_file,
-            "money": f"real USD of {scenario.base_year}",
-            "baseline_pathway": scenario.baseline_pathway,
-            "focus_pathway": scenario.focus_pathway,
-        },
-        "run": {
-            "samples": options.samples,
-            "seed": options.seed,
-            "chunk_size": options.chunk_size,
-            "workers": options.workers,
-            "monte_carlo_seconds": mc_seconds,
-            "samples_per_second": options.samples / mc_seconds if mc_seconds > 0 else None,
-        },
+        "scenario": _scenario_block(scenario),
+        "run": _run_block(options, mc_seconds),
         "headline_outputs": headline,
         "pathways": results,
         "prob_any_pathway_beats_baseline": mc.any_beats_baseline / options.samples,
@@ -130,27 +205,9 @@ def run_risk(
         "uncertainty": describe_uncertainty(model),
     }
     if options.tornado and model.factors:
-        report("tornado", 0, 1)
-        base, table = sensitivity.tornado(model, headline, options.seed)
-        out["tornado"] = {name: {"base": base[name], "bars": table[name]} for name in headline}
-        report("tornado", 1, 1)
+        out["tornado"] = _tornado(model, headline, options, report)
     if options.sobol_base > 0 and model.factors:
-        indices = sensitivity.sobol(
-            model,
-            headline,
-            options.sobol_base,
-            options.seed,
-            on_progress=lambda done, total: report("sobol", done, total),
-        )
-        out["sobol"] = {
-            "base_samples": options.sobol_base,
-            "evaluations": options.sobol_base * (len(model.factors) + 2),
-            "note": "factors taken as independent (correlations not applied)",
-            "indices": indices,
-        }
-        out["worth_a_study"] = {
-            name: sensitivity.worth_a_study(model, indices[name]) for name in headline
-        }
+        out["sobol"], out["worth_a_study"] = _sobol(model, headline, options, report)
     out["run"]["total_seconds"] = time.perf_counter() - started
     return out
 

@@ -9,17 +9,20 @@ from the regime presets), ``inputs`` (the arrays the programme is built from), `
 constraint builders and objective terms), ``model`` (the programme built from them), ``solve``
 (HiGHS and infeasibility diagnosis), ``plan`` (reading a solution), ``rank`` (ranking and the
 ``--site`` overlay), ``synthetic`` (random networks for tests and benchmarks).
+Siting never evaluates the scenario itself: the NPV it ranks with is a function passed in
+(:func:`orevalue.api.site_npv`).
 """
 
 from __future__ import annotations
 
 from orevalue.siting.data import SitesData, load_sites, resolve_site
 from orevalue.siting.model import Options, build_model, model_for
-from orevalue.siting.rank import Siting, analyse, site_overlay
+from orevalue.siting.rank import NpvFunction, Siting, analyse, site_overlay
 from orevalue.siting.solve import InfeasibleError, solve
 
 __all__ = [
     "InfeasibleError",
+    "NpvFunction",
     "Options",
     "SitesData",
     "Siting",

@@ -140,17 +140,36 @@ def _val(x: np.ndarray, model: Model, name: str) -> np.ndarray:
     return x[model.blocks[name].idx()]
 
 
-def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
-    """The plan in ``sol``, with its costs measured against ``baseline`` (exports only)."""
-    x, data, units, net = sol.x, model.data, model.units, model.net
-    sites = model.sites
-    moist = 1.0 - units.moisture_frac
-    smelt, refine = _val(x, model, "smelt"), _val(x, model, "refine")
-    build, opened = _val(x, model, "build"), _val(x, model, "open")
-    flow, export = _val(x, model, "flow"), _val(x, model, "export")
+#: The blocks of the programme a plan is read from.
+_BLOCKS = (
+    "smelt",
+    "refine",
+    "build",
+    "open",
+    "flow",
+    "export",
+    "supply",
+    "power",
+    "power_on",
+    "water",
+    "water_on",
+    "leg_build",
+    "leg_up",
+)
 
+
+def _values(model: Model, x: np.ndarray) -> dict[str, np.ndarray]:
+    """The solution's values of each block a plan is read from, shaped like the block."""
+    return {name: _val(x, model, name) for name in _BLOCKS}
+
+
+def _stage_plans(model: Model, v: dict[str, np.ndarray]) -> list[StagePlan]:
+    """Each stage built: its site, size, nameplate, throughput (t/yr) and capex (USD)."""
+    units, sites = model.units, model.sites
+    moist = 1.0 - units.moisture_frac
+    smelt, refine = v["smelt"], v["refine"]
     stages = []
-    for k, g, z in np.argwhere(build > 0.5):
+    for k, g, z in np.argwhere(v["build"] > 0.5):
         throughput = (
             smelt[k] * moist
             if g == 0
@@ -167,53 +186,62 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
                 float(model.stage_capex_usd[k, g, z]),
             )
         )
+    return stages
 
-    supplies, investments = [], []
-    econ = data.economics
-    for resource, block, names in (
-        ("power", "power", model.power_options),
-        ("water", "water", model.water_options),
-    ):
-        amount = _val(x, model, block)
-        on = _val(x, model, f"{block}_on")
-        for k, o in np.argwhere(amount > TOL):
-            opt = getattr(data.sites[sites[k]], resource)[names[k][o]]
-            if resource == "power":
-                unit_capex, cost = opt.capex_usd_per_mw, opt.usd_per_kwh
-                per_year = amount[k, o] * HOURS_PER_YEAR / 1000.0
-            else:
-                unit_capex, cost = opt.capex_usd_per_m3_per_day, opt.usd_per_m3
-                per_year = amount[k, o] * DAYS_PER_YEAR
-            capex = opt.fixed_capex_usd * (on[k, o] > 0.5) + unit_capex * amount[k, o]
-            factor = (
-                model.capital_factor[k] if opt.payer == "plant" else model.capital_factor_public
-            )
-            units_per_year = per_year * 1e6 if resource == "power" else per_year  # kWh, m³
-            all_in = cost + capex * factor / units_per_year
-            supplies.append(
-                SupplyPlan(
-                    sites[k],
-                    resource,
-                    names[k][o],
-                    opt.label or names[k][o],
-                    float(amount[k, o]),
-                    float(per_year),
-                    float(cost),
-                    float(all_in),
-                    float(capex),
-                    opt.payer,
-                )
-            )
-            if capex > 0:
-                investments.append(
-                    Investment(
-                        opt.label or names[k][o], sites[k], float(capex), opt.payer, resource
-                    )
-                )
 
-    built, upgraded = _val(x, model, "leg_build") > 0.5, _val(x, model, "leg_up") > 0.5
-    legs = []
+def _supply_plans(model: Model, v: dict[str, np.ndarray], resource: str) -> list[SupplyPlan]:
+    """Each power (MW) or water (m³/day) option used, with its unit and all-in costs."""
+    names = model.power_options if resource == "power" else model.water_options
+    amount = v[resource]
+    on = v[f"{resource}_on"]
+    supplies = []
+    for k, o in np.argwhere(amount > TOL):
+        site = model.sites[k]
+        opt = getattr(model.data.sites[site], resource)[names[k][o]]
+        if resource == "power":
+            unit_capex, cost = opt.capex_usd_per_mw, opt.usd_per_kwh
+            per_year = amount[k, o] * HOURS_PER_YEAR / 1000.0
+        else:
+            unit_capex, cost = opt.capex_usd_per_m3_per_day, opt.usd_per_m3
+            per_year = amount[k, o] * DAYS_PER_YEAR
+        capex = opt.fixed_capex_usd * (on[k, o] > 0.5) + unit_capex * amount[k, o]
+        factor = model.capital_factor[k] if opt.payer == "plant" else model.capital_factor_public
+        units_per_year = per_year * 1e6 if resource == "power" else per_year  # kWh, m³
+        all_in = cost + capex * factor / units_per_year
+        supplies.append(
+            SupplyPlan(
+                site,
+                resource,
+                names[k][o],
+                opt.label or names[k][o],
+                float(amount[k, o]),
+                float(per_year),
+                float(cost),
+                float(all_in),
+                float(capex),
+                opt.payer,
+            )
+        )
+    return supplies
+
+
+def _supply_investments(supplies: list[SupplyPlan]) -> list[Investment]:
+    """The supply options that need capex, whoever pays."""
+    return [
+        Investment(s.label, s.site, s.capex_usd, s.payer, s.resource)
+        for s in supplies
+        if s.capex_usd > 0
+    ]
+
+
+def _leg_uses(model: Model, v: dict[str, np.ndarray]) -> list[LegUse]:
+    """Traffic on each arc that carries anything: tonnes by commodity, vehicles, use of
+    capacity."""
+    net, econ = model.net, model.data.economics
+    flow = v["flow"]
+    built, upgraded = v["leg_build"] > 0.5, v["leg_up"] > 0.5
     totals = flow.sum(axis=1)
+    legs = []
     for a in np.flatnonzero(totals > TOL):
         leg = net.arc_leg[a]
         mode = str(net.leg_mode[leg])
@@ -236,8 +264,17 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
                 bool(upgraded[leg]),
             )
         )
+    return legs
+
+
+def _leg_investments(model: Model, v: dict[str, np.ndarray]) -> list[Investment]:
+    """Legs built or upgraded that the plan uses, with their capex and payer."""
+    net, data = model.net, model.data
+    built, upgraded = v["leg_build"] > 0.5, v["leg_up"] > 0.5
+    totals = v["flow"].sum(axis=1)
     used = np.zeros(len(net.legs), dtype=bool)
     used[net.arc_leg[totals > TOL]] = True
+    investments = []
     for leg in np.flatnonzero((built | upgraded) & used):
         key = net.legs[leg]
         spec = data.legs[key]
@@ -245,9 +282,15 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         verb = "build" if built[leg] else "upgrade"
         what = f"{verb} {spec.mode} {spec.from_}-{spec.to} ({spec.km:g} km)"
         investments.append(Investment(what, key, float(capex), spec.payer, spec.mode))
+    return investments
 
+
+def _port_uses(model: Model, v: dict[str, np.ndarray]) -> list[PortUse]:
+    """Tonnes through each port used (exports by commodity and imported feed), against its
+    spare capacity."""
+    data = model.data
+    export, imports = v["export"], v["supply"]
     ports = []
-    imports = _val(x, model, "supply")
     for p, key in enumerate(model.ports):
         moved = {c: float(export[p, i]) for i, c in enumerate(COMMODITIES) if export[p, i] > TOL}
         for s, src in enumerate(model.sources):
@@ -270,63 +313,81 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
                     100 * total / spare if spare else 0.0,
                 )
             )
+    return ports
 
+
+def _acid_plans(model: Model, v: dict[str, np.ndarray]) -> list[AcidPlan]:
+    """Sulphuric acid of each smelter: t/yr, netback and the vehicles carrying it away."""
+    data, econ = model.data, model.data.economics
+    smelt = v["smelt"]
     acid = []
     for k in np.flatnonzero(smelt > TOL):
-        s = data.sites[sites[k]]
-        tonnes = float(smelt[k] * units.acid_t_per_wmt)
+        s = data.sites[model.sites[k]]
+        tonnes = float(smelt[k] * model.units.acid_t_per_wmt)
         payload = econ.train_payload_t if s.acid_mode == "rail" else econ.truck_payload_t
         acid.append(
             AcidPlan(
-                sites[k],
+                model.sites[k],
                 tonnes,
                 s.acid_netback_usd_per_t,
                 s.acid_mode,
                 tonnes / payload / DAYS_PER_YEAR,
             )
         )
-    for st in stages:
-        investments.append(
-            Investment(
-                f"{st.stage} ({st.size_pct:g} % size)", st.site, st.capex_usd, "plant", "plant"
-            )
-        )
+    return acid
 
+
+def _stage_investments(stages: list[StagePlan]) -> list[Investment]:
+    """The plant of each stage built, paid by the plant."""
+    return [
+        Investment(f"{st.stage} ({st.size_pct:g} % size)", st.site, st.capex_usd, "plant", "plant")
+        for st in stages
+    ]
+
+
+def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
+    """The plan in ``sol``, with its costs measured against ``baseline`` (exports only)."""
+    v, units = _values(model, sol.x), model.units
+    smelt, refine = v["smelt"], v["refine"]
+    export = v["export"]
+    stages = _stage_plans(model, v)
+    supplies = _supply_plans(model, v, "power") + _supply_plans(model, v, "water")
+    investments = [
+        *_supply_investments(supplies),
+        *_leg_investments(model, v),
+        *_stage_investments(stages),
+    ]
     parts = {k: sol.components_usd[k] - baseline.components_usd.get(k, 0.0) for k in COMPONENTS}
     margin = -sum(parts.values())
     cathode = float(
         refine[:, 0].sum() * units.cathode_t_per_t_anode
         + refine[:, 1].sum() * units.cathode_t_per_t_blister
     )
-    anode = float(smelt.sum() * units.anode_t_per_wmt)
     product = cathode + float(export[:, ANODE].sum())
     per = 1.0 / product if product > TOL else float("nan")
-    per_t = {k: v * per for k, v in parts.items()}
-    delivered = sum(v for k, v in parts.items() if k != "value_added") * per
-    power = _val(x, model, "power").sum()
-    water = _val(x, model, "water").sum()
+    power = v["power"].sum()
     return Plan(
-        sites=[sites[k] for k in np.flatnonzero(opened > 0.5)],
+        sites=[model.sites[k] for k in np.flatnonzero(v["open"] > 0.5)],
         stages=stages,
         supplies=supplies,
-        legs=legs,
-        ports=ports,
-        acid=acid,
+        legs=_leg_uses(model, v),
+        ports=_port_uses(model, v),
+        acid=_acid_plans(model, v),
         investments=investments,
-        conc_processed_dmt_per_yr=float(smelt.sum() * moist),
+        conc_processed_dmt_per_yr=float(smelt.sum() * (1.0 - units.moisture_frac)),
         conc_exported_wmt_per_yr=float(export[:, CONC].sum()),
-        anode_t_per_yr=anode,
+        anode_t_per_yr=float(smelt.sum() * units.anode_t_per_wmt),
         anode_exported_t_per_yr=float(export[:, ANODE].sum()),
         cathode_t_per_yr=cathode,
         product_t_per_yr=product,
         components_usd_per_yr=parts,
         margin_usd_per_yr=margin,
         plant_margin_usd_per_yr=margin + parts["infrastructure_public"],
-        per_t_product=per_t,
-        delivered_cost_usd_per_t=delivered,
+        per_t_product={k: v * per for k, v in parts.items()},
+        delivered_cost_usd_per_t=sum(v for k, v in parts.items() if k != "value_added") * per,
         power_mw=float(power),
-        power_peak_mw=float(power * econ.installed_to_average_power),
-        water_m3_per_day=float(water),
+        power_peak_mw=float(power * model.data.economics.installed_to_average_power),
+        water_m3_per_day=float(v["water"].sum()),
     )
 
 

@@ -1,13 +1,17 @@
 """The siting analysis: the best plan over all sites, every site ranked on its own, and the
-overlay that carries a site's costs into ``orevalue run --site``."""
+overlay that carries a site's costs into ``orevalue run --site``.
+
+Siting works on the scenario object it is given and never evaluates it: the after-tax NPV of
+a site's costs comes from the function the caller passes in (:func:`orevalue.api.site_npv`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from orevalue.scenario import DEFAULT_CASE, Overlay, Scenario, ScenarioError
+from orevalue.scenario import Overlay, Scenario, ScenarioError
 from orevalue.siting.data import SitesData, load_sites, resolve_site
 from orevalue.siting.model import ANODE, CATHODE, CONC, Model, Options, build_model, model_for
 from orevalue.siting.plan import (
@@ -19,6 +23,10 @@ from orevalue.siting.plan import (
     smelted_wmt,
 )
 from orevalue.siting.solve import InfeasibleError, Solution, solve
+
+#: After-tax plant NPV (USD) of the scenario with a site's overlay laid over it, taxed under
+#: the regime named (the site's zone's), as the full engine computes it.
+NpvFunction = Callable[[Overlay, str], float]
 
 SITE_FIELDS = (
     "location_factor",
@@ -164,29 +172,16 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
     return Overlay(label=f"site preset {key}", values={"site": values})
 
 
-def _scenario_path(scenario: Scenario) -> str | None:
-    return None if scenario.source_file == DEFAULT_CASE else scenario.source_file
-
-
-def engine_npv(scenario: Scenario, overlay: Overlay, regime: str | None = None) -> float:
-    """After-tax plant NPV of the cathode pathway with ``overlay`` laid over the scenario, taxed
-    under ``regime`` (the scenario's own when None)."""
-    import orevalue
-
-    layers = [overlay]
-    if regime is not None:
-        layers.append(Overlay(f"zone regime {regime}", {"fiscal": {"regime": regime}}))
-    loaded = orevalue.load(_scenario_path(scenario), overlays=tuple(layers))
-    results = orevalue.evaluate(loaded, breakeven=False, detail=False)
-    return results.value("cathode", "plant", "npv_usd")
-
-
 def analyse(
-    scenario: Scenario, data: SitesData, options: Options | None = None, engine: bool = True
+    scenario: Scenario,
+    data: SitesData,
+    options: Options | None = None,
+    npv: NpvFunction | None = None,
 ) -> Siting:
     """Best plan over all sites, and each site alone ranked by its margin (best first).
 
-    ``engine`` also evaluates each feasible site's costs with the full engine (NPV after tax).
+    ``npv``, when given, values each feasible site's costs (its overlay, under its zone's
+    regime) with the full engine: the NPV after tax of the ranking.
     Raises :class:`InfeasibleError` when no plan over all sites meets the constraints.
     """
     options = options or Options()
@@ -207,8 +202,8 @@ def analyse(
             continue
         rank = SiteRank(key, site.label, site.zone, read_plan(single, sol, baseline), [])
         rank.overlay = overlay_for(single, sol, baseline, key)
-        if engine:
-            rank.npv_cathode_usd = engine_npv(scenario, rank.overlay, site.zone)
+        if npv is not None:
+            rank.npv_cathode_usd = npv(rank.overlay, site.zone)
         ranking.append(rank)
     ranking.sort(key=lambda r: -r.plan.margin_usd_per_yr if r.plan else float("inf"))
     notes = [
@@ -219,20 +214,16 @@ def analyse(
     return Siting(scenario.name, options, best, model, best_sol, baseline, ranking, data, notes)
 
 
-def site_overlay(
-    name: str, scenario_path: str | Path | None = None, sites_path: str | Path | None = None
-) -> Overlay:
-    """The overlay for ``orevalue run --site NAME``: the site hosting every stage, its power,
-    water and routes chosen by the programme, its costs as ``[site]`` values.
+def site_overlay(name: str, scenario: Scenario, data: SitesData | None = None) -> Overlay:
+    """The overlay for ``orevalue run --site NAME`` on ``scenario``: the site hosting every
+    stage, its power, water and routes chosen by the programme, its costs as ``[site]``
+    values. ``data`` defaults to the embedded sites.
 
     Raises :class:`ScenarioError` for an unknown site (one line naming the known ones) or a
     site that cannot host the plant (naming the constraint that cannot be met).
     """
-    import orevalue
-
-    data = load_sites(sites_path)
+    data = data if data is not None else load_sites()
     key = resolve_site(data, name)
-    scenario = orevalue.load(scenario_path)
     model = model_for(scenario, data, Options(sites=(key,), max_sites=None, force=True))
     baseline = solve(_with(model, replace(model.options, baseline=True, sites=None)))
     try:

@@ -148,6 +148,112 @@ def _labour(scenario: Scenario, p: Params, heads: list[dict[str, int]]) -> tuple
     return _f(domestic), _f(foreign)
 
 
+@dataclass(frozen=True)
+class _Basis:
+    """What every unit figure is worked out from: the scenario's parameters at location
+    factor 1 and no wage premium, its timeline, the first year of full utilisation (column
+    ``col``), that year's market and the ocean freight (USD per wmt or per t)."""
+
+    scenario: Scenario
+    p: Params
+    tl: schedule.Timeline
+    col: int
+    year: int
+    market: Market
+    ocean_conc: float
+    ocean_prod: float
+    one: np.ndarray  # one unit of feed, shaped (1 sample, 1 year)
+
+
+def _basis(scenario: Scenario) -> _Basis:
+    """The :class:`_Basis` of ``scenario``."""
+    p = Params.from_scenario(scenario).replace(
+        {"site.location_factor": 1.0, "site.wage_premium_pct": 0.0}
+    )
+    tl = schedule.timeline(scenario)
+    col = schedule.steady_index(scenario, tl)
+    year = int(tl.years[col])
+    return _Basis(
+        scenario,
+        p,
+        tl,
+        col,
+        year,
+        Market.from_params(p, np.array([year])),
+        _f(p["logistics.conc_ocean_usd_per_wmt"]),
+        _f(p["logistics.product_ocean_usd_per_t"]),
+        np.ones((1, 1)),
+    )
+
+
+def _refined_value(b: _Basis, streams: dict) -> tuple[float, float]:
+    """Sales value (USD) of what the refinery pathway sells from ``streams``, and the tonnes
+    of metal product in it."""
+    s = b.scenario
+    sells = [x for x in s.pathways[REFINERY_PATHWAY].sells if s.terms[x].exported]
+    total, cathode = 0.0, 0.0
+    for product in sells:
+        mass = flowsheet.stream_mass_t(s, b.p, product, streams[product])
+        shipped = s.terms[product].freight == "product"
+        freight = b.ocean_prod if shipped else 0.0
+        lot = terms.Lot(streams[product], mass)
+        total += _f(terms.value(s, b.p, product, lot, b.market, freight).total_usd)
+        if shipped:
+            cathode += _f(mass)
+    return total, cathode
+
+
+def _blister_terms(
+    b: _Basis, refinery: list[str], blister_feed: str | None
+) -> tuple[dict[str, float], dict, float]:
+    """Per tonne of blister fed to the refinery: its value, the value refined and the tonnes
+    of cathode; the refinery's streams from it; dry t/yr of blister available. Zeros and no
+    streams without a blister feed."""
+    blister = dict.fromkeys(("value", "refined", "cathode"), 0.0)
+    if blister_feed is None:
+        return blister, {}, 0.0
+    one = b.one
+    elements = flowsheet.feed_elements(b.p, blister_feed, one)
+    lot = terms.Lot(elements, one, blister_feed)
+    kind = b.scenario.feeds[blister_feed].terms
+    blister["value"] = _f(terms.value(b.scenario, b.p, kind, lot, b.market, b.ocean_prod).total_usd)
+    streams = flowsheet.balance(b.scenario, b.p, refinery, {blister_feed: one})
+    blister["refined"], blister["cathode"] = _refined_value(b, streams)
+    available = _f(schedule.feed_available_dry_t(b.scenario, b.p, blister_feed, b.tl)[:, b.col])
+    return blister, streams, available
+
+
+def _capex_by_size(
+    b: _Basis,
+    stages: list[str],
+    pct: np.ndarray,
+    conc: tuple[dict, float],
+    blister: tuple[dict, float],
+) -> np.ndarray:
+    """Capex (USD, location factor 1) of ``stages`` at each size (% of nameplate), each stage
+    sized on the copper of its basis stream at nameplate: ``conc`` and ``blister`` are each
+    feed's (streams per dry tonne, dry t/yr at nameplate); no blister streams, no blister."""
+    (streams, nameplate), (blister_streams, blister_nameplate) = conc, blister
+
+    def basis_cu(stage: str) -> float:
+        basis = b.scenario.stages[stage].basis
+        cu = _f(flowsheet.basis_t(b.scenario, b.p, basis, streams, {})) * nameplate
+        if blister_streams and basis.partition(".")[0] in blister_streams:
+            blister_t = flowsheet.basis_t(b.scenario, b.p, basis, blister_streams, {})
+            cu += _f(blister_t) * blister_nameplate
+        return cu
+
+    total = np.zeros((1, pct.size))
+    for s in stages:
+        total = total + costs.stage_capex_usd(b.p, s, basis_cu(s) * pct[None, :] / 100.0)
+    return total[0]
+
+
+def _headcount_labour(scenario: Scenario, p: Params, stages: list[str]) -> tuple[float, float]:
+    """(domestic, foreign) staff USD/yr of ``stages``."""
+    return _labour(scenario, p, [scenario.stages[s].headcount for s in stages])
+
+
 def unit_economics(
     scenario: Scenario, conc_feed: str, blister_feed: str | None, size_pct: list[float]
 ) -> UnitEconomics:
@@ -157,16 +263,8 @@ def unit_economics(
     the refinery takes directly.
     """
     smelter, refinery = _need_pathways(scenario)
-    p = Params.from_scenario(scenario).replace(
-        {"site.location_factor": 1.0, "site.wage_premium_pct": 0.0}
-    )
-    tl = schedule.timeline(scenario)
-    col = schedule.steady_index(scenario, tl)
-    year = int(tl.years[col])
-    market = Market.from_params(p, np.array([year]))
-    one = np.ones((1, 1))
-    ocean_conc = _f(p["logistics.conc_ocean_usd_per_wmt"])
-    ocean_prod = _f(p["logistics.product_ocean_usd_per_t"])
+    b = _basis(scenario)
+    p, market, one = b.p, b.market, b.one
     moisture = _f(p[f"feeds.{conc_feed}.moisture_pct"]) / 100.0
 
     streams = flowsheet.balance(scenario, p, smelter + refinery, {conc_feed: one})
@@ -176,45 +274,15 @@ def unit_economics(
         if "acid" in streams
         else 0.0
     )
-    sells = [s for s in scenario.pathways[REFINERY_PATHWAY].sells if s != "acid"]
-
-    def refined_value(st: dict) -> tuple[float, float]:
-        total, cathode = 0.0, 0.0
-        for product in sells:
-            mass = flowsheet.stream_mass_t(scenario, p, product, st[product])
-            shipped = scenario.terms[product].freight == "product"
-            freight = ocean_prod if shipped else 0.0
-            lot = terms.Lot(st[product], mass)
-            total += _f(terms.value(scenario, p, product, lot, market, freight).total_usd)
-            if shipped:
-                cathode += _f(mass)
-        return total, cathode
-
-    refined_per_dmt, cathode_per_dmt = refined_value(streams)
+    refined_per_dmt, cathode_per_dmt = _refined_value(b, streams)
     conc_lot = terms.Lot(flowsheet.feed_elements(p, conc_feed, one), one, conc_feed)
     conc_terms = scenario.feeds[conc_feed].terms
-    conc_per_dmt = _f(terms.value(scenario, p, conc_terms, conc_lot, market, ocean_conc).total_usd)
+    conc_per_dmt = _f(
+        terms.value(scenario, p, conc_terms, conc_lot, market, b.ocean_conc).total_usd
+    )
     anode_lot = terms.Lot(streams["anode"], anode_t * one)
-    anode_value = _f(terms.value(scenario, p, "anode", anode_lot, market, ocean_prod).total_usd)
-
-    blister = dict.fromkeys(("value", "refined", "cathode"), 0.0)
-    blister_streams: dict = {}
-    blister_avail = 0.0
-    if blister_feed is not None:
-        elements = flowsheet.feed_elements(p, blister_feed, one)
-        blister["value"] = _f(
-            terms.value(
-                scenario,
-                p,
-                scenario.feeds[blister_feed].terms,
-                terms.Lot(elements, one, blister_feed),
-                market,
-                ocean_prod,
-            ).total_usd
-        )
-        blister_streams = flowsheet.balance(scenario, p, refinery, {blister_feed: one})
-        blister["refined"], blister["cathode"] = refined_value(blister_streams)
-        blister_avail = _f(schedule.feed_available_dry_t(scenario, p, blister_feed, tl)[:, col])
+    anode_value = _f(terms.value(scenario, p, "anode", anode_lot, market, b.ocean_prod).total_usd)
+    blister, blister_streams, blister_avail = _blister_terms(b, refinery, blister_feed)
 
     # capacities and capex by size, location factor 1
     pct = np.asarray(size_pct, dtype=float)
@@ -224,26 +292,12 @@ def unit_economics(
         if blister_feed is not None and scenario.feeds[blister_feed].enabled
         else 0.0
     )
-
-    def basis_cu(stage: str) -> float:
-        basis = scenario.stages[stage].basis
-        cu = _f(flowsheet.basis_t(scenario, p, basis, streams, {})) * nameplate
-        if blister_streams and basis.partition(".")[0] in blister_streams:
-            cu += _f(flowsheet.basis_t(scenario, p, basis, blister_streams, {})) * blister_nameplate
-        return cu
-
-    def capex(stages: list[str]) -> np.ndarray:
-        total = np.zeros((1, pct.size))
-        for s in stages:
-            total = total + costs.stage_capex_usd(p, s, basis_cu(s) * pct[None, :] / 100.0)
-        return total[0]
-
+    conc, blister_basis = (streams, nameplate), (blister_streams, blister_nameplate)
     refinery_nameplate_t = cathode_per_dmt * nameplate + blister["cathode"] * blister_nameplate
     util = _f(p.vector("project.utilisation_pct")[:, -1]) / 100.0
-    available = _f(schedule.feed_available_dry_t(scenario, p, conc_feed, tl)[:, col])
-    services = dict(scenario.services.headcount)
+    available = _f(schedule.feed_available_dry_t(scenario, p, conc_feed, b.tl)[:, b.col])
     return UnitEconomics(
-        year=year,
+        year=b.year,
         conc_feed=conc_feed,
         blister_feed=blister_feed,
         moisture_frac=moisture,
@@ -260,8 +314,8 @@ def unit_economics(
         blister_usd_per_t=blister["value"],
         refined_usd_per_t_anode=refined_per_dmt / anode_t,
         refined_usd_per_t_blister=blister["refined"],
-        ocean_conc_usd_per_wmt=ocean_conc,
-        ocean_product_usd_per_t=ocean_prod,
+        ocean_conc_usd_per_wmt=b.ocean_conc,
+        ocean_product_usd_per_t=b.ocean_prod,
         smelter_use=_use(scenario, p, smelter, streams, 1.0 / (1.0 - moisture)),
         refinery_use_anode=_use(scenario, p, refinery, streams, anode_t),
         refinery_use_blister=_use(scenario, p, refinery, blister_streams, 1.0)
@@ -270,11 +324,11 @@ def unit_economics(
         size_pct=pct,
         smelter_capacity_dmt=nameplate * pct / 100.0,
         refinery_capacity_t=refinery_nameplate_t * pct / 100.0,
-        smelter_capex_usd=capex(smelter),
-        refinery_capex_usd=capex(refinery),
-        smelter_labour_usd=_labour(scenario, p, [scenario.stages[s].headcount for s in smelter]),
-        refinery_labour_usd=_labour(scenario, p, [scenario.stages[s].headcount for s in refinery]),
-        services_labour_usd=_labour(scenario, p, [services]),
+        smelter_capex_usd=_capex_by_size(b, smelter, pct, conc, blister_basis),
+        refinery_capex_usd=_capex_by_size(b, refinery, pct, conc, blister_basis),
+        smelter_labour_usd=_headcount_labour(scenario, p, smelter),
+        refinery_labour_usd=_headcount_labour(scenario, p, refinery),
+        services_labour_usd=_labour(scenario, p, [dict(scenario.services.headcount)]),
         g_and_a_usd_per_yr=_f(p["services.g_and_a_usd_per_yr"]),
         maintenance_pct=_f(p["project.maintenance_pct_of_capex_per_yr"]),
         sustaining_pct=_f(p["project.sustaining_capex_pct_per_yr"]),
@@ -282,5 +336,5 @@ def unit_economics(
         discount_rate_pct=_f(p["project.discount_rate_pct"]),
         operating_years=scenario.project.operating_years,
         spend_shares=p.vector("project.construction_spend_pct")[0] / 100.0,
-        first_operating_year=int(tl.years[tl.build_years]),
+        first_operating_year=int(b.tl.years[b.tl.build_years]),
     )

@@ -25,7 +25,7 @@ def build(inputs: BriefInputs) -> tuple[str, dict[str, Any]]:
 def write_brief(folder: Path, html: str, doc: dict[str, Any], pdf: bool = False) -> list[Path]:
     """Write brief.html and brief.json into ``folder`` (atomically), and brief.pdf printed
     from the HTML by headless Chromium when ``pdf``; return the paths written."""
-    from orevalue.output import write_atomic
+    from orevalue.atomic import write_atomic
 
     text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
     paths = [folder / "brief.html", folder / "brief.json"]

@@ -114,16 +114,20 @@ class Ctx:
 
 
 def make_context(inputs: BriefInputs, src: Source) -> Ctx:
-    from orevalue.economics import schedule
-
     r = inputs.results
     names = list(r.pathways)
     labels = {n: p.label for n, p in r.pathways.items()}
     building = [n for n, p in r.pathways.items() if p.builds]
     focus = r.scenario.focus_pathway if r.scenario.focus_pathway in building else None
-    col = schedule.steady_index(r.scenario, schedule.timeline(r.scenario))
     return Ctx(
-        inputs, src, names, labels, building, focus, col, r.scenario.project.discount_rate_pct
+        inputs,
+        src,
+        names,
+        labels,
+        building,
+        focus,
+        r.steady_index,
+        r.scenario.project.discount_rate_pct,
     )
 
 

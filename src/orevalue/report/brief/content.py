@@ -35,6 +35,7 @@ from orevalue.report.brief.sections import (
     siting_section,
     trade_section,
 )
+from orevalue.report.files import results_document
 from orevalue.results import Results
 
 __all__ = ["Block", "BriefInputs", "Cell", "assemble", "document", "scenario_hash"]
@@ -58,7 +59,7 @@ def document(inputs: BriefInputs) -> dict[str, Any]:
         "scenario_sha256": scenario_hash(r),
         "seed": risk["run"]["seed"] if risk else None,
         "command": inputs.command,
-        "results": r.to_dict(),
+        "results": results_document(r),
         "risk": risk,
         "site": inputs.siting.to_dict() if inputs.siting is not None else None,
     }

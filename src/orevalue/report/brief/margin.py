@@ -24,9 +24,7 @@ from orevalue.report.labels import COST_LABELS, MARGIN_LABELS, MARGIN_ROWS
 
 
 def _product_word(ctx: Ctx, name: str) -> str:
-    from orevalue.economics.plant import main_product
-
-    product = main_product(ctx.results.scenario, name)
+    product = ctx.results.pathways[name].main_product
     return {"anode": "anode copper"}.get(product, product)
 
 

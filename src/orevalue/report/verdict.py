@@ -1,4 +1,5 @@
-"""The verdict: a few plain sentences computed from the numbers of a result."""
+"""The verdict: a few plain sentences computed from the numbers of a result (it reads the
+results only)."""
 
 from __future__ import annotations
 
@@ -37,10 +38,8 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
             else " — negative: no pathway pays for itself at these terms."
         )
     ]
-    from orevalue.economics.plant import main_product
-
     for r in plants:
-        word = _product_word(main_product(s, r.name))
+        word = _product_word(r.main_product)
         parts = []
         for case_name, case in r.terms_cases.items():
             label = s.terms_cases[case_name].label or case_name
@@ -82,13 +81,11 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
 def _government_lines(results: Results, sample: int) -> list[str]:
     """What the governments get and give up, for the case's focus pathway, and how the
     compared regimes move it."""
-    from orevalue.economics import metrics
-
     s = results.scenario
     focus = results.pathways[s.focus_pathway]
-    rate = results.scenario.project.discount_rate_pct / 100.0  # the country's rate
     c = focus.country
-    minimum = focus.government_usd.get("minimum_and_alternative_tax")
+    # present value at the country's rate, as the country view discounts every instrument
+    minimum = c.get("government_pv_usd_minimum_and_alternative_tax")
     lines = [
         f"{focus.label}, governments: USD {usd(c['government_revenue_province_pv_usd'][sample])} "
         f"to the province and USD {usd(c['government_revenue_federation_pv_usd'][sample])} to the "
@@ -99,7 +96,7 @@ def _government_lines(results: Results, sample: int) -> list[str]:
         f"({c['share_kept_change_pct_points'][sample]:+.1f} points)."
     ]
     if minimum is not None:
-        pv = float(metrics.npv(rate, minimum)[sample])
+        pv = float(minimum[sample])
         if pv > 0:
             lines.append(
                 f"Under {s.fiscal.regime} the minimum tax on turnover and the alternative tax cost "

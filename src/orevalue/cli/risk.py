@@ -1,7 +1,7 @@
 """The ``orevalue risk`` command: Monte Carlo, tornado and Sobol indices of a scenario.
 
-Registered on the ``orevalue`` app in :mod:`orevalue.cli`. Heavy imports (SciPy, SALib,
-pyarrow) happen inside the command so that ``orevalue run`` starts fast.
+Heavy imports (SciPy, SALib, pyarrow) happen inside :func:`orevalue.api.risk` so that
+``orevalue run`` starts fast.
 """
 
 from __future__ import annotations
@@ -15,26 +15,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orevalue import outputs
-from orevalue.cli_common import fail, run_risk_with_progress
-from orevalue.risk import CHUNK
+from orevalue import api, outputs
+from orevalue.cli.common import ScenarioArg, bad_input, fail, run_risk
 from orevalue.scenario import ScenarioError
 
 
 def risk_command(
-    scenario: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Scenario TOML file; the embedded default case when omitted.", show_default=False
-        ),
-    ] = None,
+    scenario: ScenarioArg = None,
     samples: Annotated[
         int, typer.Option("--samples", "-n", min=1, help="Monte Carlo samples.")
     ] = 10_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numbers.")] = 1,
     chunk: Annotated[
         int, typer.Option("--chunk", min=1, help="Samples evaluated at once (memory bound).")
-    ] = CHUNK,
+    ] = api.CHUNK,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Worker processes [default: CPUs].")
     ] = None,
@@ -53,20 +47,16 @@ def risk_command(
 ) -> None:
     """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
     exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
-    import orevalue
-    from orevalue.output import write_atomic
-    from orevalue.risk import montecarlo
-    from orevalue.risk.analysis import RiskOptions, run_risk
-    from orevalue.risk.spec import build
+    from orevalue.atomic import write_atomic
 
     try:
-        loaded = orevalue.load(scenario)
-        spec = build(loaded)
+        loaded = api.load(scenario)
+        spec = api.risk_spec(loaded)
     except ScenarioError as exc:
-        raise fail(*(str(problem) for problem in exc.problems)) from None
+        raise bad_input(exc) from None
     if sobol and sobol & (sobol - 1):
         raise fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
-    target = out / loaded.name / "risk"
+    target = out / loaded.output_name / "risk"
     if parquet:
         try:
             import pyarrow  # noqa: F401
@@ -74,21 +64,21 @@ def risk_command(
             raise fail(
                 "--parquet: needs pyarrow; install it with: pip install 'orevalue[parquet]'"
             ) from None
-    options = RiskOptions(
-        samples=samples,
-        seed=seed,
-        chunk_size=chunk,
-        workers=workers or montecarlo.default_workers(),
-        tornado=tornado,
-        sobol_base=sobol,
-        parquet=target / "samples.parquet" if parquet else None,
-    )
     console = Console(stderr=True)
     try:
-        if quiet or not console.is_terminal:
-            result = run_risk(loaded, options, spec=spec)
-        else:
-            result = run_risk_with_progress(loaded, options, spec, console)
+        result = run_risk(
+            loaded,
+            console,
+            quiet,
+            samples=samples,
+            seed=seed,
+            chunk=chunk,
+            workers=workers,
+            tornado=tornado,
+            sobol=sobol,
+            parquet=target / "samples.parquet" if parquet else None,
+            spec=spec,
+        )
         write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None

@@ -9,17 +9,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orevalue.cli_common import fail
+from orevalue import api
+from orevalue.cli.common import ScenarioArg, bad_input, fail
 from orevalue.scenario import ScenarioError
 
 
 def site_command(
-    scenario: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Scenario TOML file; the embedded default case when omitted.", show_default=False
-        ),
-    ] = None,
+    scenario: ScenarioArg = None,
     sites: Annotated[
         Path | None,
         typer.Option("--sites", help="Siting data merged onto the embedded sites.toml."),
@@ -52,9 +48,7 @@ def site_command(
 ) -> None:
     """Rank the candidate sites, choose the best plan (MILP), list the infrastructure it needs
     and draw the map."""
-    import orevalue
     from orevalue.report.sitetables import print_siting, write_siting
-    from orevalue.siting import Options, analyse, load_sites
 
     if objective not in ("system", "plant"):
         raise fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")
@@ -64,21 +58,18 @@ def site_command(
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     try:
-        loaded = orevalue.load(scenario)
-        data = load_sites(sites)
-        siting = analyse(
+        loaded = api.load(scenario)
+        siting = api.site(
             loaded,
-            data,
-            Options(
-                objective=objective,  # type: ignore[arg-type]
-                processed_pct=processed_pct,
-                refined_pct=refined_pct,
-                max_sites=max_sites,
-            ),
+            sites,
+            objective=objective,
+            processed_pct=processed_pct,
+            refined_pct=refined_pct,
+            max_sites=max_sites,
         )
     except ScenarioError as exc:
-        raise fail(*(str(p) for p in exc.problems)) from None
-    target = out / loaded.name / "site"
+        raise bad_input(exc) from None
+    target = out / loaded.output_name / "site"
     try:
         written = write_siting(siting, target)
         if not no_map:

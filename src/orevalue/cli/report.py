@@ -1,31 +1,26 @@
 """The ``orevalue report`` command: one self-contained HTML brief (and a PDF when asked).
 
-Registered on the ``orevalue`` app in :mod:`orevalue.cli`. The siting, risk and browser code
-is imported inside the command so that ``orevalue run`` starts fast.
+The siting, risk and browser code is imported inside :mod:`orevalue.api`'s functions so that
+``orevalue run`` starts fast.
 """
 
 from __future__ import annotations
 
 import shlex
-import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from orevalue.cli_common import fail, load_with_presets, run_risk_with_progress
+from orevalue import api
+from orevalue.cli.common import ScenarioArg, bad_input, fail, run_risk
 from orevalue.scenario import ScenarioError
 
 
 def report_command(
-    scenario: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Scenario TOML file; the embedded default case when omitted.", show_default=False
-        ),
-    ] = None,
+    scenario: ScenarioArg = None,
     risk: Annotated[
         int,
         typer.Option("--risk", min=0, help="Monte Carlo samples for the risk section; 0: none."),
@@ -60,8 +55,7 @@ def report_command(
 ) -> None:
     """Write the brief: verdict, pathways, per-tonne waterfall, cash flows, who gets each
     dollar, government revenue, needs, siting, risk and every assumption, in one HTML file."""
-    import orevalue
-    from orevalue.report.brief import BriefInputs, build, write_brief
+    from orevalue.report.brief import write_brief
 
     started = time.perf_counter()
     if sobol and sobol & (sobol - 1):
@@ -75,32 +69,28 @@ def report_command(
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
     try:
-        loaded, site_key, suffix = load_with_presets(scenario, site, regime)
-        spec = None
-        if risk:
-            from orevalue.risk.spec import build as build_spec
-
-            spec = build_spec(loaded)
+        loaded = api.load(scenario, site, regime)
+        spec = api.risk_spec(loaded) if risk else None
     except ScenarioError as exc:
-        raise fail(*(str(problem) for problem in exc.problems)) from None
-    results = orevalue.evaluate(loaded)
-    siting, note, svg = (None, None, None) if no_siting else _siting(scenario)
-    summary = _risk(loaded, spec, risk, seed, sobol, workers, quiet) if risk else None
+        raise bad_input(exc) from None
+    summary = None
+    if risk:
+        summary = run_risk(
+            loaded,
+            Console(stderr=True),
+            quiet,
+            samples=risk,
+            seed=seed,
+            workers=workers,
+            tornado=True,
+            sobol=sobol,
+            spec=spec,
+        )
     command = _command(scenario, risk, seed, sobol, site, regime, no_siting)
-    inputs = BriefInputs(
-        results=results,
-        risk=summary,
-        siting=siting,
-        siting_note=note,
-        site=site_key,
-        regime=regime,
-        command=command,
-        map_svg=svg,
-    )
-    html, doc = build(inputs)
-    target = out / f"{loaded.name}{suffix}"
+    brief = api.report(loaded, risk=summary, siting=not no_siting, command=command)
+    target = out / loaded.output_name
     try:
-        written = write_brief(target, html, doc, pdf=pdf)
+        written = write_brief(target, brief.html, brief.doc, pdf=pdf)
     except OSError as exc:
         raise fail(f"{target}: cannot write the brief: {exc}") from None
     except RuntimeError as exc:  # the browser failed to print
@@ -112,57 +102,6 @@ def report_command(
             markup=False,
             soft_wrap=True,
         )
-
-
-def _siting(scenario: Path | None) -> tuple[Any, str | None, str | None]:
-    """The siting analysis of the scenario and its map as SVG text; or why there is none."""
-    import orevalue
-    from orevalue.siting import InfeasibleError, analyse, load_sites
-
-    try:
-        siting = analyse(orevalue.load(scenario), load_sites(None))
-    except (ScenarioError, InfeasibleError) as exc:
-        problems = getattr(exc, "problems", None) or [str(exc)]
-        return None, "No siting analysis: " + "; ".join(str(p) for p in problems), None
-    from orevalue.report.sitemap import draw_map
-
-    with tempfile.TemporaryDirectory(prefix="orevalue-map-") as folder:
-        draw_map(siting, Path(folder))
-        svg = (Path(folder) / "map.svg").read_text(encoding="utf-8")
-    return siting, None, svg
-
-
-def _risk(
-    loaded: Any, spec: Any, samples: int, seed: int, sobol: int, workers: int | None, quiet: bool
-) -> dict[str, Any]:
-    """The risk summary (as orevalue risk writes it), with a progress bar on a terminal."""
-    import json
-
-    from orevalue.risk import montecarlo
-    from orevalue.risk.analysis import RiskOptions, run_risk
-
-    options = RiskOptions(
-        samples=samples,
-        seed=seed,
-        workers=workers or montecarlo.default_workers(),
-        tornado=True,
-        sobol_base=sobol,
-    )
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        result = run_risk(loaded, options, spec=spec)
-    else:
-        result = run_risk_with_progress(loaded, options, spec, console)
-    # plain JSON values (NaN as null), exactly as brief.json will hold them
-    return json.loads(json.dumps(result, default=_plain), parse_constant=lambda _: None)
-
-
-def _plain(item: Any) -> Any:
-    if hasattr(item, "item"):
-        return item.item()
-    if hasattr(item, "tolist"):
-        return item.tolist()
-    raise TypeError(f"not JSON: {type(item).__name__}")
 
 
 def _command(

@@ -1,0 +1,313 @@
+"""The one face of orevalue: load a case (with a site's costs and a fiscal regime laid over
+it), evaluate it, its risk, where to build it, and its brief. Functions returning data, used
+by the command line, the web app and siting's ranking; nothing here prints or writes files.
+
+Heavy libraries (SciPy, SALib, plotly, matplotlib) are imported inside the functions that
+need them, so importing this module costs no more than ``import orevalue``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orevalue import engine
+from orevalue.params import Params
+from orevalue.results import Results
+from orevalue.risk import CHUNK
+from orevalue.scenario import DEFAULT_CASE, Overlay, Scenario, ScenarioError
+from orevalue.scenario import load as load_scenario
+
+if TYPE_CHECKING:
+    from orevalue.risk.spec import RiskSpec
+    from orevalue.siting import NpvFunction, Siting
+
+#: Progress of a risk run: (stage, done, total); stage is "monte carlo", "tornado" or "sobol".
+Progress = Callable[[str, int, int], None]
+
+#: The pathway whose after-tax plant NPV the siting ranking reports for each site.
+RANKING_PATHWAY = "cathode"
+
+__all__ = [
+    "CHUNK",
+    "RANKING_PATHWAY",
+    "Brief",
+    "Loaded",
+    "Progress",
+    "brief_siting",
+    "evaluate",
+    "load",
+    "report",
+    "risk",
+    "risk_spec",
+    "site",
+    "site_npv",
+    "template",
+]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A scenario as loaded, with what was laid over its file: the site whose costs it
+    carries, the regime it is taxed under, and the suffix (``-<site>-<regime>``) that keeps
+    their outputs apart. ``path`` and ``overlays`` let a variant be loaded the same way."""
+
+    scenario: Scenario
+    site: str | None = None  # key of the site preset laid over (None: the case's own site)
+    regime: str | None = None  # the regime preset laid over (None: the case's own regime)
+    suffix: str = ""
+    path: Path | None = None  # the scenario file (None: the embedded default case)
+    overlays: tuple[Overlay, ...] = ()
+
+    @property
+    def output_name(self) -> str:
+        """Name of the folder its outputs go to: the scenario's name and the suffix."""
+        return f"{self.scenario.name}{self.suffix}"
+
+    def variant(self, *overlays: Overlay) -> Scenario:
+        """The scenario loaded again with ``overlays`` laid over this one's. Raises
+        ScenarioError."""
+        return load_scenario(self.path, overlays=(*self.overlays, *overlays))
+
+
+def _loaded(case: Loaded | Scenario) -> Loaded:
+    """``case`` as a :class:`Loaded`; a bare scenario is taken as loaded from its file."""
+    if isinstance(case, Loaded):
+        return case
+    path = None if case.source_file == DEFAULT_CASE else Path(case.source_file)
+    return Loaded(case, path=path)
+
+
+def _scenario(case: Loaded | Scenario) -> Scenario:
+    return case.scenario if isinstance(case, Loaded) else case
+
+
+def regime_overlay(regime: str, label: str) -> Overlay:
+    """The overlay that taxes a scenario under the regime preset ``regime``; ``label`` names
+    it in provenance."""
+    return Overlay(label, {"fiscal": {"regime": regime}})
+
+
+def load(
+    path: str | Path | None = None, site: str | None = None, regime: str | None = None
+) -> Loaded:
+    """The scenario at ``path`` (the embedded default case when None) with the costs of the
+    candidate ``site`` (see :func:`site`) and then the fiscal ``regime`` preset laid over it.
+
+    Raises :class:`ScenarioError`: an unknown site or regime, a site that cannot host the
+    plant, or any problem of the file (each naming file, line, field and what is allowed).
+    """
+    path = Path(path) if path is not None else None
+    overlays: list[Overlay] = []
+    parts: list[str] = []
+    site_key = None
+    if site is not None:
+        from orevalue.siting import load_sites, resolve_site, site_overlay
+
+        data = load_sites()
+        key = resolve_site(data, site)
+        overlays.append(site_overlay(key, load_scenario(path), data))
+        site_key = overlays[-1].label.removeprefix("site preset ")
+        parts.append(site_key)
+    if regime is not None:
+        overlays.append(regime_overlay(regime, f"--regime {regime}"))
+        parts.append(regime)
+    scenario = load_scenario(path, overlays=tuple(overlays))
+    suffix = "".join(f"-{p}" for p in parts)
+    return Loaded(scenario, site_key, regime, suffix, path, tuple(overlays))
+
+
+def evaluate(
+    case: Loaded | Scenario,
+    params: Params | None = None,
+    breakeven: bool = True,
+    detail: bool = True,
+    compare: bool = True,
+    lean: bool = False,
+) -> Results:
+    """Every pathway of the case in the plant view and the country view, with metrics:
+    :func:`orevalue.engine.evaluate` (``params`` of N samples for N at once)."""
+    return engine.evaluate(_scenario(case), params, breakeven, detail, compare, lean)
+
+
+def template(path: str) -> str:
+    """The default case as a commented scenario file, to be written at ``path``."""
+    from orevalue.template import template_text
+
+    return template_text(path)
+
+
+# ------------------------------------------------------------------ risk
+
+
+def risk_spec(case: Loaded | Scenario) -> RiskSpec:
+    """The case's uncertain inputs and price paths, checked. Raises :class:`ScenarioError`."""
+    from orevalue.risk.spec import build
+
+    return build(_scenario(case))
+
+
+def risk(
+    case: Loaded | Scenario,
+    samples: int = 10_000,
+    seed: int = 1,
+    *,
+    chunk: int = CHUNK,
+    workers: int | None = None,
+    tornado: bool = True,
+    sobol: int = 512,
+    parquet: Path | None = None,
+    spec: RiskSpec | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The risk summary of the case (as ``orevalue risk`` writes it to summary.json): Monte
+    Carlo distributions per pathway, tornado bars and Sobol indices (``sobol`` base samples,
+    a power of 2; 0 for none). ``workers`` defaults to the CPUs (at most 8); ``parquet`` also
+    writes every sample there; ``spec`` is :func:`risk_spec` when already built."""
+    from orevalue.risk import montecarlo
+    from orevalue.risk.analysis import RiskOptions, run_risk
+
+    options = RiskOptions(
+        samples=samples,
+        seed=seed,
+        chunk_size=chunk,
+        workers=workers or montecarlo.default_workers(),
+        tornado=tornado,
+        sobol_base=sobol,
+        parquet=parquet,
+    )
+    return run_risk(_scenario(case), options, progress, spec=spec)
+
+
+# ------------------------------------------------------------------ siting
+
+
+def site_npv(case: Loaded | Scenario, pathway: str = RANKING_PATHWAY) -> NpvFunction:
+    """The function siting ranks sites with: the after-tax plant NPV (USD) of ``pathway``
+    with a site's overlay laid over the case and taxed under the regime given (its zone's)."""
+
+    def npv(overlay: Overlay, regime: str | None) -> float:
+        layers = [overlay]
+        if regime is not None:
+            layers.append(regime_overlay(regime, f"zone regime {regime}"))
+        variant = _loaded(case).variant(*layers)
+        results = engine.evaluate(variant, breakeven=False, detail=False, compare=False)
+        return results.value(pathway, "plant", "npv_usd")
+
+    return npv
+
+
+def site(
+    case: Loaded | Scenario,
+    sites: str | Path | None = None,
+    *,
+    objective: str = "system",
+    processed_pct: float | None = None,
+    refined_pct: float | None = None,
+    max_sites: int | None = None,
+    engine_npv: bool = True,
+) -> Siting:
+    """Where to build: the best plan over the candidate sites (the embedded sites.toml with
+    the file ``sites`` merged onto it), each site ranked on its own and, with
+    ``engine_npv``, valued after tax by the engine (:func:`site_npv`).
+
+    ``objective`` "system" counts public infrastructure, "plant" has the province build it;
+    ``processed_pct`` (of the concentrate), ``refined_pct`` (of the anode) and ``max_sites``
+    default to the siting data's. Raises :class:`ScenarioError` for bad siting data and
+    :class:`orevalue.siting.InfeasibleError` when no plan meets the constraints.
+    """
+    from orevalue.siting import Options, analyse, load_sites
+
+    options = Options(
+        objective=objective,  # type: ignore[arg-type]
+        processed_pct=processed_pct,
+        refined_pct=refined_pct,
+        max_sites=max_sites,
+    )
+    data = load_sites(sites)
+    npv = site_npv(case) if engine_npv else None
+    return analyse(_scenario(case), data, options, npv)
+
+
+def site_map_svg(siting: Siting) -> str:
+    """The map of a siting analysis as SVG text."""
+    import tempfile
+
+    from orevalue.report.sitemap import draw_map
+
+    with tempfile.TemporaryDirectory(prefix="orevalue-map-") as folder:
+        draw_map(siting, Path(folder))
+        return (Path(folder) / "map.svg").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ the brief
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The brief: its HTML text and brief.json (the numbers every figure's key points into)."""
+
+    html: str
+    doc: dict[str, Any]
+
+
+def brief_siting(case: Loaded | Scenario) -> tuple[Siting | None, str | None, str | None]:
+    """The siting section's material: the analysis of the case's own scenario (without the
+    site and regime laid over it) and its map as SVG text; or, when there is none, why."""
+    from orevalue.siting import InfeasibleError
+
+    loaded = _loaded(case)
+    try:
+        plain = load_scenario(loaded.path) if loaded.overlays else loaded.scenario
+        siting = site(Loaded(plain, path=loaded.path))
+    except (ScenarioError, InfeasibleError) as exc:
+        problems = getattr(exc, "problems", None) or [str(exc)]
+        return None, "No siting analysis: " + "; ".join(str(p) for p in problems), None
+    return siting, None, site_map_svg(siting)
+
+
+def report(
+    case: Loaded | Scenario,
+    *,
+    results: Results | None = None,
+    risk: dict[str, Any] | None = None,
+    siting: bool = True,
+    command: str = "orevalue report",
+) -> Brief:
+    """The brief of the case: verdict, pathways, per-tonne waterfall, cash flows, who gets
+    each dollar, government revenue, needs, siting (unless ``siting`` is False), risk (the
+    summary of :func:`risk`, when given) and every assumption. ``results`` are
+    :func:`evaluate`'s when already computed; ``command`` is how to reproduce it."""
+    from orevalue.report.brief import BriefInputs, build
+
+    loaded = _loaded(case)
+    results = results if results is not None else evaluate(loaded)
+    where, note, svg = brief_siting(loaded) if siting else (None, None, None)
+    inputs = BriefInputs(
+        results=results,
+        risk=_plain_json(risk) if risk is not None else None,
+        siting=where,
+        siting_note=note,
+        site=loaded.site,
+        regime=loaded.regime,
+        command=command,
+        map_svg=svg,
+    )
+    html, doc = build(inputs)
+    return Brief(html, doc)
+
+
+def _plain_json(item: Any) -> Any:
+    """Plain JSON values (NaN as None), exactly as brief.json will hold them."""
+    import json
+
+    def plain(value: Any) -> Any:
+        if hasattr(value, "item"):
+            return value.item()
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        raise TypeError(f"not JSON: {type(value).__name__}")
+
+    return json.loads(json.dumps(item, default=plain), parse_constant=lambda _: None)

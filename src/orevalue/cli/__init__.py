@@ -1,0 +1,38 @@
+"""The ``orevalue`` command: argument parsing, printing and writing files, one module per
+command; the computing is :mod:`orevalue.api`'s. Heavy imports (SciPy, SALib, plotly,
+matplotlib) happen inside the commands that need them so that ``orevalue run`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from orevalue.cli.init import init_command
+from orevalue.cli.report import report_command
+from orevalue.cli.risk import risk_command
+from orevalue.cli.run import run_command
+from orevalue.cli.site import site_command
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="Should a mining region process its ore at home? Plant economics and country gain.",
+)
+
+# One line per command, in the order the help lists them.
+app.command("run")(run_command)
+app.command("init")(init_command)
+app.command("risk")(risk_command)
+app.command("site")(site_command)
+app.command("report")(report_command)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    sys.exit(app())
+
+
+__all__ = ["app", "main"]

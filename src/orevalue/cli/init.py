@@ -1,0 +1,30 @@
+"""The ``orevalue init`` command: the default case as a commented scenario file to edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from orevalue import api
+from orevalue.cli.common import fail
+
+
+def init_command(
+    path: Annotated[Path, typer.Argument(help="Where to write the scenario file.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the default case as a commented scenario file to edit."""
+    from orevalue.atomic import write_atomic
+
+    if path.exists() and not force:
+        raise fail(f"{path}: already exists; use --force to overwrite")
+    try:
+        write_atomic(path, api.template(str(path)))
+    except OSError as exc:
+        raise fail(f"{path}: cannot write: {exc}") from None
+    Console().print(
+        f"Wrote {path}; evaluate it with: orevalue run {path}", markup=False, soft_wrap=True
+    )

@@ -1,0 +1,54 @@
+"""The ``orevalue run`` command: evaluate every pathway, print the tables and the verdict,
+write results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from orevalue import api
+from orevalue.cli.common import ScenarioArg, bad_input, fail
+from orevalue.scenario import ScenarioError
+
+
+def run_command(
+    scenario: ScenarioArg = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for results (a subfolder per scenario).")
+    ] = Path("out"),
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Write results without printing tables.")
+    ] = False,
+    regime: Annotated[
+        str | None,
+        typer.Option("--regime", help="Fiscal regime preset, e.g. pakistan-standard, sez, epz."),
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Candidate site whose costs to use (see orevalue site)."),
+    ] = None,
+) -> None:
+    """Evaluate every pathway, print the tables and the verdict, write results."""
+    from orevalue.report.files import write_results
+    from orevalue.report.terminal import print_results
+
+    try:
+        loaded = api.load(scenario, site, regime)
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
+    results = api.evaluate(loaded)
+    target = out / loaded.output_name
+    try:
+        written = write_results(results, target)
+    except OSError as exc:
+        raise fail(f"{target}: cannot write results: {exc}") from None
+    if not quiet:
+        print_results(results)
+        Console().print(
+            f"Wrote {', '.join(p.name for p in written)} to {target}/",
+            markup=False,
+            soft_wrap=True,
+        )

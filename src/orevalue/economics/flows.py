@@ -1,0 +1,57 @@
+"""Tonnages of one pathway by sample and year: the feeds it processes, its streams and the
+capacity each of its stages is built for. What every step of the plant view reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orevalue import flowsheet
+from orevalue.economics.supply import FeedSupply
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+
+@dataclass
+class PathwayFlows:
+    """Tonnages of a pathway by sample and year, t (N, Y); capacities t/yr (N, 1)."""
+
+    stages: list[str]
+    feeds_processed_dry_t: dict[str, np.ndarray]
+    feeds_available_dry_t: dict[str, np.ndarray]
+    streams: dict[str, flowsheet.Stream]
+    capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis t/yr at nameplate, (N, 1)
+
+    def mass_t(self, scenario: Scenario, p: Params, stream: str) -> np.ndarray:
+        """Total mass of ``stream``, t (N, Y): a feed's dry tonnage, else from its elements."""
+        if stream in self.feeds_processed_dry_t:
+            return self.feeds_processed_dry_t[stream]
+        return flowsheet.stream_mass_t(scenario, p, stream, self.streams[stream])
+
+    def basis_t(self, scenario: Scenario, p: Params) -> dict[str, np.ndarray]:
+        """Each stage's basis, t (N, Y): an element of a stream or a stream's mass, what its
+        unit costs are quoted per."""
+        return {
+            st: flowsheet.basis_t(
+                scenario, p, scenario.stages[st].basis, self.streams, self.feeds_processed_dry_t
+            )
+            for st in self.stages
+        }
+
+
+def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSupply) -> PathwayFlows:
+    """Feeds, streams and stage capacities of ``pathway``."""
+    stages = list(scenario.pathways[pathway].stages)
+    consumed = flowsheet.consumed_feeds(scenario, stages)
+    processed = {f: supply.processed_dry_t[f] for f in consumed}
+    units = flowsheet.unit_balances(scenario, p, stages, consumed)  # per tonne, shared by:
+    streams = flowsheet.scale(units, processed)
+    flowsheet.check_conservation(scenario, stages, streams)
+    nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
+    at_nameplate = flowsheet.scale(units, nameplate)
+    capacity = {
+        s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
+        for s in stages
+    }
+    return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)

@@ -1,0 +1,128 @@
+"""The plant's capital and operating costs by year, from its stages' cost rules (``costs``).
+
+Two steps of the plant view: :func:`capital` and :func:`operating_costs`. The operating cost
+total is all the investor's lines need; :func:`opex_by_part` and :func:`resource_use` break it
+down for the margins and the country view. USD (N, Y) unless a name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orevalue.economics import costs, schedule
+from orevalue.economics.flows import PathwayFlows
+from orevalue.params import Params
+from orevalue.scenario import Scenario
+
+#: Operating cost parts: variable ones per tonne of a stage's basis, then fixed ones.
+OPEX_PARTS = (
+    "power",
+    "fuel",
+    "water",
+    "consumables",
+    "maintenance",
+    "labour",
+    "g_and_a",
+    "security",
+)
+
+
+@dataclass(frozen=True)
+class Capital:
+    """Capital of the plant: totals USD (N, 1), lines by year USD (N, Y)."""
+
+    base_initial_usd: np.ndarray  # initial capex before customs duty, (N, 1)
+    base_usd: np.ndarray  # by construction year, before customs duty
+    customs_duty_usd: np.ndarray  # on the imported equipment
+    capex_usd: np.ndarray  # base + customs duty
+    initial_usd: np.ndarray  # total initial capex with duty, (N, 1)
+    sustaining_usd: np.ndarray  # a share of the base initial capex per operating year
+
+
+def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
+    """Initial capex of the stages at their capacity, spread over the build years, customs
+    duty on its imported share, and sustaining capex in the operating years."""
+    n = p.n_samples
+    by_stage = [costs.stage_capex_usd(p, s, flows.capacity_t_per_yr[s]) for s in flows.stages]
+    base_initial = sum(by_stage, start=np.zeros((n, 1)))
+    base = base_initial * schedule.capex_share(p, tl)
+    duty_rate = p["fiscal.customs_duty_capital_goods_pct"] / 100.0
+    duty = base * (p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate)
+    capex = base + duty
+    sustaining = (
+        base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * tl.operating.astype(float)
+    )
+    return Capital(base_initial, base, duty, capex, capex.sum(axis=1, keepdims=True), sustaining)
+
+
+@dataclass(frozen=True)
+class OperatingCosts:
+    """What the operating costs rest on and their total, USD (N, Y)."""
+
+    basis_t: dict[str, np.ndarray]  # stage -> its basis (an element or a stream's mass), t (N, Y)
+    unit_usd_per_t: dict[str, dict[str, np.ndarray]]  # stage -> variable part -> (N, 1)
+    fixed_usd_per_yr: dict[str, np.ndarray]  # fixed part -> USD per operating year, (N, 1)
+    staff: dict[str, int]  # operating headcount by skill
+    labour_usd_per_yr: tuple[np.ndarray, np.ndarray]  # (domestic, foreign), (N, 1)
+    operating: np.ndarray  # 1 in an operating year, else 0, (Y,)
+    total_usd: np.ndarray
+
+    def wages_usd(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (domestic, foreign) wage bill by year, USD (N, Y)."""
+        domestic, foreign = self.labour_usd_per_yr
+        return domestic * self.operating, foreign * self.operating
+
+
+def operating_costs(
+    scenario: Scenario, p: Params, tl: schedule.Timeline, flows: PathwayFlows, capital: Capital
+) -> OperatingCosts:
+    """Variable costs by stage (per tonne of its basis) and fixed costs by year.
+
+    The total adds each stage's unit costs before multiplying by its tonnage: one pass over
+    the (N, Y) lines per stage, the parts left to :func:`opex_by_part`.
+    """
+    n = p.n_samples
+    operating = tl.operating.astype(float)
+    basis = flows.basis_t(scenario, p)
+    unit_cost = {st: costs.stage_unit_opex_usd_per_t(p, st) for st in flows.stages}
+    staff = costs.headcount(scenario, flows.stages)
+    domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
+    fixed = (
+        {
+            "maintenance": capital.base_initial_usd
+            * (p["project.maintenance_pct_of_capex_per_yr"] / 100.0),
+            "labour": domestic + foreign,
+            "g_and_a": p["services.g_and_a_usd_per_yr"],
+            "security": p["site.security_usd_per_yr"],
+        }
+        if flows.stages
+        else {}
+    )
+    total = sum(fixed.values(), start=np.zeros((n, 1))) * operating
+    for st, basis_t in basis.items():
+        total = total + basis_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
+    return OperatingCosts(basis, unit_cost, fixed, staff, (domestic, foreign), operating, total)
+
+
+def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:
+    """Operating costs by part (:data:`OPEX_PARTS`), USD (N, Y); they add up to the total."""
+    return {
+        k: opex.fixed_usd_per_yr[k] * opex.operating
+        if k in opex.fixed_usd_per_yr
+        else sum(
+            (t * opex.unit_usd_per_t[st][k] for st, t in opex.basis_t.items()),
+            start=zeros,
+        )
+        for k in OPEX_PARTS
+    }
+
+
+def resource_use(p: Params, opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:
+    """Electricity MWh, fuel GJ and water m³ the stages use, (N, Y)."""
+    use = {k: zeros for k in ("power_mwh", "fuel_gj", "water_m3")}
+    for st, basis_t in opex.basis_t.items():
+        for k, v in costs.stage_use(p, st, basis_t).items():
+            use[k] = use[k] + v
+    return use
