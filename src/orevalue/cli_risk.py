@@ -81,6 +81,7 @@ def risk_command(
         tornado=tornado,
         sobol_base=sobol,
         parquet=target / "samples.parquet" if parquet else None,
+        scratch=target,
     )
     console = Console(stderr=True)
     try:
@@ -91,6 +92,9 @@ def risk_command(
         write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None
+    except KeyboardInterrupt:
+        console.print("interrupted", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
     if not quiet:
         screen = Console()
         if not screen.is_terminal:

@@ -31,6 +31,7 @@ class RiskOptions:
     tornado: bool = True
     sobol_base: int = 512  # 0: no Sobol indices
     parquet: Path | None = None  # write every sample's inputs and outputs there
+    scratch: Path | None = None  # folder for the run's temporaries (None: the system's)
 
 
 def run_risk(
@@ -56,7 +57,7 @@ def run_risk(
         report("monte carlo", stop, options.samples)
 
     started = time.perf_counter()
-    with montecarlo.temporary_folder() as folder:
+    with montecarlo.temporary_folder(options.scratch) as folder:
         try:
             mc = montecarlo.run(
                 model,
@@ -209,7 +210,11 @@ def describe_uncertainty(model: RiskModel) -> dict[str, Any]:
 
 
 class _ParquetSink:
-    """Samples written chunk by chunk into a Parquet file, moved into place when complete."""
+    """Samples written chunk by chunk into a Parquet file, moved into place when complete.
+
+    Until then the file is a temporary named by :func:`montecarlo.scratch_prefix` beside it,
+    removed on failure, and by the next run in the folder if this one is killed.
+    """
 
     def __init__(self, path: Path, model: RiskModel):
         import pyarrow as pa
@@ -217,7 +222,10 @@ class _ParquetSink:
 
         self.pa, self.path = pa, path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        montecarlo.remove_stale(path.parent)
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=montecarlo.scratch_prefix(), suffix=f"-{path.name}"
+        )
         os.close(fd)
         self.tmp = Path(tmp)
         names = ["sample"] + [i.path for i in model.inputs] + montecarlo.output_names(model)
