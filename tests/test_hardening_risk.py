@@ -67,7 +67,8 @@ def test_a_run_removes_stale_temporaries_and_keeps_a_live_runs(tmp_path: Path) -
     assert all(p.exists() for p in live)  # this test's process still runs
     assert (target / "summary.json").exists() and (target / "samples.parquet").exists()
     lines = done.stderr.splitlines()
-    assert lines == [f"removed 2 temporaries of an interrupted risk run from {target} (0.0 MB)"]
+    assert len(lines) == 1  # the size on disk depends on the file system
+    assert lines[0].startswith(f"removed 2 temporaries of an interrupted risk run from {target} (")
     assert not list((tmp_path / "system-tmp").iterdir())  # nothing in the system's temp
 
 

@@ -283,7 +283,8 @@ def traced(model: Model) -> list[Problem]:
                         toml_text.find_line(lines, path),
                     )
                 )
-    figures = []
+    figures: list[str] = []
+    checks: list[str] = []
     for item in dataclasses.fields(model.units):
         value = getattr(model.units, item.name)
         parts = dataclasses.astuple(value) if dataclasses.is_dataclass(value) else value
@@ -294,17 +295,49 @@ def traced(model: Model) -> list[Problem]:
         extreme = [v for v in flat if _extreme(v)]
         if extreme:
             figures.append(f"{item.name} {extreme[0]:.3g}")
+            checks.extend(_scenario_fields(item.name))
     if figures:
-        shown = ", ".join(figures[:3]) + (
-            f" and {len(figures) - 3} more" if len(figures) > 3 else ""
-        )
+        more = f" and {len(figures) - 3} more" if len(figures) > 3 else ""
+        shown = ", ".join(figures[:3]) + more
+        fields = ", ".join(dict.fromkeys(checks))
         found.append(
             Problem(
                 "the scenario",
                 "",
                 f"its values make siting figures far outside any physical size ({shown}): "
-                "check its prices, capacities, capex and wages for values above "
-                f"{EXTREME_ABOVE:.0e} or nearly zero",
+                f"check {fields} for values above {EXTREME_ABOVE:.0e} or nearly zero",
             )
         )
     return found
+
+
+#: The scenario's fields each siting figure comes from (the first entry its name starts with).
+_CAPEX = ("stages.*.capex_ref_usd", "stages.*.capacity_ref_t_per_yr", "stages.*.capex_exponent")
+_USE = ("stages.* use per tonne",)
+SCENARIO_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("conc_usd", ("prices.*", "terms.concentrate")),
+    ("anode_usd", ("prices.*", "terms.anode")),
+    ("blister_usd", ("prices.*", "terms.blister")),
+    ("refined_usd", ("prices.*", "terms.*")),
+    ("ocean", ("logistics.*",)),
+    ("smelter_capex", _CAPEX),
+    ("refinery_capex", _CAPEX),
+    ("conc_", ("project.nameplate_conc_dmt_per_yr", "feeds.concentrate")),
+    ("blister_", ("feeds.blister",)),
+    ("smelter_capacity", ("project.nameplate_conc_dmt_per_yr",)),
+    ("refinery_capacity", ("project.nameplate_conc_dmt_per_yr",)),
+    ("smelter_use", _USE),
+    ("refinery_use", _USE),
+    ("smelter_labour", ("labour.*",)),
+    ("refinery_labour", ("labour.*",)),
+    ("services_labour", ("labour.*", "services.*")),
+    ("g_and_a", ("services.*",)),
+)
+
+
+def _scenario_fields(figure: str) -> tuple[str, ...]:
+    """The scenario's fields a siting figure (a :class:`UnitEconomics` field) comes from."""
+    for start, fields in SCENARIO_FIELDS:
+        if figure.startswith(start):
+            return fields
+    return ("project.*",)
