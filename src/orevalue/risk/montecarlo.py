@@ -154,7 +154,8 @@ def _init_worker(model: RiskModel) -> None:
     # Ctrl-C reaches every process of the terminal's group: only the parent acts on it (it
     # terminates the pool), so the workers print no traceback each
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _hold_sigint(False)
+    if hasattr(signal, "pthread_sigmask"):  # blocked while the parent forked it
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     tune_allocator()
     # one BLAS thread per worker: the workers already fill the CPUs, and idle BLAS threads
     # spinning for work took a second core from each (2 workers ran no faster than 1)
@@ -246,20 +247,28 @@ def _map(model: RiskModel, jobs: list[tuple[int, int, int, bool]], workers: int)
     # _init_worker): a Ctrl-C is then a KeyboardInterrupt in the parent only, delivered once
     # the pool's exit (which terminates the workers) is registered, and never lost
     with contextlib.ExitStack() as stack:
-        _hold_sigint(True)
+        held = _block_sigint()
         try:
             pool = stack.enter_context(
                 context.Pool(min(workers, len(jobs)), _init_worker, (model,))
             )
         finally:
-            _hold_sigint(False)
+            _restore_signals(held)
         yield from pool.imap(_chunk, jobs)
 
 
-def _hold_sigint(hold: bool) -> None:
-    """Block (``hold``) or unblock SIGINT in this thread, where the platform can."""
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK, {signal.SIGINT})
+def _block_sigint() -> set[signal.Signals] | None:
+    """Block SIGINT in this thread where the platform can; the signals blocked before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_signals(previous: set[signal.Signals] | None) -> None:
+    """Block again only the signals blocked before :func:`_block_sigint` (a SIGINT that came
+    meanwhile is delivered now)."""
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def default_workers() -> int:
