@@ -144,3 +144,23 @@ def test_the_cli_says_it_in_one_line_with_exit_2(tmp_path: Path) -> None:
         "field's description says"
     ]
     assert not out.exists()
+
+
+def test_run_with_a_site_preset_says_it_too(tmp_path: Path) -> None:
+    scenario = tmp_path / "capacity.toml"
+    scenario.write_text(SCENARIOS["capacity_ref"][0])
+    out = tmp_path / "out"
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    args = ["run", str(scenario), "--site", "saindak", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "orevalue", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    assert "stages.*.capacity_ref_t_per_yr" in done.stderr
+    assert not out.exists()
