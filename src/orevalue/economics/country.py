@@ -155,7 +155,7 @@ def country_view(
         **physical(scenario, p, case, tl, exports),
         **{f"government_pv_usd_{k}": metrics.npv(rate, v) for k, v in lines.items()},
     }
-    # where each dollar of the copper chain's value goes: the mine's sales (the export duty to
+    # where each dollar of the chain's value goes: the mine's sales (the export duty to
     # the federation, the rest split by the share of mine revenue spent or paid in Pakistan)
     # and the plant's value added, present values at the discount rate
     mine_sales = metrics.npv(rate, mine["mine_sales"])

@@ -23,7 +23,7 @@ from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
-#: Parts of the margin after the first, ``free_<main element's name>`` ("free_copper"): the
+#: Parts of the margin after the first, ``free_<main element's name>`` (data/elements.toml): the
 #: main element recovered beyond what the feed's terms pay for. "precious_metals" are the
 #: other elements' payable money gained.
 OTHER_MARGIN_PARTS = (
@@ -68,7 +68,7 @@ class SalesAndFeed:
     revenue_usd: np.ndarray
     feed_cost_usd: np.ndarray
     product_cu_t: np.ndarray  # the main element in the main product, t (N, Y)
-    main_element: str  # the element of the main product ("cu")
+    main_element: str  # the element the main product is sold for
     margin_keys: tuple[str, ...]  # names of the margin parts (free_<element name> first)
 
 

@@ -193,9 +193,9 @@ def metal_content(
 def metal_price(
     p: Params, t: str, spec: Any, lot: Lot, market: Market, freight: np.ndarray | float
 ) -> Value:
-    """Refined metal (cathode, rod): mass x the element's price, plus the sum of the premium
-    series, USD/t (rod: the cathode premium and the rod premium over cathode); freight per
-    tonne."""
+    """Refined metal sold by its mass: mass x the element's price, plus the sum of the premium
+    series, USD/t (a semi-finished product: its metal's premium and its own on top); freight
+    per tonne."""
     price, _ = market.element_price(spec.element)
     premium: np.ndarray | float = 0.0
     for series in spec.premiums:
