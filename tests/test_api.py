@@ -83,6 +83,7 @@ def test_results_json_adds_verdict_and_trade_in_place(default_results):
         "orevalue_version",
         "scenario",
         "verdict",
+        "warnings",
         "fiscal_regime",
         "pathways",
         "regimes",

@@ -6,6 +6,7 @@ matplotlib) happen inside the commands that need them so that ``orevalue run`` s
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -19,8 +20,30 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Should a mining region process its ore at home? Plant economics and country gain.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from orevalue import __version__
+
+        typer.echo(f"orevalue {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Should a mining region process its ore at home? Plant economics and country gain."""
+
 
 # One line per command, in the order the help lists them.
 app.command("run")(run_command)

@@ -15,8 +15,7 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail, run_risk
-from orevalue.scenario import ScenarioError
+from orevalue.cli.common import ScenarioArg, fail, load_case, run_risk
 
 
 def report_command(
@@ -68,11 +67,8 @@ def report_command(
                 "--pdf: no Chromium found to print with; install it (Debian: apt-get install "
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
-    try:
-        loaded = api.load(scenario, site, regime)
-        spec = api.risk_spec(loaded) if risk else None
-    except ScenarioError as exc:
-        raise bad_input(exc) from None
+    loaded = load_case(scenario, site, regime)
+    spec = api.risk_spec(loaded) if risk else None
     summary = None
     if risk:
         summary = run_risk(

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail
+from orevalue.cli.common import ScenarioArg, bad_input, fail, load_case
 from orevalue.scenario import ScenarioError
 
 
@@ -57,8 +57,8 @@ def site_command(
             raise fail(f"{name}: got {value:g}; must be between 0 and 100")
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
+    loaded = load_case(scenario)
     try:
-        loaded = api.load(scenario)
         siting = api.site(
             loaded,
             sites,

@@ -24,19 +24,22 @@ def trade_context() -> dict[str, Any]:
 
 
 def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
-    """results.json as a dict: :meth:`Results.to_dict` with the verdict after the scenario and
-    today's copper exports to China after the regimes."""
-    from orevalue.report.verdict import verdict
+    """results.json as a dict: :meth:`Results.to_dict` with the verdict and the warnings (one
+    line each, counted by their list) after the scenario and today's copper exports to China
+    after the regimes."""
+    from orevalue.report.verdict import verdict, warnings_of
 
-    after = {
-        "scenario": ("verdict", lambda: verdict(results, sample)),
-        "regimes": ("copper_exports_to_china", trade_context),
+    after: dict[str, list[tuple[str, Any]]] = {
+        "scenario": [
+            ("verdict", lambda: verdict(results, sample)),
+            ("warnings", lambda: warnings_of(results, sample)),
+        ],
+        "regimes": [("copper_exports_to_china", trade_context)],
     }
     doc: dict[str, Any] = {}
     for key, value in results.to_dict(sample).items():
         doc[key] = value
-        if key in after:
-            name, make = after[key]
+        for name, make in after.get(key, []):
             doc[name] = make()
     return doc
 

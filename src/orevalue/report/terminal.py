@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orevalue import outputs
 from orevalue.report.labels import MARGIN_ROWS, STAKEHOLDERS
-from orevalue.report.verdict import verdict
+from orevalue.report.verdict import verdict, warnings_of
 from orevalue.results import PathwayResult, Results
 
 Row = tuple[str, Callable[[PathwayResult], float], str]
@@ -84,7 +85,7 @@ def plant_rows(results: Results) -> list[Row]:
     for key, label in MARGIN_ROWS.items():
         rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[k], "usd"))
     for case, tc in s.terms_cases.items():
-        name = tc.label or case
+        name = escape(tc.label or case)
         rows.append(
             (
                 f"— At {name} terms (TC {tc.tc_usd_per_dmt:g}, RC {tc.rc_usc_per_lb:g})",
@@ -192,7 +193,7 @@ def regime_table(results: Results) -> Table | None:
     table = _pathway_columns("Fiscal regimes compared", results)
     for regime, by_pathway in results.regimes.items():
         table.add_section()
-        table.add_row(f"[bold]{regime}[/]", *["" for _ in results.pathways])
+        table.add_row(f"[bold]{escape(regime)}[/]", *["" for _ in results.pathways])
         for group, key in REGIME_ROWS:
             label, _, kind = _metric(group, key)
             cells = [
@@ -246,7 +247,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
         - 1
     )
     console.print(
-        f"[bold]{s.title or s.name}[/]  ({s.site.name}; real USD of {s.base_year}; "
+        f"[bold]{escape(s.title or s.name)}[/]  ({escape(s.site.name)}; real USD of {s.base_year}; "
         f"first full year {first_full})"
     )
     console.print(
@@ -261,7 +262,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
     fiscal = s.fiscal
     console.print(
         _table(
-            f"Government and stakeholders under {fiscal.regime} ({fiscal.law})",
+            escape(f"Government and stakeholders under {fiscal.regime} ({fiscal.law})"),
             results,
             government_rows(),
             sample,
@@ -272,8 +273,18 @@ def print_results(results: Results, console: Console | None = None, sample: int 
         console.print(regimes)
     console.print(trade_table(results))
     console.print(
-        "Pathways: " + "; ".join(f"[bold]{n}[/] = {r.label}" for n, r in results.pathways.items())
+        "Pathways: "
+        + "; ".join(f"[bold]{n}[/] = {escape(r.label)}" for n, r in results.pathways.items())
     )
     console.print("[bold]Verdict[/]")
     for line in verdict(results, sample):
-        console.print(f"• {line}")
+        console.print(f"• {escape(line)}")
+    print_warnings(warnings_of(results, sample), console)
+
+
+def print_warnings(lines: list[str], console: Console) -> None:
+    """The warnings of a run, counted, one per line, as plain text."""
+    if lines:
+        console.print(f"Warnings ({len(lines)}):", style="bold yellow", markup=False)
+        for line in lines:
+            console.print(f"  {line}", markup=False, soft_wrap=True)

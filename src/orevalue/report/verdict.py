@@ -5,7 +5,49 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from orevalue.results import Results
+
+#: Metrics that are legitimately undefined (NaN) for some cash flows: an IRR of flows that
+#: never change sign, a payback never reached, a cover ratio without debt, a tax rate or
+#: break-even without profit. Any other number that is not finite is a warning.
+UNDEFINED_ALLOWED = ("irr", "payback", "dscr", "aetr", "breakeven")
+
+
+def nonfinite_warnings(results: Results, sample: int = 0) -> list[str]:
+    """One line per group of results that came out infinite or NaN where a number was
+    expected (those of :data:`UNDEFINED_ALLOWED` excepted), naming pathway and keys."""
+    out: list[str] = []
+    for name, r in results.pathways.items():
+        groups = {
+            "plant": r.plant,
+            "margin": r.margin_usd_per_t,
+            "country": r.country,
+            "where each dollar goes": r.dollars_pv_usd,
+            **{f"terms case {c}": v for c, v in r.terms_cases.items()},
+            "annual": results.annual(name, sample),
+        }
+        for group, values in groups.items():
+            bad = [
+                k
+                for k, v in values.items()
+                if not any(word in k for word in UNDEFINED_ALLOWED)
+                and not np.all(np.isfinite(np.asarray(v)[sample] if group != "annual" else v))
+            ]
+            if bad:
+                shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+                out.append(
+                    f"{name}: {len(bad)} {group} result(s) not finite ({shown}); inputs far "
+                    "outside any real case overflow the arithmetic"
+                )
+    return out
+
+
+def warnings_of(results: Results, sample: int = 0) -> list[str]:
+    """Every warning of a run: the input's (implausible values, an empty file) then the
+    results' (numbers that are not finite)."""
+    return [*results.scenario.notes, *nonfinite_warnings(results, sample)]
 
 
 def usd(x: float, unit: str = "m") -> str:
@@ -25,6 +67,12 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
     breaks even, and what the country gains."""
     s = results.scenario
     rate = s.project.discount_rate_pct + s.site.security_premium_pct
+    broken = nonfinite_warnings(results, sample)
+    if broken:
+        return [
+            f"No verdict: {len(broken)} group(s) of results are not finite numbers (see the "
+            "warnings); check the inputs named there."
+        ]
     plants = [r for r in results.pathways.values() if r.builds]
     if not plants:
         return ["No pathway builds a plant; nothing to compare with the baseline."]

@@ -56,7 +56,8 @@ WORDING = {
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # ranges of real numbers only: an infinite bound or a NaN samples nothing meaningful
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class InputSpec(_Model):

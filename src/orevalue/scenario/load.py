@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orevalue import toml_text
-from orevalue.scenario.checks import check_references
+from orevalue.scenario.checks import check_references, plausibility_notes
 from orevalue.scenario.errors import ModelT, Problem, ScenarioError, problem_from_error
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
@@ -139,9 +139,15 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
         return _validate(default_values, provenance, DEFAULT_CASE, "")
     file, text = DEFAULT_CASE, ""
     layers: list[tuple[str, dict[str, Any]]] = []
+    notes: list[str] = []
     if path is not None:
         file, text = str(path), read_input(path)
-        layers.append((f"set in {Path(file).name}", parse_toml(text, file)))
+        given = parse_toml(text, file)
+        if not given:
+            notes.append(f"{file}: the file sets nothing; this is the default case")
+        elif "name" not in given:  # its own results folder, not the default case's
+            given = {"name": Path(file).stem, **given}
+        layers.append((f"set in {Path(file).name}", given))
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
     merged = lay_regime(raw_default, layers, provenance, file)
     # a value counts as the user's when it differs from what it replaces: the default case
@@ -159,12 +165,20 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
         for leaf, given in given_prov.items():
             # a { value, source, tag } overrides what it gives and keeps the rest
             provenance[leaf] = {**provenance.get(leaf, {}), **given}
-    return _validate(merged, provenance, file, text)
+    return _validate(merged, provenance, file, text, notes)
 
 
 def _validate(
-    values: dict[str, Any], provenance: dict[str, dict[str, str]], file: str, text: str
+    values: dict[str, Any],
+    provenance: dict[str, dict[str, str]],
+    file: str,
+    text: str,
+    notes: list[str] | None = None,
 ) -> Scenario:
-    return validate_input(Scenario, values, file, text, check_references).with_source(
-        provenance, file
-    )
+    scenario = validate_input(Scenario, values, file, text, check_references)
+    lines = toml_text.key_lines(text) if text else {}
+    found = [
+        str(Problem(file, p, m, toml_text.find_line(lines, p)))
+        for p, m in plausibility_notes(scenario)
+    ]
+    return scenario.with_source(provenance, file, (*(notes or []), *found))
