@@ -41,9 +41,20 @@ class Capital:
     sustaining_usd: np.ndarray  # a share of the base initial capex per operating year
 
 
+def permit_holding_usd(p: Params, y: int) -> np.ndarray:
+    """Standing cost of the approval delay, USD (N, Y): months of delay times the holding
+    cost per month, spent in the first build year (capitalised with the plant)."""
+    out = np.zeros((p.n_samples, y))
+    months = p.get("project.permit_delay_months")
+    out[:, :1] = months * p.get("project.permit_holding_usd_per_month")
+    return out
+
+
 def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     """Initial capex of the stages at their capacity, spread over the build years, customs
-    duty on its imported share, and sustaining capex in the operating years."""
+    duty on its imported share, and sustaining capex in the operating years. The investor's
+    capex is net of a state capital grant (``finance.capex_grant_pct`` of the base capex)
+    and carries the standing cost of any approval delay (:func:`permit_holding_usd`)."""
     n = p.n_samples
     by_stage = [costs.stage_capex_usd(p, s, flows.capacity_t_per_yr[s]) for s in flows.stages]
     base_initial = sum(by_stage, start=np.zeros((n, 1)))
@@ -51,6 +62,9 @@ def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     duty_rate = p["fiscal.customs_duty_capital_goods_pct"] / 100.0
     duty = base * (p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate)
     capex = base + duty
+    if flows.stages:  # the state's grant off, the delay's standing cost on (0 by default)
+        grant = base * (p.get("finance.capex_grant_pct") / 100.0)
+        capex = capex - grant + permit_holding_usd(p, base.shape[1])
     sustaining = (
         base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * tl.operating.astype(float)
     )
