@@ -21,6 +21,7 @@ from orevalue.scenario import DEFAULT_CASE, Overlay, Scenario, ScenarioError
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
+    from orevalue.incentives.optimise import Design
     from orevalue.risk.spec import RiskSpec
     from orevalue.siting import NpvFunction, Siting
 
@@ -38,6 +39,7 @@ __all__ = [
     "Progress",
     "brief_siting",
     "evaluate",
+    "incentives",
     "load",
     "report",
     "risk",
@@ -297,6 +299,42 @@ def report(
     )
     html, doc = build(inputs)
     return Brief(html, doc)
+
+
+# ------------------------------------------------------------------ incentives
+
+
+def incentives(
+    case: Loaded | Scenario,
+    levers: str | Path | None = None,
+    target_irr_pct: float | None = None,
+    min_dscr: float | None = None,
+    pathway: str = RANKING_PATHWAY,
+    levels: int = 9,
+    n_random: int = 3000,
+) -> Design:
+    """The cheapest incentive package that makes ``pathway``'s plant bankable (equity IRR at
+    least ``target_irr_pct`` % real, minimum DSCR at least ``min_dscr``; None: the lever
+    file's targets, else 12 % and 1.3), the Pareto front of public cost against investor NPV
+    and each lever's bang for buck. ``levers`` is a lever file laid over data/levers.toml.
+    Every package is a sample of one vectorised engine call. Raises :class:`ScenarioError`
+    for a bad lever file or target."""
+    import time
+
+    from orevalue.incentives.design import design
+    from orevalue.incentives.evaluate import make_setup
+    from orevalue.incentives.levers import load_levers, with_targets
+    from orevalue.incentives.overlay import package_fields
+
+    start = time.perf_counter()
+    table = with_targets(load_levers(levers), target_irr_pct, min_dscr)
+    setup = make_setup(_scenario(case), table, pathway)
+    found = design(setup, levels=levels, n_random=n_random)
+    if found.package is not None:
+        found.fields = package_fields(setup, list(found.package.values()))
+    found.levers = {k: v.model_dump() for k, v in table.levers.items()}
+    found.seconds = time.perf_counter() - start
+    return found
 
 
 def _plain_json(item: Any) -> Any:
