@@ -277,6 +277,7 @@ def report(
     risk: dict[str, Any] | None = None,
     siting: bool = True,
     command: str = "orevalue report",
+    incentives: Design | None = None,
 ) -> Brief:
     """The brief of the case: verdict, pathways, per-tonne waterfall, cash flows, who gets
     each dollar, government revenue, needs, siting (unless ``siting`` is False), risk (the
@@ -297,6 +298,10 @@ def report(
         command=command,
         map_svg=svg,
     )
+    if incentives is not None:  # the section "What it would take" (:func:`incentives`)
+        from orevalue.incentives.document import design_document
+
+        inputs.extra["incentives"] = design_document(incentives)
     html, doc = build(inputs)
     return Brief(html, doc)
 

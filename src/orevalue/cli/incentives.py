@@ -21,6 +21,10 @@ def _musd(value: float | None) -> str:
     return "-" if value is None or not math.isfinite(value) else f"{value / 1e6:,.1f}"
 
 
+def _usd(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:,.0f}"
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None or not math.isfinite(value) else f"{100 * value:.1f} %"
 
@@ -60,14 +64,15 @@ def _print_package(console: Console, design: Any) -> None:
         f"{_musd(m['npv_usd'])} m. Public cost USD {_musd(m['public_cost_pv_usd'])} m (PV): "
         f"province {_musd(m['public_cost_province_pv_usd'])} m, federation "
         f"{_musd(m['public_cost_federation_pv_usd'])} m; per direct job USD "
-        f"{_musd(jobs['public_cost_per_direct_job_usd'])} m, per Pakistani job USD "
-        f"{_musd(jobs['public_cost_per_pakistani_job_usd'])} m.",
+        f"{_usd(jobs['public_cost_per_direct_job_usd'])}, per Pakistani job USD "
+        f"{_usd(jobs['public_cost_per_pakistani_job_usd'])}. Outlays exclude revenue forgone, "
+        "which the public cost includes.",
         markup=False,
     )
     for name, row in jobs["regimes"].items():
         console.print(
             f"Beside: the {name} regime today forgoes USD {_musd(row['revenue_forgone_pv_usd'])} m "
-            f"(USD {_musd(row['revenue_forgone_per_job_usd'])} m per direct job).",
+            f"(USD {_usd(row['revenue_forgone_per_job_usd'])} per direct job).",
             markup=False,
         )
 

@@ -47,6 +47,9 @@ def report_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print the brief to brief.pdf (needs Chromium).")
     ] = False,
+    incentives: Annotated[
+        bool, typer.Option("--incentives", help="Add what it would take (orevalue incentives).")
+    ] = False,
     out: Annotated[
         Path,
         typer.Option("--out", help="Folder for the brief (<out>/<scenario>[-site][-regime]/)."),
@@ -87,7 +90,12 @@ def report_command(
             spec=spec,
         )
     command = _command(scenario, risk, seed, sobol, site, regime, no_siting)
-    brief = api.report(loaded, risk=summary, siting=not no_siting, command=command)
+    design = api.incentives(loaded) if incentives else None
+    if incentives:
+        command += " --incentives"
+    brief = api.report(
+        loaded, risk=summary, siting=not no_siting, command=command, incentives=design
+    )
     target = out / loaded.output_name
     try:
         written = write_brief(target, brief.html, brief.doc, pdf=pdf)
