@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from orevalue.incentives.evaluate import price
 
-#: Levers whose public cost need not rise (the state saves its share of a holding cost).
-COST_EXEMPT = {"permit_fast_track"}
+#: Levers whose public cost need not rise: faster permits save the state its share of the
+#: holding cost; localised wages are cheaper, so the state's equity share and taxes gain more
+#: than the training costs.
+COST_EXEMPT = {"permit_fast_track", "localisation"}
 #: Levers whose investor NPV need not rise on a loss-making plant (see the module docstring).
 NPV_EXEMPT = {"permit_fast_track", "investor_protection"}
 

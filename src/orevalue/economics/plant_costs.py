@@ -82,11 +82,38 @@ class OperatingCosts:
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]  # (domestic, foreign), (N, 1)
     operating: np.ndarray  # 1 in an operating year, else 0, (Y,)
     total_usd: np.ndarray
+    #: wages moved home by localisation, (to nationals, off expatriates), USD (N, Y)
+    localised_usd: tuple[np.ndarray, np.ndarray] | None = None
 
     def wages_usd(self) -> tuple[np.ndarray, np.ndarray]:
         """The (domestic, foreign) wage bill by year, USD (N, Y)."""
         domestic, foreign = self.labour_usd_per_yr
-        return domestic * self.operating, foreign * self.operating
+        domestic, foreign = domestic * self.operating, foreign * self.operating
+        if self.localised_usd is not None:
+            domestic, foreign = domestic + self.localised_usd[0], foreign - self.localised_usd[1]
+        return domestic, foreign
+
+
+def localisation_usd(
+    scenario: Scenario, p: Params, tl: schedule.Timeline, staff: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Wages a localisation programme moves home, USD (N, Y): (paid to the nationals who take
+    foreign posts, no longer paid to expatriates). The share of foreign posts localised grows
+    linearly from start-up to ``labour.localisation_pct`` over ``labour.localisation_years``;
+    a localised post earns the wage of ``labour.localised_skill`` with the site premium. None
+    when nothing is localised in any sample."""
+    share_pct = p.get("labour.localisation_pct")
+    if not np.any(share_pct > 0):
+        return None
+    years = p.get("labour.localisation_years", 5.0)
+    share = share_pct / 100.0 * np.clip((tl.op_index + 1.0) / years, 0.0, 1.0) * tl.operating
+    loaded = 12.0 * (1.0 + p["labour.on_cost_pct"] / 100.0)
+    foreign = [k for k in staff if k in scenario.labour.foreign_skills]
+    posts = float(sum(staff[k] for k in foreign))
+    expat_bill = sum((staff[k] * p[f"labour.wage_usd_per_month.{k}"] for k in foreign), start=0.0)
+    local_wage = p[f"labour.wage_usd_per_month.{scenario.labour.localised_skill}"]
+    premium = 1.0 + p["site.wage_premium_pct"] / 100.0
+    return share * posts * local_wage * loaded * premium, share * expat_bill * loaded
 
 
 def operating_costs(
@@ -117,12 +144,17 @@ def operating_costs(
     total = sum(fixed.values(), start=np.zeros((n, 1))) * operating
     for st, cu_t in basis_cu.items():
         total = total + cu_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
-    return OperatingCosts(basis_cu, unit_cost, fixed, staff, (domestic, foreign), operating, total)
+    localised = localisation_usd(scenario, p, tl, staff) if flows.stages else None
+    if localised is not None:
+        total = total + localised[0] - localised[1]
+    return OperatingCosts(
+        basis_cu, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised
+    )
 
 
 def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:
     """Operating costs by part (:data:`OPEX_PARTS`), USD (N, Y); they add up to the total."""
-    return {
+    parts = {
         k: opex.fixed_usd_per_yr[k] * opex.operating
         if k in opex.fixed_usd_per_yr
         else sum(
@@ -131,6 +163,9 @@ def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarra
         )
         for k in OPEX_PARTS
     }
+    if opex.localised_usd is not None:
+        parts["labour"] = parts["labour"] + opex.localised_usd[0] - opex.localised_usd[1]
+    return parts
 
 
 def resource_use(p: Params, opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:

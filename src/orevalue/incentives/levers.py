@@ -61,7 +61,15 @@ def _share_off(today: np.ndarray, amount: np.ndarray) -> np.ndarray:
 
 
 #: What the state pays out for a lever beyond the revenue it forgoes.
-SPENDING = ("none", "opex_part", "capex_grant", "capex_saved", "interest_subsidy", "per_unit")
+SPENDING = (
+    "none",
+    "opex_part",
+    "capex_grant",
+    "capex_saved",
+    "interest_subsidy",
+    "per_unit",
+    "training",
+)
 
 
 class Lever(BaseModel):

@@ -95,3 +95,19 @@ def _per_unit(lever: Lever, amount: np.ndarray, ref: Run, pkg: Run) -> np.ndarra
     out = _none(lever, amount, ref, pkg)
     out[:, :1] = amount * lever.usd_per_unit
     return out
+
+
+@spending("training")
+def _training(lever: Lever, amount: np.ndarray, ref: Run, pkg: Run) -> np.ndarray:
+    """A training programme: each post of skill ``part`` handed to a national costs
+    ``usd_per_unit`` per trainee, paid in the year the post is localised (the localisation
+    schedule of :func:`orevalue.economics.plant_costs.localisation_usd`)."""
+    revenue = ref.result.case.lines["revenue"]
+    operating = (revenue > 0).any(axis=0).astype(float)
+    op_index = np.cumsum(operating) - 1.0
+    years = pkg.params.get("labour.localisation_years", 5.0)
+    share_now = pkg.params[lever.path] / 100.0
+    share_before = ref.params[lever.path] / 100.0
+    ramp = np.clip((op_index + 1.0) / years, 0.0, 1.0) * operating
+    localised = (share_now - share_before) * ramp * pkg.result.case.staff.get(lever.part, 0)
+    return np.diff(localised, axis=1, prepend=0.0) * lever.usd_per_unit

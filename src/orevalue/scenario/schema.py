@@ -226,6 +226,20 @@ class Labour(_Model):
     foreign_skills: list[str] = Field(
         default=["expatriate"], description="skills filled from abroad (no site wage premium)"
     )
+    localisation_pct: Pct = Field(
+        default=0.0,
+        description="share of the posts of foreign skills filled by trained Pakistanis once "
+        "the training programme has run, %; 0 = none",
+    )
+    localisation_years: float = Field(
+        default=5.0,
+        gt=0,
+        le=50,
+        description="years from start-up over which that share grows, linearly, to its level",
+    )
+    localised_skill: str = Field(
+        default="engineer", description="skill whose wage (and site premium) a localised post earns"
+    )
 
 
 class Services(_Model):
