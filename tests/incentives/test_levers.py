@@ -62,3 +62,9 @@ def test_target_that_is_not_a_number_exits_2(tmp_path):
     result = runner.invoke(app, ["incentives", "--target-irr", "twelve", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "--target-irr" in result.output
+
+
+def test_a_lever_off_by_default_is_taken_in_by_use(tmp_path):
+    assert "export_duty_concentrate" not in load_levers().names
+    path = _write(tmp_path, 'use = ["export_duty_concentrate", "capex_grant"]\n')
+    assert load_levers(path).names == ["export_duty_concentrate", "capex_grant"]

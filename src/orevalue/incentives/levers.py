@@ -4,7 +4,8 @@ Each lever names the scenario field it moves (``path``), how (``kind``: one smal
 registered in :data:`KINDS`), its unit and range, who pays, what the state spends on it beyond
 the revenue forgone (``spending``, see :mod:`orevalue.incentives.spending`) and the source of
 its range. A lever file sets only what differs from the default table: a range, a lever left
-out (``use = [...]``), a new lever given in full, and the targets.
+out or a lever off by default taken in (``use = [...]``), a new lever given in full, and the
+targets.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class Lever(BaseModel):
     spending: str = Field(default="none", description=f"public spending: {', '.join(SPENDING)}")
     part: str = Field(default="", description="operating cost part a subsidy pays (opex_part)")
     usd_per_unit: float = Field(default=0.0, ge=0, description="state cost per unit (per_unit)")
+    enabled: bool = Field(default=True, description="searched unless a lever file's use says")
     source: str = Field(description="where the range comes from")
     tag: Literal["S", "D", "E"] = Field(description="S sourced, D derived, E estimate")
 
@@ -203,7 +205,8 @@ def load_levers(path: str | Path | None = None) -> LeverSet:
         raise ScenarioError(problems)
     merged = deep_merge(table, user)
     levers: dict[str, Lever] = {}
-    for name in use if use is not None else list(merged):
+    on = [n for n, row in merged.items() if not isinstance(row, dict) or row.get("enabled", True)]
+    for name in use if use is not None else on:
         lever, found = _validated(Lever, merged[name], file, lines, name)
         problems += found
         if lever is not None:
