@@ -320,13 +320,16 @@ def incentives(
     pathway: str = RANKING_PATHWAY,
     levels: int = 9,
     n_random: int = 3000,
+    max_loss_probability: float | None = None,
+    risk_samples: int = 2000,
 ) -> Design:
     """The cheapest incentive package that makes ``pathway``'s plant bankable (equity IRR at
     least ``target_irr_pct`` % real, minimum DSCR at least ``min_dscr``; None: the lever
     file's targets, else 12 % and 1.3), the Pareto front of public cost against investor NPV
     and each lever's bang for buck. ``levers`` is a lever file laid over data/levers.toml.
-    Every package is a sample of one vectorised engine call. Raises :class:`ScenarioError`
-    for a bad lever file or target."""
+    Every package is a sample of one vectorised engine call. With ``max_loss_probability``
+    (or the lever file's), the package must also keep P(NPV < 0) at most that on a risk run
+    of ``risk_samples``. Raises :class:`ScenarioError` for a bad lever file or target."""
     import time
 
     from orevalue.incentives.design import design
@@ -335,11 +338,22 @@ def incentives(
     from orevalue.incentives.overlay import package_fields
 
     start = time.perf_counter()
-    table = with_targets(load_levers(levers), target_irr_pct, min_dscr)
+    table = with_targets(load_levers(levers), target_irr_pct, min_dscr, max_loss_probability)
     setup = make_setup(_scenario(case), table, pathway)
     found = design(setup, levels=levels, n_random=n_random)
     if found.package is not None:
         found.fields = package_fields(setup, list(found.package.values()))
+    p_max = table.targets.max_loss_probability
+    if p_max is not None:
+        from orevalue.incentives.riskcheck import check_loss
+
+        loaded = _loaded(case)
+
+        def variant(overlay: dict[str, Any]) -> Scenario:
+            return loaded.variant(Overlay("incentive package", overlay))
+
+        found.risk = check_loss(setup, found, variant, p_max, risk_samples)
+        found.targets["max_loss_probability"] = p_max
     found.levers = {k: v.model_dump() for k, v in table.levers.items()}
     found.seconds = time.perf_counter() - start
     return found

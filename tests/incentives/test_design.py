@@ -87,3 +87,14 @@ def test_package_reaches_the_target_through_the_overlay_and_orevalue_run(tmp_pat
     assert plant["dscr_min"][0] >= -1e-9
     for key in ("equity_irr", "dscr_min", "npv_usd"):
         assert plant[key][0] == pytest.approx(found["package_metrics"][key], rel=1e-9, abs=1e-9)
+
+
+def test_loss_probability_is_met_along_the_ray_or_said_to_bind():
+    loaded = api.load()
+    met = api.incentives(loaded, None, 0.0, 0.0, max_loss_probability=0.95, risk_samples=400)
+    assert met.risk["met"] and met.bankable
+    assert met.risk["package_loss_probability"] <= 0.95
+    assert met.package_metrics["equity_irr"] >= -1e-9  # still reaches the IRR target
+    missed = api.incentives(loaded, None, 0.0, 0.0, max_loss_probability=0.5, risk_samples=400)
+    assert not missed.risk["met"] and missed.package is None
+    assert any("P(NPV < 0)" in line and "> 0.5" in line for line in missed.binding)

@@ -43,6 +43,15 @@ def _print_package(console: Console, design: Any) -> None:
         f"Target: {target}.",
         markup=False,
     )
+    if design.risk is not None:
+        r = design.risk
+        shown = r.get("package_loss_probability", r["at_limit_loss_probability"])
+        console.print(
+            f"P(NPV < 0) on a risk run of {r['samples']} samples: {shown:.3f} "
+            f"(at most {r['max_loss_probability']:g} asked; every lever at its limit: "
+            f"{r['at_limit_loss_probability']:.3f}).",
+            markup=False,
+        )
     if design.package is None:
         console.print("No package within the lever ranges is bankable:", markup=False)
         for line in design.binding:
@@ -134,6 +143,13 @@ def incentives_command(
     min_dscr: Annotated[
         float | None, typer.Option("--min-dscr", help="Lowest debt-service cover (default 1.3).")
     ] = None,
+    max_loss_prob: Annotated[
+        float | None,
+        typer.Option("--max-loss-prob", help="Highest P(NPV < 0) on a risk run (0-1); none."),
+    ] = None,
+    risk_samples: Annotated[
+        int, typer.Option("--risk-samples", min=100, help="Samples of each risk run.")
+    ] = 2000,
     levers: Annotated[
         Path | None,
         typer.Option("--levers", help="Lever file laid over data/levers.toml (ranges, use)."),
@@ -159,7 +175,15 @@ def incentives_command(
 
     try:
         loaded = api.load(scenario, site, regime)
-        design = api.incentives(loaded, levers, target_irr, min_dscr, pathway)
+        design = api.incentives(
+            loaded,
+            levers,
+            target_irr,
+            min_dscr,
+            pathway,
+            max_loss_probability=max_loss_prob,
+            risk_samples=risk_samples,
+        )
     except ScenarioError as exc:
         raise bad_input(exc) from None
     target = out / loaded.output_name / "incentives"

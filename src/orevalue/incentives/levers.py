@@ -113,6 +113,9 @@ class Targets(BaseModel):
         default=12.0, description="hurdle on the equity IRR, % real (BAL §5.4: 12 %, 10-16)"
     )
     min_dscr: float = Field(default=1.3, ge=0, description="lowest debt-service cover allowed")
+    max_loss_probability: float | None = Field(
+        default=None, ge=0, le=1, description="highest P(plant NPV < 0) on a risk run; none"
+    )
 
 
 @dataclass(frozen=True)
@@ -224,14 +227,19 @@ def load_levers(path: str | Path | None = None) -> LeverSet:
 
 
 def with_targets(
-    levers: LeverSet, equity_irr_pct: float | None = None, min_dscr: float | None = None
+    levers: LeverSet,
+    equity_irr_pct: float | None = None,
+    min_dscr: float | None = None,
+    max_loss_probability: float | None = None,
 ) -> LeverSet:
     """``levers`` with the targets given on the command line (None: keep the file's)."""
     values = levers.targets.model_dump()
-    if equity_irr_pct is not None:
-        values["equity_irr_pct"] = equity_irr_pct
-    if min_dscr is not None:
-        values["min_dscr"] = min_dscr
+    given = {
+        "equity_irr_pct": equity_irr_pct,
+        "min_dscr": min_dscr,
+        "max_loss_probability": max_loss_probability,
+    }
+    values.update({k: v for k, v in given.items() if v is not None})
     targets, problems = _validated(Targets, values, "command line", {}, "")
     if targets is None:
         raise ScenarioError(problems)

@@ -49,6 +49,8 @@ class Design:
     fields: dict[str, float] = field(default_factory=dict)
     levers: dict[str, dict[str, Any]] = field(default_factory=dict)  # the table searched
     seconds: float = 0.0
+    #: the P(NPV < 0) check on a risk run, when asked for (:mod:`orevalue.incentives.riskcheck`)
+    risk: dict[str, Any] | None = None
 
 
 def lever_grid(setup: Setup, levels: int) -> list[np.ndarray]:
