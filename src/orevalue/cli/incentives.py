@@ -191,9 +191,7 @@ def incentives_command(
         write_atomic(target / "incentives.json", design_json(design))
         for name, text in design_csvs(design).items():
             write_atomic(target / name, text)
-        if write_overlay is not None:
-            if design.package is None:
-                raise fail(f"{write_overlay}: no bankable package to write")
+        if write_overlay is not None and design.package is not None:
             options = "".join(f" --{k} {v}" for k, v in (("site", site), ("regime", regime)) if v)
             header = [
                 f"Incentive package found by orevalue incentives for pathway {pathway}",
@@ -214,3 +212,5 @@ def incentives_command(
             markup=False,
             soft_wrap=True,
         )
+    if write_overlay is not None and design.package is None:
+        raise fail(f"{write_overlay}: not written: no package within the lever ranges is bankable")

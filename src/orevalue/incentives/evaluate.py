@@ -67,7 +67,10 @@ def make_setup(scenario: Scenario, levers: LeverSet, pathway: str) -> Setup:
                 problems.append(Problem(levers.file, f"{name}.path", msg))
     if problems:
         raise ScenarioError(problems)
-    return Setup(cut, pathway, levers, base.replace(levers.status_quo()))
+    # a lever's status quo stands where the case leaves its field at 0 (no delay, no premium
+    # given); a value the case gives (a site's security premium) is kept
+    today = {k: v for k, v in levers.status_quo().items() if float(base[k][0, 0]) == 0.0}
+    return Setup(cut, pathway, levers, base.replace(today))
 
 
 def package_params(setup: Setup, amounts: np.ndarray) -> Params:

@@ -86,7 +86,7 @@ class Lever(BaseModel):
     path: str = Field(description="dotted scenario field the lever moves")
     limit: float | None = Field(default=None, description="bound on the field's new value")
     status_quo: dict[str, float] = Field(
-        default_factory=dict, description="values fields take today without the lever"
+        default_factory=dict, description="values fields take today where the case has 0"
     )
     spending: str = Field(default="none", description=f"public spending: {', '.join(SPENDING)}")
     part: str = Field(default="", description="operating cost part a subsidy pays (opex_part)")
