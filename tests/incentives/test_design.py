@@ -79,6 +79,14 @@ def test_package_reaches_the_target_through_the_overlay_and_orevalue_run(tmp_pat
         (tmp_path / "balochistan-copper" / "incentives" / "incentives.json").read_text()
     )
     assert found["bankable"] and overlay.exists()
+    folder = tmp_path / "balochistan-copper" / "incentives"
+    assert {p.name for p in folder.iterdir()} == {
+        "incentives.json",
+        "ranking.csv",
+        "pareto.csv",
+        "package.csv",
+    }
+    assert "lever,amount,unit,pays" in (folder / "package.csv").read_text()
     run = runner.invoke(app, ["run", str(overlay), "--out", str(tmp_path / "run"), "-q"])
     assert run.exit_code == 0, run.output
     again = api.evaluate(api.load(overlay), breakeven=False, detail=False, compare=False)
