@@ -16,6 +16,9 @@ from orevalue import api
 from orevalue.cli.common import ScenarioArg, bad_input, fail
 from orevalue.scenario import ScenarioError
 
+#: The field of the approval delay: its lever's first unit is the value of a month.
+DELAY_PATH = "project.permit_delay_months"
+
 
 def _musd(value: float | None) -> str:
     return "-" if value is None or not math.isfinite(value) else f"{value / 1e6:,.1f}"
@@ -99,8 +102,11 @@ def _print_ranking(console: Console, design: Any) -> None:
         "NPV per unit USD m",
     ):
         table.add_column(col, justify="right")
+    month = None
     for r in design.ranking:
         per_usd = "free" if r["free"] else _num(r["npv_gain_per_usd"])
+        if design.levers[r["lever"]]["path"] == DELAY_PATH:
+            month = r["investor_npv_per_unit_usd"]
         table.add_row(
             r["lever"],
             _num(r["amount"], 1),
@@ -112,6 +118,12 @@ def _print_ranking(console: Console, design: Any) -> None:
             _musd(r["investor_npv_per_unit_usd"]),
         )
     console.print(table)
+    if month is not None:
+        console.print(
+            f"A month of approval delay saved is worth USD {_musd(month)} m of plant NPV to the "
+            "investor (negative while the plant loses money: its losses come sooner).",
+            markup=False,
+        )
 
 
 def _print_pareto(console: Console, design: Any, rows: int = 12) -> None:

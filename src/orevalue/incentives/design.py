@@ -116,14 +116,14 @@ def _search(
 ) -> tuple[np.ndarray | None, int]:
     """Sequential MILP: linearise around the centre (first the reference, from ``first``),
     solve for each margin, re-price the candidates exactly; move the centre to the cheapest
-    bankable one and linearise again, until no cheaper package is found (at most 4 rounds).
+    bankable one and linearise again, until no cheaper package is found (at most 3 rounds).
     Returns the best package (None: none bankable) and the rows priced."""
     t = setup.levers.targets
     irr, dscr = t.equity_irr_pct / 100.0, t.min_dscr
     sweep, where = first, first_where
     grids = [np.unique(np.concatenate([points, [0.0]])) for points in grid]
     best, best_cost, rows = None, np.inf, 0
-    for _ in range(4):
+    for _ in range(3):
         candidates = milp_candidates(grids, sweep, where, irr, dscr)
         if not candidates:
             break
