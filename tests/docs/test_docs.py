@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from orevalue.cli import app
-from orevalue.docs.pages import PAGES, linked, write_pages
-from orevalue.docs.references import Citation, citations, cited, resolve, table
+from orevalue.report.docs.pages import PAGES, linked, write_pages
+from orevalue.report.docs.references import Citation, citations, cited, resolve, table
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -103,7 +103,7 @@ def test_generated_pages_are_current(tmp_path):
     for name in PAGES:
         committed = (DOCS / name).read_text(encoding="utf-8")
         assert committed == (tmp_path / name).read_text(encoding="utf-8"), (
-            f"docs/{name} is stale: run python -m orevalue.docs"
+            f"docs/{name} is stale: run python -m orevalue.report.docs"
         )
 
 

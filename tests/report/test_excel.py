@@ -274,6 +274,14 @@ def test_a_bad_risk_range_names_its_cell(tmp_path, workbook):
     assert "p10 (2.0) must be below p90 (1.0)" in match["rest"]
 
 
+def test_a_value_nested_too_deep_names_its_cell(tmp_path, workbook):
+    bad = tmp_path / "deep.xlsx"
+    rows = set_cells(workbook, bad, {"project.utilisation_pct": ("value", "[" * 80 + "]" * 80)})
+    match = one_problem("run", bad)
+    assert (match["col"], int(match["row"])) == ("B", rows["project.utilisation_pct"])
+    assert "nested too deep" in match["rest"]
+
+
 def test_a_file_that_is_not_a_workbook_is_one_line(tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("path,value\nproject.discount_rate_pct,12\n")

@@ -80,6 +80,8 @@ def read_workbook(path: str | Path, default_provenance: dict[str, dict[str, str]
     missing sheet or column, a path that is not a dotted key or is set twice, and a value that
     cannot be read, each naming the file, sheet and cell.
     """
+    from orevalue.scenario.load import MAX_NESTING, nesting_depth
+
     file = str(path)
     rows = _rows(Path(path), file)
     header = rows[0] if rows else ()
@@ -119,6 +121,8 @@ def read_workbook(path: str | Path, default_provenance: dict[str, dict[str, str]
         ):
             continue
         value, why = _value(cells["value"])
+        if not why and len(parts) + nesting_depth(value) > MAX_NESTING:
+            why = f"tables and arrays nested too deep; expected at most {MAX_NESTING} levels"
         if why:
             problems.append(Problem(file, dotted, why, value_at))
             continue
@@ -183,22 +187,18 @@ def _parts(text: str) -> list[str] | None:
 def _value(cell: Any) -> tuple[Any, str]:
     """A cell's value as a scenario value, or why it cannot be one."""
     if isinstance(cell, datetime.datetime | datetime.date | datetime.time):
-        return (
-            None,
-            f"got a date or time ({cell}); expected a number or text (format the cell as text)",
-        )
-    if isinstance(cell, str):
-        text = cell.strip()
-        if text[:1] in "[{":
-            try:
-                return tomllib.loads(f"v = {text}")["v"], ""
-            except tomllib.TOMLDecodeError as exc:
-                return (
-                    None,
-                    f"got {text!r}; expected a list [a, b] or table {{ k = v }} as in TOML ({exc})",
-                )
+        why = "expected a number or text (format the cell as text)"
+        return None, f"got a date or time ({cell}); {why}"
+    if not isinstance(cell, str) or cell.strip()[:1] not in ("[", "{"):
         return cell, ""
-    return cell, ""
+    text = cell.strip()
+    expected = "expected a list [a, b] or table { k = v } as in TOML"
+    try:
+        return tomllib.loads(f"v = {text}")["v"], ""
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"got {text!r}; {expected} ({exc})"
+    except RecursionError:  # the parser recurses once per level
+        return None, f"{expected}: nested too deep"
 
 
 def _with_provenance(value: Any, cells: dict[str, Any], default: dict[str, str]) -> Any:

@@ -1,11 +1,11 @@
-"""``python -m orevalue.docs [DOCS_DIR]``: write the generated pages of the documentation."""
+"""``python -m orevalue.report.docs [DOCS_DIR]``: write the generated pages of the documentation."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from orevalue.docs.pages import write_pages
+from orevalue.report.docs.pages import write_pages
 
 
 def main(argv: list[str] | None = None) -> None:
