@@ -1,6 +1,7 @@
 """The documentation cannot drift from the code: every `orevalue` command and Python block of
-docs/ runs, the generated pages are current, every short citation of the data files resolves
-to a section of the reference sheets, and `mkdocs build --strict` passes."""
+docs/ runs, the reference pages (generated before every build) cover every field, output and
+citation, every short citation of the data files resolves to a section of the reference
+sheets, and `mkdocs build --strict` passes."""
 
 from __future__ import annotations
 
@@ -98,13 +99,26 @@ def test_every_command_and_block_of_a_page_runs(page, tmp_path, monkeypatch):
         assert ran, f"{page.name} runs nothing"
 
 
-def test_generated_pages_are_current(tmp_path):
+def test_generated_pages_cover_every_field_output_and_citation(tmp_path):
+    """The pages written before every build hold every field of the default case, every
+    declared output and every cited section, each once as a table row or heading."""
+    from orevalue import outputs
+    from orevalue.report.excel_inputs import input_rows
+
     write_pages(tmp_path)
-    for name in PAGES:
-        committed = (DOCS / name).read_text(encoding="utf-8")
-        assert committed == (tmp_path / name).read_text(encoding="utf-8"), (
-            f"docs/{name} is stale: run python -m orevalue.report.docs"
-        )
+    scenario = (tmp_path / "reference/scenario.md").read_text(encoding="utf-8")
+    for row in input_rows():
+        assert f"| `{row[0]}` |" in scenario, row[0]
+    assert "### Scenario" in scenario and "### Feed" in scenario  # the schema's models
+    listed = (tmp_path / "reference/outputs.md").read_text(encoding="utf-8")
+    for item in outputs.table():
+        assert f"| `{item.key}` | {item.unit} |" in listed, item.key
+    references = (tmp_path / "references.md").read_text(encoding="utf-8")
+    for citation in cited():
+        assert f"{{ #{citation.anchor} }}" in references, citation
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.md")}
+    write_pages(tmp_path)  # unchanged pages are left alone (mkdocs serve watches them)
+    assert before == {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.md")}
 
 
 def test_every_short_citation_of_the_data_resolves():

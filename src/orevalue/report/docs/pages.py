@@ -2,8 +2,8 @@
 default case with its unit, default, source and tag, and every model of the schema with its
 bounds), the outputs reference (data/outputs.csv) and the references page (data/references.toml).
 
-``python -m orevalue.report.docs [DOCS_DIR]`` writes them (docs/ by default); a test fails when the
-committed pages differ from what this module writes.
+``python -m orevalue.report.docs [DOCS_DIR]`` writes them (docs/ by default), and so does every
+``mkdocs build`` (tools/docs_hook.py): they are not kept in git, so they cannot go stale.
 """
 
 from __future__ import annotations
@@ -246,12 +246,14 @@ def _order(citation: Citation) -> tuple[str, list[tuple[int, str]]]:
 
 
 def write_pages(folder: Path) -> list[Path]:
-    """Write the generated pages under ``folder``; return their paths."""
+    """Write the generated pages under ``folder`` (a page whose text is unchanged is left as
+    it is); return their paths."""
     texts = dict(zip(PAGES, (scenario_page(), outputs_page(), references_page()), strict=True))
     written = []
     for name, text in texts.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
