@@ -336,13 +336,14 @@ def incentives(
     levers: str | Path | None = None,
     target_irr_pct: float | None = None,
     min_dscr: float | None = None,
-    pathway: str = RANKING_PATHWAY,
+    pathway: str | None = None,
     levels: int = 9,
     n_random: int = 3000,
     max_loss_probability: float | None = None,
     risk_samples: int = 2000,
 ) -> Design:
-    """The cheapest incentive package that makes ``pathway``'s plant bankable (equity IRR at
+    """The cheapest incentive package that makes ``pathway``'s plant (None: the case's focus
+    pathway) bankable (equity IRR at
     least ``target_irr_pct`` % real, minimum DSCR at least ``min_dscr``; None: the lever
     file's targets, else 12 % and 1.3), the Pareto front of public cost against investor NPV
     and each lever's bang for buck. ``levers`` is a lever file laid over data/levers.toml.
@@ -358,7 +359,8 @@ def incentives(
 
     start = time.perf_counter()
     table = with_targets(load_levers(levers), target_irr_pct, min_dscr, max_loss_probability)
-    setup = make_setup(_scenario(case), table, pathway)
+    scenario = _scenario(case)
+    setup = make_setup(scenario, table, pathway or scenario.focus_pathway)
     found = design(setup, levels=levels, n_random=n_random)
     if found.package is not None:
         found.fields = package_fields(setup, list(found.package.values()))

@@ -106,3 +106,14 @@ def test_loss_probability_is_met_along_the_ray_or_said_to_bind():
     missed = api.incentives(loaded, None, 0.0, 0.0, max_loss_probability=0.5, risk_samples=400)
     assert not missed.risk["met"] and missed.package is None
     assert any("P(NPV < 0)" in line and "> 0.5" in line for line in missed.binding)
+
+
+def test_overlay_of_an_input_workbook_carries_its_rows(tmp_path: Path):
+    book = tmp_path / "case.xlsx"
+    assert runner.invoke(app, ["init", "--xlsx", str(book)]).exit_code == 0
+    overlay = tmp_path / "pkg.toml"
+    args = ["incentives", str(book), "--target-irr", "0", "--min-dscr", "0", "-q"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path), "--write-overlay", str(overlay)])
+    assert result.exit_code == 0, result.output
+    again = api.evaluate(api.load(overlay), breakeven=False, detail=False, compare=False)
+    assert again.pathways["cathode"].plant["equity_irr"][0] >= -1e-9

@@ -171,8 +171,9 @@ def incentives_command(
         typer.Option("--write-overlay", help="Write the package as a scenario file."),
     ] = None,
     pathway: Annotated[
-        str, typer.Option("--pathway", help="Pathway whose plant is made bankable.")
-    ] = api.RANKING_PATHWAY,
+        str | None,
+        typer.Option("--pathway", help="Pathway made bankable [default: the focus pathway]."),
+    ] = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for results (a subfolder per scenario).")
     ] = Path("out"),
@@ -206,7 +207,7 @@ def incentives_command(
         if write_overlay is not None and design.package is not None:
             options = "".join(f" --{k} {v}" for k, v in (("site", site), ("regime", regime)) if v)
             header = [
-                f"Incentive package found by orevalue incentives for pathway {pathway}",
+                f"Incentive package found by orevalue incentives for pathway {design.pathway}",
                 f"(targets {design.targets}); reproduce with: orevalue run {write_overlay}"
                 f"{options}",
             ]

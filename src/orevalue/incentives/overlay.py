@@ -10,8 +10,9 @@ import numpy as np
 
 from orevalue import toml_text
 from orevalue.incentives.evaluate import Setup, package_params
-from orevalue.scenario.load import parse_toml, read_input
-from orevalue.scenario.tables import PROVENANCE_KEYS, deep_merge
+from orevalue.scenario.load import DEFAULT_CASE, default_text, parse_toml, read_input
+from orevalue.scenario.tables import PROVENANCE_KEYS, deep_merge, split_provenance
+from orevalue.scenario.xlsx import is_workbook, read_workbook
 
 
 def package_fields(setup: Setup, amounts: np.ndarray) -> dict[str, float]:
@@ -53,10 +54,14 @@ def _dump(table: dict[str, Any], prefix: str, out: list[str]) -> None:
 def overlay_text(
     fields: dict[str, float], scenario_file: str | Path | None, header: list[str]
 ) -> str:
-    """TOML text of a scenario file: ``scenario_file``'s own tables (none for the default
-    case) with ``fields`` laid over them; ``header`` lines as comments on top."""
+    """TOML text of a scenario file: ``scenario_file``'s own tables (a TOML file's or an input
+    workbook's; none for the default case) with ``fields`` laid over them; ``header`` lines
+    as comments on top."""
     base: dict[str, Any] = {}
-    if scenario_file is not None:
+    if scenario_file is not None and is_workbook(scenario_file):  # an input workbook's table
+        _, provenance = split_provenance(parse_toml(default_text(), DEFAULT_CASE))
+        base = read_workbook(scenario_file, provenance).values
+    elif scenario_file is not None:
         base = parse_toml(read_input(scenario_file), str(scenario_file))
     merged = deep_merge(base, _nested(fields))
     lines = [f"# {h}" for h in header]
