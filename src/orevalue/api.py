@@ -162,12 +162,17 @@ def risk(
     spec: RiskSpec | None = None,
     progress: Progress | None = None,
     scratch: Path | None = None,
+    scheduler: str = "pool",
 ) -> dict[str, Any]:
     """The risk summary of the case (as ``orevalue risk`` writes it to summary.json): Monte
     Carlo distributions per pathway, tornado bars and Sobol indices (``sobol`` base samples,
     a power of 2; 0 for none). ``workers`` defaults to the CPUs (at most 8); ``parquet`` also
     writes every sample there; ``spec`` is :func:`risk_spec` when already built; ``scratch``
-    holds the run's temporaries (the system's temporary folder when None)."""
+    holds the run's temporaries (the system's temporary folder when None); ``scheduler`` runs
+    the Monte Carlo chunks on this machine's processes ("pool"), a Dask ``LocalCluster`` of
+    ``workers`` ("local") or the Dask cluster at a ``tcp://HOST:PORT`` address, whose workers
+    must see ``scratch`` (a shared file system). The same seed gives the same summary, bit for
+    bit, on any of them."""
     from orevalue.risk import montecarlo
     from orevalue.risk.analysis import RiskOptions, run_risk
 
@@ -180,6 +185,7 @@ def risk(
         sobol_base=sobol,
         parquet=parquet,
         scratch=scratch,
+        scheduler=scheduler,
     )
     return run_risk(_scenario(case), options, progress, spec=spec)
 

@@ -1,0 +1,108 @@
+"""Monte Carlo chunks as Dask tasks: the same seed gives the same summary, bit for bit, on
+one process, the process pool and a real two-worker Dask cluster."""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+
+import pytest
+from typer.testing import CliRunner
+
+from orevalue import api
+from orevalue.cli import app
+from orevalue.risk import daskrun
+
+distributed = pytest.importorskip("distributed")
+
+runner = CliRunner()
+#: Keys of the run block that say how and how fast it ran, not what it found.
+HOW = ("workers", "scheduler", "monte_carlo_seconds", "samples_per_second", "total_seconds")
+
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    warnings.filterwarnings("ignore", "Port 8787 is already in use", UserWarning)
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as c:
+        yield c
+
+
+def _what(summary: dict) -> dict:  # type: ignore[type-arg]
+    summary = json.loads(json.dumps(summary)) if not isinstance(summary, dict) else summary
+    run = {k: v for k, v in summary["run"].items() if k not in HOW}
+    return {**summary, "run": run}
+
+
+def _cli(tmp_path, name, *options):  # type: ignore[no-untyped-def]
+    out = tmp_path / name
+    args = ["risk", "-n", "1500", "--seed", "11", "--chunk", "250", "--sobol", "0"]
+    result = runner.invoke(app, [*args, "--no-tornado", "-q", "--out", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "balochistan-copper" / "risk" / "summary.json").read_text())
+
+
+def test_summary_json_is_bit_identical_on_the_pool_and_a_dask_cluster(cluster, tmp_path):
+    one = _cli(tmp_path, "one", "--workers", "1")
+    pool = _cli(tmp_path, "pool", "--workers", "2")
+    dask = _cli(tmp_path, "dask", "--scheduler", cluster.scheduler_address)
+    assert dask["run"]["scheduler"] == cluster.scheduler_address
+    assert _what(dask) == _what(pool) == _what(one)  # exact: floats compared as written
+    assert (
+        dask["pathways"]["cathode"]["npv_usd"]["p50"]
+        == pool["pathways"]["cathode"]["npv_usd"]["p50"]
+    )
+
+
+def test_local_cluster_and_chunks_written_by_the_workers_match_with_samples(tmp_path):
+    kwargs = dict(chunk=300, tornado=False, sobol=0)
+    pq = pytest.importorskip("pyarrow.parquet")
+    pool = api.risk(
+        api.load(),
+        1200,
+        3,
+        workers=2,
+        parquet=tmp_path / "a.parquet",
+        scratch=tmp_path / "a",
+        **kwargs,
+    )
+    dask = api.risk(
+        api.load(),
+        1200,
+        3,
+        workers=2,
+        parquet=tmp_path / "b.parquet",
+        scratch=tmp_path / "b",
+        scheduler="local",
+        **kwargs,
+    )
+    assert _what(dask) == _what(pool)
+    assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
+    # the column store lived in the scratch folder and is gone
+    assert not [p for p in (tmp_path / "b").iterdir() if p.name.startswith(".tmp-")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("foo", "expected pool, local or a scheduler address"), ("tcp://", "tcp://HOST:PORT")],
+)
+def test_bad_scheduler_exits_2_naming_the_option(value, expected):
+    result = runner.invoke(app, ["risk", "-n", "10", "--scheduler", value])
+    assert result.exit_code == 2
+    assert "--scheduler" in result.output and expected in result.output
+
+
+def test_no_cluster_at_the_address_is_one_line(monkeypatch):
+    monkeypatch.setattr(daskrun, "CONNECT_TIMEOUT_S", 1.0)
+    result = runner.invoke(
+        app, ["risk", "-n", "10", "--sobol", "0", "-q", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert result.exit_code == 2
+    assert "--scheduler tcp://127.0.0.1:9: no Dask scheduler reached" in result.output
