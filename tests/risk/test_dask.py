@@ -106,3 +106,14 @@ def test_no_cluster_at_the_address_is_one_line(monkeypatch):
     )
     assert result.exit_code == 2
     assert "--scheduler tcp://127.0.0.1:9: no Dask scheduler reached" in result.output
+
+
+def test_sweep_chunks_as_dask_tasks_give_the_same_table(cluster):
+    import numpy as np
+
+    vary = ["prices.tc_usd_per_dmt=0:150:25", "site.location_factor=0.6:1.2:0.1"]
+    pool = api.sweep(api.load(), vary, chunk=10)
+    dask = api.sweep(api.load(), vary, chunk=10, scheduler=cluster.scheduler_address)
+    assert dask.n == pool.n == 49
+    for key, values in pool.metrics.items():
+        np.testing.assert_array_equal(dask.metrics[key], values)
