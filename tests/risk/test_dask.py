@@ -117,3 +117,33 @@ def test_sweep_chunks_as_dask_tasks_give_the_same_table(cluster):
     assert dask.n == pool.n == 49
     for key, values in pool.metrics.items():
         np.testing.assert_array_equal(dask.metrics[key], values)
+
+
+def test_workers_return_only_counts_not_outputs(cluster, tmp_path):
+    from orevalue.risk import montecarlo, spec
+    from orevalue.risk.sampling import RiskModel
+
+    scenario = api.load().scenario
+    model = RiskModel(scenario, spec.build(scenario))
+    seen = []
+
+    def on_chunk(start, stop, out, inputs):  # type: ignore[no-untyped-def]
+        seen.append((start, stop, len(out), len(inputs)))
+
+    folder = tmp_path / "store"
+    folder.mkdir()
+    mc = montecarlo.run(
+        model, 900, 2, folder, 200, on_chunk=on_chunk, scheduler=cluster.scheduler_address
+    )
+    assert [(a, b) for a, b, _, _ in seen] == montecarlo.chunks(900, 200)  # in sample order
+    assert all(n_out == 0 and n_in == 0 for _, _, n_out, n_in in seen)  # stayed on the workers
+    pool = montecarlo.run(model, 900, 2, tmp_path, 200)
+    for name in mc.store.names:
+        assert mc.store.read(name, 0, 900).tobytes() == pool.store.read(name, 0, 900).tobytes()
+    assert (mc.failures, mc.beats_baseline, mc.best) == (
+        pool.failures,
+        pool.beats_baseline,
+        pool.best,
+    )
+    mc.store.close()
+    pool.store.close()

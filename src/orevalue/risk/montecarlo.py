@@ -261,7 +261,8 @@ def run(
     """Evaluate ``n`` samples in chunks; outputs go to a column store in ``folder``.
 
     ``on_chunk(start, stop, outputs, inputs)`` is called in sample order after each chunk (for
-    progress and for writing samples out). ``scheduler`` is :data:`POOL` (``workers``
+    progress and for writing samples out; on Dask, ``outputs`` is empty unless
+    ``want_inputs``: they stay in the store). ``scheduler`` is :data:`POOL` (``workers``
     processes on this machine), ``"local"`` (a Dask ``LocalCluster`` of ``workers``) or the
     ``tcp://`` address of a Dask scheduler; on Dask each chunk is a task that writes its own
     outputs into the store and returns only its counts (see :mod:`orevalue.risk.daskrun`).
@@ -281,8 +282,8 @@ def run(
     # closed at once on any exception (Ctrl-C included), so the pool stops with the run
     with contextlib.closing(source) as results:
         for start, stop, out, counts, inputs in results:
-            if out is None:  # written into the store by a Dask worker
-                out = {name: mc.store.read(name, start, stop) for name in names}
+            if out is None:  # written into the store by a Dask worker; read back if wanted
+                out = {n: mc.store.read(n, start, stop) for n in names} if want_inputs else {}
             else:
                 for name in names:
                     mc.store.write(name, start, out[name])
