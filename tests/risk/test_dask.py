@@ -147,3 +147,37 @@ def test_workers_return_only_counts_not_outputs(cluster, tmp_path):
     )
     mc.store.close()
     pool.store.close()
+
+
+def test_ctrl_c_on_a_local_cluster_is_one_line_exit_130_and_leaves_no_temporaries(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    out = tmp_path / "out"
+    target = out / "balochistan-copper" / "risk"
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    cmd = [sys.executable, "-m", "orevalue", "risk", "-q", "--samples", "2000000"]
+    cmd += ["--scheduler", "local", "--workers", "2", "--out", str(out)]
+    run = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:  # until a worker has written its first chunk
+            assert run.poll() is None, run.communicate()[1]
+            if [p for p in target.glob(".tmp-*/0.f64") if p.stat().st_blocks > 0]:
+                break
+            time.sleep(0.1)
+        os.killpg(run.pid, signal.SIGINT)  # as Ctrl-C: the client and every worker process
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert len(stderr.splitlines()) <= 2, stderr
+    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp-")]

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
+import threading
 import warnings
 from collections import deque
 from collections.abc import Iterator
@@ -66,18 +68,19 @@ def client_for(scheduler: str, workers: int) -> Iterator[Any]:
         # the scheduler's small HTTP server (health checks; no dashboard) takes another port
         # when 8787 is taken, with a warning that says nothing to the user
         warnings.filterwarnings("ignore", "Port 8787 is already in use", UserWarning)
-        with (
-            distributed.LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            ) as cluster,
-            distributed.Client(cluster) as client,
-        ):
-            yield client
+        with contextlib.ExitStack() as stack:
+            with _workers_ignore_sigint():
+                cluster = stack.enter_context(
+                    distributed.LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+                )
+            yield stack.enter_context(distributed.Client(cluster))
         return
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
@@ -85,6 +88,28 @@ def client_for(scheduler: str, workers: int) -> Iterator[Any]:
         raise SchedulerError(f"no Dask scheduler reached at {scheduler}: {exc}") from None
     with client:
         yield client
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Start processes that ignore SIGINT: Ctrl-C reaches every process of the terminal's
+    group, and only this one should act on it (closing the cluster, which ends the workers)
+    rather than each worker printing a traceback. An ignored signal stays ignored across fork
+    and exec; a Ctrl-C meanwhile is held back (blocked) and delivered here afterwards."""
+    from orevalue.risk.montecarlo import _block_sigint, _restore_signals
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = _block_sigint()
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    finally:
+        _restore_signals(held)
 
 
 def chunk_task(
