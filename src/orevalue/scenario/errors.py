@@ -17,7 +17,31 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 
 from orevalue import toml_text
-from orevalue.scenario.schema import ELEMENTS, Element, Scenario
+from orevalue.scenario.schema import ELEMENTS, TERMS_FUNCTIONS, Element, Scenario
+
+
+class Cell(int):
+    """A workbook cell standing where a line number stands: it sorts as its row and reads as
+    ``Sheet!B42`` (input workbooks, :mod:`orevalue.scenario.xlsx`)."""
+
+    sheet: str
+    column: str
+
+    def __new__(cls, sheet: str, column: str, row: int) -> Cell:
+        cell = super().__new__(cls, row)
+        cell.sheet, cell.column = sheet, column
+        return cell
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.column}{int(self)}"
+
+    __repr__ = __str__
+
+    def __reduce__(self) -> tuple[type[Cell], tuple[str, str, int]]:
+        return Cell, (self.sheet, self.column, int(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 @dataclass(frozen=True)
@@ -27,7 +51,7 @@ class Problem:
     file: str
     path: str
     message: str
-    line: int | None = None
+    line: int | None = None  # or a workbook's Cell
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -74,11 +98,14 @@ _VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
 def _location(loc: tuple[Any, ...]) -> list[str]:
     # pydantic inserts validator names ("function-after[...]") and key markers ("[key]");
     # user keys such as a feed named "funcx" or "a[1]" are kept
-    return [
+    parts = [
         str(p)
         for p in loc
         if not (isinstance(p, str) and (p == "[key]" or _VALIDATOR_STEP.match(p)))
     ]
+    if len(parts) > 2 and parts[0] == "terms" and parts[2] in TERMS_FUNCTIONS:
+        del parts[2]  # the tag pydantic adds for the terms function a table picks
+    return parts
 
 
 def problem_from_error(
