@@ -181,3 +181,14 @@ def test_ctrl_c_on_a_local_cluster_is_one_line_exit_130_and_leaves_no_temporarie
     assert "interrupted" in stderr and "Traceback" not in stderr, stderr
     assert len(stderr.splitlines()) <= 2, stderr
     assert not [p for p in out.rglob("*") if p.name.startswith(".tmp-")]
+
+
+def test_without_dask_the_option_says_how_to_install_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed: ImportError
+    for command in (["risk", "-n", "10"], ["sweep", "--vary", "site.location_factor=1"]):
+        result = runner.invoke(app, [*command, "-q", "--scheduler", "local"])
+        assert result.exit_code == 2
+        assert "--scheduler: needs dask.distributed" in result.output
+        assert "pip install 'orevalue[dask]'" in result.output
