@@ -34,6 +34,7 @@ from orevalue.report.brief.sections import (
     per_tonne_section,
     risk_section,
     siting_section,
+    sweep_section,
     trade_section,
 )
 from orevalue.report.files import results_document
@@ -85,6 +86,7 @@ def assemble(inputs: BriefInputs, doc: dict[str, Any] | None = None) -> dict[str
         needs_section(ctx),
         siting_section(ctx),
         risk_section(ctx),
+        sweep_section(ctx),
         trade_section(ctx),
         assumptions_section(ctx),
     ]

@@ -8,6 +8,7 @@ from orevalue.report.brief.incentives import incentives_section
 from orevalue.report.brief.margin import cash_flows_section, per_tonne_section
 from orevalue.report.brief.risk import risk_section
 from orevalue.report.brief.siting import siting_section
+from orevalue.report.brief.sweep import sweep_section
 
 __all__ = [
     "answer_section",
@@ -20,5 +21,6 @@ __all__ = [
     "per_tonne_section",
     "risk_section",
     "siting_section",
+    "sweep_section",
     "trade_section",
 ]
