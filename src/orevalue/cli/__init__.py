@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
+from orevalue.cli.incentives import incentives_command
 from orevalue.cli.init import init_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
 from orevalue.cli.site import site_command
+from orevalue.cli.sweep import sweep_command
 
 app = typer.Typer(
     add_completion=False,
@@ -50,7 +52,9 @@ app.command("run")(run_command)
 app.command("init")(init_command)
 app.command("risk")(risk_command)
 app.command("site")(site_command)
+app.command("sweep")(sweep_command)
 app.command("report")(report_command)
+app.command("incentives")(incentives_command)
 
 
 def main() -> None:

@@ -28,11 +28,13 @@ from orevalue.report.brief.sections import (
     cash_flows_section,
     dollars_section,
     government_section,
+    incentives_section,
     needs_section,
     pathways_section,
     per_tonne_section,
     risk_section,
     siting_section,
+    sweep_section,
     trade_section,
 )
 from orevalue.report.files import results_document
@@ -62,6 +64,7 @@ def document(inputs: BriefInputs) -> dict[str, Any]:
         "results": results_document(r),
         "risk": risk,
         "site": inputs.siting.to_dict() if inputs.siting is not None else None,
+        **({"incentives": inputs.extra["incentives"]} if "incentives" in inputs.extra else {}),
     }
 
 
@@ -79,9 +82,11 @@ def assemble(inputs: BriefInputs, doc: dict[str, Any] | None = None) -> dict[str
         cash_flows_section(ctx),
         dollars_section(ctx),
         government_section(ctx),
+        incentives_section(ctx),
         needs_section(ctx),
         siting_section(ctx),
         risk_section(ctx),
+        sweep_section(ctx),
         trade_section(ctx),
         assumptions_section(ctx),
     ]
