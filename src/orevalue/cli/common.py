@@ -45,9 +45,16 @@ def load_case(
     the input's warnings (implausible values, an empty file) go to stderr, one line each."""
     try:
         loaded = api.load(scenario, site, regime)
-        api.risk_spec(loaded)
     except ScenarioError as exc:
         raise bad_input(exc) from None
+    try:
+        api.risk_spec(loaded)
+    except ScenarioError as exc:
+        # a range that misses the scenario's own value matters to a risk run only (an
+        # incentive package may move a value below the range its file samples)
+        kept = [p for p in exc.problems if not p.message.startswith("the scenario's value")]
+        if kept:
+            raise bad_input(ScenarioError(kept)) from None
     for note in loaded.scenario.notes:
         err.print(f"warning: {note}", markup=False, highlight=False, emoji=False, soft_wrap=True)
     return loaded

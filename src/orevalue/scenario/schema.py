@@ -126,7 +126,7 @@ class Project(_Model):
         description="months of approval delay before construction starts: every cash flow "
         "moves later by this much (the plant NPV is discounted for it); 0 = none",
     )
-    permit_holding_usd_per_month: NonNeg = Field(
+    permit_holding_usd_per_month: Rng(0, 1e9) = Field(
         default=0.0,
         description="standing cost while approvals are pending (site team, land option, "
         "early works), USD per month of delay, capitalised in the first build year",
