@@ -95,3 +95,14 @@ def test_sobol_indices_off_their_bounds_are_noted_with_their_confidence():
     assert len(notes) == 2
     assert "a:" in notes[0] and "0.31 ± 0.05" in notes[0] and "above its total" in notes[0]
     assert "b:" in notes[1] and "below zero" in notes[1] and "0.01 ± 0.01" in notes[1]
+
+
+def test_a_value_outside_its_sampled_range_stops_risk_only(tmp_path):
+    path = tmp_path / "cheap-power.toml"
+    path.write_text("[site]\npower_usd_per_kwh = 0.06\n", encoding="utf-8")
+    out = str(tmp_path / "o")
+    assert runner.invoke(app, ["run", str(path), "--out", out, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["risk", str(path), "--out", out, "-q", "-n", "8"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "uncertainty.inputs.site.power_usd_per_kwh" in result.output

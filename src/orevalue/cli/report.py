@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, fail, load_case, run_risk
+from orevalue.cli.common import ScenarioArg, bad_input, fail, load_case, run_risk
+from orevalue.scenario import ScenarioError
 
 
 def report_command(
@@ -76,7 +77,10 @@ def report_command(
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
     loaded = load_case(scenario, site, regime)
-    spec = api.risk_spec(loaded) if risk else None
+    try:
+        spec = api.risk_spec(loaded) if risk else None
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
     summary = None
     if risk:
         summary = run_risk(

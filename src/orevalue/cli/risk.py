@@ -17,8 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from orevalue import api, outputs
-from orevalue.cli.common import ScenarioArg, fail, load_case, run_risk
+from orevalue.cli.common import ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.risk.daskrun import SchedulerError, check_scheduler
+from orevalue.scenario import ScenarioError
 
 SchedulerOpt = Annotated[
     str,
@@ -78,7 +79,10 @@ def risk_command(
 
     check_scheduler_option(scheduler)
     loaded = load_case(scenario)
-    spec = api.risk_spec(loaded)
+    try:
+        spec = api.risk_spec(loaded)
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
     if sobol and sobol & (sobol - 1):
         raise fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
     target = out / loaded.output_name / "risk"
