@@ -128,7 +128,7 @@ def check_command(command: list[str], text: str | bytes, extra: list[str] = ()) 
         if result.exit_code == 2:
             lines = [ln for ln in result.output.splitlines() if ln.strip()]
             assert lines and all(
-                ln.startswith(str(scenario)) or ln.startswith(("the scenario", "warning:"))
+                ln.startswith((str(scenario), scenario.name, "the scenario", "warning:"))
                 for ln in lines
             ), result.output
             assert not out.exists() or command[0] != "run", f"wrote results on {text!r}"
