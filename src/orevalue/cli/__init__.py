@@ -13,6 +13,7 @@ from orevalue.cli.init import init_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
+from orevalue.cli.serve import serve_command
 from orevalue.cli.site import site_command
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.command("init")(init_command)
 app.command("risk")(risk_command)
 app.command("site")(site_command)
 app.command("report")(report_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:
