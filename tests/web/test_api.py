@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.web.conftest import wait_until
 
 from orevalue import api, outputs
 from orevalue.scenario import ScenarioError
-from tests.web.conftest import wait_until
 
 CAPEX = "stages.smelter.capex_ref_usd"
 

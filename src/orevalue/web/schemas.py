@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from orevalue import outputs
 
-
 #: Largest row id (a 32-bit integer column on both databases).
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
