@@ -154,7 +154,7 @@ async def save_scenario(request: Request) -> Response:
         return _editor(
             request, name=name, values=values, problems=exc.problems or [
                 service.Issue("", exc.message, None, exc.message)
-            ], toml=text, status=422, mode=mode,
+            ], toml=text, mode=mode,
             sources={p: s for p, (_, s) in changed.items()},
         )  # fmt: skip
     if form.get("action") == "run":
@@ -185,7 +185,7 @@ async def upload_scenario(
     except store.Invalid as exc:
         defaults = {f.path: f.default for f in service.fields()}
         return _editor(request, name=name, values=defaults, problems=exc.problems,
-                       toml=text, status=422, mode="raw")  # fmt: skip
+                       toml=text, mode="raw")  # fmt: skip
     return RedirectResponse(f"/scenarios/{row.id}", status_code=303)
 
 
