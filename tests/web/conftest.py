@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,11 +92,27 @@ def wait_until(check, timeout: float = 60.0, every: float = 0.1):  # type: ignor
     pytest.fail(f"timed out after {timeout} s waiting for {check}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by uvicorn in a thread on a loopback port (SQLite); its base URL."""
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """The app served by uvicorn in a thread on a free loopback port; its base URL."""
     import uvicorn
 
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, 60)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(60)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a loopback port over SQLite, for the browser tests."""
     folder = tmp_path_factory.mktemp("live")
     settings = Settings(
         db_url=f"sqlite:///{folder / 'live.db'}",
@@ -103,12 +120,5 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         max_samples=5000,
         max_jobs=2,
     )
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, 60)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(30)
+    with serve(settings) as url:
+        yield url
