@@ -161,11 +161,13 @@ def risk(
     parquet: Path | None = None,
     spec: RiskSpec | None = None,
     progress: Progress | None = None,
+    scratch: Path | None = None,
 ) -> dict[str, Any]:
     """The risk summary of the case (as ``orevalue risk`` writes it to summary.json): Monte
     Carlo distributions per pathway, tornado bars and Sobol indices (``sobol`` base samples,
     a power of 2; 0 for none). ``workers`` defaults to the CPUs (at most 8); ``parquet`` also
-    writes every sample there; ``spec`` is :func:`risk_spec` when already built."""
+    writes every sample there; ``spec`` is :func:`risk_spec` when already built; ``scratch``
+    holds the run's temporaries (the system's temporary folder when None)."""
     from orevalue.risk import montecarlo
     from orevalue.risk.analysis import RiskOptions, run_risk
 
@@ -177,6 +179,7 @@ def risk(
         tornado=tornado,
         sobol_base=sobol,
         parquet=parquet,
+        scratch=scratch,
     )
     return run_risk(_scenario(case), options, progress, spec=spec)
 

@@ -78,10 +78,14 @@ def risk_command(
             sobol=sobol,
             parquet=target / "samples.parquet" if parquet else None,
             spec=spec,
+            scratch=target,
         )
         write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None
+    except KeyboardInterrupt:
+        console.print("interrupted", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
     if not quiet:
         screen = Console()
         if not screen.is_terminal:

@@ -31,6 +31,7 @@ class RiskOptions:
     tornado: bool = True
     sobol_base: int = 512  # 0: no Sobol indices
     parquet: Path | None = None  # write every sample's inputs and outputs there
+    scratch: Path | None = None  # folder for the run's temporaries (None: the system's)
 
 
 def _monte_carlo(
@@ -181,7 +182,7 @@ def run_risk(
 
     writer = _ParquetSink(options.parquet, model) if options.parquet else None
     started = time.perf_counter()
-    with montecarlo.temporary_folder() as folder:
+    with montecarlo.temporary_folder(options.scratch) as folder:
         mc = _monte_carlo(model, options, Path(folder), writer, report)
         mc_seconds = time.perf_counter() - started
         results = _pathway_results(scenario, mc, options.samples)
@@ -266,7 +267,11 @@ def describe_uncertainty(model: RiskModel) -> dict[str, Any]:
 
 
 class _ParquetSink:
-    """Samples written chunk by chunk into a Parquet file, moved into place when complete."""
+    """Samples written chunk by chunk into a Parquet file, moved into place when complete.
+
+    Until then the file is a temporary named by :func:`montecarlo.scratch_prefix` beside it,
+    removed on failure, and by the next run in the folder if this one is killed.
+    """
 
     def __init__(self, path: Path, model: RiskModel):
         import pyarrow as pa
@@ -274,7 +279,10 @@ class _ParquetSink:
 
         self.pa, self.path = pa, path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        montecarlo.remove_stale(path.parent)
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=montecarlo.scratch_prefix(), suffix=f"-{path.name}"
+        )
         os.close(fd)
         self.tmp = Path(tmp)
         names = ["sample"] + [i.path for i in model.inputs] + montecarlo.output_names(model)

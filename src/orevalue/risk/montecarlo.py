@@ -9,10 +9,17 @@ on the chunk size or the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import hashlib
+import logging
 import multiprocessing
 import os
+import shutil
+import signal
+import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +30,8 @@ from threadpoolctl import threadpool_limits
 from orevalue.engine import evaluate
 from orevalue.risk import CHUNK
 from orevalue.risk.sampling import RiskModel
+
+log = logging.getLogger(__name__)
 
 IRR_REASONS = {
     "never_positive": "cash flow never turns positive",
@@ -142,6 +151,11 @@ _WORKER_MODEL: RiskModel | None = None
 def _init_worker(model: RiskModel) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
+    # Ctrl-C reaches every process of the terminal's group: only the parent acts on it (it
+    # terminates the pool), so the workers print no traceback each
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked while the parent forked it
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     tune_allocator()
     # one BLAS thread per worker: the workers already fill the CPUs, and idle BLAS threads
     # spinning for work took a second core from each (2 workers ran no faster than 1)
@@ -196,27 +210,29 @@ def run(
     mc.best = dict.fromkeys(pathways, 0)
     jobs = [(seed, a, b, want_inputs) for a, b in chunks(n, chunk_size)]
     tune_allocator()
-    for start, stop, out, failures, inputs in _map(model, jobs, workers):
-        for name in names:
-            mc.store.write(name, start, out[name])
-        for key, counts in failures.items():
-            total = mc.failures.setdefault(key, {})
-            for reason, count in counts.items():
-                total[reason] = total.get(reason, 0) + count
-        base = out[f"{baseline}.npv_usd"]
-        beats = np.zeros(stop - start, dtype=bool)
-        for name in building:
-            wins = out[f"{name}.npv_usd"] > base  # paired: same samples; NaN never wins
-            mc.beats_baseline[name] += int(np.count_nonzero(wins))
-            beats |= wins
-        mc.any_beats_baseline += int(np.count_nonzero(beats))
-        stacked = np.stack([out[f"{name}.npv_usd"] for name in pathways])
-        finite = np.isfinite(stacked).all(axis=0)
-        winner = np.argmax(np.where(np.isfinite(stacked), stacked, -np.inf), axis=0)
-        for i, name in enumerate(pathways):
-            mc.best[name] += int(np.count_nonzero(finite & (winner == i)))
-        if on_chunk is not None:
-            on_chunk(start, stop, out, inputs)
+    # closed at once on any exception (Ctrl-C included), so the pool stops with the run
+    with contextlib.closing(_map(model, jobs, workers)) as results:
+        for start, stop, out, failures, inputs in results:
+            for name in names:
+                mc.store.write(name, start, out[name])
+            for key, counts in failures.items():
+                total = mc.failures.setdefault(key, {})
+                for reason, count in counts.items():
+                    total[reason] = total.get(reason, 0) + count
+            base = out[f"{baseline}.npv_usd"]
+            beats = np.zeros(stop - start, dtype=bool)
+            for name in building:
+                wins = out[f"{name}.npv_usd"] > base  # paired: same samples; NaN never wins
+                mc.beats_baseline[name] += int(np.count_nonzero(wins))
+                beats |= wins
+            mc.any_beats_baseline += int(np.count_nonzero(beats))
+            stacked = np.stack([out[f"{name}.npv_usd"] for name in pathways])
+            finite = np.isfinite(stacked).all(axis=0)
+            winner = np.argmax(np.where(np.isfinite(stacked), stacked, -np.inf), axis=0)
+            for i, name in enumerate(pathways):
+                mc.best[name] += int(np.count_nonzero(finite & (winner == i)))
+            if on_chunk is not None:
+                on_chunk(start, stop, out, inputs)
     return mc
 
 
@@ -227,8 +243,32 @@ def _map(model: RiskModel, jobs: list[tuple[int, int, int, bool]], workers: int)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(min(workers, len(jobs)), _init_worker, (model,)) as pool:
+    # SIGINT is held back while the workers start (they inherit the mask and ignore it, see
+    # _init_worker): a Ctrl-C is then a KeyboardInterrupt in the parent only, delivered once
+    # the pool's exit (which terminates the workers) is registered, and never lost
+    with contextlib.ExitStack() as stack:
+        held = _block_sigint()
+        try:
+            pool = stack.enter_context(
+                context.Pool(min(workers, len(jobs)), _init_worker, (model,))
+            )
+        finally:
+            _restore_signals(held)
         yield from pool.imap(_chunk, jobs)
+
+
+def _block_sigint() -> set[signal.Signals] | None:
+    """Block SIGINT in this thread where the platform can; the signals blocked before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_signals(previous: set[signal.Signals] | None) -> None:
+    """Block again only the signals blocked before :func:`_block_sigint` (a SIGINT that came
+    meanwhile is delivered now)."""
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def default_workers() -> int:
@@ -256,6 +296,105 @@ def tune_allocator() -> None:
         pass
 
 
-def temporary_folder() -> tempfile.TemporaryDirectory[str]:
-    """Folder for the column store of one run (removed afterwards)."""
-    return tempfile.TemporaryDirectory(prefix="orevalue-risk-")
+# ------------------------------------------------------------------ temporaries
+
+#: Name of the temporaries a run keeps in its results folder while it runs (the column store,
+#: the Parquet file being written): ``.tmp-<pid>-<host>-<random>...``.
+SCRATCH_PREFIX = ".tmp-"
+#: Their prefix in the system's temporary folder, for runs given no results folder.
+SYSTEM_PREFIX = "orevalue-risk-"
+#: A temporary older than this is stale even if a process with its pid runs (the pid was
+#: reused); no risk run lasts that long.
+STALE_AFTER_S = 7 * 24 * 3600.0
+
+
+def _host() -> str:
+    """This machine, as 8 hex digits (a results folder may be shared between machines)."""
+    return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def scratch_prefix(base: str = SCRATCH_PREFIX) -> str:
+    """Prefix of this process's temporaries: ``<base><pid>-<host>-``."""
+    return f"{base}{os.getpid()}-{_host()}-"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0
+    return True
+
+
+def _age_s(path: Path) -> float:
+    """Seconds since ``path`` or, for a folder, any file in it last changed."""
+    stamps = [path.lstat().st_mtime]
+    if path.is_dir():
+        stamps += [child.lstat().st_mtime for child in path.iterdir()]
+    return time.time() - max(stamps)
+
+
+def is_stale(path: Path, base: str = SCRATCH_PREFIX) -> bool:
+    """Whether ``path`` is the temporary of a run that ended without removing it (killed):
+    its process no longer runs on this machine, or it is older than :data:`STALE_AFTER_S`."""
+    parts = path.name[len(base) :].split("-")
+    if not path.name.startswith(base) or len(parts) < 3 or not parts[0].isdigit():
+        return False
+    try:
+        if _age_s(path) > STALE_AFTER_S:
+            return True
+    except OSError:
+        return False
+    pid, host = int(parts[0]), parts[1]
+    return host == _host() and pid != os.getpid() and not _running(pid)
+
+
+def _disk_bytes(path: Path) -> int:
+    """Bytes ``path`` takes on disk (a column store's files are sparse until written)."""
+    stat = path.lstat()
+    return 512 * stat.st_blocks if hasattr(stat, "st_blocks") else stat.st_size
+
+
+def remove_stale(folder: Path, base: str = SCRATCH_PREFIX) -> list[Path]:
+    """Remove the stale temporaries (see :func:`is_stale`) in ``folder``, saying so in one
+    line (logged as a warning: on stderr unless logging is set up otherwise)."""
+    try:
+        found = [p for p in folder.iterdir() if p.name.startswith(base) and is_stale(p, base)]
+    except OSError:
+        return []
+    removed, size = [], 0
+    for path in found:
+        try:
+            if path.is_dir() and not path.is_symlink():
+                size += sum(_disk_bytes(f) for f in path.iterdir())
+                shutil.rmtree(path)
+            else:
+                size += _disk_bytes(path)
+                path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    if removed:
+        log.warning(
+            "removed %d temporar%s of an interrupted risk run from %s (%.1f MB)",
+            len(removed),
+            "y" if len(removed) == 1 else "ies",
+            folder,
+            size / 1e6,
+        )
+    return removed
+
+
+def temporary_folder(root: Path | None = None) -> tempfile.TemporaryDirectory[str]:
+    """Folder for the column store of one run (removed afterwards): in ``root`` (the run's
+    results folder, where it is found should the run be killed) or, without one, in the
+    system's temporary folder. Stale temporaries of killed runs there are removed first."""
+    if root is None:
+        folder, base = Path(tempfile.gettempdir()), SYSTEM_PREFIX
+    else:
+        folder, base = Path(root), SCRATCH_PREFIX
+        folder.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder, base)
+    return tempfile.TemporaryDirectory(prefix=scratch_prefix(base), dir=folder)

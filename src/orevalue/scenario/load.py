@@ -23,6 +23,13 @@ from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import deep_merge, leaves, split_provenance
 
 DEFAULT_CASE = "balochistan-copper.toml"
+#: Largest input file read, bytes: a scenario or sites file is a few kB; a larger one is a
+#: mistake (a wrong file, a device such as /dev/zero) and is refused before it fills memory.
+MAX_INPUT_BYTES = 10_000_000
+#: Deepest nesting of tables and arrays in an input file, the file's own table counted (the
+#: default case has 7 levels, the embedded sites file 6); deeper files are refused before the
+#: parser or the validation exhausts Python's recursion limit.
+MAX_NESTING = 64
 
 
 def default_text() -> str:
@@ -31,22 +38,57 @@ def default_text() -> str:
 
 
 def parse_toml(text: str, file: str) -> dict[str, Any]:
-    """TOML text as a dict; a syntax error is a :class:`ScenarioError` naming file and line."""
+    """TOML text as a dict; a syntax error, or tables and arrays nested deeper than
+    :data:`MAX_NESTING`, is a :class:`ScenarioError` naming file (and line)."""
     try:
-        return tomllib.loads(text)
+        values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = toml_text.error_line(str(exc))
         raise ScenarioError([Problem(file, "", f"TOML syntax error: {exc}", line)]) from None
+    except RecursionError:  # the parser recurses once per level
+        raise _too_deep(file) from None
+    if nesting_depth(values) > MAX_NESTING:
+        raise _too_deep(file)
+    return values
+
+
+def _too_deep(file: str) -> ScenarioError:
+    message = f"tables and arrays nested too deep; expected at most {MAX_NESTING} levels"
+    return ScenarioError([Problem(file, "", f"{message} (the default case has 7)")])
+
+
+def nesting_depth(item: Any) -> int:
+    """Levels of tables and arrays in ``item`` (0 for a plain value), counted without
+    recursion so that any depth can be measured."""
+    deepest, stack = 0, [(item, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, dict | list):
+            continue
+        deepest = max(deepest, depth + 1)
+        if depth < MAX_NESTING:  # what is already too deep need not be walked further
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def read_input(path: str | Path) -> str:
-    """The text of an input file; a missing or unreadable file is a :class:`ScenarioError`."""
+    """The text of an input file (UTF-8, at most :data:`MAX_INPUT_BYTES`, never read further);
+    a missing, unreadable or oversized file is a :class:`ScenarioError`."""
     file = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError([Problem(file, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
+    if len(data) > MAX_INPUT_BYTES:
+        message = f"larger than {MAX_INPUT_BYTES / 1e6:g} MB; expected a TOML input file"
+        raise ScenarioError([Problem(file, "", f"{message} of a few kB")])
+    try:  # newlines as text mode reads them
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
         raise ScenarioError([Problem(file, "", f"cannot read: {exc}")]) from None
 
 

@@ -4,25 +4,55 @@ When no plan meets every constraint, each group of limits (supply, sizes, power,
 ports, number of sites, demand) is made elastic in turn: a slack per row, minimising the
 shortfall. The first group whose slack alone restores feasibility names the constraint that
 cannot be met, row by row, with the shortfall in its own unit.
+
+Any other failure of the optimiser is explained too (:class:`SolverError`): a programme whose
+numbers HiGHS cannot take (not finite, or beyond its limits) is refused before it is solved,
+and the input values far outside any physical size that caused it are named, file and line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from orevalue.scenario import Problem, ScenarioError
+from orevalue import toml_text
+from orevalue.scenario import (
+    Problem,
+    ScenarioError,
+    leaves,
+    parse_toml,
+    read_input,
+    split_provenance,
+)
+from orevalue.siting.data import DEFAULT_SITES
 from orevalue.siting.model import GROUPS, OBJECTIVE_SCALE, Model
 
 MIP_REL_GAP = 1e-7
 TIME_LIMIT_S = 60.0
+#: HiGHS reads costs and bounds of this size or more as infinite (its ``infinite_cost`` and
+#: ``infinite_bound``) and refuses matrix coefficients above ``large_matrix_value``.
+HIGHS_INFINITE = 1e20
+HIGHS_LARGE_MATRIX = 1e15
+#: An input value above this, or below the other but not zero, is far outside any physical
+#: size and is named as the likely cause when the optimiser cannot solve the programme.
+EXTREME_ABOVE = 1e15
+EXTREME_BELOW = 1e-15
+#: HiGHS status of a proven infeasible programme (scipy.optimize.milp).
+INFEASIBLE = 2
 
 
 class InfeasibleError(ScenarioError):
     """No plan meets every constraint; ``problems`` name the constraints that cannot be met."""
+
+
+class SolverError(ScenarioError):
+    """The optimiser could not solve the programme; ``problems`` name the input values that
+    caused it where they can be traced, else what the optimiser reported and what to check."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +86,12 @@ def _run(
 
 
 def solve(model: Model, gap: float = MIP_REL_GAP) -> Solution:
-    """Optimal plan of ``model``; raises :class:`InfeasibleError` naming what cannot be met."""
+    """Optimal plan of ``model``; raises :class:`InfeasibleError` naming what cannot be met,
+    :class:`SolverError` when the optimiser cannot solve it (see :func:`check_numbers`)."""
     c = model.objective()
+    unusable = check_numbers(model, c)
+    if unusable:
+        raise SolverError(traced(model) or unusable)
     res = _run(
         c * OBJECTIVE_SCALE,
         model.a,
@@ -68,10 +102,10 @@ def solve(model: Model, gap: float = MIP_REL_GAP) -> Solution:
         model.integrality,
         gap,
     )
-    if res.status == 2:
+    if res.status == INFEASIBLE:
         raise InfeasibleError(diagnose(model))
     if res.x is None:
-        raise RuntimeError(f"siting: HiGHS stopped without a plan: {res.message}")
+        raise SolverError(traced(model) or [_stopped(model, str(res.message))])
     x = np.asarray(res.x)
     x[model.integrality == 1] = np.round(x[model.integrality == 1])
     parts = {name: float(v @ x) for name, v in model.components.items()}
@@ -162,4 +196,148 @@ def diagnose(model: Model) -> list[Problem]:
                     )
         if found:
             return found
-    return [Problem(model.data.source_file, "", "no plan meets the constraints")]
+    return traced(model) or [Problem(model.data.source_file, "", "no plan meets the constraints")]
+
+
+# ------------------------------------------------------------------ numbers HiGHS cannot take
+
+
+def check_numbers(model: Model, cost_usd: np.ndarray) -> list[Problem]:
+    """What in the programme HiGHS cannot take, in one problem: costs (``cost_usd``, USD/yr
+    per unit of each variable), coefficients or bounds that are NaN, infinite where they must
+    not be, or beyond its limits (it would fail on them, or silently read them as infinite)."""
+    wrong = [
+        f"{name.replace('_', ' ')} costs"
+        for name, per_unit in model.components.items()
+        if not _usable(per_unit * OBJECTIVE_SCALE, HIGHS_INFINITE)
+    ]
+    if not wrong and not _usable(cost_usd * OBJECTIVE_SCALE, HIGHS_INFINITE):
+        wrong.append("costs")
+    if not _usable(model.a.data, HIGHS_LARGE_MATRIX, inclusive=True):
+        wrong.append("constraints")
+    for label, lo, hi in (("limits", model.row_lb, model.row_ub), ("bounds", model.lb, model.ub)):
+        given = np.r_[lo, hi]
+        finite_big = np.isfinite(given) & (np.abs(given) >= HIGHS_INFINITE)
+        if np.isnan(given).any() or finite_big.any() or (lo > hi).any():
+            wrong.append(label)
+    if not wrong:
+        return []
+    return [
+        Problem(
+            model.data.source_file,
+            "",
+            f"the siting plan's {_and(wrong)} are not finite or too large for the optimiser; "
+            "check the scenario's and the sites file's values for any far outside their usual "
+            "size (prices, costs, capacities, freight rates)",
+        )
+    ]
+
+
+def _usable(values: np.ndarray, limit: float, inclusive: bool = False) -> bool:
+    size = np.abs(values)
+    within = size <= limit if inclusive else size < limit
+    return bool((np.isfinite(values) & within).all())
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _stopped(model: Model, message: str) -> Problem:
+    return Problem(
+        model.data.source_file,
+        "",
+        f"the optimiser (HiGHS) stopped without a plan ({message}); check the scenario's and "
+        "the sites file's values for any far outside their usual size (prices, costs, "
+        "capacities, freight rates)",
+    )
+
+
+def _extreme(value: Any) -> bool:
+    """Whether a number is far outside any physical size (not finite, huge or nearly 0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    magnitude = abs(float(value))
+    return not np.isfinite(magnitude) or magnitude > EXTREME_ABOVE or 0 < magnitude < EXTREME_BELOW
+
+
+def traced(model: Model) -> list[Problem]:
+    """The input values far outside any physical size that reach the programme: each value
+    the sites file gives, naming file, line and field; and, in one problem, the siting figures
+    the scenario's values make (the programme does not know the scenario's fields)."""
+    file, found = model.data.source_file, []
+    if file != DEFAULT_SITES:  # the values the user gave, with their lines
+        text = read_input(file)
+        given, _ = split_provenance(parse_toml(text, file))
+        lines = toml_text.key_lines(text)
+        for path, value in leaves(given).items():
+            extreme = [v for v in (value if isinstance(value, list) else [value]) if _extreme(v)]
+            if extreme:
+                found.append(
+                    Problem(
+                        file,
+                        path,
+                        f"got {extreme[0]:.3g}, far outside any physical size: the siting "
+                        "optimiser cannot work with it; give a value of the size the field's "
+                        "description says",
+                        toml_text.find_line(lines, path),
+                    )
+                )
+    figures: list[str] = []
+    checks: list[str] = []
+    for item in dataclasses.fields(model.units):
+        value = getattr(model.units, item.name)
+        parts = dataclasses.astuple(value) if dataclasses.is_dataclass(value) else value
+        try:
+            flat = np.asarray(parts, dtype=float).ravel()
+        except (TypeError, ValueError):
+            continue
+        extreme = [v for v in flat if _extreme(v)]
+        if extreme:
+            figures.append(f"{item.name} {extreme[0]:.3g}")
+            checks.extend(_scenario_fields(item.name))
+    if figures:
+        more = f" and {len(figures) - 3} more" if len(figures) > 3 else ""
+        shown = ", ".join(figures[:3]) + more
+        fields = ", ".join(dict.fromkeys(checks))
+        found.append(
+            Problem(
+                "the scenario",
+                "",
+                f"its values make siting figures far outside any physical size ({shown}): "
+                f"check {fields} for values above {EXTREME_ABOVE:.0e} or nearly zero",
+            )
+        )
+    return found
+
+
+#: The scenario's fields each siting figure comes from (the first entry its name starts with).
+_CAPEX = ("stages.*.capex_ref_usd", "stages.*.capacity_ref_t_per_yr", "stages.*.capex_exponent")
+_USE = ("stages.* use per tonne",)
+SCENARIO_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("conc_usd", ("prices.*", "terms.concentrate")),
+    ("anode_usd", ("prices.*", "terms.anode")),
+    ("blister_usd", ("prices.*", "terms.blister")),
+    ("refined_usd", ("prices.*", "terms.*")),
+    ("ocean", ("logistics.*",)),
+    ("smelter_capex", _CAPEX),
+    ("refinery_capex", _CAPEX),
+    ("conc_", ("project.nameplate_conc_dmt_per_yr", "feeds.concentrate")),
+    ("blister_", ("feeds.blister",)),
+    ("smelter_capacity", ("project.nameplate_conc_dmt_per_yr",)),
+    ("refinery_capacity", ("project.nameplate_conc_dmt_per_yr",)),
+    ("smelter_use", _USE),
+    ("refinery_use", _USE),
+    ("smelter_labour", ("labour.*",)),
+    ("refinery_labour", ("labour.*",)),
+    ("services_labour", ("labour.*", "services.*")),
+    ("g_and_a", ("services.*",)),
+)
+
+
+def _scenario_fields(figure: str) -> tuple[str, ...]:
+    """The scenario's fields a siting figure (a :class:`UnitEconomics` field) comes from."""
+    for start, fields in SCENARIO_FIELDS:
+        if figure.startswith(start):
+            return fields
+    return ("project.*",)
