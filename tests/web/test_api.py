@@ -92,6 +92,13 @@ def test_downloads(client: TestClient) -> None:
     assert again.text == brief.text and "attachment" in again.headers["content-disposition"]
 
 
+def test_brief_pdf(client: TestClient) -> None:
+    rid = evaluate(client)["id"]
+    pdf = client.get(f"/api/v1/runs/{rid}/brief.pdf")
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+
+
 def test_compare_names_the_inputs_and_metrics_that_moved(client: TestClient) -> None:
     a = evaluate(client)["id"]
     b = evaluate(client, f"{CAPEX} = 900000000.0\n", "dear")["id"]

@@ -83,3 +83,11 @@ def test_raw_toml_and_plotly_served(client: TestClient) -> None:
     js = client.get("/plotly.min.js")
     assert js.status_code == 200 and "plotly.js" in js.text[:400]
     assert client.get("/static/app.js").status_code == 200
+
+
+def test_run_page_with_siting(client: TestClient) -> None:
+    rid = client.post("/api/v1/evaluate", json={"toml": ""}).json()["id"]
+    plain = client.get(f"/runs/{rid}").text
+    assert '<section id="siting">' not in plain and "?siting=true" in plain
+    with_map = client.get(f"/runs/{rid}", params={"siting": True}).text
+    assert '<section id="siting">' in with_map and "<svg" in with_map

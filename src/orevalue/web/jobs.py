@@ -91,6 +91,7 @@ class Jobs:
             row.status, row.started_at = RUNNING, now()
             text, name, samples, seed = row.toml, row.name, row.samples or 0, row.seed or 1
         log(self.factory, run_id, f"started: {samples} samples, seed {seed}")
+        self.settings.work_dir.mkdir(parents=True, exist_ok=True)
         loaded = service.load_text(text, name, self.settings.work_dir)
         results = service.evaluate(loaded)
         with self.factory.begin() as s:
@@ -115,6 +116,7 @@ class Jobs:
             tornado=False,
             sobol=0,
             progress=progress,
+            scratch=self.settings.work_dir,
         )
         with self.factory.begin() as s:
             s.get(RunRow, run_id).risk = service.plain_json(summary)  # type: ignore[union-attr]

@@ -118,22 +118,42 @@ def brief(loaded: api.Loaded, risk: dict[str, Any] | None, command: str) -> str:
     return api.report(loaded, risk=risk, siting=False, command=command).html
 
 
-def page_sections(loaded: api.Loaded, risk: dict[str, Any] | None) -> dict[str, Any]:
+def page_sections(
+    loaded: api.Loaded, risk: dict[str, Any] | None, siting: bool = False
+) -> dict[str, Any]:
     """The brief's sections as data (verdict, pathways, per-tonne margin, cash flows,
-    government, jobs, risk), for the run page to render with the brief's own renderer."""
+    government, jobs; risk when there is a summary; siting with its map when asked), for the
+    run page to render with the brief's own renderer."""
     from orevalue.report.brief import BriefInputs
     from orevalue.report.brief.content import assemble
 
+    where, note, svg = api.brief_siting(loaded) if siting else (None, None, None)
     inputs = BriefInputs(
         results=api.evaluate(loaded),
         risk=plain_json(risk) if risk is not None else None,
-        siting_note="Siting: run `orevalue site` (not computed by the web app).",
+        siting=where,
+        siting_note=note or "Siting: not computed for this page.",
+        map_svg=svg,
     )
     brief_data = assemble(inputs)
     keep = {"answer", "pathways", "per-tonne", "cash-flows", "dollars", "government", "needs"}
     keep |= {"risk"} if risk is not None else set()
+    keep |= {"siting"} if siting else set()
     brief_data["sections"] = [s for s in brief_data["sections"] if s["id"] in keep]
     return brief_data
+
+
+def brief_pdf(html: str, work_dir: Path) -> bytes:
+    """The brief printed to PDF by headless Chromium (as ``orevalue report --pdf``).
+    Raises RuntimeError when Chromium is missing or fails."""
+    from orevalue.report.brief.browser import print_pdf
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=work_dir) as folder:
+        path = Path(folder) / "brief.html"
+        path.write_text(html, encoding="utf-8")
+        data, _ = print_pdf(path)
+    return data
 
 
 # ------------------------------------------------------------------ the editor's fields

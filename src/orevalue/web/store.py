@@ -45,6 +45,10 @@ class Busy(AppError):
     status = 429
 
 
+class Unavailable(AppError):
+    status = 503
+
+
 @dataclass
 class State:
     """What every route needs: sessions, settings and the job pool."""
@@ -52,7 +56,7 @@ class State:
     factory: sessionmaker[Session]
     settings: Settings
     jobs: Jobs
-    pages: dict[int, Any] = field(default_factory=dict)  # run id → its rendered sections
+    pages: dict[Any, Any] = field(default_factory=dict)  # (run id, siting) → rendered page
 
 
 def text_bytes(text: str) -> int:
@@ -216,6 +220,15 @@ def brief_html(state: State, run_id: int) -> str:
     with state.factory.begin() as s:
         s.get(RunRow, run_id).brief_html = html  # type: ignore[union-attr]
     return html
+
+
+def brief_pdf(state: State, run_id: int) -> bytes:
+    """The brief of a done run as PDF; 503 when the server has no working Chromium."""
+    html = brief_html(state, run_id)
+    try:
+        return service.brief_pdf(html, state.settings.work_dir)
+    except RuntimeError as exc:
+        raise Unavailable(f"cannot print the brief to PDF on this server: {exc}") from None
 
 
 def compare(state: State, ids: list[int]) -> dict[str, Any]:

@@ -180,6 +180,18 @@ def brief(run_id: RunId, request: Request, download: bool = False) -> Response:
     return HTMLResponse(html)
 
 
+@router.get("/runs/{run_id}/brief.pdf", responses={**ERRORS, 503: {"description": "No PDF"}})
+def brief_pdf(run_id: RunId, request: Request) -> Response:
+    """The brief printed to PDF by headless Chromium on the server."""
+    row = store.run(state(request), run_id)
+    data = store.brief_pdf(state(request), run_id)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{row.name}-run{run_id}-brief.pdf"'},
+    )
+
+
 @router.get("/compare", response_model=schemas.CompareOut, responses=ERRORS)
 def compare(
     request: Request, ids: Annotated[list[schemas.Id], Query(min_length=2, max_length=6)]

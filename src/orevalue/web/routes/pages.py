@@ -198,15 +198,16 @@ async def run_scenario(scenario_id: RowId, request: Request) -> Response:
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
-def _sections(st: store.State, row: Any) -> dict[str, Any]:
+def _sections(st: store.State, row: Any, siting: bool) -> dict[str, Any]:
     """The run's brief sections rendered as HTML with the brief's own renderer, and the
     chart figures they draw (kept per run: a done run does not change)."""
     from orevalue.report.brief.render import _block
 
-    if row.id in st.pages:
-        return st.pages[row.id]
+    key = (row.id, siting)
+    if key in st.pages:
+        return st.pages[key]
     loaded = service.load_text(row.toml, row.name, st.settings.work_dir)
-    brief = service.page_sections(loaded, row.risk)
+    brief = service.page_sections(loaded, row.risk, siting)
     figures: dict[str, Any] = {}
     sections = [
         {"id": s["id"], "title": s["title"],
@@ -220,21 +221,22 @@ def _sections(st: store.State, row: Any) -> dict[str, Any]:
     }
     if len(st.pages) >= PAGE_CACHE:
         st.pages.pop(next(iter(st.pages)))
-    st.pages[row.id] = page
+    st.pages[key] = page
     return page
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(run_id: RowId, request: Request) -> HTMLResponse:
-    """A run: verdict, pathways, per-tonne margin, cash flows, government, jobs, risk."""
+def run_page(run_id: RowId, request: Request, siting: bool = False) -> HTMLResponse:
+    """A run: verdict, pathways, per-tonne margin, cash flows, government, jobs, risk; with
+    ``?siting=true`` the siting analysis and its map too."""
     st = _state(request)
     row = store.run(st, run_id)
-    page = _sections(st, row) if row.status == DONE else None
+    page = _sections(st, row, siting) if row.status == DONE else None
     pathways = list((row.results or {}).get("pathways", {}))
     others = [r for r in store.runs(st, 20) if r.id != row.id and r.status == DONE]
     return _page(
         request, "run.html", run=row, page=page, pathways=pathways, others=others,
-        max_samples=st.settings.max_samples,
+        max_samples=st.settings.max_samples, siting=siting,
     )  # fmt: skip
 
 
