@@ -110,6 +110,7 @@ def test_compare_names_the_inputs_and_metrics_that_moved(client: TestClient) -> 
     assert client.get("/api/v1/compare", params={"ids": [a]}).status_code == 422
     page = client.get("/compare", params={"ids": [a, b]})
     assert page.status_code == 200 and CAPEX in page.text
+    assert 'data-metric="cathode.plant.npv_usd"' in page.text and "NPV after tax" in page.text
 
 
 def test_risk_run_reaches_done_with_its_summary(client: TestClient) -> None:

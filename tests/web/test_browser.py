@@ -116,13 +116,18 @@ def test_risk_progress_reaches_100(page: tuple[Page, Watch], live_server: str) -
     pg.fill("#name", "risky")
     pg.click("#run")
     pg.wait_for_url("**/runs/*")
-    pg.fill("#samples", "3000")
+    pg.fill("#samples", "5000")
     pg.click("#start-risk")
-    pg.wait_for_selector("#progress", timeout=30_000)
+    pg.wait_for_function(
+        "() => { const p = document.getElementById('progress'); return p && p.value > 0; }",
+        timeout=180_000,
+        polling=50,
+    )
     pg.screenshot(path=str(SHOTS / "risk-progress.png"))
     pg.wait_for_function(
         "() => { const p = document.getElementById('progress');"
-        " return p && p.value >= 100 && document.getElementById('pct').textContent === '100 %'; }",
+        " return p && p.value >= 100"
+        " && document.getElementById('pct').textContent.startsWith('100 %'); }",
         timeout=180_000,
         polling=50,
     )

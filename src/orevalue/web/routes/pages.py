@@ -248,4 +248,27 @@ def compare_page(
     st = _state(request)
     result = store.compare(st, ids)
     rows = [store.run(st, i) for i in ids]
-    return _page(request, "compare.html", result=result, runs=rows)
+    metrics = [_metric_row(path, values) for path, values in result["metrics"].items()]
+    return _page(request, "compare.html", result=result, runs=rows, metrics=metrics)
+
+
+def _metric_row(path: str, values: list[float | None]) -> dict[str, Any]:
+    """A metric that moved, labelled and formatted by the outputs table."""
+    from orevalue import outputs
+
+    pathway, group, key = path.split(".", 2)
+    try:
+        unit = outputs.unit(key, group)
+        label, shown = outputs.label(key, group), outputs.shown_unit(key, group)
+    except KeyError:
+        unit, label, shown = "same as the output", key, ""
+    first, last = values[0], values[-1]
+    change = None if first is None or last is None else last - first
+    return {
+        "path": path,
+        "pathway": pathway,
+        "label": label,
+        "unit": shown,
+        "values": [outputs.format_value(unit, v) for v in values],
+        "change": outputs.format_value(unit, change),
+    }

@@ -96,7 +96,8 @@
         status.textContent = res.data.status;
         if (res.data.status === "done" || res.data.status === "failed") {
           job.setAttribute("data-finished", res.data.status);
-          window.setTimeout(function () { window.location.reload(); }, 400);
+          pct.textContent = p + " % · " + res.data.status + ": loading the results…";
+          window.setTimeout(function () { window.location.reload(); }, 1000);
         } else {
           window.setTimeout(poll, 300);
         }
