@@ -11,8 +11,8 @@ from orevalue.economics import schedule
 from orevalue.economics.plant import INVESTOR, INVESTOR_LINES, plant_case
 from orevalue.economics.plant_costs import OPEX_PARTS
 from orevalue.economics.pricing import Market
-from orevalue.economics.sales import MARGIN_PARTS
-from orevalue.engine import RC_PATH, TC_PATH
+from orevalue.economics.sales import margin_parts_keys
+from orevalue.engine import charge_paths
 from orevalue.params import Params
 
 VARIED = {
@@ -51,7 +51,9 @@ def test_margin_parts_add_up_to_ebitda(default_results):
         if not r.builds:
             continue
         m = r.margin_usd_per_t
-        parts = sum(m[k] for k in MARGIN_PARTS) + sum(m[f"cost_{k}"] for k in OPEX_PARTS)
+        keys = margin_parts_keys(default_results.scenario, r.name)
+        assert keys == tuple(r.case.margin_parts) and keys[0] == "free_copper"
+        parts = sum(m[k] for k in keys) + sum(m[f"cost_{k}"] for k in OPEX_PARTS)
         parts = parts + m["cost_royalty"]
         np.testing.assert_allclose(parts, m["cash_margin"], rtol=1e-12)
         np.testing.assert_allclose(
@@ -103,7 +105,8 @@ def test_breakeven_tc_gives_zero_npv(default_scenario, default_params, default_r
         if not r.builds:
             continue
         tc = r.plant["breakeven_tc_usd_per_dmt"][0]
-        p = default_params.flat_deck(TC_PATH, tc).flat_deck(RC_PATH, tc / 10)
+        tc_path, rc_path, _ = charge_paths(s)
+        p = default_params.flat_deck(tc_path, tc).flat_deck(rc_path, tc / 10)
         npv = orevalue.evaluate(s, p, breakeven=False).pathways[name].plant["npv_usd"][0]
         assert abs(npv) < 1e-4 * r.plant["capex_initial_usd"][0]
         # and the plant loses money at the long-run TC below it
@@ -169,10 +172,12 @@ def test_bracketed_solver_finds_rising_and_falling_roots_and_nan_without_one():
 def test_a_custom_plant_loses_more_at_higher_copper_prices(default_scenario):
     """Turnover-based minimum tax and working capital grow with the metal price faster than the
     free copper a custom plant earns: NPV falls as copper rises, so no price breaks even."""
-    from orevalue.engine import CU_PATH
+    from orevalue.engine import element_price_path
 
     sweep = np.array([6_000.0, 10_000.0, 14_000.0])
-    p = Params.from_scenario(default_scenario, 3).flat_deck(CU_PATH, sweep)
+    path = element_price_path(default_scenario, "cathode")
+    assert path == "prices.cu_usd_per_t"
+    p = Params.from_scenario(default_scenario, 3).flat_deck(path, sweep)
     r = orevalue.evaluate(default_scenario, p, breakeven=False, detail=False, compare=False)
     npv = r.pathways["cathode"].plant["npv_usd"]
     assert npv[0] > npv[1] > npv[2]
@@ -219,7 +224,8 @@ def test_a_lean_case_skips_the_steps_after_the_investors_lines(default_scenario,
     assert case.debt is None and not (case.holders or case.government or case.stakeholders)
     full = plant_case(s, p, "cathode", tl, market)
     assert tuple(full.lines)[: len(INVESTOR_LINES)] == INVESTOR_LINES
-    assert set(full.opex_parts) == set(OPEX_PARTS) and set(full.margin_parts) == set(MARGIN_PARTS)
+    margin_keys = set(margin_parts_keys(s, "cathode"))
+    assert set(full.opex_parts) == set(OPEX_PARTS) and set(full.margin_parts) == margin_keys
     # the operating cost parts of the full case add up to the total both cases carry
     np.testing.assert_allclose(sum(full.opex_parts.values()), case.lines["opex"], rtol=1e-12)
     with pytest.raises(ValueError, match="stop_after"):

@@ -5,15 +5,48 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orevalue.economics.pricing import LB_PER_T, Market, concentrate_value, product_value
+import orevalue
+from orevalue.economics import terms
+from orevalue.economics.pricing import LB_PER_T, Market, Value
 from orevalue.params import Params
 
 G_PER_OZ = 31.1034768
+SCENARIO = orevalue.load()
 
 
-def _market(cu=10_000.0, au=3_000.0, ag=40.0, tc=80.0, rc=8.0, premium=60.0) -> Market:
+def _market(cu=10_000.0, au=3_000.0, ag=40.0, tc=80.0, rc=8.0, premium=60.0, rod=200.0) -> Market:
     a = lambda v: np.array([[v]])  # noqa: E731
-    return Market(a(cu), a(au), a(ag), a(tc), a(rc), a(premium))
+    return Market(
+        {
+            "cu_usd_per_t": a(cu),
+            "au_usd_per_oz": a(au),
+            "ag_usd_per_oz": a(ag),
+            "tc_usd_per_dmt": a(tc),
+            "rc_usc_per_lb": a(rc),
+            "cathode_premium_usd_per_t": a(premium),
+            "rod_premium_usd_per_t": a(rod),
+        }
+    )
+
+
+def concentrate_value(
+    p: Params, feed: str, dry_t: np.ndarray, market: Market, freight: np.ndarray
+) -> Value:
+    """The feed ``feed`` on its terms (the case's concentrate terms)."""
+    lot = terms.Lot({}, dry_t, feed)
+    return terms.value(SCENARIO, p, SCENARIO.feeds[feed].terms, lot, market, freight)
+
+
+def product_value(
+    p: Params,
+    product: str,
+    elements: dict[str, np.ndarray],
+    mass: np.ndarray,
+    market: Market,
+    freight: np.ndarray | float,
+) -> Value:
+    """A product stream on the case's terms of that product."""
+    return terms.value(SCENARIO, p, product, terms.Lot(elements, mass), market, freight)
 
 
 def _params(base: Params, **feed: float) -> Params:
@@ -32,7 +65,7 @@ def test_copper_payable_with_minimum_deduction(default_params, cu_pct, payable_p
     p = _params(default_params, cu_pct=cu_pct, au_g_per_t=0.0, ag_g_per_t=0.0, as_pct=0.0)
     v = concentrate_value(p, "concentrate", np.array([[1000.0]]), _market(), np.array([[0.0]]))
     payable_t = 1000 * payable_pct / 100
-    assert v.cu_usd[0, 0] == pytest.approx(payable_t * 10_000)
+    assert v.metal("cu")[0, 0] == pytest.approx(payable_t * 10_000)
     # TC on dry tonnes, RC in c/lb on payable copper
     assert v.charges_usd[0, 0] == pytest.approx(1000 * 80 + payable_t * 2204.62262 * 0.08, rel=1e-9)
 
@@ -74,7 +107,7 @@ def test_negative_tc_raises_the_price_paid(default_params):
 def test_gold_payable_scale(default_params, grade, pct):
     p = _params(default_params, au_g_per_t=grade, cu_pct=28.0)
     v = concentrate_value(p, "concentrate", np.array([[1.0]]), _market(au=1.0), np.array([[0.0]]))
-    assert v.au_usd[0, 0] == pytest.approx(grade * pct / 100 / G_PER_OZ)
+    assert v.metal("au")[0, 0] == pytest.approx(grade * pct / 100 / G_PER_OZ)
 
 
 def test_products_by_hand(default_params):

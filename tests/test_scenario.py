@@ -144,7 +144,7 @@ BAD_INPUTS = {
     ),
     "feed whose name starts like a validator step": (
         '[feeds.funcx]\nterms = "concentrate"\n',
-        "feeds.funcx.cu_pct",
+        "feeds.funcx.dry_t_per_yr",  # grades default to 0; the tonnage is required
         "[feeds.funcx]",
         ["required"],
     ),
@@ -250,15 +250,15 @@ def test_a_pathway_cannot_sell_what_its_stages_do_not_make(tmp_path):
 def test_user_multiline_array_does_not_shift_later_lines(tmp_path):
     text = (
         "[terms.concentrate]\n"
-        "au_payable_scale = [\n"
+        "payable_scales.au = [\n"
         "    [0.0, 0.0],\n"
         "    [1.0, 90.0]\n"
         "]\n"
-        'au_rc_usd_per_oz = "five"\n'
+        'rc_usd_per_unit.au = "five"\n'
     )
     _, problems = load_error(tmp_path, text)
-    problem = one_problem(problems, "terms.concentrate.au_rc_usd_per_oz")
-    assert problem.line == line_of(text, "au_rc_usd_per_oz")
+    problem = one_problem(problems, "terms.concentrate.rc_usd_per_unit.au")
+    assert problem.line == line_of(text, "rc_usd_per_unit.au")
 
 
 # ------------------------------------------------------------------ deep merge and provenance

@@ -9,20 +9,38 @@ from collections.abc import Callable
 
 import numpy as np
 
+from orevalue.catalog import element_price_series
 from orevalue.economics import country, metrics, schedule
-from orevalue.economics.plant import INVESTOR, STEPS, PlantCase, main_product, plant_case
+from orevalue.economics.plant import (
+    INVESTOR,
+    STEPS,
+    PlantCase,
+    main_element,
+    main_product,
+    plant_case,
+)
 from orevalue.economics.plant_costs import OPEX_PARTS
 from orevalue.economics.pricing import Market
-from orevalue.economics.sales import MARGIN_PARTS
 from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.results import PathwayResult, Results
 from orevalue.scenario import Scenario, with_regime
 
-TC_PATH = "prices.tc_usd_per_dmt"
-RC_PATH = "prices.rc_usc_per_lb"
 #: Search range for the break-even treatment charge, USD/dmt.
 BREAKEVEN_TC_RANGE = (-500.0, 1000.0)
+
+
+def charge_paths(scenario: Scenario) -> tuple[str, str, float]:
+    """Deck paths of the treatment and refining charges of the feed terms the plant keeps
+    (the terms of the baseline pathway's main product), and TC per unit of RC when the two
+    move together (the TC/10 convention: 10)."""
+    spec = scenario.terms[main_product(scenario, scenario.baseline_pathway)]
+    return f"prices.{spec.tc_series}", f"prices.{spec.rc_series}", spec.tc_per_rc
+
+
+def element_price_path(scenario: Scenario, pathway: str) -> str:
+    """Deck path of the price of ``pathway``'s main element (``prices.cu_usd_per_t``)."""
+    return f"prices.{element_price_series(main_element(scenario, pathway)).key}"
 
 
 def discount_rate(p: Params) -> np.ndarray:
@@ -45,16 +63,17 @@ def _per_t(value: np.ndarray, tonnes: np.ndarray) -> np.ndarray:
 def steady_margin_usd_per_t(
     scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline
 ) -> dict[str, np.ndarray]:
-    """Margin per tonne of product copper in the first year at full utilisation, (N,).
+    """Margin per tonne of the main element of the pathway's main product in the first year at
+    full utilisation, (N,).
 
-    Uplifts (free copper, precious metals, charges retained, premium, acid, freight saved) less
+    Uplifts (free main metal, precious metals, charges retained, premium, acid, freight saved) less
     each operating cost give the cash margin; less a capital charge (the annuity over the
     operating life that recovers the initial capex at the discount rate, plus sustaining
     capex) gives the margin after capital, before tax.
     """
     col = schedule.steady_index(scenario, tl)
     tonnes = case.product_cu_t[:, col]
-    out = {part: _per_t(case.margin_parts[part][:, col], tonnes) for part in MARGIN_PARTS}
+    out = {part: _per_t(case.margin_parts[part][:, col], tonnes) for part in case.margin_parts}
     for part in OPEX_PARTS:
         out[f"cost_{part}"] = -_per_t(case.opex_parts[part][:, col], tonnes)
     out["cost_royalty"] = -_per_t(case.lines["royalty"][:, col], tonnes)
@@ -92,11 +111,13 @@ def _solve_bracketed(
 def breakeven_tc_usd_per_dmt(
     scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline
 ) -> np.ndarray:
-    """Flat treatment charge (RC = TC/10 US c/lb) at which the plant's post-tax NPV is zero."""
+    """Flat treatment charge (RC = TC / ``tc_per_rc`` of the terms) at which the plant's
+    post-tax NPV is zero."""
     rate = discount_rate(p)
+    tc_path, rc_path, tc_per_rc = charge_paths(scenario)
 
     def npv_at(tc: np.ndarray) -> np.ndarray:
-        q = p.flat_deck(TC_PATH, tc).flat_deck(RC_PATH, tc / 10.0)
+        q = p.flat_deck(tc_path, tc).flat_deck(rc_path, tc / tc_per_rc)
         market = Market.from_params(q, tl.years)
         case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
         return metrics.npv(rate, case.lines["cash_flow"])
@@ -104,21 +125,22 @@ def breakeven_tc_usd_per_dmt(
     return _solve_bracketed(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
 
 
-CU_PATH = "prices.cu_usd_per_t"
-#: Search range for the break-even copper price, USD/t.
+#: Search range for the break-even price of the main element, in its series' unit (USD/t).
 BREAKEVEN_CU_RANGE = (1_000.0, 60_000.0)
-#: Copper prices of the progressivity sweep, USD/t (flat over the life).
+#: Main-element prices of the progressivity sweep, in its series' unit (flat over the life).
 CU_SWEEP_USD_PER_T = (6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0, 16_000.0)
 
 
 def breakeven_cu_usd_per_t(
     scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline
 ) -> np.ndarray:
-    """Flat copper price at which the plant's post-tax NPV is zero at the hurdle rate."""
+    """Flat price of the pathway's main element at which the plant's post-tax NPV is zero at
+    the hurdle rate."""
     rate = discount_rate(p)
+    path = element_price_path(scenario, pathway)
 
     def npv_at(cu: np.ndarray) -> np.ndarray:
-        q = p.flat_deck(CU_PATH, cu)
+        q = p.flat_deck(path, cu)
         market = Market.from_params(q, tl.years)
         case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
         return metrics.npv(rate, case.lines["cash_flow"])
@@ -132,7 +154,9 @@ def metr(
     """Marginal effective tax rate: (p - r) / p, where p is the pre-tax return of the marginal
     project (the TC/RC at which the post-tax NPV at the hurdle r is zero)."""
     r = discount_rate(p)
-    q = p.flat_deck(TC_PATH, np.nan_to_num(tc)).flat_deck(RC_PATH, np.nan_to_num(tc) / 10.0)
+    tc_path, rc_path, tc_per_rc = charge_paths(scenario)
+    flat = np.nan_to_num(tc)
+    q = p.flat_deck(tc_path, flat).flat_deck(rc_path, flat / tc_per_rc)
     case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
     pre = metrics.irr(case.lines["cash_flow_pre_government"])
     out = np.divide(pre - r, pre, out=np.full(pre.shape, np.nan), where=pre > 0)
@@ -142,10 +166,11 @@ def metr(
 def progressivity(
     scenario: Scenario, pathway: str, tl: schedule.Timeline
 ) -> dict[str, list[float]]:
-    """Government take (undiscounted) and AETR over a sweep of flat copper prices: one
-    evaluation with a sample per price."""
+    """Government take (undiscounted) and AETR over a sweep of flat prices of the main element:
+    one evaluation with a sample per price."""
     sweep = np.asarray(CU_SWEEP_USD_PER_T)
-    q = Params.from_scenario(scenario, sweep.size).flat_deck(CU_PATH, sweep)
+    path = element_price_path(scenario, pathway)
+    q = Params.from_scenario(scenario, sweep.size).flat_deck(path, sweep)
     case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
     fm = country.fiscal_metrics(case, tl, discount_rate(q), scenario.project.operating_years)
     return {
@@ -159,7 +184,7 @@ def _investor_metrics(
     scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, rate: np.ndarray
 ) -> dict[str, np.ndarray]:
     """What a risk run reads of the plant, (N,): NPV and IRR before financing, initial capex
-    and the main product's copper at full output. The full evaluation reports them too."""
+    and the main product's main element at full output. The full evaluation reports them too."""
     cf = case.lines["cash_flow"]
     builds = bool(case.flows.stages)
     return {
@@ -223,7 +248,7 @@ def evaluate(
     """Evaluate every pathway of ``scenario``.
 
     ``params`` defaults to the scenario's own values (one sample); pass a :class:`Params` with
-    N samples for a risk run. ``breakeven`` also solves break-even TC/RC and copper price and
+    N samples for a risk run. ``breakeven`` also solves break-even TC/RC and main-metal price and
     the METR; ``detail`` also evaluates the TC/RC cases and the progressivity sweep;
     ``compare`` also evaluates the scenario under each of ``fiscal.compare_regimes``. A risk
     run turns all three off. ``lean`` stops each plant view after the investor's lines and
@@ -295,10 +320,11 @@ def _full_result(
     cases: dict[str, dict[str, np.ndarray]] = {}
     sweep: dict[str, list[float]] = {}
     if builds and detail:
+        tc_path, rc_path, _ = charge_paths(scenario)
         for case_name in scenario.terms_cases:
-            tc = p[f"terms_cases.{case_name}.tc_usd_per_dmt"]
-            rc = p[f"terms_cases.{case_name}.rc_usc_per_lb"]
-            q = p.flat_deck(TC_PATH, tc).flat_deck(RC_PATH, rc)
+            tc = p[f"terms_cases.{case_name}.{tc_path.removeprefix('prices.')}"]
+            rc = p[f"terms_cases.{case_name}.{rc_path.removeprefix('prices.')}"]
+            q = p.flat_deck(tc_path, tc).flat_deck(rc_path, rc)
             alt = plant_case(scenario, q, name, tl, Market.from_params(q, tl.years))
             cases[case_name] = {
                 "npv_usd": metrics.npv(rate, alt.lines["cash_flow"]),

@@ -12,22 +12,24 @@ from collections.abc import Iterator, MutableMapping
 
 import numpy as np
 
+from orevalue import catalog
+from orevalue.catalog import ELEMENTS
 from orevalue.params import Params
-from orevalue.scenario import ELEMENTS, Scenario, stage_order
+from orevalue.scenario import Scenario, stage_order
 
 Stream = MutableMapping[str, np.ndarray]
-G_PER_T = 1e6
+
+
+def feed_element_t(p: Params, feed: str, dry_t: np.ndarray, element: str) -> np.ndarray:
+    """Tonnes of ``element`` in ``dry_t`` dry tonnes of ``feed``, from its grade in the unit of
+    ``data/elements.toml`` (% or g/t)."""
+    row = catalog.elements()[element]
+    return dry_t * p[f"feeds.{feed}.{row.grade_field}"] / row.grade_divisor
 
 
 def feed_elements(p: Params, feed: str, dry_t: np.ndarray) -> Stream:
-    """Tonnes of each element in ``dry_t`` dry tonnes of ``feed`` (grades in % or g/t)."""
-    out: Stream = {}
-    for el in ELEMENTS:
-        if el in ("au", "ag"):
-            out[el] = dry_t * p[f"feeds.{feed}.{el}_g_per_t"] / G_PER_T
-        else:
-            out[el] = dry_t * p[f"feeds.{feed}.{el}_pct"] / 100.0
-    return out
+    """Tonnes of each element in ``dry_t`` dry tonnes of ``feed``."""
+    return {el: feed_element_t(p, feed, dry_t, el) for el in ELEMENTS}
 
 
 def consumed_feeds(scenario: Scenario, stages: list[str]) -> list[str]:
@@ -190,3 +192,20 @@ def stream_mass_t(scenario: Scenario, p: Params, name: str, stream: Stream) -> n
     if rule is None:
         return sum(stream[el] for el in ELEMENTS)
     return stream[rule.element] / (p[f"streams.{name}.pct"] / 100.0)
+
+
+def basis_t(
+    scenario: Scenario,
+    p: Params,
+    basis: str,
+    streams: dict[str, Stream],
+    feeds_dry_t: dict[str, np.ndarray],
+) -> np.ndarray:
+    """Tonnes a stage is sized by: one element of a stream (``"anode.cu"``) or a stream's total
+    mass (``"anode"``; a feed's dry tonnes, from ``feeds_dry_t``)."""
+    stream, _, element = basis.partition(".")
+    if element:
+        return streams[stream][element]
+    if stream in feeds_dry_t:
+        return feeds_dry_t[stream]
+    return stream_mass_t(scenario, p, stream, streams[stream])

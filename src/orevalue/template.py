@@ -68,7 +68,7 @@ def template_text(display_path: str = "scenario.toml") -> str:
     """
     scenario = load()
     out: list[str] = [HEADER.format(path=display_path).rstrip()]
-    values = scenario.model_dump(mode="json")
+    values = scenario.model_dump(mode="json", exclude_none=True)  # unset options: left out
     fiscal = values["fiscal"]
     keep = ("regime", *CASE_FISCAL_FIELDS)
     values["fiscal"] = {k: v for k, v in fiscal.items() if k in keep}

@@ -204,11 +204,10 @@ def print_risk(result: dict[str, Any], console: Console) -> None:
 
 
 def _focus(result: dict[str, Any]) -> str | None:
-    """The pathway that builds a plant with the highest median NPV."""
-    building = [(n, p) for n, p in result["pathways"].items() if p["builds"]]
-    if not building:
-        return None
-    return max(building, key=lambda item: item[1]["npv_usd"].get("p50", -math.inf))[0]
+    """The case's focus pathway, if it builds a plant."""
+    focus = result["scenario"].get("focus_pathway")
+    pathway = result["pathways"].get(focus)
+    return focus if pathway is not None and pathway["builds"] else None
 
 
 def _jsonable(item: Any) -> Any:

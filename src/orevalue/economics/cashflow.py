@@ -39,15 +39,18 @@ INVESTOR_LINES = (
 
 
 def working_capital_change_usd(
-    p: Params, flows: PathwayFlows, feed_cost_usd: np.ndarray, market: Market
+    p: Params, flows: PathwayFlows, feed_cost_usd: np.ndarray, market: Market, main: str
 ) -> np.ndarray:
-    """Change in working capital, USD (N, Y): days of feed cost plus the copper in process at
-    the copper price, built up as they grow and released in the last year."""
+    """Change in working capital, USD (N, Y): days of feed cost plus the main element ``main``
+    in process at its price, built up as they grow and released in the last year."""
     zeros = np.zeros_like(feed_cost_usd)
-    cu_in = sum((flows.streams[f]["cu"] for f in flows.feeds_processed_dry_t), start=zeros)
+    metal_in = sum((flows.streams[f][main] for f in flows.feeds_processed_dry_t), start=zeros)
+    price, usd_per_t = market.element_price(main)
+    if usd_per_t != 1.0:  # a price per oz or lb: USD per tonne
+        price = price * usd_per_t
     level = (
         feed_cost_usd * (p["project.working_capital_days_of_feed"] / 365.0)
-        + cu_in * (p["project.metal_in_process_pct"] / 100.0) * market.cu_usd_per_t
+        + metal_in * (p["project.metal_in_process_pct"] / 100.0) * price
     )
     change = np.diff(level, axis=1, prepend=0.0)
     change[:, -1] -= level[:, -1]

@@ -11,7 +11,8 @@ HOURS_PER_YEAR = 8760.0
 
 
 def stage_capex_usd(p: Params, stage: str, capacity_t_per_yr: np.ndarray) -> np.ndarray:
-    """Initial capex of a stage, USD (N, 1): reference cost x (capacity/reference)^exponent x
+    """Initial capex of a stage, USD (N, 1), for a capacity in t/yr of its basis: reference cost
+    x (capacity/reference)^exponent x
     site location factor x (1 + owner's and infrastructure share)."""
     s = f"stages.{stage}"
     ratio = np.maximum(capacity_t_per_yr, 0.0) / p[f"{s}.capacity_ref_t_per_yr"]
@@ -20,7 +21,8 @@ def stage_capex_usd(p: Params, stage: str, capacity_t_per_yr: np.ndarray) -> np.
 
 
 def stage_unit_opex_usd_per_t(p: Params, stage: str) -> dict[str, np.ndarray]:
-    """Power, fuel, water and consumables of a stage, USD per tonne of its basis copper, (N, 1)."""
+    """Power, fuel, water and consumables of a stage, USD per tonne of its basis (an element of
+    a stream, or a stream's mass), (N, 1)."""
     s = f"stages.{stage}"
     return {
         "power": p[f"{s}.power_mwh_per_t"] * (1000.0 * p["site.power_usd_per_kwh"]),
@@ -30,13 +32,14 @@ def stage_unit_opex_usd_per_t(p: Params, stage: str) -> dict[str, np.ndarray]:
     }
 
 
-def stage_use(p: Params, stage: str, basis_cu_t: np.ndarray) -> dict[str, np.ndarray]:
-    """Physical use of a stage: electricity MWh, fuel GJ, water m³."""
+def stage_use(p: Params, stage: str, basis_t: np.ndarray) -> dict[str, np.ndarray]:
+    """Physical use of a stage for ``basis_t`` tonnes of its basis: electricity MWh, fuel GJ,
+    water m³."""
     s = f"stages.{stage}"
     return {
-        "power_mwh": basis_cu_t * p[f"{s}.power_mwh_per_t"],
-        "fuel_gj": basis_cu_t * p[f"{s}.fuel_gj_per_t"],
-        "water_m3": basis_cu_t * p[f"{s}.water_m3_per_t"],
+        "power_mwh": basis_t * p[f"{s}.power_mwh_per_t"],
+        "fuel_gj": basis_t * p[f"{s}.fuel_gj_per_t"],
+        "water_m3": basis_t * p[f"{s}.water_m3_per_t"],
     }
 
 

@@ -10,7 +10,6 @@ import numpy as np
 from orevalue.economics import government as gov
 from orevalue.economics import metrics, schedule
 from orevalue.economics.plant import DOMESTIC_STAKEHOLDERS, PlantCase, export_fob_usd
-from orevalue.economics.pricing import METAL_PRODUCTS
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -29,7 +28,7 @@ def mine_lines(
         (
             fob[f]
             for f in case.flows.feeds_available_dry_t
-            if scenario.feeds[f].terms == "concentrate"
+            if scenario.terms[scenario.feeds[f].terms].mine_sales
         ),
         start=np.zeros_like(case.lines["revenue"]),
     )
@@ -65,10 +64,11 @@ def physical(
         ),
         start=zero,
     )
-    products = sum(
-        (flows.mass_t(scenario, p, s) for s in case.sold if s in METAL_PRODUCTS), start=zero
-    )
-    acid = flows.mass_t(scenario, p, "acid") if "acid" in case.sold else zero
+    shipped = [s for s in case.sold if scenario.terms[s].freight == "product"]
+    products = sum((flows.mass_t(scenario, p, s) for s in shipped), start=zero)
+    # products sold at home (acid) leave the site by their own mode
+    at_home = [s for s in case.sold if not scenario.terms[s].exported]
+    acid = sum((flows.mass_t(scenario, p, s) for s in at_home), start=zero)
     out = {
         "jobs_construction_peak": (case.lines["capex"] - case.lines["customs_duty"]).sum(axis=1)
         / 1e6
@@ -155,7 +155,7 @@ def country_view(
         **physical(scenario, p, case, tl, exports),
         **{f"government_pv_usd_{k}": metrics.npv(rate, v) for k, v in lines.items()},
     }
-    # where each dollar of the copper chain's value goes: the mine's sales (the export duty to
+    # where each dollar of the chain's value goes: the mine's sales (the export duty to
     # the federation, the rest split by the share of mine revenue spent or paid in Pakistan)
     # and the plant's value added, present values at the discount rate
     mine_sales = metrics.npv(rate, mine["mine_sales"])

@@ -21,7 +21,7 @@ class PathwayFlows:
     feeds_processed_dry_t: dict[str, np.ndarray]
     feeds_available_dry_t: dict[str, np.ndarray]
     streams: dict[str, flowsheet.Stream]
-    capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis Cu at nameplate, (N, 1)
+    capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis t/yr at nameplate, (N, 1)
 
     def mass_t(self, scenario: Scenario, p: Params, stream: str) -> np.ndarray:
         """Total mass of ``stream``, t (N, Y): a feed's dry tonnage, else from its elements."""
@@ -29,9 +29,15 @@ class PathwayFlows:
             return self.feeds_processed_dry_t[stream]
         return flowsheet.stream_mass_t(scenario, p, stream, self.streams[stream])
 
-    def basis_cu_t(self, scenario: Scenario) -> dict[str, np.ndarray]:
-        """Copper in each stage's basis stream, t (N, Y): what its unit costs are quoted per."""
-        return {st: self.streams[scenario.stages[st].basis]["cu"] for st in self.stages}
+    def basis_t(self, scenario: Scenario, p: Params) -> dict[str, np.ndarray]:
+        """Each stage's basis, t (N, Y): an element of a stream or a stream's mass, what its
+        unit costs are quoted per."""
+        return {
+            st: flowsheet.basis_t(
+                scenario, p, scenario.stages[st].basis, self.streams, self.feeds_processed_dry_t
+            )
+            for st in self.stages
+        }
 
 
 def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSupply) -> PathwayFlows:
@@ -42,6 +48,10 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
     units = flowsheet.unit_balances(scenario, p, stages, consumed)  # per tonne, shared by:
     streams = flowsheet.scale(units, processed)
     flowsheet.check_conservation(scenario, stages, streams)
-    at_nameplate = flowsheet.scale(units, {f: supply.nameplate_dry_t[f] for f in consumed})
-    capacity = {s: at_nameplate[scenario.stages[s].basis]["cu"] for s in stages}
+    nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
+    at_nameplate = flowsheet.scale(units, nameplate)
+    capacity = {
+        s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
+        for s in stages
+    }
     return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)

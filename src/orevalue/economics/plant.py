@@ -40,8 +40,10 @@ from orevalue.economics.plant_costs import (
 from orevalue.economics.pricing import Market, Value
 from orevalue.economics.sales import export_fob_usd as _export_fob_usd
 from orevalue.economics.sales import (
+    main_element,
     main_product,
     margin_parts,
+    margin_parts_keys,
     mine_sales_to_plant_usd,
     sales_and_feed,
 )
@@ -121,7 +123,9 @@ def plant_case(
     cap = capital(p, tl, flows)
     opex = operating_costs(scenario, p, tl, flows, cap)
     sales = sales_and_feed(scenario, p, pathway, flows, supply, market, zeros)
-    wc_change = working_capital_change_usd(p, flows, sales.feed_cost_usd, market)
+    wc_change = working_capital_change_usd(
+        p, flows, sales.feed_cost_usd, market, sales.main_element
+    )
     before = taxes_before_financing(scenario, p, tl, flows, cap, opex.total_usd, sales, wc_change)
     case = PlantCase(
         flows,
@@ -212,6 +216,8 @@ __all__ = [
     "PathwayFlows",
     "PlantCase",
     "export_fob_usd",
+    "main_element",
     "main_product",
+    "margin_parts_keys",
     "plant_case",
 ]

@@ -16,7 +16,7 @@ from orevalue.economics.flows import PathwayFlows
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
-#: Operating cost parts: variable ones per tonne of a stage's basis copper, then fixed ones.
+#: Operating cost parts: variable ones per tonne of a stage's basis, then fixed ones.
 OPEX_PARTS = (
     "power",
     "fuel",
@@ -61,7 +61,7 @@ def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
 class OperatingCosts:
     """What the operating costs rest on and their total, USD (N, Y)."""
 
-    basis_cu_t: dict[str, np.ndarray]  # stage -> copper of its basis stream, t (N, Y)
+    basis_t: dict[str, np.ndarray]  # stage -> its basis (an element or a stream's mass), t (N, Y)
     unit_usd_per_t: dict[str, dict[str, np.ndarray]]  # stage -> variable part -> (N, 1)
     fixed_usd_per_yr: dict[str, np.ndarray]  # fixed part -> USD per operating year, (N, 1)
     staff: dict[str, int]  # operating headcount by skill
@@ -78,14 +78,14 @@ class OperatingCosts:
 def operating_costs(
     scenario: Scenario, p: Params, tl: schedule.Timeline, flows: PathwayFlows, capital: Capital
 ) -> OperatingCosts:
-    """Variable costs by stage (per tonne of its basis copper) and fixed costs by year.
+    """Variable costs by stage (per tonne of its basis) and fixed costs by year.
 
     The total adds each stage's unit costs before multiplying by its tonnage: one pass over
     the (N, Y) lines per stage, the parts left to :func:`opex_by_part`.
     """
     n = p.n_samples
     operating = tl.operating.astype(float)
-    basis_cu = flows.basis_cu_t(scenario)
+    basis = flows.basis_t(scenario, p)
     unit_cost = {st: costs.stage_unit_opex_usd_per_t(p, st) for st in flows.stages}
     staff = costs.headcount(scenario, flows.stages)
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
@@ -101,9 +101,9 @@ def operating_costs(
         else {}
     )
     total = sum(fixed.values(), start=np.zeros((n, 1))) * operating
-    for st, cu_t in basis_cu.items():
-        total = total + cu_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
-    return OperatingCosts(basis_cu, unit_cost, fixed, staff, (domestic, foreign), operating, total)
+    for st, basis_t in basis.items():
+        total = total + basis_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
+    return OperatingCosts(basis, unit_cost, fixed, staff, (domestic, foreign), operating, total)
 
 
 def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:
@@ -112,7 +112,7 @@ def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarra
         k: opex.fixed_usd_per_yr[k] * opex.operating
         if k in opex.fixed_usd_per_yr
         else sum(
-            (cu_t * opex.unit_usd_per_t[st][k] for st, cu_t in opex.basis_cu_t.items()),
+            (t * opex.unit_usd_per_t[st][k] for st, t in opex.basis_t.items()),
             start=zeros,
         )
         for k in OPEX_PARTS
@@ -122,7 +122,7 @@ def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarra
 def resource_use(p: Params, opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:
     """Electricity MWh, fuel GJ and water m³ the stages use, (N, Y)."""
     use = {k: zeros for k in ("power_mwh", "fuel_gj", "water_m3")}
-    for st, cu_t in opex.basis_cu_t.items():
-        for k, v in costs.stage_use(p, st, cu_t).items():
+    for st, basis_t in opex.basis_t.items():
+        for k, v in costs.stage_use(p, st, basis_t).items():
             use[k] = use[k] + v
     return use

@@ -1,11 +1,12 @@
 """Sales and feed purchases of the plant: the one step of the plant view that knows products.
 
-The plant sells its products under their sales terms (``pricing``) and buys its feed at export
+The plant sells its products under their sales terms (``terms``) and buys its feed at export
 parity: the mine is paid what exporting would have paid it at the same point, net of any
 export duty the feed would have paid abroad, at the related-party transfer price. The margin
-is explained by its parts (:data:`MARGIN_PARTS`): the metal recovered beyond the payable
-share, the charges retained, premiums, acid, the freight saved, the duty avoided and the
-transfer price discount. Every line is USD (N samples, Y years).
+is explained by its parts (:func:`margin_parts_keys`): the main metal recovered beyond the
+payable share (``free_<element name>``), the other payable metals gained, the charges
+retained, premiums, acid, the freight saved, the duty avoided and the transfer price
+discount. Every line is USD (N samples, Y years).
 """
 
 from __future__ import annotations
@@ -14,14 +15,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orevalue import catalog
+from orevalue.economics import terms
 from orevalue.economics.flows import PathwayFlows
-from orevalue.economics.pricing import MASS_PRICED, METAL_PRODUCTS, Market, Value, product_value
+from orevalue.economics.pricing import Market, Value
 from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
-MARGIN_PARTS = (
-    "free_copper",
+#: Parts of the margin after the first, ``free_<main element's name>`` (data/elements.toml): the
+#: main element recovered beyond what the feed's terms pay for. "precious_metals" are the
+#: other elements' payable money gained.
+OTHER_MARGIN_PARTS = (
     "precious_metals",
     "charges_retained",
     "premium",
@@ -33,11 +38,20 @@ MARGIN_PARTS = (
 
 
 def main_product(scenario: Scenario, pathway: str) -> str:
-    """The copper product a pathway sells (margins are quoted per tonne of its copper)."""
-    for product in scenario.pathways[pathway].sells:
-        if product in (*METAL_PRODUCTS, "concentrate"):
-            return product
-    return scenario.pathways[pathway].sells[0]
+    """The product a pathway declares as its main one (margins are quoted per tonne of its
+    main element)."""
+    return scenario.pathways[pathway].main_product
+
+
+def main_element(scenario: Scenario, pathway: str) -> str:
+    """The element the pathway's main product is sold for (its terms' ``element``)."""
+    return terms.main_element(scenario, main_product(scenario, pathway))
+
+
+def margin_parts_keys(scenario: Scenario, pathway: str) -> tuple[str, ...]:
+    """Names of the margin parts of ``pathway``: ``free_<element name>`` then the others."""
+    name = catalog.elements()[main_element(scenario, pathway)].name
+    return (f"free_{name}", *OTHER_MARGIN_PARTS)
 
 
 @dataclass(frozen=True)
@@ -53,16 +67,9 @@ class SalesAndFeed:
     transfer_share: np.ndarray  # transfer price over arm's length, fraction (N, 1)
     revenue_usd: np.ndarray
     feed_cost_usd: np.ndarray
-    product_cu_t: np.ndarray  # copper in the main product, t (N, Y)
-
-
-def _sale_freight(p: Params, product: str) -> np.ndarray | float:
-    if product in METAL_PRODUCTS:
-        return (
-            p["site.product_freight_site_to_port_usd_per_t"]
-            + p["logistics.product_ocean_usd_per_t"]
-        )
-    return 0.0
+    product_cu_t: np.ndarray  # the main element in the main product, t (N, Y)
+    main_element: str  # the element the main product is sold for
+    margin_keys: tuple[str, ...]  # names of the margin parts (free_<element name> first)
 
 
 def sales_and_feed(
@@ -78,9 +85,10 @@ def sales_and_feed(
     ``zeros`` (N, Y) gives the lines their shape."""
     sold: dict[str, Value] = {}
     for product in scenario.pathways[pathway].sells if flows.stages else []:
-        elements = flows.streams[product]
-        mass = flows.mass_t(scenario, p, product) if product in MASS_PRICED else None
-        sold[product] = product_value(p, product, elements, mass, market, _sale_freight(p, product))
+        mass = flows.mass_t(scenario, p, product) if terms.needs_mass(scenario, product) else None
+        freight = terms.freight_usd_per_t(scenario, p, product, ocean_only=False)
+        lot = terms.Lot(flows.streams[product], mass)
+        sold[product] = terms.value(scenario, p, product, lot, market, freight)
     sales = sum(sold.values(), start=Value())
     # each feed at export parity, once: its value, and any export duty it would have paid
     parity = {f: supply.purchase(f) for f in flows.feeds_processed_dry_t}
@@ -88,7 +96,8 @@ def sales_and_feed(
     duty = sum((d for _, d in parity.values()), start=zeros)
     arms_length = bought.total_usd - duty
     transfer = p["fiscal.transfer_price_pct_of_arms_length"] / 100.0
-    product_cu = flows.streams[main_product(scenario, pathway)]["cu"] if flows.stages else zeros
+    main = main_element(scenario, pathway)
+    product_cu = flows.streams[main_product(scenario, pathway)][main] if flows.stages else zeros
     return SalesAndFeed(
         sold,
         sales,
@@ -100,18 +109,21 @@ def sales_and_feed(
         zeros + sales.total_usd,
         zeros + arms_length * transfer,
         zeros + product_cu,
+        main,
+        margin_parts_keys(scenario, pathway),
     )
 
 
 def margin_parts(sf: SalesAndFeed, zeros: np.ndarray) -> dict[str, np.ndarray]:
-    """Revenue less feed cost by part (:data:`MARGIN_PARTS`), USD (N, Y)."""
-    sales, bought = sf.sales, sf.bought
+    """Revenue less feed cost by part (``sf.margin_keys``), USD (N, Y)."""
+    sales, bought, main = sf.sales, sf.bought, sf.main_element
+    others = [el for el in catalog.ELEMENTS if el != main]
     return {
-        "free_copper": zeros + sales.cu_usd - bought.cu_usd,
-        "precious_metals": zeros + sales.au_usd + sales.ag_usd - bought.au_usd - bought.ag_usd,
+        sf.margin_keys[0]: zeros + sales.metal(main) - bought.metal(main),
+        "precious_metals": _others_gained(sales, bought, others, zeros),
         "charges_retained": zeros + bought.charges_usd - sales.charges_usd,
         "premium": zeros + sales.premium_usd,
-        "acid": zeros + sales.acid_usd,
+        "acid": zeros + sales.netback_usd,
         "freight_saved": zeros + bought.freight_usd - sales.freight_usd,
         "export_duty_avoided": sf.export_duty_usd,
         "transfer_price_discount": sf.arms_length_usd * (1.0 - sf.transfer_share),
@@ -121,13 +133,13 @@ def margin_parts(sf: SalesAndFeed, zeros: np.ndarray) -> dict[str, np.ndarray]:
 def mine_sales_to_plant_usd(
     scenario: Scenario, sf: SalesAndFeed, zeros: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """The mine's concentrate sold to the plant, at the transfer price and at arm's length
-    (export parity net of export duty), USD (N, Y)."""
+    """The mine's sales to the plant (feeds on terms with ``mine_sales``), at the transfer
+    price and at arm's length (export parity net of export duty), USD (N, Y)."""
     arms_length = sum(
         (
             v.total_usd - d
             for f, (v, d) in sf.parity.items()
-            if scenario.feeds[f].terms == "concentrate"
+            if scenario.terms[scenario.feeds[f].terms].mine_sales
         ),
         start=zeros,
     )
@@ -146,17 +158,33 @@ def export_fob_usd(
 ) -> dict[str, np.ndarray]:
     """Export earnings by product, FOB Pakistani port (only ocean freight deducted), (N, Y).
 
-    Feed not processed (before start-up, or beyond capacity) is exported as it is; acid is
-    sold at home and is not counted.
+    Feed not processed (before start-up, or beyond capacity) is exported as it is; products
+    sold at home (terms with ``exported = false``: acid) are not counted.
     """
     out: dict[str, np.ndarray] = {}
     for feed in flows.feeds_available_dry_t:
         out[feed] = supply.fob_usd(feed, feed in flows.feeds_processed_dry_t)
     for product, value in sold.items():
-        if product == "acid":
+        spec = scenario.terms[product]
+        if not spec.exported:
             continue
         out[product] = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
-        if product in METAL_PRODUCTS:
+        if spec.freight != "none":
             mass = flows.mass_t(scenario, p, product)
-            out[product] = out[product] - mass * p["logistics.product_ocean_usd_per_t"]
+            out[product] = out[product] - mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+    return out
+
+
+def _others_gained(
+    sales: Value, bought: Value, elements: list[str], zeros: np.ndarray
+) -> np.ndarray:
+    """Payable money of ``elements`` sold less that bought, USD (N, Y): sales of each element
+    added in the table's order, then purchases taken off."""
+    out = zeros
+    for el in elements:
+        if el in sales.metal_usd:
+            out = out + sales.metal_usd[el]
+    for el in elements:
+        if el in bought.metal_usd:
+            out = out - bought.metal_usd[el]
     return out

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from orevalue import flowsheet
-from orevalue.economics import schedule
-from orevalue.economics.pricing import Market, Value, concentrate_value, metal_value
+from orevalue.economics import schedule, terms
+from orevalue.economics.pricing import Market, Value
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -32,7 +32,7 @@ class FeedSupply:
         util = schedule.utilisation(p, tl)
         util_final = p.vector("project.utilisation_pct")[:, -1:] / 100.0
         for feed, available in self.available_dry_t.items():
-            if scenario.feeds[feed].terms == "concentrate":
+            if scenario.terms[scenario.feeds[feed].terms].feed_sizing == "nameplate":
                 cap = p["project.nameplate_conc_dmt_per_yr"]
                 self.processed_dry_t[feed] = np.minimum(available, cap * util)
             else:
@@ -69,21 +69,28 @@ class FeedSupply:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
         export FOB value) or with the freight the plant's site saves too."""
         p, kind = self.p, self.scenario.feeds[feed].terms
-        if kind == "concentrate":
-            freight = p["logistics.conc_ocean_usd_per_wmt"]
-            if not ocean:
-                freight = freight + p["site.conc_freight_site_to_port_usd_per_wmt"]
-            return concentrate_value(p, feed, dry_t, self.market, freight)
-        freight = p["logistics.product_ocean_usd_per_t"]
-        if not ocean:
-            freight = freight + p["site.product_freight_site_to_port_usd_per_t"]
-        elements = flowsheet.feed_elements(p, feed, dry_t)
-        return metal_value(p, kind, elements, dry_t, self.market, freight)
+        freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
+        lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
+        return terms.value(self.scenario, p, kind, lot, self.market, freight)
 
     def _export_duty_usd(self, feed: str, dry_t: np.ndarray) -> np.ndarray:
-        """Export duty on concentrate, % of its FOB value (0 for other feeds)."""
+        """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of
+        its FOB value (0 for other feeds)."""
         rate = self.p["fiscal.export_duty_conc_pct"]
-        if self.scenario.feeds[feed].terms != "concentrate" or not rate.any():
+        if not self.scenario.terms[self.scenario.feeds[feed].terms].mine_sales or not rate.any():
             return np.zeros_like(dry_t)
         fob = self._value(feed, dry_t, ocean=True).total_usd
         return np.maximum(fob, 0.0) * rate / 100.0
+
+
+class _Elements(dict):
+    """Element tonnes of a feed lot, worked out when first read (concentrate terms read
+    grades, not tonnes)."""
+
+    def __init__(self, p: Params, feed: str, dry_t: np.ndarray):
+        super().__init__()
+        self._p, self._feed, self._dry_t = p, feed, dry_t
+
+    def __missing__(self, element: str) -> np.ndarray:
+        self[element] = flowsheet.feed_element_t(self._p, self._feed, self._dry_t, element)
+        return self[element]

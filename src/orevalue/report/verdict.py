@@ -79,11 +79,10 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
 
 
 def _government_lines(results: Results, sample: int) -> list[str]:
-    """What the governments get and give up, for the pathway that makes cathode (or the
-    best one), and how the compared regimes move it."""
+    """What the governments get and give up, for the case's focus pathway, and how the
+    compared regimes move it."""
     s = results.scenario
-    plants = [r for r in results.pathways.values() if r.builds]
-    focus = results.pathways.get("cathode") or max(plants, key=lambda r: r.plant["npv_usd"][sample])
+    focus = results.pathways[s.focus_pathway]
     c = focus.country
     # present value at the country's rate, as the country view discounts every instrument
     minimum = c.get("government_pv_usd_minimum_and_alternative_tax")

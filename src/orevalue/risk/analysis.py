@@ -119,6 +119,7 @@ def _scenario_block(scenario: Scenario) -> dict[str, Any]:
         "file": scenario.source_file,
         "money": f"real USD of {scenario.base_year}",
         "baseline_pathway": scenario.baseline_pathway,
+        "focus_pathway": scenario.focus_pathway,
     }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from orevalue import catalog
 from orevalue.scenario.errors import unknown_name
 from orevalue.scenario.regimes import regime_names
-from orevalue.scenario.schema import ELEMENTS, SELLABLE, Scenario
+from orevalue.scenario.schema import ELEMENTS, Scenario, feed_grade
 
 
 def produced_streams(scenario: Scenario, stage_names: list[str]) -> set[str]:
@@ -42,6 +43,8 @@ def stage_order(scenario: Scenario, stage_names: list[str]) -> list[str]:
 
 
 Found = list[tuple[str, str]]
+#: Terms functions that can value a feed bought from its grades or contents.
+FEED_TERMS_FUNCTIONS = ("concentrate", "metal_content")
 
 
 def check_references(s: Scenario) -> Found:
@@ -56,23 +59,32 @@ def check_references(s: Scenario) -> Found:
         *_pathways(s),
         *_finance_and_ownership(s),
         *_fiscal_and_terms(s),
+        *_terms(s),
+        *_pathway_choices(s),
     ]
 
 
 def _feeds(s: Scenario) -> Found:
-    """Stage cycles; feed grades that add up to more than the whole, feed years reversed."""
+    """Stage cycles; feed grades that add up to more than the whole, feed years reversed,
+    feeds bought on terms that cannot value a feed."""
     found: Found = []
     try:
         stage_order(s, list(s.stages))
     except ValueError as exc:
         found.append(("stages", str(exc)))
+    feedable = [n for n, t in s.terms.items() if t.function in FEED_TERMS_FUNCTIONS]
     for name, feed in s.feeds.items():
-        total = feed.cu_pct + feed.s_pct + feed.fe_pct + feed.as_pct
-        total += (feed.au_g_per_t + feed.ag_g_per_t) / 1e4
+        total = sum(  # every grade as % of dry mass (g/t / 1e4)
+            feed_grade(feed, el) / (row.grade_divisor / 100.0)
+            for el, row in catalog.elements().items()
+        )
         if total > 100 + 1e-9:
             found.append((f"feeds.{name}", f"element grades add up to {total:.4g} %; at most 100"))
         if feed.last_year < feed.first_year:
             found.append((f"feeds.{name}.last_year", "must not be before first_year"))
+        if feed.terms not in feedable:
+            expected = ", ".join(repr(k) for k in feedable)
+            found.append((f"feeds.{name}.terms", f"got {feed.terms!r}; expected one of {expected}"))
     return found
 
 
@@ -94,8 +106,7 @@ def _stages(s: Scenario) -> Found:
         for i, stream in enumerate(stage.inputs):
             if stream not in feeds and stream not in all_outputs:
                 found.append((f"stages.{name}.inputs.{i}", unknown_name("stream", stream, feeds)))
-        if stage.basis not in all_outputs:
-            found.append((f"stages.{name}.basis", unknown_name("stream", stage.basis, all_outputs)))
+        found.extend(_basis(s, name, all_outputs))
         if stage.rest in stage.split:
             found.append((f"stages.{name}.rest", "must differ from the split outputs"))
         own = produced_streams(s, [name])
@@ -167,19 +178,20 @@ def _pathway_flow(s: Scenario, name: str, built: list[str]) -> Found:
                     "no active feed or stage of this pathway makes any of them",
                 )
             )
-        if s.stages[st].basis not in available:
+        basis_stream = s.stages[st].basis.partition(".")[0]
+        if basis_stream not in available:
             found.append(
                 (
                     f"pathways.{name}.stages",
-                    f"stage '{st}' needs '{s.stages[st].basis}', which no stage here makes",
+                    f"stage '{st}' needs '{basis_stream}', which no stage here makes",
                 )
             )
     for i, product in enumerate(s.pathways[name].sells):
-        if product not in SELLABLE:
+        if product not in s.terms:
             found.append(
                 (
                     f"pathways.{name}.sells.{i}",
-                    unknown_name("product with sales terms", product, SELLABLE),
+                    unknown_name("product with sales terms", product, s.terms),
                 )
             )
         elif product not in available:
@@ -230,11 +242,74 @@ def _fiscal_and_terms(s: Scenario) -> Found:
         total = sum(getattr(s.project, field))
         if abs(total - 100.0) > 1e-6:
             found.append((f"project.{field}", f"shares add up to {total:.6g} %; expected 100"))
-    for name, scale in (
-        ("au_payable_scale", s.terms.concentrate.au_payable_scale),
-        ("ag_payable_scale", s.terms.concentrate.ag_payable_scale),
-    ):
-        grades = [g for g, _ in scale]
-        if grades != sorted(grades) or grades[0] != 0:
-            found.append((f"terms.concentrate.{name}", "grades must start at 0 and ascend"))
+    for terms_name, t in s.terms.items():
+        for el, scale in getattr(t, "payable_scales", {}).items():
+            grades = [g for g, _ in scale]
+            if grades != sorted(grades) or grades[0] != 0:
+                found.append(
+                    (f"terms.{terms_name}.payable_scales.{el}", "grades must start at 0 and ascend")
+                )
+        for el in getattr(t, "rc_usd_per_unit", {}):
+            if el not in t.payable_scales:
+                found.append(
+                    (f"terms.{terms_name}.rc_usd_per_unit.{el}", f"no payable scale for '{el}'")
+                )
+    return found
+
+
+def _series(path: str, name: str | None) -> Found:
+    if name is None or name in catalog.price_series():
+        return []
+    return [(path, unknown_name("price series", name, catalog.price_series()))]
+
+
+def _terms(s: Scenario) -> Found:
+    """Price series the terms name, and elements they pay for without a price series."""
+    found: Found = []
+    priced = {x.element for x in catalog.price_series().values() if x.prices == "element"}
+    for name, t in s.terms.items():
+        where = f"terms.{name}"
+        for field in ("tc_series", "rc_series", "price"):
+            found += _series(f"{where}.{field}", getattr(t, field, None))
+        for i, series in enumerate(getattr(t, "premiums", [])):
+            found += _series(f"{where}.premiums.{i}", series)
+        paid = [t.element] if t.function != "netback" else []
+        paid += list(getattr(t, "payable_scales", {}))
+        paid += list(getattr(t, "payable_pct", None) or []) if t.function == "metal_content" else []
+        for el in paid:
+            if el not in priced:
+                found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
+    for name in s.prices:
+        found += _series(f"prices.{name}", name)
+    return found
+
+
+def _basis(s: Scenario, name: str, outputs: set[str]) -> Found:
+    stream, _, element = s.stages[name].basis.partition(".")
+    where = f"stages.{name}.basis"
+    if stream not in outputs:
+        return [(where, unknown_name("stream", stream, outputs))]
+    if element and element not in ELEMENTS:
+        return [(where, unknown_name("element", element, ELEMENTS))]
+    return []
+
+
+def _pathway_choices(s: Scenario) -> Found:
+    """Each pathway's main product among what it sells, on terms naming an element; the focus
+    pathway one that builds a plant."""
+    found: Found = []
+    for name, pathway in s.pathways.items():
+        main = pathway.main_product
+        if main not in pathway.sells:
+            found.append(
+                (f"pathways.{name}.main_product", unknown_name("product sold", main, pathway.sells))
+            )
+        elif main in s.terms and getattr(s.terms[main], "element", None) is None:
+            found.append(
+                (f"pathways.{name}.main_product", f"the terms of '{main}' name no element")
+            )
+    if s.focus_pathway not in s.pathways:
+        found.append(("focus_pathway", unknown_name("pathway", s.focus_pathway, s.pathways)))
+    elif not s.pathways[s.focus_pathway].stages:
+        found.append(("focus_pathway", "the focus pathway must build a plant"))
     return found

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 
 from orevalue import toml_text
-from orevalue.scenario.schema import ELEMENTS, Element, Scenario
+from orevalue.scenario.schema import ELEMENTS, TERMS_FUNCTIONS, Element, Scenario
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,14 @@ _VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
 def _location(loc: tuple[Any, ...]) -> list[str]:
     # pydantic inserts validator names ("function-after[...]") and key markers ("[key]");
     # user keys such as a feed named "funcx" or "a[1]" are kept
-    return [
+    parts = [
         str(p)
         for p in loc
         if not (isinstance(p, str) and (p == "[key]" or _VALIDATOR_STEP.match(p)))
     ]
+    if len(parts) > 2 and parts[0] == "terms" and parts[2] in TERMS_FUNCTIONS:
+        del parts[2]  # the tag pydantic adds for the terms function a table picks
+    return parts
 
 
 def problem_from_error(

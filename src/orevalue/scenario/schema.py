@@ -9,12 +9,13 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
-ELEMENTS = ("cu", "au", "ag", "s", "fe", "as")
-Element = Literal["cu", "au", "ag", "s", "fe", "as"]
-#: Products with sales terms; a pathway may sell only these.
-SELLABLE = ("concentrate", "anode", "cathode", "rod", "gold", "silver", "acid")
+from orevalue import catalog
+
+#: Elements tracked, from data/elements.toml.
+ELEMENTS = catalog.ELEMENTS
+Element = Literal[ELEMENTS]  # type: ignore[valid-type]
 
 Pct = Annotated[float, Field(ge=0, le=100)]
 NonNeg = Annotated[float, Field(ge=0)]
@@ -66,44 +67,61 @@ class Project(_Model):
     sustaining_capex_pct_per_yr: NonNeg = Field(description="sustaining capex, % of initial/yr")
     maintenance_pct_of_capex_per_yr: NonNeg = Field(description="maintenance, % of capex/yr")
     working_capital_days_of_feed: float = Field(ge=0, le=365, description="days of feed cost held")
-    metal_in_process_pct: Pct = Field(description="copper in process, % of annual Cu throughput")
+    metal_in_process_pct: Pct = Field(
+        description="main metal in process, % of its annual throughput"
+    )
     construction_peak_jobs_per_musd: NonNeg = Field(
         description="construction peak workers per USD million of capex"
     )
 
 
-class Feed(_Model):
-    label: str = ""
-    terms: Literal["concentrate", "blister"] = Field(
-        description="sales terms the feed is bought on"
-    )
-    enabled: bool = True
-    dry_t_per_yr: NonNeg = Field(description="dry tonnes per year available")
-    first_year: Year = Field(description="first calendar year the feed is available")
-    last_year: Year = Field(description="last calendar year the feed is available")
-    cu_pct: Pct = Field(description="copper, % of dry mass")
-    au_g_per_t: float = Field(ge=0, le=1e6, description="gold, g per dry t")
-    ag_g_per_t: float = Field(ge=0, le=1e6, description="silver, g per dry t")
-    s_pct: Pct = Field(description="sulfur, % of dry mass")
-    fe_pct: Pct = Field(description="iron, % of dry mass")
-    as_pct: Pct = Field(description="arsenic, % of dry mass")
-    moisture_pct: float = Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")
+def _grade_field(el: catalog.Element) -> tuple[Any, Any]:
+    """A feed's grade of ``el`` in its table unit; an element the feed leaves out is at 0."""
+    unit = "% of dry mass" if el.unit == "pct" else "g per dry t"
+    return (float, Field(default=0.0, ge=0, le=el.max, description=f"{el.name}, {unit}"))
+
+
+#: A feed: its terms and tonnage, then one grade per element of data/elements.toml
+#: (``cu_pct``, ``au_g_per_t``, ...), then its moisture.
+Feed = create_model(
+    "Feed",
+    __base__=_Model,
+    __doc__="A feed the plant may buy: terms, tonnage, years, grades and moisture.",
+    label=(str, ""),
+    terms=(str, Field(description="sales terms the feed is bought on (a [terms] table)")),
+    enabled=(bool, True),
+    dry_t_per_yr=(NonNeg, Field(description="dry tonnes per year available")),
+    first_year=(Year, Field(description="first calendar year the feed is available")),
+    last_year=(Year, Field(description="last calendar year the feed is available")),
+    **{el.grade_field: _grade_field(el) for el in catalog.elements().values()},
+    moisture_pct=(float, Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")),
+)
+
+
+def feed_grade(feed: BaseModel, element: str) -> float:
+    """The grade of ``element`` in ``feed``, in its table unit (% or g/t)."""
+    return float(getattr(feed, catalog.elements()[element].grade_field))
 
 
 class Stage(_Model):
     label: str = ""
     inputs: list[str] = Field(min_length=1, description="streams the stage takes in")
-    basis: str = Field(description="stream whose copper sizes the stage")
+    basis: str = Field(
+        description='what sizes the stage: an element of a stream ("anode.cu") or a '
+        'stream\'s total mass ("anode")'
+    )
     rest: str = Field(description="output stream taking what the splits leave")
     split: dict[str, dict[Element, Pct]] = Field(
         description="% of each input element reporting to each output stream"
     )
-    power_mwh_per_t: NonNeg = Field(description="electricity, MWh per t basis copper")
-    fuel_gj_per_t: NonNeg = Field(description="fuel, GJ per t basis copper")
-    water_m3_per_t: NonNeg = Field(description="fresh water, m³ per t basis copper")
-    consumables_usd_per_t: NonNeg = Field(description="consumables, USD per t basis copper")
+    power_mwh_per_t: NonNeg = Field(description="electricity, MWh per t of the stage's basis")
+    fuel_gj_per_t: NonNeg = Field(description="fuel, GJ per t of the stage's basis")
+    water_m3_per_t: NonNeg = Field(description="fresh water, m³ per t of the stage's basis")
+    consumables_usd_per_t: NonNeg = Field(description="consumables, USD per t of the stage's basis")
     capex_ref_usd: NonNeg = Field(description="capital cost at the reference capacity, USD")
-    capacity_ref_t_per_yr: float = Field(gt=0, description="reference capacity, t basis Cu/yr")
+    capacity_ref_t_per_yr: float = Field(
+        gt=0, description="reference capacity, t/yr of the stage's basis"
+    )
     capex_exponent: float = Field(ge=0, le=1.5, description="capacity scaling exponent")
     headcount: dict[str, Annotated[int, Field(ge=0)]] = Field(
         description="operating staff by skill"
@@ -119,6 +137,9 @@ class Pathway(_Model):
     label: str = ""
     stages: list[str] = Field(description="stages built, in flow order")
     sells: list[str] = Field(min_length=1, description="streams sold")
+    main_product: str = Field(
+        description="the product margins are quoted for, per t of its terms' element"
+    )
 
 
 class Site(_Model):
@@ -155,51 +176,105 @@ class Logistics(_Model):
     product_ocean_usd_per_t: NonNeg = Field(description="metal products port to market, USD/t")
 
 
-class ConcentrateTerms(_Model):
-    cu_payable_pct: Pct = Field(description="share of Cu content paid, %")
-    cu_min_deduction_pct_points: NonNeg = Field(description="minimum deduction, % points of Cu")
-    au_payable_scale: list[tuple[NonNeg, Pct]] = Field(
-        min_length=1, description="[grade g/t, payable %] steps, ascending"
+class _SalesTerms(_Model):
+    """What every sales terms table gives besides its function's parameters."""
+
+    label: str = ""
+    freight: Literal["concentrate", "product", "none"] = Field(
+        description="freight class paid: per wet t of concentrate, per t of product, or none"
     )
-    ag_payable_scale: list[tuple[NonNeg, Pct]] = Field(
-        min_length=1, description="[grade g/t, payable %] steps, ascending"
+    exported: bool = Field(
+        default=True, description="sold abroad (counted in export earnings) or at home"
     )
-    au_rc_usd_per_oz: float = Field(description="gold refining charge, USD/payable oz")
-    ag_rc_usd_per_oz: float = Field(description="silver refining charge, USD/payable oz")
-    as_threshold_pct: NonNeg = Field(description="arsenic above which a penalty applies, %")
-    as_penalty_usd_per_dmt_per_0_1_pct: NonNeg = Field(
-        description="arsenic penalty, USD per dmt per 0.1 % above the threshold"
+    feed_sizing: Literal["nameplate", "available"] = Field(
+        default="available",
+        description="a feed bought on these terms: up to the plant's nameplate at the year's "
+        "utilisation, or all that is available (ramping with utilisation)",
+    )
+    mine_sales: bool = Field(
+        default=False,
+        description="a feed on these terms is the related mine's sales (its royalties, export "
+        "duty and transfer price)",
     )
 
 
-class MetalTerms(_Model):
-    cu_payable_pct: Pct = Field(description="share of Cu content paid, %")
-    au_payable_pct: Pct = Field(description="share of Au content paid, %")
-    ag_payable_pct: Pct = Field(description="share of Ag content paid, %")
+class Penalty(_Model):
+    threshold_pct: NonNeg = Field(description="grade above which the penalty applies, %")
+    usd_per_dmt_per_0_1_pct: NonNeg = Field(
+        description="penalty, USD per dmt per 0.1 % above the threshold"
+    )
+
+
+class ConcentrateTerms(_SalesTerms):
+    function: Literal["concentrate"]
+    element: Element = Field(description="element paid on grade less a minimum deduction")
+    tc_series: str = Field(description="price series of the treatment charge, per dmt")
+    rc_series: str = Field(description="price series of the refining charge, per payable unit")
+    tc_per_rc: float = Field(
+        gt=0, description="TC per unit of RC when the two move together (TC/10 convention: 10)"
+    )
+    payable_pct: Pct = Field(description="share of the main element's content paid, %")
+    min_deduction_pct_points: NonNeg = Field(
+        description="minimum deduction, % points of the main element's grade"
+    )
+    payable_scales: dict[Element, Annotated[list[tuple[NonNeg, Pct]], Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="by-products paid: [grade in the element's unit, payable %] steps, "
+        "ascending from 0",
+    )
+    rc_usd_per_unit: dict[Element, float] = Field(
+        default_factory=dict,
+        description="refining charge of each by-product, USD per payable unit of its price "
+        "series (per oz)",
+    )
+    penalties: dict[Element, Penalty] = Field(
+        default_factory=dict, description="penalties on elements above a threshold grade"
+    )
+
+
+class MetalContentTerms(_SalesTerms):
+    function: Literal["metal_content"]
+    element: Element = Field(description="element the product is sold for")
+    payable_pct: dict[Element, Pct] = Field(description="share of each element's content paid, %")
     rc_usd_per_t: float = Field(description="refining charge, USD per t of metal")
 
 
-class RodTerms(_Model):
-    premium_over_cathode_usd_per_t: float = Field(description="rod premium over cathode, USD/t")
+class MetalPriceTerms(_SalesTerms):
+    function: Literal["metal_price"]
+    element: Element = Field(description="element whose price the product's mass is paid at")
+    premiums: list[str] = Field(
+        default_factory=list, description="price series of premiums paid on top, per t"
+    )
 
 
-class Terms(_Model):
-    concentrate: ConcentrateTerms
-    anode: MetalTerms
-    blister: MetalTerms
-    rod: RodTerms
+class ElementPriceTerms(_SalesTerms):
+    function: Literal["element_price"]
+    element: Element = Field(description="element whose content is paid at its price")
+    payable_pct: Pct = Field(default=100.0, description="share of the content paid, %")
+    refining_usd_per_unit: float = Field(
+        default=0.0,
+        description="refining charge, USD per payable unit of the element's price (per oz)",
+    )
+
+
+class NetbackTerms(_SalesTerms):
+    function: Literal["netback"]
+    price: str = Field(description="price series of the netback, per t of product")
+
+
+#: Sales terms by function (economics/terms.py registers a function of each name).
+SalesTerms = Annotated[
+    ConcentrateTerms | MetalContentTerms | MetalPriceTerms | ElementPriceTerms | NetbackTerms,
+    Field(discriminator="function"),
+]
+TERMS_FUNCTIONS = ("concentrate", "metal_content", "metal_price", "element_price", "netback")
 
 
 Deck = Annotated[dict[Year, float], Field(min_length=1)]
 
 
-class Prices(_Model):
-    cu_usd_per_t: Deck = Field(description="copper (LME cash), USD/t, by year")
-    au_usd_per_oz: Deck = Field(description="gold, USD/troy oz, by year")
-    ag_usd_per_oz: Deck = Field(description="silver, USD/troy oz, by year")
-    tc_usd_per_dmt: Deck = Field(description="treatment charge, USD/dry t concentrate, by year")
-    rc_usc_per_lb: Deck = Field(description="refining charge, US cents/lb payable Cu, by year")
-    cathode_premium_usd_per_t: Deck = Field(description="cathode premium over LME, USD/t")
+#: Price decks by series of data/price_series.toml (names checked in checks.py).
+Prices = dict[str, Deck]
 
 
 class TermsCase(_Model):
@@ -333,6 +408,9 @@ class Scenario(_Model, Sourced):
     title: str = ""
     base_year: Year = Field(description="year of the real USD")
     baseline_pathway: str = Field(description="pathway every other one is compared with")
+    focus_pathway: str = Field(
+        description="pathway the verdict, the brief and the risk tables are written for"
+    )
     project: Project
     feeds: dict[str, Feed]
     stages: dict[str, Stage]
@@ -340,7 +418,7 @@ class Scenario(_Model, Sourced):
     pathways: dict[str, Pathway]
     site: Site
     logistics: Logistics
-    terms: Terms
+    terms: dict[str, SalesTerms]
     prices: Prices
     terms_cases: dict[str, TermsCase]
     labour: Labour

@@ -15,15 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from orevalue import flowsheet
-from orevalue.economics import costs, schedule
+from orevalue.economics import costs, schedule, terms
 from orevalue.economics.metrics import capital_recovery_factor
-from orevalue.economics.pricing import (
-    METAL_PRODUCTS,
-    Market,
-    concentrate_value,
-    metal_value,
-    product_value,
-)
+from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError
 
@@ -133,7 +127,7 @@ def _need_pathways(scenario: Scenario) -> tuple[list[str], list[str]]:
 def _use(scenario: Scenario, p: Params, stages: list[str], streams: dict, per: float) -> StageUse:
     totals = np.zeros(4)
     for s in stages:
-        basis = _f(streams[scenario.stages[s].basis]["cu"])
+        basis = _f(flowsheet.basis_t(scenario, p, scenario.stages[s].basis, streams, {}))
         totals += basis * np.array(
             [
                 _f(p[f"stages.{s}.power_mwh_per_t"]),
@@ -195,15 +189,16 @@ def _basis(scenario: Scenario) -> _Basis:
 def _refined_value(b: _Basis, streams: dict) -> tuple[float, float]:
     """Sales value (USD) of what the refinery pathway sells from ``streams``, and the tonnes
     of metal product in it."""
-    sells = [s for s in b.scenario.pathways[REFINERY_PATHWAY].sells if s != "acid"]
+    s = b.scenario
+    sells = [x for x in s.pathways[REFINERY_PATHWAY].sells if s.terms[x].exported]
     total, cathode = 0.0, 0.0
     for product in sells:
-        mass = flowsheet.stream_mass_t(b.scenario, b.p, product, streams[product])
-        freight = b.ocean_prod if product in METAL_PRODUCTS else 0.0
-        total += _f(
-            product_value(b.p, product, streams[product], mass, b.market, freight).total_usd
-        )
-        if product in METAL_PRODUCTS:
+        mass = flowsheet.stream_mass_t(s, b.p, product, streams[product])
+        shipped = s.terms[product].freight == "product"
+        freight = b.ocean_prod if shipped else 0.0
+        lot = terms.Lot(streams[product], mass)
+        total += _f(terms.value(s, b.p, product, lot, b.market, freight).total_usd)
+        if shipped:
             cathode += _f(mass)
     return total, cathode
 
@@ -219,9 +214,9 @@ def _blister_terms(
         return blister, {}, 0.0
     one = b.one
     elements = flowsheet.feed_elements(b.p, blister_feed, one)
-    blister["value"] = _f(
-        metal_value(b.p, "blister", elements, one, b.market, b.ocean_prod).total_usd
-    )
+    lot = terms.Lot(elements, one, blister_feed)
+    kind = b.scenario.feeds[blister_feed].terms
+    blister["value"] = _f(terms.value(b.scenario, b.p, kind, lot, b.market, b.ocean_prod).total_usd)
     streams = flowsheet.balance(b.scenario, b.p, refinery, {blister_feed: one})
     blister["refined"], blister["cathode"] = _refined_value(b, streams)
     available = _f(schedule.feed_available_dry_t(b.scenario, b.p, blister_feed, b.tl)[:, b.col])
@@ -242,9 +237,10 @@ def _capex_by_size(
 
     def basis_cu(stage: str) -> float:
         basis = b.scenario.stages[stage].basis
-        cu = _f(streams[basis]["cu"]) * nameplate
-        if blister_streams and basis in blister_streams:
-            cu += _f(blister_streams[basis]["cu"]) * blister_nameplate
+        cu = _f(flowsheet.basis_t(b.scenario, b.p, basis, streams, {})) * nameplate
+        if blister_streams and basis.partition(".")[0] in blister_streams:
+            blister_t = flowsheet.basis_t(b.scenario, b.p, basis, blister_streams, {})
+            cu += _f(blister_t) * blister_nameplate
         return cu
 
     total = np.zeros((1, pct.size))
@@ -279,10 +275,13 @@ def unit_economics(
         else 0.0
     )
     refined_per_dmt, cathode_per_dmt = _refined_value(b, streams)
-    conc_per_dmt = _f(concentrate_value(p, conc_feed, one, market, b.ocean_conc).total_usd)
-    anode_value = _f(
-        metal_value(p, "anode", streams["anode"], anode_t * one, market, b.ocean_prod).total_usd
+    conc_lot = terms.Lot(flowsheet.feed_elements(p, conc_feed, one), one, conc_feed)
+    conc_terms = scenario.feeds[conc_feed].terms
+    conc_per_dmt = _f(
+        terms.value(scenario, p, conc_terms, conc_lot, market, b.ocean_conc).total_usd
     )
+    anode_lot = terms.Lot(streams["anode"], anode_t * one)
+    anode_value = _f(terms.value(scenario, p, "anode", anode_lot, market, b.ocean_prod).total_usd)
     blister, blister_streams, blister_avail = _blister_terms(b, refinery, blister_feed)
 
     # capacities and capex by size, location factor 1

@@ -118,11 +118,7 @@ def make_context(inputs: BriefInputs, src: Source) -> Ctx:
     names = list(r.pathways)
     labels = {n: p.label for n, p in r.pathways.items()}
     building = [n for n, p in r.pathways.items() if p.builds]
-    focus: str | None = None
-    if "cathode" in building:
-        focus = "cathode"
-    elif building:
-        focus = max(building, key=lambda n: r.value(n, "plant", "npv_usd"))
+    focus = r.scenario.focus_pathway if r.scenario.focus_pathway in building else None
     return Ctx(
         inputs,
         src,
