@@ -80,7 +80,6 @@ def npv_text(pg: Page) -> str:
 def test_change_capex_run_and_see_npv_change(page: tuple[Page, Watch], live_server: str) -> None:
     pg, _ = page
     pg.goto(live_server + "/")
-    pg.screenshot(path=str(SHOTS / "home.png"))
     pg.click("#new-default")
     pg.fill("#name", "default-case")
     pg.click("#run")
@@ -102,6 +101,7 @@ def test_change_capex_run_and_see_npv_change(page: tuple[Page, Watch], live_serv
     shown = float(pg.locator(NPV).first.get_attribute("data-value") or "nan")
     assert shown < want  # dearer smelter, lower NPV
     pg.goto(live_server + "/")
+    pg.screenshot(path=str(SHOTS / "home.png"))
     pg.locator("#runs input[type=checkbox]").nth(0).check()
     pg.locator("#runs input[type=checkbox]").nth(1).check()
     pg.click("text=Compare the ticked runs")
