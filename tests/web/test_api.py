@@ -81,6 +81,8 @@ def test_downloads(client: TestClient) -> None:
     assert json.loads(doc.text)["pathways"]["cathode"]["plant"]["npv_usd"] == pytest.approx(
         run["pathways"]["cathode"]["plant"]["npv_usd"]
     )
+    xlsx = client.get(f"/api/v1/runs/{rid}/results.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")  # a zip: .xlsx
     csv = client.get(f"/api/v1/runs/{rid}/annual.csv", params={"pathway": "cathode"})
     assert csv.status_code == 200 and csv.text.startswith("year,")
     assert client.get(f"/api/v1/runs/{rid}/annual.csv", params={"pathway": "x"}).status_code == 404

@@ -113,6 +113,11 @@ def annual_csv(loaded: api.Loaded, pathway: str) -> str:
     return csv_text(api.evaluate(loaded), pathway)
 
 
+def results_xlsx(loaded: api.Loaded) -> bytes:
+    """results.xlsx of the case (as ``orevalue run --xlsx`` writes it)."""
+    return api.results_workbook(api.evaluate(loaded))
+
+
 def brief(loaded: api.Loaded, risk: dict[str, Any] | None, command: str) -> str:
     """The brief's HTML (without the siting section, which takes a minute)."""
     return api.report(loaded, risk=risk, siting=False, command=command).html

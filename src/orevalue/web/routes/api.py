@@ -137,6 +137,20 @@ def results_json(run_id: RunId, request: Request) -> Response:
     return _download(text, f"{row.name}-run{run_id}-results.json", "application/json")
 
 
+@router.get("/runs/{run_id}/results.xlsx", responses=ERRORS)
+def results_xlsx(run_id: RunId, request: Request) -> Response:
+    """The results as an Excel workbook (what ``orevalue run --xlsx`` writes)."""
+    st = state(request)
+    row = store.run(st, run_id)
+    if row.status != "done":
+        raise store.AppError(f"run {run_id} is {row.status}: no results")
+    data = service.results_xlsx(service.load_text(row.toml, row.name, st.settings.work_dir))
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = f"{row.name}-run{run_id}-results.xlsx"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
 @router.get("/runs/{run_id}/risk.json", responses=ERRORS)
 def risk_json(run_id: RunId, request: Request) -> Response:
     """The risk summary of a risk run (as ``orevalue risk`` writes summary.json)."""
