@@ -10,11 +10,11 @@ import numpy as np
 
 from orevalue.siting.model import (
     ANODE,
-    CATHODE,
     COMPONENTS,
     CONC,
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
+    PRODUCT,
     STAGES,
     Model,
 )
@@ -31,7 +31,7 @@ class StagePlan:
     site: str
     stage: str
     size_pct: float
-    nameplate_t_per_yr: float  # smelter: dmt concentrate; refinery: t cathode
+    nameplate_t_per_yr: float  # smelter: dmt concentrate; refinery: t refined product
     throughput_t_per_yr: float
     capex_usd: float
 
@@ -110,8 +110,10 @@ class Plan:
     conc_exported_wmt_per_yr: float
     anode_t_per_yr: float
     anode_exported_t_per_yr: float
-    cathode_t_per_yr: float
-    product_t_per_yr: float  # cathode plus anode exported: the tonnes margins are quoted per
+    refined_t_per_yr: float  # t/yr of the refined main product
+    product_t_per_yr: (
+        float  # refined product plus anode exported: the tonnes margins are quoted per
+    )
     components_usd_per_yr: dict[str, float]  # plan minus baseline, by component
     margin_usd_per_yr: float  # value added less every cost, incl. public infrastructure
     plant_margin_usd_per_yr: float  # the same without public infrastructure
@@ -120,9 +122,11 @@ class Plan:
     power_mw: float = 0.0  # average
     power_peak_mw: float = 0.0  # to install or connect
     water_m3_per_day: float = 0.0
+    refined_product: str = ""  # what ``refined_t_per_yr`` counts (the focus pathway's product)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values for JSON (infinite capacities become None)."""
+        """Plain values for JSON (infinite capacities become None); the refined tonnes under
+        :func:`refined_key` of the product (``cathode_t_per_yr``)."""
 
         def clean(v: Any) -> Any:
             if isinstance(v, float) and not np.isfinite(v):
@@ -133,7 +137,15 @@ class Plan:
                 return [clean(x) for x in v]
             return v
 
-        return clean(asdict(self))
+        values = asdict(self)
+        product = values.pop("refined_product")
+        renamed = {"refined_t_per_yr": refined_key(product)}
+        return clean({renamed.get(k, k): v for k, v in values.items()})
+
+
+def refined_key(product: str) -> str:
+    """Key of a plan's refined tonnes in site.json: ``<product>_t_per_yr``."""
+    return f"{product}_t_per_yr"
 
 
 def _val(x: np.ndarray, model: Model, name: str) -> np.ndarray:
@@ -173,7 +185,7 @@ def _stage_plans(model: Model, v: dict[str, np.ndarray]) -> list[StagePlan]:
         throughput = (
             smelt[k] * moist
             if g == 0
-            else refine[k] @ np.array([units.cathode_t_per_t_anode, units.cathode_t_per_t_blister])
+            else refine[k] @ np.array([units.product_t_per_t_anode, units.product_t_per_t_blister])
         )
         nameplate = (units.smelter_capacity_dmt if g == 0 else units.refinery_capacity_t)[z]
         stages.append(
@@ -359,11 +371,11 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
     ]
     parts = {k: sol.components_usd[k] - baseline.components_usd.get(k, 0.0) for k in COMPONENTS}
     margin = -sum(parts.values())
-    cathode = float(
-        refine[:, 0].sum() * units.cathode_t_per_t_anode
-        + refine[:, 1].sum() * units.cathode_t_per_t_blister
+    refined = float(
+        refine[:, 0].sum() * units.product_t_per_t_anode
+        + refine[:, 1].sum() * units.product_t_per_t_blister
     )
-    product = cathode + float(export[:, ANODE].sum())
+    product = refined + float(export[:, ANODE].sum())
     per = 1.0 / product if product > TOL else float("nan")
     power = v["power"].sum()
     return Plan(
@@ -378,7 +390,8 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         conc_exported_wmt_per_yr=float(export[:, CONC].sum()),
         anode_t_per_yr=float(smelt.sum() * units.anode_t_per_wmt),
         anode_exported_t_per_yr=float(export[:, ANODE].sum()),
-        cathode_t_per_yr=cathode,
+        refined_t_per_yr=refined,
+        refined_product=units.product,
         product_t_per_yr=product,
         components_usd_per_yr=parts,
         margin_usd_per_yr=margin,
@@ -410,7 +423,7 @@ def smelted_wmt(model: Model, sol: Solution) -> float:
 def product_freight_usd_per_t(model: Model, sol: Solution) -> float:
     """Freight per tonne of metal product (cathode, and anode that is exported) from a
     single-site plan's site to the export ports, with the ports' extra ocean freight."""
-    metal = [ANODE, CATHODE]
+    metal = [ANODE, PRODUCT]
     flow = _val(sol.x, model, "flow")[:, metal]
     export = _val(sol.x, model, "export")[:, metal]
     cost = model.net.leg_cost_usd_per_t[model.net.arc_leg]
