@@ -36,11 +36,13 @@ __all__ = [
     "evaluate",
     "load",
     "report",
+    "results_workbook",
     "risk",
     "risk_spec",
     "site",
     "site_npv",
     "template",
+    "template_workbook",
 ]
 
 
@@ -133,6 +135,23 @@ def template(path: str) -> str:
     from orevalue.template import template_text
 
     return template_text(path)
+
+
+def template_workbook(path: str) -> bytes:
+    """The default case as an input workbook (.xlsx bytes, one row a field), to be written
+    at ``path``; ``orevalue run`` reads it back."""
+    from orevalue.report.excel_inputs import input_workbook
+
+    return input_workbook(path)
+
+
+def results_workbook(results: Results) -> bytes:
+    """results.xlsx of ``results`` (as ``orevalue run --xlsx`` writes it): the results
+    document as a workbook."""
+    from orevalue.report.excel import results_workbook as workbook
+    from orevalue.report.files import results_document
+
+    return workbook(results_document(results))
 
 
 # ------------------------------------------------------------------ risk
