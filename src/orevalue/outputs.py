@@ -130,14 +130,12 @@ def key(template: str, element: str) -> str:
     ``element`` (a key of data/elements.toml): ``product_{element}_t_per_yr`` gives
     ``product_cu_t_per_yr``, ``breakeven_{series}`` gives ``breakeven_cu_usd_per_t`` (the
     series that prices the element), ``free_{element_name}`` gives ``free_copper``."""
-    item = catalog.elements()[element]
-    values = {
-        "element": element,
-        "element_name": item.name,
-        "series": catalog.element_price_series(element).key,
-    }
     if not any(row.key == template for row in table()):
         raise KeyError(f"{template!r} is not declared in data/outputs.csv")
+    item = catalog.elements()[element]
+    values = {"element": element, "element_name": item.name}
+    if "{series}" in template:  # an element with no price series has no such key
+        values["series"] = catalog.element_price_series(element).key
     return template.format(**values)
 
 

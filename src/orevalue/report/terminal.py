@@ -71,6 +71,14 @@ def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
     return table
 
 
+def _terms_case_values(prices: dict[str, float]) -> str:
+    """What a terms case sets, as the heading shows it: ``TC 73.94, RC 7.394`` for the
+    treatment and refining charges of concentrate terms, else each series by name."""
+    if set(prices) == {"tc_usd_per_dmt", "rc_usc_per_lb"}:
+        return f"TC {prices['tc_usd_per_dmt']:g}, RC {prices['rc_usc_per_lb']:g}"
+    return ", ".join(f"{name} {value:g}" for name, value in prices.items())
+
+
 def plant_rows(results: Results) -> list[Row]:
     s = results.scenario
     rate = s.project.discount_rate_pct + s.site.security_premium_pct
@@ -97,7 +105,7 @@ def plant_rows(results: Results) -> list[Row]:
         name = tc.label or case
         rows.append(
             (
-                f"— At {name} terms (TC {tc.tc_usd_per_dmt:g}, RC {tc.rc_usc_per_lb:g})",
+                f"— At {name} terms ({_terms_case_values(tc.prices)})",
                 lambda r: r.plant["npv_usd"],
                 "",
             )

@@ -293,6 +293,16 @@ class TermsCase(_Model):
         """The series this case sets, by name: flat value in the series' unit."""
         return dict(self.__pydantic_extra__ or {})
 
+    @classmethod
+    def extra_description(cls, name: str) -> str:
+        """Meaning and unit of a series a case may set (``treatment charge, USD/dmt``): what
+        data/price_series.toml says it prices, in its unit; "" for an unknown name."""
+        series = catalog.price_series().get(name)
+        if series is None:
+            return ""
+        what = series.description.split(",")[0]
+        return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
+
 
 class Labour(_Model):
     on_cost_pct: NonNeg = Field(description="on-costs on base wages, %")

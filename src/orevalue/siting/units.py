@@ -263,17 +263,18 @@ def _capex_by_size(
     blister: tuple[dict, float],
 ) -> np.ndarray:
     """Capex (USD, location factor 1) of ``stages`` at each size (% of nameplate), each stage
-    sized on the copper of its basis stream at nameplate: ``conc`` and ``blister`` are each
-    feed's (streams per dry tonne, dry t/yr at nameplate); no blister streams, no blister."""
+    sized on its basis (a stream's element or its total mass) at nameplate: ``conc`` and
+    ``blister`` are each feed's (streams per dry tonne, dry t/yr at nameplate); no blister
+    streams, no blister."""
     (streams, nameplate), (blister_streams, blister_nameplate) = conc, blister
 
     def basis_t(stage: str) -> float:
         basis = b.scenario.stages[stage].basis
-        cu = _f(flowsheet.basis_t(b.scenario, b.p, basis, streams, {})) * nameplate
+        tonnes = _f(flowsheet.basis_t(b.scenario, b.p, basis, streams, {})) * nameplate
         if blister_streams and basis.partition(".")[0] in blister_streams:
             blister_t = flowsheet.basis_t(b.scenario, b.p, basis, blister_streams, {})
-            cu += _f(blister_t) * blister_nameplate
-        return cu
+            tonnes += _f(blister_t) * blister_nameplate
+        return tonnes
 
     total = np.zeros((1, pct.size))
     for s in stages:
