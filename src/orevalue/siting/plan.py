@@ -18,12 +18,9 @@ from orevalue.siting.model import (
     STAGES,
     Model,
 )
-from orevalue.siting.network import COMMODITIES
 from orevalue.siting.solve import Solution
 
 TOL = 1e-6
-#: How each commodity is named in tables, and its unit.
-COMMODITY_UNITS = {"concentrate": "wmt", "anode": "t", "blister": "t", "cathode": "t"}
 
 
 @dataclass
@@ -123,6 +120,7 @@ class Plan:
     power_peak_mw: float = 0.0  # to install or connect
     water_m3_per_day: float = 0.0
     refined_product: str = ""  # what ``refined_t_per_yr`` counts (the focus pathway's product)
+    commodities: tuple[str, ...] = ()  # the network's commodities by slot, as named in the case
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for JSON (infinite capacities become None); the refined tonnes under
@@ -139,6 +137,7 @@ class Plan:
 
         values = asdict(self)
         product = values.pop("refined_product")
+        values.pop("commodities")
         renamed = {"refined_t_per_yr": refined_key(product)}
         return clean({renamed.get(k, k): v for k, v in values.items()})
 
@@ -250,7 +249,7 @@ def _leg_uses(model: Model, v: dict[str, np.ndarray]) -> list[LegUse]:
     """Traffic on each arc that carries anything: tonnes by commodity, vehicles, use of
     capacity."""
     net, econ = model.net, model.data.economics
-    flow = v["flow"]
+    flow, names = v["flow"], model.units.commodities
     built, upgraded = v["leg_build"] > 0.5, v["leg_up"] > 0.5
     totals = flow.sum(axis=1)
     legs = []
@@ -266,7 +265,7 @@ def _leg_uses(model: Model, v: dict[str, np.ndarray]) -> list[LegUse]:
                 net.nodes[net.arc_head[a]],
                 mode,
                 float(net.leg_km[leg]),
-                {c: float(flow[a, i]) for i, c in enumerate(COMMODITIES) if flow[a, i] > TOL},
+                {c: float(flow[a, i]) for i, c in enumerate(names) if flow[a, i] > TOL},
                 float(totals[a]),
                 float(totals[a] / payload / DAYS_PER_YEAR),
                 "trains" if mode == "rail" else "trucks",
@@ -304,7 +303,11 @@ def _port_uses(model: Model, v: dict[str, np.ndarray]) -> list[PortUse]:
     export, imports = v["export"], v["supply"]
     ports = []
     for p, key in enumerate(model.ports):
-        moved = {c: float(export[p, i]) for i, c in enumerate(COMMODITIES) if export[p, i] > TOL}
+        moved = {
+            c: float(export[p, i])
+            for i, c in enumerate(model.units.commodities)
+            if export[p, i] > TOL
+        }
         for s, src in enumerate(model.sources):
             if (
                 data.sources[src].kind == "import"
@@ -392,6 +395,7 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         anode_exported_t_per_yr=float(export[:, ANODE].sum()),
         refined_t_per_yr=refined,
         refined_product=units.product,
+        commodities=units.commodities,
         product_t_per_yr=product,
         components_usd_per_yr=parts,
         margin_usd_per_yr=margin,
@@ -447,7 +451,7 @@ def routes(plan: Plan, share: float = 0.01) -> dict[str, list[str]]:
     """Each commodity's routes as node chains ("a → b → c (rail 1,363 km)"), following the
     legs that carry at least ``share`` of its largest flow."""
     out: dict[str, list[str]] = {}
-    for commodity in COMMODITIES:
+    for commodity in plan.commodities:
         arcs = [u for u in plan.legs if commodity in u.t_per_yr]
         if not arcs:
             continue

@@ -82,6 +82,8 @@ class UnitEconomics:
 
     year: int
     product: str  # the refined main product (the focus pathway's main product)
+    commodities: tuple[str, ...]  # names of the network's slots: concentrate feed, smelter
+    # product, metal feed, refined product, as the case names its feeds and products
     conc_feed: str
     blister_feed: str | None
     moisture_frac: float
@@ -333,6 +335,12 @@ def unit_economics(
     return UnitEconomics(
         year=b.year,
         product=main_product(scenario, scenario.focus_pathway),
+        commodities=(
+            conc_feed,
+            mid,
+            blister_feed if blister_feed is not None else f"{mid} feed",
+            main_product(scenario, scenario.focus_pathway),
+        ),
         conc_feed=conc_feed,
         blister_feed=blister_feed,
         moisture_frac=moisture,
