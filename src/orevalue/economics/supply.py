@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from orevalue import flowsheet
-from orevalue.economics import schedule, terms
+from orevalue.economics import mine, schedule, terms
 from orevalue.economics.pricing import Market, Value
 from orevalue.params import Params
 from orevalue.scenario import Scenario
@@ -25,6 +25,9 @@ class FeedSupply:
         self.available_dry_t = {
             f: schedule.feed_available_dry_t(scenario, p, f, tl) for f in scenario.active_feeds()
         }
+        if mine.supplies_feed(scenario):  # the mine's concentrate, phase by phase
+            feed = scenario.mine_plan.feed  # type: ignore[union-attr]
+            self.available_dry_t[feed] = mine.concentrate_dry_t_on(scenario, p, tl.years)
         #: dry t per year a plant consuming the feed processes, (N, Y)
         self.processed_dry_t: dict[str, np.ndarray] = {}
         #: dry t per year at nameplate, (N, 1)

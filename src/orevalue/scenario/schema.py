@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
 from orevalue import catalog
+from orevalue.scenario.mine import MinePlan
 
 #: Elements tracked, from data/elements.toml.
 ELEMENTS = catalog.ELEMENTS
@@ -425,6 +426,7 @@ class Scenario(_Model, Sourced):
     services: Services
     fiscal: Fiscal
     mine: Mine
+    mine_plan: MinePlan | None = None
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent
