@@ -85,8 +85,9 @@ def test_who_gains_adds_up(default_results):
 def test_mine_and_chain_keys_are_declared(default_results):
     doc = default_results.to_dict()
     assert set(doc["mine"]) == set(outputs.group("mine"))
-    for name, pathway in doc["pathways"].items():
-        assert set(pathway["chain"]) == set(outputs.group("chain")), name
+    levers = {k for k in outputs.group("chain") if k.startswith("lever_moved_")}
+    for name, pathway in doc["pathways"].items():  # the default case sets no lever
+        assert set(pathway["chain"]) == set(outputs.group("chain")) - levers, name
 
 
 def test_supplied_feed_is_the_mines_concentrate(linked):
@@ -99,3 +100,32 @@ def test_supplied_feed_is_the_mines_concentrate(linked):
     np.testing.assert_allclose(supply[:, year], conc[:, year])
     # Phase 2: 90 Mt x 0.48 % x 86.6 % / 28 % Cu
     assert conc[0, year] == pytest.approx(90e6 * 0.0048 * 0.866 / 0.28)
+
+
+def _levered(tmp_path, text: str) -> dict[str, np.ndarray]:
+    path = tmp_path / "lever.toml"
+    path.write_text("[mine_plan]\nsupplies_feed = true\n" + text, encoding="utf-8")
+    results = orevalue.evaluate(orevalue.load(path), breakeven=False, detail=False, compare=False)
+    return results.pathways["cathode"].chain
+
+
+@pytest.mark.parametrize(
+    "lever",
+    [
+        "regulated_tc_usd_per_dmt = 20.0\n",  # below the market's 60: from plant to mine
+        "export_ban = true\n",
+        "[fiscal]\nexport_duty_conc_pct = 10.0\n",
+    ],
+    ids=["regulated TC/RC", "export ban", "export duty"],
+)
+def test_each_lever_shows_the_value_it_moves_and_the_moves_add_up(tmp_path, lever):
+    c = _levered(tmp_path, lever)
+    assert {k for k in outputs.group("chain") if k.startswith("lever_moved_")} <= set(c)
+    moved = sum(c[f"lever_moved_{k}"] for k in chain.GAIN_KEYS)
+    np.testing.assert_allclose(moved, c["lever_moved_chain_npv_pre_government_usd"], atol=1.0)
+    assert abs(c["lever_moved_mine_npv_usd"][0]) > 1e6
+    if lever.startswith("regulated"):
+        assert c["lever_moved_mine_npv_usd"][0] > 0 > c["lever_moved_plant_npv_usd"][0]
+        assert abs(c["lever_moved_chain_npv_pre_government_usd"][0]) < 1.0
+    if lever.startswith("[fiscal]"):
+        assert c["lever_moved_federation_pv_usd"][0] > 0 > c["lever_moved_mine_npv_usd"][0]

@@ -66,6 +66,8 @@ def two_companies(
     timing = on_axis(timing, tl.years, axis)
     unit = on_axis(mine.value_per_dry_t.total_usd, mine.years.years, axis)
     exported = np.maximum(conc - to_plant_t, 0.0) * unit
+    if plan.export_ban and case.flows.stages:  # the rest goes unsold
+        exported = np.zeros_like(exported)
     mine_axis = _Years(axis)
     mine_lines = company_lines(
         scenario, mine.q, mine_axis, ore, conc, exported, sales + timing, exported
@@ -171,7 +173,9 @@ def integrated(
     baseline: str,
 ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
     """The mine view's metrics, and each pathway's chain metrics with the gains of each
-    party over the ``baseline`` pathway, (N,); the country's discount rate throughout."""
+    party over the ``baseline`` pathway and, where a lever on the link is set (export duty on
+    concentrate, export ban, regulated TC/RC), the value it moves to each party, (N,); the
+    country's discount rate throughout."""
     from orevalue.economics import mine as mine_view
 
     rate = p["project.discount_rate_pct"][:, 0] / 100.0
@@ -182,4 +186,38 @@ def integrated(
         chains[name] = chain_metrics(mine_lines, plant_lines, rate)
     for name in chains:
         chains[name].update(gains(chains[name], chains[baseline]))
+    plan = scenario.mine_plan
+    assert plan is not None
+    if plan.levers() or p["fiscal.export_duty_conc_pct"].any():
+        free = scenario.model_copy(update={"mine_plan": plan.without_levers()})
+        free_p = p.replace({"fiscal.export_duty_conc_pct": 0.0})
+        for name, moved in lever_effects(free, free_p, tl, chains, rate).items():
+            chains[name].update(moved)
     return mine_view.mine_view(scenario, p), chains
+
+
+def lever_effects(
+    free: Scenario,
+    free_p: Params,
+    tl: schedule.Timeline,
+    chains: dict[str, dict[str, np.ndarray]],
+    rate: np.ndarray,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Value each lever on the link moves to each party, per pathway: the chain's metrics
+    less those of the same chain with no lever (``free``, ``free_p``), USD (N,)."""
+    from orevalue.economics import mine as mine_view
+    from orevalue.economics.plant import plant_case
+    from orevalue.economics.pricing import Market
+
+    market = Market.from_params(free_p, tl.years)
+    case = mine_view.mine_case(free, free_p)
+    out = {}
+    for name, with_levers in chains.items():
+        plant = plant_case(free, free_p, name, tl, market)
+        _, mine_lines, plant_lines = two_companies(free, free_p, case, plant, tl)
+        without = chain_metrics(mine_lines, plant_lines, rate)
+        out[name] = {
+            f"lever_moved_{k}": with_levers[k] - without[k]
+            for k in (*GAIN_KEYS, "chain_npv_pre_government_usd")
+        }
+    return out

@@ -43,6 +43,7 @@ class FeedSupply:
                 cap = p[f"feeds.{feed}.dry_t_per_yr"]
                 self.processed_dry_t[feed] = available * np.minimum(ramp, 1.0)
             self.nameplate_dry_t[feed] = cap
+        self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
 
@@ -51,8 +52,9 @@ class FeedSupply:
         the plant pays), and the export duty it would have paid abroad, USD (N, Y)."""
         if feed not in self._purchase:
             dry_t = self.processed_dry_t[feed]
+            regulated = self.purchase_market is not None and feed == _mine_feed(self.scenario)
             self._purchase[feed] = (
-                self._value(feed, dry_t, ocean=False),
+                self._value(feed, dry_t, ocean=False, regulated=regulated),
                 self._export_duty_usd(feed, dry_t),
             )
         return self._purchase[feed]
@@ -68,13 +70,15 @@ class FeedSupply:
             self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
         return self._fob[key]
 
-    def _value(self, feed: str, dry_t: np.ndarray, ocean: bool) -> Value:
+    def _value(self, feed: str, dry_t: np.ndarray, ocean: bool, regulated: bool = False) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
-        export FOB value) or with the freight the plant's site saves too."""
+        export FOB value) or with the freight the plant's site saves too; at the regulated
+        treatment and refining charges where ``regulated``."""
         p, kind = self.p, self.scenario.feeds[feed].terms
         freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
-        return terms.value(self.scenario, p, kind, lot, self.market, freight)
+        market = self.purchase_market if regulated else self.market
+        return terms.value(self.scenario, p, kind, lot, market, freight)
 
     def _export_duty_usd(self, feed: str, dry_t: np.ndarray) -> np.ndarray:
         """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of
@@ -97,3 +101,25 @@ class _Elements(dict):
     def __missing__(self, element: str) -> np.ndarray:
         self[element] = flowsheet.feed_element_t(self._p, self._feed, self._dry_t, element)
         return self[element]
+
+
+def _mine_feed(scenario: Scenario) -> str | None:
+    plan = scenario.mine_plan
+    return plan.feed if plan is not None else None
+
+
+def _regulated_market(
+    scenario: Scenario, p: Params, tl: schedule.Timeline, market: Market
+) -> Market | None:
+    """The market a plant buys the mine's concentrate in under a domestic-processing
+    obligation (flat regulated TC and RC of the feed's terms), or None without one."""
+    plan = scenario.mine_plan
+    if plan is None or plan.regulated_tc_usd_per_dmt is None:
+        return None
+    spec = scenario.terms[scenario.feeds[plan.feed].terms]
+    tc = plan.regulated_tc_usd_per_dmt
+    rc = plan.regulated_rc_usc_per_lb
+    rc = tc / spec.tc_per_rc if rc is None else rc
+    q = p.flat_deck(f"prices.{spec.tc_series}", np.full(p.n_samples, tc))
+    q = q.flat_deck(f"prices.{spec.rc_series}", np.full(p.n_samples, rc))
+    return Market.from_params(q, tl.years)
