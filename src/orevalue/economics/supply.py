@@ -34,10 +34,23 @@ class FeedSupply:
         self.nameplate_dry_t: dict[str, np.ndarray] = {}
         util = schedule.utilisation(p, tl)
         util_final = p.vector("project.utilisation_pct")[:, -1:] / 100.0
+        sized = [
+            f
+            for f in self.available_dry_t
+            if scenario.terms[scenario.feeds[f].terms].feed_sizing == "nameplate"
+        ]
+        nameplate = p["project.nameplate_conc_dmt_per_yr"]
+        if scenario.project.size_to_feed and sized:  # the plant takes its peak feed at full use
+            peak = sum(self.available_dry_t[f] for f in sized).max(axis=1, keepdims=True)
+            nameplate = np.divide(peak, util_final, out=np.zeros_like(peak), where=util_final > 0)
+        #: nameplate the feeds on nameplate terms share, dry t/yr (N, 1)
+        self.nameplate_conc_dmt_per_yr = nameplate
+        room = nameplate * util  # what is left of the year's capacity, in the feeds' order
         for feed, available in self.available_dry_t.items():
-            if scenario.terms[scenario.feeds[feed].terms].feed_sizing == "nameplate":
-                cap = p["project.nameplate_conc_dmt_per_yr"]
-                self.processed_dry_t[feed] = np.minimum(available, cap * util)
+            if feed in sized:
+                cap = nameplate
+                self.processed_dry_t[feed] = np.minimum(available, room)
+                room = room - self.processed_dry_t[feed]
             else:
                 ramp = np.divide(util, util_final, out=np.zeros_like(util), where=util_final > 0)
                 cap = p[f"feeds.{feed}.dry_t_per_yr"]
@@ -46,6 +59,16 @@ class FeedSupply:
         self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
+
+    def beyond_capacity_dry_t(self) -> np.ndarray:
+        """Feed on nameplate terms beyond the plant's nameplate x utilisation, exported as it
+        is, dry t per year (N, Y)."""
+        out = np.zeros((self.p.n_samples, next(iter(self.available_dry_t.values())).shape[1]))
+        for feed, available in self.available_dry_t.items():
+            spec = self.scenario.terms[self.scenario.feeds[feed].terms]
+            if spec.feed_sizing == "nameplate":
+                out = out + available - self.processed_dry_t[feed]
+        return out
 
     def purchase(self, feed: str) -> tuple[Value, np.ndarray]:
         """The processed feed at export parity, with the freight the plant's site saves (what

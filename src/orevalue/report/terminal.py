@@ -286,6 +286,27 @@ def mine_table(results: Results, sample: int = 0) -> Table | None:
     return table
 
 
+def feed_notes(results: Results, sample: int = 0) -> list[str]:
+    """One line per pathway whose feed exceeds the plant's nameplate x utilisation in an
+    operating year: the most exported as it is instead of processed, and the year."""
+    out = []
+    for name, r in results.pathways.items():
+        if not r.builds:
+            continue
+        beyond_t = r.case.supply.beyond_capacity_dry_t()[sample]
+        beyond_t = beyond_t * (results.years >= results.years[results.steady_index])
+        col = int(beyond_t.argmax())
+        if beyond_t[col] > 0.5:
+            plate = float(r.case.supply.nameplate_conc_dmt_per_yr[sample, 0])
+            out.append(
+                f"Pathway {name}: up to {_fmt(beyond_t[col], 'kt')} kt/yr of feed (in "
+                f"{int(results.years[col])}) beyond the nameplate {_fmt(plate, 'kt')} kt/yr x "
+                "utilisation is exported as it is "
+                "(project.size_to_feed = true sizes the plant to the feed)"
+            )
+    return out
+
+
 def print_results(results: Results, console: Console | None = None, sample: int = 0) -> None:
     """Print the pathway tables and the verdict."""
     console = console or Console(width=max(Console().width, 110))
@@ -318,6 +339,8 @@ def print_results(results: Results, console: Console | None = None, sample: int 
             sample,
         )
     )
+    for note in feed_notes(results, sample):
+        console.print(f"[bold]Note:[/] {note}")
     mine = mine_table(results, sample)
     if mine is not None:
         console.print(mine)

@@ -74,6 +74,11 @@ class Project(_Model):
     construction_peak_jobs_per_musd: NonNeg = Field(
         description="construction peak workers per USD million of capex"
     )
+    size_to_feed: bool = Field(
+        default=False,
+        description="size the plant's nameplate to its peak feed at the final utilisation "
+        "(instead of nameplate_conc_dmt_per_yr)",
+    )
 
 
 def _grade_field(el: catalog.Element) -> tuple[Any, Any]:
