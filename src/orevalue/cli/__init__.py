@@ -14,6 +14,7 @@ from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
 from orevalue.cli.site import site_command
+from orevalue.cli.sweep import sweep_command
 
 app = typer.Typer(
     add_completion=False,
@@ -27,6 +28,7 @@ app.command("run")(run_command)
 app.command("init")(init_command)
 app.command("risk")(risk_command)
 app.command("site")(site_command)
+app.command("sweep")(sweep_command)
 app.command("report")(report_command)
 
 

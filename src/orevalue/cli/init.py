@@ -15,14 +15,22 @@ from orevalue.cli.common import fail
 def init_command(
     path: Annotated[Path, typer.Argument(help="Where to write the scenario file.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    xlsx: Annotated[
+        bool,
+        typer.Option("--xlsx", help="Write an input workbook (.xlsx), one row a field."),
+    ] = False,
 ) -> None:
-    """Write the default case as a commented scenario file to edit."""
+    """Write the default case as a commented scenario file (or input workbook) to edit."""
     from orevalue.atomic import write_atomic
 
+    workbook = xlsx or path.suffix.lower() == ".xlsx"
+    if workbook and path.suffix.lower() != ".xlsx":
+        raise fail(f"{path}: an input workbook's name ends in .xlsx")
     if path.exists() and not force:
         raise fail(f"{path}: already exists; use --force to overwrite")
     try:
-        write_atomic(path, api.template(str(path)))
+        text = api.template_workbook(str(path)) if workbook else api.template(str(path))
+        write_atomic(path, text)
     except OSError as exc:
         raise fail(f"{path}: cannot write: {exc}") from None
     Console().print(

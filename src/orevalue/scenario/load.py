@@ -21,6 +21,7 @@ from orevalue.scenario.errors import ModelT, Problem, ScenarioError, problem_fro
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import deep_merge, leaves, split_provenance
+from orevalue.scenario.xlsx import is_workbook, read_workbook
 
 DEFAULT_CASE = "balochistan-copper.toml"
 #: Largest input file read, bytes: a scenario or sites file is a few kB; a larger one is a
@@ -126,9 +127,15 @@ class Overlay:
     values: dict[str, Any]
 
 
-def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> Scenario:
+def load(
+    path: str | Path | None = None,
+    overlays: tuple[Overlay, ...] = (),
+    source: str | Path | None = None,
+) -> Scenario:
     """Load a scenario file merged onto the default case (the default case when ``path`` is
-    None), then lay ``overlays`` over it in order.
+    None), then lay ``overlays`` over it in order. A workbook (``.xlsx``) is read by
+    :mod:`orevalue.scenario.xlsx` and laid as the first overlay; ``source`` names the file
+    the values came from when they are not read here.
 
     Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
     what is allowed.
@@ -139,10 +146,17 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
         return _validate(default_values, provenance, DEFAULT_CASE, "")
     file, text = DEFAULT_CASE, ""
     layers: list[tuple[str, dict[str, Any]]] = []
+    if path is not None and is_workbook(path):  # an input workbook (orevalue init --xlsx)
+        book = read_workbook(path, provenance)
+        try:
+            return load(None, (Overlay(f"set in {Path(path).name}", book.values), *overlays), path)
+        except ScenarioError as exc:
+            raise book.locate(exc) from None
     if path is not None:
         file, text = str(path), read_input(path)
         layers.append((f"set in {Path(file).name}", parse_toml(text, file)))
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
+    file = str(source) if source is not None else file
     merged = lay_regime(raw_default, layers, provenance, file)
     # a value counts as the user's when it differs from what it replaces: the default case
     # with the chosen regime's preset under it
