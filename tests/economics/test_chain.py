@@ -112,7 +112,8 @@ def _levered(tmp_path, text: str) -> dict[str, np.ndarray]:
 @pytest.mark.parametrize(
     "lever",
     [
-        "regulated_tc_usd_per_dmt = 20.0\n",  # below the market's 60: from plant to mine
+        # below the market's 60 USD/dmt and 6 c/lb: from the plant to the mine
+        "regulated_terms = true\nregulated_tc_usd_per_dmt = 20.0\nregulated_rc_usc_per_lb = 2.0\n",
         "export_ban = true\n",
         "[fiscal]\nexport_duty_conc_pct = 10.0\n",
     ],

@@ -137,12 +137,9 @@ def _regulated_market(
     """The market a plant buys the mine's concentrate in under a domestic-processing
     obligation (flat regulated TC and RC of the feed's terms), or None without one."""
     plan = scenario.mine_plan
-    if plan is None or plan.regulated_tc_usd_per_dmt is None:
+    if plan is None or not plan.regulated_terms:
         return None
     spec = scenario.terms[scenario.feeds[plan.feed].terms]
-    tc = plan.regulated_tc_usd_per_dmt
-    rc = plan.regulated_rc_usc_per_lb
-    rc = tc / spec.tc_per_rc if rc is None else rc
-    q = p.flat_deck(f"prices.{spec.tc_series}", np.full(p.n_samples, tc))
-    q = q.flat_deck(f"prices.{spec.rc_series}", np.full(p.n_samples, rc))
+    tc, rc = p["mine_plan.regulated_tc_usd_per_dmt"], p["mine_plan.regulated_rc_usc_per_lb"]
+    q = p.flat_deck(f"prices.{spec.tc_series}", tc).flat_deck(f"prices.{spec.rc_series}", rc)
     return Market.from_params(q, tl.years)

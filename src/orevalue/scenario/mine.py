@@ -95,33 +95,25 @@ class MinePlan(_Model):
         description="policy lever: concentrate may not be exported where a plant is built; "
         "the plant takes it up to its capacity and the rest goes unsold",
     )
-    regulated_tc_usd_per_dmt: float | None = Field(
-        default=None,
-        ge=-500,
-        le=1000,
+    regulated_terms: bool = Field(
+        default=False,
         description="policy lever, a domestic-processing obligation: the plant buys the "
-        "mine's concentrate at this treatment charge, USD/dmt, instead of the market's",
+        "mine's concentrate at the regulated TC/RC below instead of the market's",
     )
-    regulated_rc_usc_per_lb: float | None = Field(
-        default=None,
-        ge=-50,
-        le=100,
-        description="the regulated refining charge with it, US c/lb (default: TC / tc_per_rc)",
+    regulated_tc_usd_per_dmt: float = Field(
+        default=0.0, ge=-500, le=1000, description="regulated treatment charge, USD/dmt"
+    )
+    regulated_rc_usc_per_lb: float = Field(
+        default=0.0, ge=-50, le=100, description="regulated refining charge, US c/lb"
     )
 
     def levers(self) -> bool:
         """True where a lever on the link between the mine and the plant is set."""
-        return self.export_ban or self.regulated_tc_usd_per_dmt is not None
+        return self.export_ban or self.regulated_terms
 
     def without_levers(self) -> MinePlan:
         """The plan with no export ban and no regulated terms."""
-        return self.model_copy(
-            update={
-                "export_ban": False,
-                "regulated_tc_usd_per_dmt": None,
-                "regulated_rc_usc_per_lb": None,
-            }
-        )
+        return self.model_copy(update={"export_ban": False, "regulated_terms": False})
 
 
 def check_mine(plan: MinePlan | None, feeds: dict[str, Any]) -> list[tuple[str, str]]:
