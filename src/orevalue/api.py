@@ -21,6 +21,7 @@ from orevalue.scenario import DEFAULT_CASE, Overlay, Scenario, ScenarioError
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
+    from orevalue.incentives.optimise import Design
     from orevalue.risk.spec import RiskSpec
     from orevalue.siting import NpvFunction, Siting
     from orevalue.sweep import Sweep
@@ -39,6 +40,7 @@ __all__ = [
     "Progress",
     "brief_siting",
     "evaluate",
+    "incentives",
     "load",
     "report",
     "results_workbook",
@@ -351,6 +353,7 @@ def report(
     siting: bool = True,
     command: str = "orevalue report",
     sweep: Path | None = None,
+    incentives: Design | None = None,
 ) -> Brief:
     """The brief of the case: verdict, pathways, per-tonne waterfall, cash flows, who gets
     each dollar, government revenue, needs, siting (unless ``siting`` is False), risk (the
@@ -381,8 +384,64 @@ def report(
         map_svg=svg,
         extra=extra,
     )
+    if incentives is not None:  # the section "What it would take" (:func:`incentives`)
+        from orevalue.incentives.document import design_document
+
+        inputs.extra["incentives"] = design_document(incentives)
     html, doc = build(inputs)
     return Brief(html, doc)
+
+
+# ------------------------------------------------------------------ incentives
+
+
+def incentives(
+    case: Loaded | Scenario,
+    levers: str | Path | None = None,
+    target_irr_pct: float | None = None,
+    min_dscr: float | None = None,
+    pathway: str | None = None,
+    levels: int = 9,
+    n_random: int = 3000,
+    max_loss_probability: float | None = None,
+    risk_samples: int = 2000,
+) -> Design:
+    """The cheapest incentive package that makes ``pathway``'s plant (None: the case's focus
+    pathway) bankable (equity IRR at
+    least ``target_irr_pct`` % real, minimum DSCR at least ``min_dscr``; None: the lever
+    file's targets, else 12 % and 1.3), the Pareto front of public cost against investor NPV
+    and each lever's bang for buck. ``levers`` is a lever file laid over data/levers.toml.
+    Every package is a sample of one vectorised engine call. With ``max_loss_probability``
+    (or the lever file's), the package must also keep P(NPV < 0) at most that on a risk run
+    of ``risk_samples``. Raises :class:`ScenarioError` for a bad lever file or target."""
+    import time
+
+    from orevalue.incentives.design import design
+    from orevalue.incentives.evaluate import make_setup
+    from orevalue.incentives.levers import load_levers, with_targets
+    from orevalue.incentives.overlay import package_fields
+
+    start = time.perf_counter()
+    table = with_targets(load_levers(levers), target_irr_pct, min_dscr, max_loss_probability)
+    scenario = _scenario(case)
+    setup = make_setup(scenario, table, pathway or scenario.focus_pathway)
+    found = design(setup, levels=levels, n_random=n_random)
+    if found.package is not None:
+        found.fields = package_fields(setup, list(found.package.values()))
+    p_max = table.targets.max_loss_probability
+    if p_max is not None:
+        from orevalue.incentives.riskcheck import check_loss
+
+        loaded = _loaded(case)
+
+        def variant(overlay: dict[str, Any]) -> Scenario:
+            return loaded.variant(Overlay("incentive package", overlay))
+
+        found.risk = check_loss(setup, found, variant, p_max, risk_samples)
+        found.targets["max_loss_probability"] = p_max
+    found.levers = {k: v.model_dump() for k, v in table.levers.items()}
+    found.seconds = time.perf_counter() - start
+    return found
 
 
 def _plain_json(item: Any) -> Any:

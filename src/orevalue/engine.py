@@ -12,6 +12,7 @@ import numpy as np
 from orevalue.catalog import element_price_series
 from orevalue.economics import chain, country, metrics, schedule
 from orevalue.economics import mine as mine_economics
+from orevalue.economics.cashflow import permit_delay_factor
 from orevalue.economics.plant import (
     INVESTOR,
     STEPS,
@@ -189,7 +190,7 @@ def _investor_metrics(
     cf = case.lines["cash_flow"]
     builds = bool(case.flows.stages)
     return {
-        "npv_usd": metrics.npv(rate, cf),
+        "npv_usd": metrics.npv(rate, cf) * permit_delay_factor(p, rate),
         "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
         "capex_initial_usd": case.capex_initial_usd[:, 0],
         "product_cu_t_per_yr": case.product_cu_t[:, schedule.steady_index(scenario, tl)],

@@ -9,6 +9,7 @@ import sys
 
 import typer
 
+from orevalue.cli.incentives import incentives_command
 from orevalue.cli.init import init_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
@@ -30,6 +31,7 @@ app.command("risk")(risk_command)
 app.command("site")(site_command)
 app.command("sweep")(sweep_command)
 app.command("report")(report_command)
+app.command("incentives")(incentives_command)
 
 
 def main() -> None:

@@ -51,6 +51,9 @@ def report_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print the brief to brief.pdf (needs Chromium).")
     ] = False,
+    incentives: Annotated[
+        bool, typer.Option("--incentives", help="Add what it would take (orevalue incentives).")
+    ] = False,
     out: Annotated[
         Path,
         typer.Option("--out", help="Folder for the brief (<out>/<scenario>[-site][-regime]/)."),
@@ -92,8 +95,18 @@ def report_command(
             spec=spec,
         )
     command = _command(scenario, risk, seed, sobol, site, regime, no_siting, sweep)
+    design = api.incentives(loaded) if incentives else None
+    if incentives:
+        command += " --incentives"
     try:
-        brief = api.report(loaded, risk=summary, siting=not no_siting, command=command, sweep=sweep)
+        brief = api.report(
+            loaded,
+            risk=summary,
+            siting=not no_siting,
+            command=command,
+            sweep=sweep,
+            incentives=design,
+        )
     except SweepFileError as exc:
         raise fail(f"--sweep {sweep}: cannot read the sweep table: {exc}") from None
     target = out / loaded.output_name

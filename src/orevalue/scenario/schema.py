@@ -74,6 +74,18 @@ class Project(_Model):
     construction_peak_jobs_per_musd: NonNeg = Field(
         description="construction peak workers per USD million of capex"
     )
+    permit_delay_months: float = Field(
+        default=0.0,
+        ge=0,
+        le=120,
+        description="months of approval delay before construction starts: every cash flow "
+        "moves later by this much (the plant NPV is discounted for it); 0 = none",
+    )
+    permit_holding_usd_per_month: NonNeg = Field(
+        default=0.0,
+        description="standing cost while approvals are pending (site team, land option, "
+        "early works), USD per month of delay, capitalised in the first build year",
+    )
     size_to_feed: bool = Field(
         default=False,
         description="size the plant's nameplate to its peak feed at the final utilisation "
@@ -295,6 +307,20 @@ class Labour(_Model):
     foreign_skills: list[str] = Field(
         default=["expatriate"], description="skills filled from abroad (no site wage premium)"
     )
+    localisation_pct: Pct = Field(
+        default=0.0,
+        description="share of the posts of foreign skills filled by trained Pakistanis once "
+        "the training programme has run, %; 0 = none",
+    )
+    localisation_years: float = Field(
+        default=5.0,
+        gt=0,
+        le=50,
+        description="years from start-up over which that share grows, linearly, to its level",
+    )
+    localised_skill: str = Field(
+        default="engineer", description="skill whose wage (and site premium) a localised post earns"
+    )
 
 
 class Services(_Model):
@@ -386,6 +412,13 @@ class Finance(_Model):
     repayment: Literal["annuity", "sculpted"] = Field(description="repayment profile")
     target_dscr: float = Field(gt=0, le=10, description="debt-service cover sculpting aims at")
     lenders_domestic_pct: Pct = Field(description="share of debt from Pakistani lenders, %")
+    capex_grant_pct: float = Field(
+        default=0.0,
+        ge=0,
+        lt=100,
+        description="capital grant from the state, % of initial capex before duty (paid as "
+        "the capex is spent; off the depreciable cost); 0 = none",
+    )
 
 
 class LocalContent(_Model):
