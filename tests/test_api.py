@@ -114,7 +114,7 @@ def test_site_npv_is_the_engine_on_the_overlaid_case(default_scenario):
 def test_site_without_engine_ranks_on_the_programme(default_scenario):
     siting = api.site(default_scenario, engine_npv=False, max_sites=1)
     assert siting.options.max_sites == 1
-    assert all(r.npv_cathode_usd is None for r in siting.ranking)
+    assert all(r.npv_usd is None for r in siting.ranking)
     feasible = [r.plan.margin_usd_per_yr for r in siting.ranking if r.plan]
     assert feasible == sorted(feasible, reverse=True)
 

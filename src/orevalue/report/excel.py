@@ -51,7 +51,7 @@ def describe_key(key: str, group: str) -> tuple[str, str, str]:
     if "{" in item.key:
         head, _, rest = item.key.partition("{")
         name, _, tail = rest.partition("}")
-        if name not in outputs.FAMILIES:
+        if name not in outputs.FAMILIES and name not in outputs.DATA_FAMILIES:
             member = key[len(head) : len(key) - len(tail)]
             label = f"{label}: {member}"
     return label, outputs.shown_unit(key, group), outputs.format_kind(key, group)

@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue import outputs
-from orevalue.report.labels import MARGIN_ROWS, STAKEHOLDERS
+from orevalue.catalog import elements
+from orevalue.report.labels import STAKEHOLDERS, margin_rows
 from orevalue.report.verdict import verdict
 from orevalue.results import PathwayResult, Results
 
@@ -34,6 +35,14 @@ def _metric(
         lambda r: getattr(r, field)[key],
         outputs.format_kind(key, group),
     )
+
+
+def _main_metric(results: Results, group: str, template: str) -> Row:
+    """A row of a key declared with the main element (``product_{element}_t_per_yr``): each
+    pathway reads its own key, the label and unit are those of the focus pathway's."""
+    key = results.pathways[results.scenario.focus_pathway].key(template)
+    label, _, kind = _metric(group, key)
+    return (label, lambda r: getattr(r, group)[r.key(template)], kind)
 
 
 def _pathway_columns(title: str, results: Results) -> Table:
@@ -62,32 +71,41 @@ def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
     return table
 
 
+def _terms_case_values(prices: dict[str, float]) -> str:
+    """What a terms case sets, as the heading shows it: ``TC 73.94, RC 7.394`` for the
+    treatment and refining charges of concentrate terms, else each series by name."""
+    if set(prices) == {"tc_usd_per_dmt", "rc_usc_per_lb"}:
+        return f"TC {prices['tc_usd_per_dmt']:g}, RC {prices['rc_usc_per_lb']:g}"
+    return ", ".join(f"{name} {value:g}" for name, value in prices.items())
+
+
 def plant_rows(results: Results) -> list[Row]:
     s = results.scenario
     rate = s.project.discount_rate_pct + s.site.security_premium_pct
     npv = outputs.label("npv_usd", "plant")
+    element = results.pathways[s.focus_pathway].main_element
     rows: list[Row] = [
         _metric("plant", "capex_initial_usd"),
         _metric("plant", "npv_usd", text=f"{npv} at {rate:g} % real"),
         _metric("plant", "npv_pre_tax_usd"),
         _metric("plant", "irr"),
         _metric("plant", "payback_years"),
-        _metric("plant", "product_cu_t_per_yr"),
+        _main_metric(results, "plant", "product_{element}_t_per_yr"),
         _metric("plant", "ebitda_usd_per_yr"),
         _metric("plant", "breakeven_tc_usd_per_dmt"),
         (
-            "— Margin per t of product copper, first full year (USD/t)",
+            f"— Margin per t of product {elements()[element].name}, first full year (USD/t)",
             lambda r: r.plant["npv_usd"],
             "",
         ),
     ]
-    for key, label in MARGIN_ROWS.items():
-        rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[k], "usd"))
+    for key, label in margin_rows(element).items():
+        rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[r.key(k)], "usd"))
     for case, tc in s.terms_cases.items():
         name = tc.label or case
         rows.append(
             (
-                f"— At {name} terms (TC {tc.tc_usd_per_dmt:g}, RC {tc.rc_usc_per_lb:g})",
+                f"— At {name} terms ({_terms_case_values(tc.prices)})",
                 lambda r: r.plant["npv_usd"],
                 "",
             )
@@ -129,7 +147,7 @@ def country_rows() -> list[Row]:
     return [_metric("country", key, indent=indent) for key, indent in COUNTRY_ROWS]
 
 
-def government_rows() -> list[Row]:
+def government_rows(results: Results) -> list[Row]:
     def gov(key: str) -> Row:
         label = outputs.label(key, "government")  # in USD m, as the total above
         return (
@@ -159,9 +177,9 @@ def government_rows() -> list[Row]:
                 "equity_irr",
                 "dscr_min",
                 "dscr_average",
-                "breakeven_cu_usd_per_t",
             )
         ],
+        _main_metric(results, "plant", "breakeven_{series}"),
         ("— Where each dollar goes, present value (USD m)", lambda r: r.plant["npv_usd"], ""),
         *[dollar(key) for key in outputs.expand("dollars") if not key.startswith("plant_")],
         *[dollar(f"plant_{key}", f"plant: {label}") for key, label in STAKEHOLDERS.items()],
@@ -335,7 +353,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
         _table(
             f"Government and stakeholders under {fiscal.regime} ({fiscal.law})",
             results,
-            government_rows(),
+            government_rows(results),
             sample,
         )
     )

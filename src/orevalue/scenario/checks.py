@@ -283,6 +283,9 @@ def _terms(s: Scenario) -> Found:
                 found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
     for name in s.prices:
         found += _series(f"prices.{name}", name)
+    for name, case in s.terms_cases.items():
+        for series in case.prices:
+            found += _series(f"terms_cases.{name}.{series}", series)
     return found
 
 

@@ -296,9 +296,30 @@ Prices = dict[str, Deck]
 
 
 class TermsCase(_Model):
+    """An alternative case of sales terms: a label and flat values of price series, each
+    named as in data/price_series.toml (``tc_usd_per_dmt = 73.94``), held over the life in
+    place of the series' deck. The names are checked against the table
+    (:mod:`orevalue.scenario.checks`)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float] = Field(init=False)
+
     label: str = ""
-    tc_usd_per_dmt: float = Field(description="treatment charge, USD/dmt")
-    rc_usc_per_lb: float = Field(description="refining charge, US cents/lb")
+
+    @property
+    def prices(self) -> dict[str, float]:
+        """The series this case sets, by name: flat value in the series' unit."""
+        return dict(self.__pydantic_extra__ or {})
+
+    @classmethod
+    def extra_description(cls, name: str) -> str:
+        """Meaning and unit of a series a case may set (``treatment charge, USD/dmt``): what
+        data/price_series.toml says it prices, in its unit; "" for an unknown name."""
+        series = catalog.price_series().get(name)
+        if series is None:
+            return ""
+        what = series.description.split(",")[0]
+        return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
 
 
 class Labour(_Model):
