@@ -87,6 +87,7 @@ def test_results_json_adds_verdict_and_trade_in_place(default_results):
         "pathways",
         "regimes",
         "copper_exports_to_china",
+        "mine",
         "inputs",
     ]
     assert doc["copper_exports_to_china"]["rows"]

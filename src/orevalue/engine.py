@@ -11,7 +11,8 @@ import numpy as np
 
 from orevalue import outputs
 from orevalue.catalog import element_price_series
-from orevalue.economics import country, metrics, schedule
+from orevalue.economics import chain, country, metrics, schedule
+from orevalue.economics import mine as mine_economics
 from orevalue.economics.cashflow import permit_delay_factor
 from orevalue.economics.plant import (
     INVESTOR,
@@ -272,6 +273,7 @@ def evaluate(
     export earnings against the baseline, worked out as the full evaluation works them out.
     """
     p = params if params is not None else Params.from_scenario(scenario)
+    p = mine_economics.with_mine_feed(scenario, p)
     tl = schedule.timeline(scenario)
     market = Market.from_params(p, tl.years)
     rate, country_rate = discount_rate(p), country_discount_rate(p)
@@ -305,6 +307,12 @@ def evaluate(
             )
     _against_baseline(results, exports, scenario.baseline_pathway, country_rate, lean)
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
+    mine: dict[str, np.ndarray] = {}
+    if scenario.mine_plan is not None and not lean:
+        cases = {n: r.case for n, r in results.items()}
+        mine, chains = chain.integrated(scenario, p, tl, cases, scenario.baseline_pathway)
+        for n, r in results.items():
+            r.chain = chains[n]
     return Results(
         scenario=scenario,
         params=p,
@@ -312,6 +320,7 @@ def evaluate(
         steady_index=schedule.steady_index(scenario, tl),
         pathways=results,
         regimes=regimes,
+        mine=mine,
     )
 
 

@@ -36,6 +36,8 @@ class PathwayResult:
     government_usd: dict[str, np.ndarray] = field(default_factory=dict)
     dollars_pv_usd: dict[str, np.ndarray] = field(default_factory=dict)
     progressivity: dict[str, list[float]] = field(default_factory=dict)
+    #: the mine and this pathway's plant as one chain (economics/chain.py), (N,)
+    chain: dict[str, np.ndarray] = field(default_factory=dict)
     #: key of the main element of the main product (data/elements.toml): the element the
     #: margins and output are counted in and whose price the break-even solves for
     main_element: str = field(kw_only=True)
@@ -63,6 +65,8 @@ class Results:
     steady_index: int
     pathways: dict[str, PathwayResult]
     regimes: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    #: the mine view (economics/mine.py), (N,); empty without a [mine_plan]
+    mine: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_samples(self) -> int:
@@ -123,6 +127,7 @@ class Results:
                 "country": _pick(r.country, sample),
                 "where_each_dollar_goes_pv_usd": _pick(r.dollars_pv_usd, sample),
                 "progressivity": _jsonable_tree(r.progressivity),
+                "chain": _pick(r.chain, sample),
                 "staff": r.case.staff,
                 "annual": {k: _jsonable(v) for k, v in self.annual(name, sample).items()},
             }
@@ -139,6 +144,7 @@ class Results:
             "fiscal_regime": {"name": self.scenario.fiscal.regime, "law": self.scenario.fiscal.law},
             "pathways": pathways,
             "regimes": _jsonable_tree(self.regimes),
+            "mine": _pick(self.mine, sample),
             "inputs": self.inputs(),
         }
 

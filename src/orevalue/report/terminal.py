@@ -253,6 +253,78 @@ def trade_table(results: Results) -> Table:
     return table
 
 
+#: Rows of the mine table (group "mine" of the outputs table).
+MINE_ROWS = (
+    "npv_usd",
+    "irr",
+    "payback_years",
+    "npv_pre_government_usd",
+    "capex_usd",
+    "ore_milled_t_per_yr",
+    "concentrate_dry_t_per_yr",
+    "revenue_usd_per_yr",
+    "government_province_pv_usd",
+    "government_federation_pv_usd",
+)
+#: Rows of the chain table (group "chain"): the chain, then who gains over the baseline.
+CHAIN_ROWS = (
+    "chain_npv_pre_government_usd",
+    "chain_npv_usd",
+    "mine_npv_usd",
+    "plant_npv_usd",
+    "province_pv_usd",
+    "federation_pv_usd",
+    "gain_mine_npv_usd",
+    "gain_plant_npv_usd",
+    "gain_province_pv_usd",
+    "gain_federation_pv_usd",
+)
+
+
+def mine_table(results: Results, sample: int = 0) -> Table | None:
+    """The mine view in one column, and the mine and each pathway's plant as one chain with
+    who gains over the baseline; None without a mine."""
+    if not results.mine:
+        return None
+    first = int(results.mine["first_year"][sample])
+    table = _pathway_columns(
+        f"Mine view (exporting all concentrate, PV to {first}) and mine + plant as one chain",
+        results,
+    )
+    for key in MINE_ROWS:
+        label, _, kind = _metric("mine", key)
+        value = _fmt(float(results.mine[key][sample]), kind)
+        table.add_row(f"Mine: {label}", value, *["" for _ in list(results.pathways)[1:]])
+    table.add_section()
+    for key in CHAIN_ROWS:
+        label, get, kind = _metric("chain", key)
+        table.add_row(
+            label, *[_fmt(float(get(r)[sample]), kind) for r in results.pathways.values()]
+        )
+    return table
+
+
+def feed_notes(results: Results, sample: int = 0) -> list[str]:
+    """One line per pathway whose feed exceeds the plant's nameplate x utilisation in an
+    operating year: the most exported as it is instead of processed, and the year."""
+    out = []
+    for name, r in results.pathways.items():
+        if not r.builds:
+            continue
+        beyond_t = r.case.supply.beyond_capacity_dry_t()[sample]
+        beyond_t = beyond_t * (results.years >= results.years[results.steady_index])
+        col = int(beyond_t.argmax())
+        if beyond_t[col] > 0.5:
+            plate = float(r.case.supply.nameplate_conc_dmt_per_yr[sample, 0])
+            out.append(
+                f"Pathway {name}: up to {_fmt(beyond_t[col], 'kt')} kt/yr of feed (in "
+                f"{int(results.years[col])}) beyond the nameplate {_fmt(plate, 'kt')} kt/yr x "
+                "utilisation is exported as it is "
+                "(project.size_to_feed = true sizes the plant to the feed)"
+            )
+    return out
+
+
 def print_results(results: Results, console: Console | None = None, sample: int = 0) -> None:
     """Print the pathway tables and the verdict."""
     console = console or Console(width=max(Console().width, 110))
@@ -285,6 +357,11 @@ def print_results(results: Results, console: Console | None = None, sample: int 
             sample,
         )
     )
+    for note in feed_notes(results, sample):
+        console.print(f"[bold]Note:[/] {note}")
+    mine = mine_table(results, sample)
+    if mine is not None:
+        console.print(mine)
     regimes = regime_table(results)
     if regimes is not None:
         console.print(regimes)

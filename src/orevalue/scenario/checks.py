@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from orevalue import catalog
 from orevalue.scenario.errors import unknown_name
+from orevalue.scenario.mine import check_mine
 from orevalue.scenario.regimes import regime_names
 from orevalue.scenario.schema import ELEMENTS, Scenario, feed_grade
 
@@ -61,6 +62,7 @@ def check_references(s: Scenario) -> Found:
         *_fiscal_and_terms(s),
         *_terms(s),
         *_pathway_choices(s),
+        *check_mine(s.mine_plan, s.feeds),
     ]
 
 

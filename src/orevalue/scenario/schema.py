@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
 from orevalue import catalog
+from orevalue.scenario.mine import MinePlan
 
 #: Elements tracked, from data/elements.toml.
 ELEMENTS = catalog.ELEMENTS
@@ -84,6 +85,11 @@ class Project(_Model):
         default=0.0,
         description="standing cost while approvals are pending (site team, land option, "
         "early works), USD per month of delay, capitalised in the first build year",
+    )
+    size_to_feed: bool = Field(
+        default=False,
+        description="size the plant's nameplate to its peak feed at the final utilisation "
+        "(instead of nameplate_conc_dmt_per_yr)",
     )
 
 
@@ -479,6 +485,7 @@ class Scenario(_Model, Sourced):
     services: Services
     fiscal: Fiscal
     mine: Mine
+    mine_plan: MinePlan | None = None
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent
