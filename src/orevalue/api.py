@@ -29,12 +29,8 @@ if TYPE_CHECKING:
 #: Progress of a risk run: (stage, done, total); stage is "monte carlo", "tornado" or "sobol".
 Progress = Callable[[str, int, int], None]
 
-#: The pathway whose after-tax plant NPV the siting ranking reports for each site.
-RANKING_PATHWAY = "cathode"
-
 __all__ = [
     "CHUNK",
-    "RANKING_PATHWAY",
     "Brief",
     "Loaded",
     "Progress",
@@ -261,9 +257,11 @@ def sweep(
 # ------------------------------------------------------------------ siting
 
 
-def site_npv(case: Loaded | Scenario, pathway: str = RANKING_PATHWAY) -> NpvFunction:
+def site_npv(case: Loaded | Scenario, pathway: str | None = None) -> NpvFunction:
     """The function siting ranks sites with: the after-tax plant NPV (USD) of ``pathway``
-    with a site's overlay laid over the case and taxed under the regime given (its zone's)."""
+    (the case's focus pathway unless given) with a site's overlay laid over the case and taxed
+    under the regime given (its zone's)."""
+    name = pathway if pathway is not None else _scenario(case).focus_pathway
 
     def npv(overlay: Overlay, regime: str | None) -> float:
         layers = [overlay]
@@ -271,7 +269,7 @@ def site_npv(case: Loaded | Scenario, pathway: str = RANKING_PATHWAY) -> NpvFunc
             layers.append(regime_overlay(regime, f"zone regime {regime}"))
         variant = _loaded(case).variant(*layers)
         results = engine.evaluate(variant, breakeven=False, detail=False, compare=False)
-        return results.value(pathway, "plant", "npv_usd")
+        return results.value(name, "plant", "npv_usd")
 
     return npv
 

@@ -15,6 +15,7 @@ from orevalue.cli.init import init_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
+from orevalue.cli.serve import serve_command
 from orevalue.cli.site import site_command
 from orevalue.cli.sweep import sweep_command
 
@@ -55,6 +56,7 @@ app.command("site")(site_command)
 app.command("sweep")(sweep_command)
 app.command("report")(report_command)
 app.command("incentives")(incentives_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

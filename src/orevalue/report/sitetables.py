@@ -87,7 +87,7 @@ def ranking_table(siting: Any) -> Table:
     )
     table.add_row(
         "NPV after tax, USD m (run)",
-        *[_n("musd", r.npv_cathode_usd) if r.npv_cathode_usd is not None else "" for r in ranks],
+        *[_n("musd", r.npv_usd) if r.npv_usd is not None else "" for r in ranks],
     )
     table.add_section()
     table.add_row("power, MW average", *[_mix(r.plan, "power") for r in ranks])
@@ -147,8 +147,8 @@ def plan_paragraph(siting: Any) -> str:
     return (
         f"Optimal plan ({siting.options.objective} objective): {stages}. It processes "
         f"{plan.conc_processed_dmt_per_yr / 1e3:,.0f} kt/yr of concentrate into "
-        f"{plan.cathode_t_per_yr / 1e3:,.0f} kt/yr of cathode{anode}; power {power}; "
-        f"water {water}. "
+        f"{plan.refined_t_per_yr / 1e3:,.0f} kt/yr of {plan.refined_product}{anode}; "
+        f"power {power}; water {water}. "
         f"Routes: {routes}. Against exporting the concentrate it {sign} "
         f"USD {abs(plan.margin_usd_per_yr) / 1e6:,.0f} m a year (USD "
         f"{abs(plan.margin_usd_per_yr) * _per(plan):,.0f} per t of product) after "
@@ -283,7 +283,7 @@ def ranking_csv(siting: Any) -> str:
                 _g(p.delivered_cost_usd_per_t) if p else "",
                 f"{p.margin_usd_per_yr:.6g}" if p else "",
                 f"{p.plant_margin_usd_per_yr:.6g}" if p else "",
-                f"{r.npv_cathode_usd:.6g}" if r.npv_cathode_usd is not None else "",
+                f"{r.npv_usd:.6g}" if r.npv_usd is not None else "",
                 f"{p.power_mw:.6g}" if p else "",
                 f"{p.water_m3_per_day:.6g}" if p else "",
                 " | ".join(r.problems),

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from orevalue.engine import element_price_path
 from orevalue.params import Params
 from orevalue.risk.checks import correlation_matrix
 from orevalue.risk.resolved import Linked, PricePaths, Regime, Series
@@ -31,7 +32,8 @@ def resolve_prices(
     if spec is None or not spec.enabled:
         return None
     series = _series_specs(raw, problems)
-    first_deck_year = min(p.deck_years("prices.cu_usd_per_t"))
+    # paths start at the first year of the deck of the focus pathway's main element
+    first_deck_year = min(p.deck_years(element_price_path(scenario, scenario.focus_pathway)))
     start_year = spec.start_year if spec.start_year is not None else first_deck_year
     resolved: list[Series] = []
     linked: list[Linked] = []

@@ -6,6 +6,7 @@ import re
 
 from orevalue import catalog
 from orevalue.scenario.errors import unknown_name
+from orevalue.scenario.mine import check_mine
 from orevalue.scenario.regimes import regime_names
 from orevalue.scenario.schema import ELEMENTS, NAME_PATTERN, NAME_RULE, Scenario, feed_grade
 
@@ -67,6 +68,7 @@ def check_references(s: Scenario) -> Found:
         *_fiscal_and_terms(s),
         *_terms(s),
         *_pathway_choices(s),
+        *check_mine(s.mine_plan, s.feeds),
     ]
 
 
@@ -324,6 +326,9 @@ def _terms(s: Scenario) -> Found:
                 found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
     for name in s.prices:
         found += _series(f"prices.{name}", name)
+    for name, case in s.terms_cases.items():
+        for series in case.prices:
+            found += _series(f"terms_cases.{name}.{series}", series)
     return found
 
 

@@ -234,7 +234,10 @@ def describe(parts: list[str]) -> str:
     owner = _model_at(parts[:-1])
     if isinstance(owner, type) and issubclass(owner, BaseModel) and parts:
         field = owner.model_fields.get(parts[-1])
-        return field.description or "" if field is not None else ""
+        if field is not None:
+            return field.description or ""
+        extra = getattr(owner, "extra_description", None)  # a table-driven key
+        return extra(parts[-1]) if extra is not None else ""
     return ""
 
 
@@ -279,6 +282,9 @@ def field_description(parts: list[str], root: type[BaseModel] | None = None) -> 
             field = owner.model_fields.get(parts[cut - 1])
             if field is not None and field.description:
                 return field.description
+            extra = getattr(owner, "extra_description", None)  # a table-driven key
+            if field is None and extra is not None and extra(parts[cut - 1]):
+                return extra(parts[cut - 1])
     return ""
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, create_model
 
 from orevalue import catalog
+from orevalue.scenario.mine import MinePlan
 
 #: Elements tracked, from data/elements.toml.
 ELEMENTS = catalog.ELEMENTS
@@ -130,6 +131,11 @@ class Project(_Model):
         default=0.0,
         description="standing cost while approvals are pending (site team, land option, "
         "early works), USD per month of delay, capitalised in the first build year",
+    )
+    size_to_feed: bool = Field(
+        default=False,
+        description="size the plant's nameplate to its peak feed at the final utilisation "
+        "(instead of nameplate_conc_dmt_per_yr)",
     )
 
 
@@ -344,9 +350,30 @@ Prices = dict[str, Deck]
 
 
 class TermsCase(_Model):
+    """An alternative case of sales terms: a label and flat values of price series, each
+    named as in data/price_series.toml (``tc_usd_per_dmt = 73.94``), held over the life in
+    place of the series' deck. The names are checked against the table
+    (:mod:`orevalue.scenario.checks`)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float] = Field(init=False)
+
     label: str = ""
-    tc_usd_per_dmt: Rng(-1e4, 1e4) = Field(description="treatment charge, USD/dmt")
-    rc_usc_per_lb: Rng(-1000, 1000) = Field(description="refining charge, US cents/lb")
+
+    @property
+    def prices(self) -> dict[str, float]:
+        """The series this case sets, by name: flat value in the series' unit."""
+        return dict(self.__pydantic_extra__ or {})
+
+    @classmethod
+    def extra_description(cls, name: str) -> str:
+        """Meaning and unit of a series a case may set (``treatment charge, USD/dmt``): what
+        data/price_series.toml says it prices, in its unit; "" for an unknown name."""
+        series = catalog.price_series().get(name)
+        if series is None:
+            return ""
+        what = series.description.split(",")[0]
+        return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
 
 
 class Labour(_Model):
@@ -516,6 +543,7 @@ class Scenario(_Model, Sourced):
     services: Services
     fiscal: Fiscal
     mine: Mine
+    mine_plan: MinePlan | None = None
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent
