@@ -124,10 +124,15 @@ def _field_problems(changed: dict[str, tuple[str, str]], name: str) -> list[serv
     return out
 
 
+#: Fields an editor form may post: a value and a source per input of the schema (Starlette's
+#: default of 1,000 is fewer than the case's inputs take); the body size limit still holds.
+FORM_MAX_FIELDS = 20_000
+
+
 @router.post("/scenarios/save", response_class=HTMLResponse, response_model=None)
 async def save_scenario(request: Request) -> Response:
     """Save the editor's form (or its raw TOML), then show it or run it."""
-    form = await request.form()
+    form = await request.form(max_fields=FORM_MAX_FIELDS)
     if not check_form(str(form.get("csrf") or ""), request):
         return _forbidden()
     st = _state(request)
@@ -191,7 +196,7 @@ async def upload_scenario(
 
 @router.post("/scenarios/{scenario_id}/run", response_model=None)
 async def run_scenario(scenario_id: RowId, request: Request) -> Response:
-    form = await request.form()
+    form = await request.form(max_fields=FORM_MAX_FIELDS)
     if not check_form(str(form.get("csrf") or ""), request):
         return _forbidden()
     run = store.evaluate(_state(request), scenario_id, "", "")
