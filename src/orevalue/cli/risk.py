@@ -116,6 +116,11 @@ def risk_command(
     except SchedulerError as exc:
         raise fail(f"--scheduler {scheduler}: {exc}") from None
     except KeyboardInterrupt:
+        import signal
+
+        # a second Ctrl-C (or one the pool held back) while exiting must not kill the process
+        # by the signal: the run is over, its temporaries are gone, the exit code says why
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         console.print("interrupted", markup=False, highlight=False)
         raise typer.Exit(code=130) from None
     if not quiet:
