@@ -12,12 +12,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fuzzing import check_command, paths, toml_of, values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-LONG = pytest.mark.skipif("not config.getoption('--fuzz-long')")
 
 
 def _settings(examples: int):  # type: ignore[no-untyped-def]
@@ -85,12 +82,3 @@ def test_site_on_random_fields(changes_) -> None:  # type: ignore[no-untyped-def
     text = _toml_or_none(changes_)
     if text is not None:
         check_command(["site"], text, ["--no-map"])
-
-
-@LONG
-@_settings(10_000)
-@given(changes)
-def test_run_on_random_fields_long(changes_) -> None:  # type: ignore[no-untyped-def]
-    text = _toml_or_none(changes_)
-    if text is not None:
-        check_command(["run"], text)
