@@ -4,8 +4,7 @@ command line in-process. The property: exit 2 naming the file (and field), or ex
 result whose every number is finite or an explicit, counted warning; never a traceback,
 never a silent NaN, never a file outside --out.
 
-Bounded in the normal run; ``pytest tests/fuzz --fuzz-long`` runs thousands of examples
-(``benchmarks/fuzz_long.py`` too).
+Bounded in the normal run; ``python benchmarks/fuzz_long.py 10000`` runs the long version.
 """
 
 from __future__ import annotations
