@@ -23,6 +23,16 @@ ScenarioArg = Annotated[
     ),
 ]
 
+CaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--case",
+        help="Embedded case the scenario merges onto (copper, gold, antimony); the "
+        "scenario's own `case` key, else copper, when omitted.",
+        show_default=False,
+    ),
+]
+
 
 def fail(*lines: str) -> typer.Exit:
     """Print each line to stderr as it is (no markup, no wrapping); exit code 2."""

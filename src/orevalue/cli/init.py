@@ -9,20 +9,26 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import fail
+from orevalue.cli.common import CaseOpt, bad_input, fail
+from orevalue.scenario import ScenarioError
 
 
 def init_command(
     path: Annotated[Path, typer.Argument(help="Where to write the scenario file.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    case: CaseOpt = None,
 ) -> None:
-    """Write the default case as a commented scenario file to edit."""
+    """Write the default case (or ``--case``'s) as a commented scenario file to edit."""
     from orevalue.atomic import write_atomic
 
     if path.exists() and not force:
         raise fail(f"{path}: already exists; use --force to overwrite")
     try:
-        write_atomic(path, api.template(str(path)))
+        text = api.template(str(path), case=case)
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
+    try:
+        write_atomic(path, text)
     except OSError as exc:
         raise fail(f"{path}: cannot write: {exc}") from None
     Console().print(

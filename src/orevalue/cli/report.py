@@ -15,12 +15,13 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail, run_risk
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, run_risk
 from orevalue.scenario import ScenarioError
 
 
 def report_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     risk: Annotated[
         int,
         typer.Option("--risk", min=0, help="Monte Carlo samples for the risk section; 0: none."),
@@ -69,7 +70,7 @@ def report_command(
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
     try:
-        loaded = api.load(scenario, site, regime)
+        loaded = api.load(scenario, site, regime, case=case)
         spec = api.risk_spec(loaded) if risk else None
     except ScenarioError as exc:
         raise bad_input(exc) from None
@@ -86,7 +87,7 @@ def report_command(
             sobol=sobol,
             spec=spec,
         )
-    command = _command(scenario, risk, seed, sobol, site, regime, no_siting)
+    command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting)
     brief = api.report(loaded, risk=summary, siting=not no_siting, command=command)
     target = out / loaded.output_name
     try:
@@ -106,6 +107,7 @@ def report_command(
 
 def _command(
     scenario: Path | None,
+    case: str | None,
     risk: int,
     seed: int,
     sobol: int,
@@ -116,6 +118,8 @@ def _command(
     parts = ["orevalue", "report"]
     if scenario is not None:
         parts.append(str(scenario))
+    if case is not None:
+        parts += ["--case", case]
     if site is not None:
         parts += ["--site", site]
     if regime is not None:

@@ -16,12 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue import api, outputs
-from orevalue.cli.common import ScenarioArg, bad_input, fail, run_risk
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, run_risk
 from orevalue.scenario import ScenarioError
 
 
 def risk_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     samples: Annotated[
         int, typer.Option("--samples", "-n", min=1, help="Monte Carlo samples.")
     ] = 10_000,
@@ -50,7 +51,7 @@ def risk_command(
     from orevalue.atomic import write_atomic
 
     try:
-        loaded = api.load(scenario)
+        loaded = api.load(scenario, case=case)
         spec = api.risk_spec(loaded)
     except ScenarioError as exc:
         raise bad_input(exc) from None

@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
 from orevalue.scenario import ScenarioError
 
 
 def run_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for results (a subfolder per scenario).")
     ] = Path("out"),
@@ -36,7 +37,7 @@ def run_command(
     from orevalue.report.terminal import print_results
 
     try:
-        loaded = api.load(scenario, site, regime)
+        loaded = api.load(scenario, site, regime, case=case)
     except ScenarioError as exc:
         raise bad_input(exc) from None
     results = api.evaluate(loaded)

@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
 from orevalue.scenario import ScenarioError
 
 
 def site_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     sites: Annotated[
         Path | None,
         typer.Option("--sites", help="Siting data merged onto the embedded sites.toml."),
@@ -58,7 +59,7 @@ def site_command(
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     try:
-        loaded = api.load(scenario)
+        loaded = api.load(scenario, case=case)
         siting = api.site(
             loaded,
             sites,

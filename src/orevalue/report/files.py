@@ -26,12 +26,12 @@ def trade_context() -> dict[str, Any]:
 def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
     """results.json as a dict: :meth:`Results.to_dict` with the verdict after the scenario and
     today's copper exports to China after the regimes."""
+    from orevalue.report.labels import metal_name
     from orevalue.report.verdict import verdict
 
-    after = {
-        "scenario": ("verdict", lambda: verdict(results, sample)),
-        "regimes": ("copper_exports_to_china", trade_context),
-    }
+    after = {"scenario": ("verdict", lambda: verdict(results, sample))}
+    if metal_name(results.scenario) == "copper":  # the trade table is of copper exports
+        after["regimes"] = ("copper_exports_to_china", trade_context)
     doc: dict[str, Any] = {}
     for key, value in results.to_dict(sample).items():
         doc[key] = value

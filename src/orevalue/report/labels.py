@@ -3,6 +3,8 @@ and the brief; every label comes from the outputs table (data/outputs.csv)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from orevalue import outputs
 
 #: The totals of the margin per tonne, shown with a leading "=".
@@ -29,6 +31,31 @@ MARGIN_ROWS = {
 }
 #: Who the plant pays, as the stakeholders group of the table lists them: key -> label.
 STAKEHOLDERS = {k: outputs.label(k, "stakeholders") for k in outputs.group("stakeholders")}
+
+
+def metal_name(scenario: Any) -> str:
+    """Name of the element the case's focus pathway sells its main product for ("copper",
+    "antimony"), from data/elements.toml."""
+    from orevalue import catalog
+    from orevalue.economics.terms import main_element
+
+    product = scenario.pathways[scenario.focus_pathway].main_product
+    return catalog.elements()[main_element(scenario, product)].name
+
+
+def for_metal(text: str, scenario: Any) -> str:
+    """``text`` (a label written for the default case) with the case's metal named in place
+    of copper; unchanged for a copper case."""
+    name = metal_name(scenario)
+    if name == "copper":
+        return text
+    return text.replace("copper", name).replace("Copper", name.capitalize())
+
+
+def margin_rows(scenario: Any) -> dict[str, str]:
+    """:data:`MARGIN_ROWS` for a case: of the ``free_<element>`` rows only its own metal's."""
+    own = f"free_{metal_name(scenario)}"
+    return {k: v for k, v in MARGIN_ROWS.items() if not k.startswith("free_") or k == own}
 
 
 def sentence(text: str) -> str:

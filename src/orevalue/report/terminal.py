@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue import outputs
-from orevalue.report.labels import MARGIN_ROWS, STAKEHOLDERS
+from orevalue.report.labels import STAKEHOLDERS, for_metal, margin_rows, metal_name
 from orevalue.report.verdict import verdict
 from orevalue.results import PathwayResult, Results
 
@@ -48,6 +48,7 @@ def _pathway_columns(title: str, results: Results) -> Table:
 def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
     table = _pathway_columns(title, results)
     for label, get, kind in rows:
+        label = for_metal(label, results.scenario)
         if label.startswith("—"):
             table.add_section()
             table.add_row(f"[bold]{label.strip('— ')}[/]", *["" for _ in results.pathways])
@@ -81,7 +82,7 @@ def plant_rows(results: Results) -> list[Row]:
             "",
         ),
     ]
-    for key, label in MARGIN_ROWS.items():
+    for key, label in margin_rows(s).items():
         rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[k], "usd"))
     for case, tc in s.terms_cases.items():
         name = tc.label or case
@@ -270,7 +271,8 @@ def print_results(results: Results, console: Console | None = None, sample: int 
     regimes = regime_table(results)
     if regimes is not None:
         console.print(regimes)
-    console.print(trade_table(results))
+    if metal_name(s) == "copper":  # the trade table is of copper exports
+        console.print(trade_table(results))
     console.print(
         "Pathways: " + "; ".join(f"[bold]{n}[/] = {r.label}" for n, r in results.pathways.items())
     )

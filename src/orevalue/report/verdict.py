@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from orevalue.report.labels import metal_name
 from orevalue.results import Results
 
 
@@ -17,6 +18,7 @@ def usd(x: float, unit: str = "m") -> str:
 
 
 def _product_word(product: str) -> str:
+    """What a tonne of the product is called in a sentence."""
     return {"cathode": "cathode", "anode": "anode copper", "rod": "rod"}.get(product, product)
 
 
@@ -53,8 +55,23 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
                 f"USD {abs(after):,.0f} per t of {word} after capital, before tax "
                 f"(cash margin {cash:,.0f})"
             )
+        if not parts:  # a case without TC/RC cases: its own terms
+            after = r.margin_usd_per_t["margin_after_capital"][sample]
+            verb = "earns" if after >= 0 else "loses"
+            parts.append(
+                f"it {verb} USD {abs(after):,.0f} per t of {word} after capital, before tax "
+                f"(cash margin {r.margin_usd_per_t['cash_margin'][sample]:,.0f})"
+            )
         be = r.plant.get("breakeven_tc_usd_per_dmt")
         tail = ""
+        if not s.terms_cases:
+            be = None
+            metal = r.plant.get("breakeven_cu_usd_per_t")
+            if metal is not None and math.isfinite(metal[sample]):
+                tail = (
+                    f"; its after-tax NPV breaks even at a flat {metal_name(s)} price of "
+                    f"{metal[sample]:,.0f} in its price series' unit"
+                )
         if be is not None:
             b = be[sample]
             tail = (

@@ -31,7 +31,9 @@ def resolve_prices(
     if spec is None or not spec.enabled:
         return None
     series = _series_specs(raw, problems)
-    first_deck_year = min(p.deck_years("prices.cu_usd_per_t"))
+    first_deck_year = min(  # the earliest year of the case's decks
+        min(p.deck_years(f"prices.{name}")) for name in scenario.prices
+    )
     start_year = spec.start_year if spec.start_year is not None else first_deck_year
     resolved: list[Series] = []
     linked: list[Linked] = []

@@ -63,7 +63,7 @@ from orevalue.risk.schema import (
     SeriesSpec,
 )
 from orevalue.risk.series import ACID_SERIES, DECK_SERIES, SERIES
-from orevalue.scenario import DEFAULT_CASE, Problems, Scenario, close_match, default_text
+from orevalue.scenario import Problems, Scenario, case_text, close_match, is_case_file
 
 __all__ = [
     "ACID_SERIES",
@@ -134,7 +134,7 @@ def build(scenario: Scenario, params: Params | None = None) -> RiskSpec:
 def _key_lines(file: str) -> dict[str, int]:
     """Line of each dotted key in the scenario file (the default case's own text for it)."""
     try:
-        text = default_text() if file == DEFAULT_CASE else Path(file).read_text()
+        text = case_text(file) if is_case_file(file) else Path(file).read_text()
     except OSError:
         return {}
     return toml_text.key_lines(text)

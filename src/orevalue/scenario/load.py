@@ -17,12 +17,22 @@ from pydantic import ValidationError
 
 from orevalue import toml_text
 from orevalue.scenario.checks import check_references
-from orevalue.scenario.errors import ModelT, Problem, ScenarioError, problem_from_error
+from orevalue.scenario.errors import (
+    ModelT,
+    Problem,
+    ScenarioError,
+    problem_from_error,
+    unknown_name,
+)
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import deep_merge, leaves, split_provenance
 
 DEFAULT_CASE = "balochistan-copper.toml"
+#: Files of the embedded data folder that are tables, not cases.
+_TABLES = frozenset(
+    {"elements.toml", "price_series.toml", "regimes.toml", "sites.toml", "trade.toml"}
+)
 #: Largest input file read, bytes: a scenario or sites file is a few kB; a larger one is a
 #: mistake (a wrong file, a device such as /dev/zero) and is refused before it fills memory.
 MAX_INPUT_BYTES = 10_000_000
@@ -34,7 +44,42 @@ MAX_NESTING = 64
 
 def default_text() -> str:
     """The embedded default case as TOML text."""
-    return resources.files("orevalue.data").joinpath(DEFAULT_CASE).read_text(encoding="utf-8")
+    return case_text(DEFAULT_CASE)
+
+
+def case_text(case_file: str) -> str:
+    """The embedded case ``case_file`` (``balochistan-gold.toml``) as TOML text."""
+    return resources.files("orevalue.data").joinpath(case_file).read_text(encoding="utf-8")
+
+
+def case_files() -> dict[str, str]:
+    """The embedded cases: short name (``gold``) -> file (``balochistan-gold.toml``)."""
+    out = {}
+    for entry in sorted(resources.files("orevalue.data").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml") and entry.name not in _TABLES:
+            out[entry.name.removesuffix(".toml").removeprefix("balochistan-")] = entry.name
+    return out
+
+
+def is_case_file(name: str) -> bool:
+    """Whether ``name`` is the file of an embedded case (what ``source_file`` is when a case is
+    loaded without a scenario file)."""
+    return name in case_files().values()
+
+
+def resolve_case(name: str | None, file: str = "--case") -> str:
+    """The file of the embedded case ``name`` (``gold``, ``balochistan-gold`` or the file's
+    name; None: the default case). An unknown name is a :class:`ScenarioError` naming
+    ``file``'s ``case`` field, with the closest known name."""
+    if name is None:
+        return DEFAULT_CASE
+    files = case_files()
+    if not isinstance(name, str):
+        raise ScenarioError([Problem(file, "case", f"expected a case name ({', '.join(files)})")])
+    key = name.strip().lower().removesuffix(".toml").removeprefix("balochistan-")
+    if key in files:
+        return files[key]
+    raise ScenarioError([Problem(file, "case", unknown_name("case", name, files))])
 
 
 def parse_toml(text: str, file: str) -> dict[str, Any]:
@@ -126,28 +171,37 @@ class Overlay:
     values: dict[str, Any]
 
 
-def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> Scenario:
-    """Load a scenario file merged onto the default case (the default case when ``path`` is
-    None), then lay ``overlays`` over it in order.
+def load(
+    path: str | Path | None = None, overlays: tuple[Overlay, ...] = (), case: str | None = None
+) -> Scenario:
+    """Load a scenario file merged onto its case (the embedded default case unless ``case`` or
+    the file's own ``case = "NAME"`` key names another; the case alone when ``path`` is None),
+    then lay ``overlays`` over it in order. ``case`` wins over the file's key.
 
     Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
     what is allowed.
     """
-    raw_default, provenance = split_provenance(parse_toml(default_text(), DEFAULT_CASE))
-    default_values = lay_regime(raw_default, [], provenance, DEFAULT_CASE)
-    if path is None and not overlays:
-        return _validate(default_values, provenance, DEFAULT_CASE, "")
-    file, text = DEFAULT_CASE, ""
+    file, text = "", ""
     layers: list[tuple[str, dict[str, Any]]] = []
     if path is not None:
         file, text = str(path), read_input(path)
-        layers.append((f"set in {Path(file).name}", parse_toml(text, file)))
+        values = parse_toml(text, file)
+        file_case = values.pop("case", None)
+        if case is None and file_case is not None:
+            case = resolve_case(file_case, file)
+        layers.append((f"set in {Path(file).name}", values))
+    base = resolve_case(case)
+    raw_default, provenance = split_provenance(parse_toml(case_text(base), base))
+    default_values = lay_regime(raw_default, [], provenance, base)
+    if path is None and not overlays:
+        return _validate(default_values, provenance, base, "", base)
+    file = file or base
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
     merged = lay_regime(raw_default, layers, provenance, file)
-    # a value counts as the user's when it differs from what it replaces: the default case
-    # with the chosen regime's preset under it
+    # a value counts as the user's when it differs from what it replaces: the case with the
+    # chosen regime's preset under it
     default_leaves = {
-        **leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")),
+        **leaves(_validate(default_values, {}, base, "", base).model_dump(mode="json")),
         **leaves(merged),
     }
     for label, raw in layers:
@@ -159,12 +213,16 @@ def load(path: str | Path | None = None, overlays: tuple[Overlay, ...] = ()) -> 
         for leaf, given in given_prov.items():
             # a { value, source, tag } overrides what it gives and keeps the rest
             provenance[leaf] = {**provenance.get(leaf, {}), **given}
-    return _validate(merged, provenance, file, text)
+    return _validate(merged, provenance, file, text, base)
 
 
 def _validate(
-    values: dict[str, Any], provenance: dict[str, dict[str, str]], file: str, text: str
+    values: dict[str, Any],
+    provenance: dict[str, dict[str, str]],
+    file: str,
+    text: str,
+    case_file: str,
 ) -> Scenario:
     return validate_input(Scenario, values, file, text, check_references).with_source(
-        provenance, file
+        provenance, file, case_file
     )

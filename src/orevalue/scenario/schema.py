@@ -31,6 +31,7 @@ class Sourced(BaseModel):
 
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     _source_file: str = PrivateAttr(default="<default>")
+    _case_file: str = PrivateAttr(default="")
 
     @property
     def provenance(self) -> dict[str, dict[str, str]]:
@@ -41,10 +42,19 @@ class Sourced(BaseModel):
     def source_file(self) -> str:
         return self._source_file
 
-    def with_source(self, provenance: dict[str, dict[str, str]], file: str) -> typing.Self:
-        """This model, with the provenance of its leaves and the file it was read from."""
+    @property
+    def case_file(self) -> str:
+        """The embedded case the file was merged onto ("" for a model not read as a case)."""
+        return self._case_file
+
+    def with_source(
+        self, provenance: dict[str, dict[str, str]], file: str, case_file: str = ""
+    ) -> typing.Self:
+        """This model, with the provenance of its leaves, the file it was read from and the
+        embedded case under it."""
         self._provenance = provenance
         self._source_file = file
+        self._case_file = case_file
         return self
 
 
@@ -257,6 +267,12 @@ class ElementPriceTerms(_SalesTerms):
     )
 
 
+class ProductPriceTerms(_SalesTerms):
+    function: Literal["product_price"]
+    element: Element = Field(description="element the product is sold for (margins per t of it)")
+    price: str = Field(description="price series of the product, per t of product")
+
+
 class NetbackTerms(_SalesTerms):
     function: Literal["netback"]
     price: str = Field(description="price series of the netback, per t of product")
@@ -264,10 +280,22 @@ class NetbackTerms(_SalesTerms):
 
 #: Sales terms by function (economics/terms.py registers a function of each name).
 SalesTerms = Annotated[
-    ConcentrateTerms | MetalContentTerms | MetalPriceTerms | ElementPriceTerms | NetbackTerms,
+    ConcentrateTerms
+    | MetalContentTerms
+    | MetalPriceTerms
+    | ElementPriceTerms
+    | ProductPriceTerms
+    | NetbackTerms,
     Field(discriminator="function"),
 ]
-TERMS_FUNCTIONS = ("concentrate", "metal_content", "metal_price", "element_price", "netback")
+TERMS_FUNCTIONS = (
+    "concentrate",
+    "metal_content",
+    "metal_price",
+    "element_price",
+    "product_price",
+    "netback",
+)
 
 
 Deck = Annotated[dict[Year, float], Field(min_length=1)]

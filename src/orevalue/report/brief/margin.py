@@ -20,7 +20,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import Num, neg, ratio, total
-from orevalue.report.labels import COST_LABELS, MARGIN_LABELS, MARGIN_ROWS
+from orevalue.report.labels import COST_LABELS, MARGIN_LABELS, margin_rows
 
 
 def _product_word(ctx: Ctx, name: str) -> str:
@@ -78,7 +78,10 @@ def _waterfall_bars(ctx: Ctx, f: str, word: str) -> list[tuple[str, str, str]]:
     bars: list[tuple[str, str, str]] = [  # label, measure, key
         ("concentrate at export parity", "absolute", ratio(line("feed_cost"), tonnes))
     ]
+    own = margin_rows(ctx.inputs.results.scenario)
     for part, label in MARGIN_LABELS.items():
+        if part not in own:  # another metal's free_<element>
+            continue
         key = pointer_join(margin, part)
         if abs(src.value(key) or 0.0) >= 0.5:
             bars.append((f"+ {label}", "relative", key))
@@ -154,7 +157,7 @@ def _margin_rows(ctx: Ctx) -> list[dict[str, Any]]:
     """The margin per tonne of every pathway that builds, a row per part; parts that are zero
     everywhere are left out, the totals never."""
     rows = []
-    for part, label in MARGIN_ROWS.items():
+    for part, label in margin_rows(ctx.inputs.results.scenario).items():
         cells = [
             ctx.cell(R("pathways", n, "margin_usd_per_t_product_cu", part), "usd")
             for n in ctx.building
