@@ -39,6 +39,7 @@ __all__ = [
     "brief_siting",
     "evaluate",
     "load",
+    "portfolio",
     "report",
     "risk",
     "risk_spec",
@@ -138,6 +139,16 @@ def evaluate(
     """Every pathway of the case in the plant view and the country view, with metrics:
     :func:`orevalue.engine.evaluate` (``params`` of N samples for N at once)."""
     return engine.evaluate(_scenario(case), params, breakeven, detail, compare, lean)
+
+
+def portfolio(cases: list[str] | tuple[str, ...] | None = None) -> Any:
+    """The embedded ``cases`` (default: the three Balochistan cases) evaluated as one
+    programme: :func:`orevalue.portfolio.portfolio`. Raises ScenarioError for an unknown case."""
+    from orevalue import portfolio as programme
+
+    names = list(cases) if cases else list(programme.DEFAULT_CASES)
+    loaded = [load_scenario(case=name) for name in names]
+    return programme.portfolio([(s, evaluate(s, breakeven=False)) for s in loaded])
 
 
 def template(path: str, case: str | None = None) -> str:

@@ -10,6 +10,7 @@ import sys
 import typer
 
 from orevalue.cli.init import init_command
+from orevalue.cli.portfolio import portfolio_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
@@ -28,6 +29,7 @@ app.command("init")(init_command)
 app.command("risk")(risk_command)
 app.command("site")(site_command)
 app.command("report")(report_command)
+app.command("portfolio")(portfolio_command)
 
 
 def main() -> None:

@@ -60,6 +60,17 @@ def site_command(
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     try:
         loaded = api.load(scenario, case=case)
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
+    from orevalue.report.labels import metal_name
+
+    if metal_name(loaded.scenario) != "copper":  # sites.toml's network is the copper chain's
+        raise fail(
+            f"{loaded.scenario.name}: orevalue site places a smelter and a refinery on the "
+            "network of data/sites.toml (mine, blister and import sources of concentrate); "
+            "this case has none: its site is the case's own [site] table"
+        )
+    try:
         siting = api.site(
             loaded,
             sites,

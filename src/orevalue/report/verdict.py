@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from orevalue.catalog import element_price_series
+from orevalue.economics import sales
 from orevalue.report.labels import metal_name
 from orevalue.results import Results
 
@@ -68,9 +70,10 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
             be = None
             metal = r.plant.get("breakeven_cu_usd_per_t")
             if metal is not None and math.isfinite(metal[sample]):
+                unit = element_price_series(sales.main_element(s, r.name)).unit
                 tail = (
                     f"; its after-tax NPV breaks even at a flat {metal_name(s)} price of "
-                    f"{metal[sample]:,.0f} in its price series' unit"
+                    f"{metal[sample]:,.0f} {unit}"
                 )
         if be is not None:
             b = be[sample]
