@@ -23,6 +23,7 @@ from orevalue.scenario import load as load_scenario
 if TYPE_CHECKING:
     from orevalue.risk.spec import RiskSpec
     from orevalue.siting import NpvFunction, Siting
+    from orevalue.sweep import Sweep
 
 #: Progress of a risk run: (stage, done, total); stage is "monte carlo", "tornado" or "sobol".
 Progress = Callable[[str, int, int], None]
@@ -41,11 +42,14 @@ __all__ = [
     "load",
     "portfolio",
     "report",
+    "results_workbook",
     "risk",
     "risk_spec",
     "site",
     "site_npv",
+    "sweep",
     "template",
+    "template_workbook",
 ]
 
 
@@ -159,6 +163,23 @@ def template(path: str, case: str | None = None) -> str:
     return template_text(path, case)
 
 
+def template_workbook(path: str) -> bytes:
+    """The default case as an input workbook (.xlsx bytes, one row a field), to be written
+    at ``path``; ``orevalue run`` reads it back."""
+    from orevalue.report.excel_inputs import input_workbook
+
+    return input_workbook(path)
+
+
+def results_workbook(results: Results) -> bytes:
+    """results.xlsx of ``results`` (as ``orevalue run --xlsx`` writes it): the results
+    document as a workbook."""
+    from orevalue.report.excel import results_workbook as workbook
+    from orevalue.report.files import results_document
+
+    return workbook(results_document(results))
+
+
 # ------------------------------------------------------------------ risk
 
 
@@ -182,12 +203,17 @@ def risk(
     spec: RiskSpec | None = None,
     progress: Progress | None = None,
     scratch: Path | None = None,
+    scheduler: str = "pool",
 ) -> dict[str, Any]:
     """The risk summary of the case (as ``orevalue risk`` writes it to summary.json): Monte
     Carlo distributions per pathway, tornado bars and Sobol indices (``sobol`` base samples,
     a power of 2; 0 for none). ``workers`` defaults to the CPUs (at most 8); ``parquet`` also
     writes every sample there; ``spec`` is :func:`risk_spec` when already built; ``scratch``
-    holds the run's temporaries (the system's temporary folder when None)."""
+    holds the run's temporaries (the system's temporary folder when None); ``scheduler`` runs
+    the Monte Carlo chunks on this machine's processes ("pool"), a Dask ``LocalCluster`` of
+    ``workers`` ("local") or the Dask cluster at a ``tcp://HOST:PORT`` address, whose workers
+    must see ``scratch`` (a shared file system). The same seed gives the same summary, bit for
+    bit, on any of them."""
     from orevalue.risk import montecarlo
     from orevalue.risk.analysis import RiskOptions, run_risk
 
@@ -200,8 +226,54 @@ def risk(
         sobol_base=sobol,
         parquet=parquet,
         scratch=scratch,
+        scheduler=scheduler,
     )
     return run_risk(_scenario(case), options, progress, spec=spec)
+
+
+def sweep(
+    case: Loaded | Scenario,
+    vary: list[str],
+    *,
+    samples: int | None = None,
+    seed: int = 1,
+    pathway: str | None = None,
+    chunk: int = 2048,
+    scheduler: str = "pool",
+    workers: int | None = None,
+) -> Sweep:
+    """The case evaluated over the points of the ``vary`` specifications (``PATH=LOW:HIGH:
+    STEP``, ``PATH=V1,V2,...``; see :mod:`orevalue.sweep.spec`): their full grid, or
+    ``samples`` points of a Latin hypercube (seeded by ``seed``), all as the engine's sample
+    axis, ``chunk`` points per evaluation (a Dask task each on a ``scheduler`` other than
+    "pool"). The points are ranked by the plant NPV of ``pathway`` (default: the building
+    pathway with the highest median NPV). Raises :class:`ScenarioError` for a bad
+    specification (naming ``--vary``), an unknown pathway or too many points."""
+    from orevalue.risk.montecarlo import default_workers
+    from orevalue.sweep import Sweep, focus_pathway, parse, points, run
+
+    loaded = _loaded(case)
+    scenario = loaded.scenario
+    varied = parse(list(vary), scenario)
+    design = points(varied, samples, seed)
+    metrics = run(
+        scenario,
+        varied,
+        design,
+        chunk=chunk,
+        scheduler=scheduler,
+        workers=workers or default_workers(),
+    )
+    return Sweep(
+        scenario=loaded.output_name,
+        varied=varied,
+        method="grid" if samples is None else "latin hypercube",
+        seed=None if samples is None else seed,
+        inputs=design,
+        metrics=metrics,
+        focus=focus_pathway(scenario, metrics, pathway),
+        pathways={name: pw.label for name, pw in scenario.pathways.items()},
+    )
 
 
 # ------------------------------------------------------------------ siting
@@ -298,16 +370,26 @@ def report(
     risk: dict[str, Any] | None = None,
     siting: bool = True,
     command: str = "orevalue report",
+    sweep: Path | None = None,
 ) -> Brief:
     """The brief of the case: verdict, pathways, per-tonne waterfall, cash flows, who gets
     each dollar, government revenue, needs, siting (unless ``siting`` is False), risk (the
     summary of :func:`risk`, when given) and every assumption. ``results`` are
-    :func:`evaluate`'s when already computed; ``command`` is how to reproduce it."""
+    :func:`evaluate`'s when already computed; ``command`` is how to reproduce it; ``sweep``
+    is a table ``orevalue sweep`` wrote, whose best and worst points and heat map the brief
+    adds (raises :class:`orevalue.report.brief.sweep.SweepFileError` when it cannot be
+    read)."""
     from orevalue.report.brief import BriefInputs, build
 
     loaded = _loaded(case)
     results = results if results is not None else evaluate(loaded)
     where, note, svg = brief_siting(loaded) if siting else (None, None, None)
+    extra: dict[str, Any] = {}
+    if sweep is not None:
+        from orevalue.report.brief.sweep import sweep_material
+
+        labels = {name: pw.label for name, pw in loaded.scenario.pathways.items()}
+        extra["sweep"] = sweep_material(Path(sweep), labels)
     inputs = BriefInputs(
         results=results,
         risk=_plain_json(risk) if risk is not None else None,
@@ -317,6 +399,7 @@ def report(
         regime=loaded.regime,
         command=command,
         map_svg=svg,
+        extra=extra,
     )
     html, doc = build(inputs)
     return Brief(html, doc)

@@ -15,6 +15,7 @@ from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
 from orevalue.cli.site import site_command
+from orevalue.cli.sweep import sweep_command
 
 app = typer.Typer(
     add_completion=False,
@@ -28,6 +29,7 @@ app.command("run")(run_command)
 app.command("init")(init_command)
 app.command("risk")(risk_command)
 app.command("site")(site_command)
+app.command("sweep")(sweep_command)
 app.command("report")(report_command)
 app.command("portfolio")(portfolio_command)
 

@@ -19,7 +19,8 @@ err = Console(stderr=True)
 ScenarioArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Scenario TOML file; the embedded default case when omitted.", show_default=False
+        help="Scenario file (TOML, or an .xlsx input workbook); the default case when omitted.",
+        show_default=False,
     ),
 ]
 

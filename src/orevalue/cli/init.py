@@ -16,15 +16,23 @@ from orevalue.scenario import ScenarioError
 def init_command(
     path: Annotated[Path, typer.Argument(help="Where to write the scenario file.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    xlsx: Annotated[
+        bool,
+        typer.Option("--xlsx", help="Write an input workbook (.xlsx), one row a field."),
+    ] = False,
     case: CaseOpt = None,
 ) -> None:
-    """Write the default case (or ``--case``'s) as a commented scenario file to edit."""
+    """Write the default case (or ``--case``'s) as a commented scenario file (or input
+    workbook) to edit."""
     from orevalue.atomic import write_atomic
 
+    workbook = xlsx or path.suffix.lower() == ".xlsx"
+    if workbook and path.suffix.lower() != ".xlsx":
+        raise fail(f"{path}: an input workbook's name ends in .xlsx")
     if path.exists() and not force:
         raise fail(f"{path}: already exists; use --force to overwrite")
     try:
-        text = api.template(str(path), case=case)
+        text = api.template_workbook(str(path)) if workbook else api.template(str(path), case=case)
     except ScenarioError as exc:
         raise bad_input(exc) from None
     try:

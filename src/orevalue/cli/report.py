@@ -45,6 +45,10 @@ def report_command(
     no_siting: Annotated[
         bool, typer.Option("--no-siting", help="Leave out the siting section (map and ranking).")
     ] = False,
+    sweep: Annotated[
+        Path | None,
+        typer.Option("--sweep", help="Add a sweep's table (sweep.csv of orevalue sweep)."),
+    ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print the brief to brief.pdf (needs Chromium).")
     ] = False,
@@ -57,6 +61,7 @@ def report_command(
     """Write the brief: verdict, pathways, per-tonne waterfall, cash flows, who gets each
     dollar, government revenue, needs, siting, risk and every assumption, in one HTML file."""
     from orevalue.report.brief import write_brief
+    from orevalue.report.brief.sweep import SweepFileError
 
     started = time.perf_counter()
     if sobol and sobol & (sobol - 1):
@@ -87,8 +92,11 @@ def report_command(
             sobol=sobol,
             spec=spec,
         )
-    command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting)
-    brief = api.report(loaded, risk=summary, siting=not no_siting, command=command)
+    command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting, sweep)
+    try:
+        brief = api.report(loaded, risk=summary, siting=not no_siting, command=command, sweep=sweep)
+    except SweepFileError as exc:
+        raise fail(f"--sweep {sweep}: cannot read the sweep table: {exc}") from None
     target = out / loaded.output_name
     try:
         written = write_brief(target, brief.html, brief.doc, pdf=pdf)
@@ -114,6 +122,7 @@ def _command(
     site: str | None,
     regime: str | None,
     no_siting: bool,
+    sweep: Path | None = None,
 ) -> str:
     parts = ["orevalue", "report"]
     if scenario is not None:
@@ -130,4 +139,6 @@ def _command(
             parts += ["--sobol", str(sobol)]
     if no_siting:
         parts.append("--no-siting")
+    if sweep is not None:
+        parts += ["--sweep", str(sweep)]
     return shlex.join(parts)

@@ -17,7 +17,32 @@ from rich.table import Table
 
 from orevalue import api, outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, run_risk
+from orevalue.risk.daskrun import SchedulerError, check_scheduler
 from orevalue.scenario import ScenarioError
+
+SchedulerOpt = Annotated[
+    str,
+    typer.Option(
+        "--scheduler",
+        help="Where the chunks run: pool (this machine's processes), local (a Dask "
+        "LocalCluster of --workers) or tcp://HOST:8786 (an existing Dask cluster; its workers "
+        "must see the --out folder on a shared file system).",
+    ),
+]
+
+
+def check_scheduler_option(scheduler: str) -> None:
+    """Exit 2 with one line if ``--scheduler`` is malformed or Dask is not installed."""
+    why = check_scheduler(scheduler)
+    if why:
+        raise fail(f"--scheduler: {why}")
+    if scheduler != "pool":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise fail(
+                "--scheduler: needs dask.distributed; install it with: pip install 'orevalue[dask]'"
+            ) from None
 
 
 def risk_command(
@@ -44,12 +69,14 @@ def risk_command(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for results (<out>/<scenario>/risk/).")
     ] = Path("out"),
+    scheduler: SchedulerOpt = "pool",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Write results only.")] = False,
 ) -> None:
     """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
     exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
     from orevalue.atomic import write_atomic
 
+    check_scheduler_option(scheduler)
     try:
         loaded = api.load(scenario, case=case)
         spec = api.risk_spec(loaded)
@@ -80,10 +107,13 @@ def risk_command(
             parquet=target / "samples.parquet" if parquet else None,
             spec=spec,
             scratch=target,
+            scheduler=scheduler,
         )
         write_atomic(target / "summary.json", json.dumps(_jsonable(result), indent=2) + "\n")
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None
+    except SchedulerError as exc:
+        raise fail(f"--scheduler {scheduler}: {exc}") from None
     except KeyboardInterrupt:
         console.print("interrupted", markup=False, highlight=False)
         raise typer.Exit(code=130) from None

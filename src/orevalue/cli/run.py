@@ -31,8 +31,12 @@ def run_command(
         str | None,
         typer.Option("--site", help="Candidate site whose costs to use (see orevalue site)."),
     ] = None,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write results.xlsx, a workbook of the results.")
+    ] = False,
 ) -> None:
     """Evaluate every pathway, print the tables and the verdict, write results."""
+    from orevalue.report.excel import write_workbook
     from orevalue.report.files import write_results
     from orevalue.report.terminal import print_results
 
@@ -44,6 +48,8 @@ def run_command(
     target = out / loaded.output_name
     try:
         written = write_results(results, target)
+        if xlsx:
+            written.append(write_workbook(results, target))
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None
     if not quiet:

@@ -37,10 +37,9 @@ def metal_name(scenario: Any) -> str:
     """Name of the element the case's focus pathway sells its main product for ("copper",
     "antimony"), from data/elements.toml."""
     from orevalue import catalog
-    from orevalue.economics.terms import main_element
 
     product = scenario.pathways[scenario.focus_pathway].main_product
-    return catalog.elements()[main_element(scenario, product)].name
+    return catalog.elements()[scenario.terms[product].element].name
 
 
 def for_metal(text: str, scenario: Any) -> str:

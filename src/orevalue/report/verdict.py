@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 from orevalue.catalog import element_price_series
-from orevalue.economics import sales
 from orevalue.report.labels import metal_name
 from orevalue.results import Results
 
@@ -70,7 +69,7 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
             be = None
             metal = r.plant.get("breakeven_cu_usd_per_t")
             if metal is not None and math.isfinite(metal[sample]):
-                unit = element_price_series(sales.main_element(s, r.name)).unit
+                unit = element_price_series(s.terms[r.main_product].element).unit
                 tail = (
                     f"; its after-tax NPV breaks even at a flat {metal_name(s)} price of "
                     f"{metal[sample]:,.0f} {unit}"

@@ -32,6 +32,7 @@ class RiskOptions:
     sobol_base: int = 512  # 0: no Sobol indices
     parquet: Path | None = None  # write every sample's inputs and outputs there
     scratch: Path | None = None  # folder for the run's temporaries (None: the system's)
+    scheduler: str = "pool"  # "pool", "local" (a Dask LocalCluster) or a tcp:// address
 
 
 def _monte_carlo(
@@ -59,6 +60,7 @@ def _monte_carlo(
             options.workers,
             on_chunk,
             want_inputs=writer is not None,
+            scheduler=options.scheduler,
         )
         if writer is not None:
             writer.close()
@@ -130,6 +132,7 @@ def _run_block(options: RiskOptions, mc_seconds: float) -> dict[str, Any]:
         "seed": options.seed,
         "chunk_size": options.chunk_size,
         "workers": options.workers,
+        "scheduler": options.scheduler,
         "monte_carlo_seconds": mc_seconds,
         "samples_per_second": options.samples / mc_seconds if mc_seconds > 0 else None,
     }

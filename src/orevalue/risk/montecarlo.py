@@ -33,6 +33,9 @@ from orevalue.risk.sampling import RiskModel
 
 log = logging.getLogger(__name__)
 
+#: The default scheduler: this machine's processes (see :func:`run`).
+POOL = "pool"
+
 IRR_REASONS = {
     "never_positive": "cash flow never turns positive",
     "never_negative": "cash flow never negative",
@@ -99,24 +102,43 @@ def irr_failures(cash_flow: np.ndarray, irr: np.ndarray) -> dict[str, int]:
 # ------------------------------------------------------------------ column store
 
 
+def column_file(folder: Path, index: int) -> Path:
+    """File of the ``index``-th column of a store in ``folder``."""
+    return folder / f"{index}.f64"
+
+
+def write_columns(folder: Path, names: list[str], start: int, out: dict[str, np.ndarray]) -> None:
+    """Write a chunk's outputs into the store in ``folder`` at sample ``start`` (from any
+    process that sees the folder: a Dask worker writes its own chunk)."""
+    for i, name in enumerate(names):
+        fd = os.open(column_file(folder, i), os.O_WRONLY)
+        try:
+            data = np.ascontiguousarray(out[name], dtype=np.float64).tobytes()
+            os.pwrite(fd, data, 8 * start)
+        finally:
+            os.close(fd)
+
+
 class ColumnStore:
-    """Float64 columns of N values on disk, written and read by sample position."""
+    """Float64 columns of N values on disk, written and read by sample position (unbuffered,
+    so values written by other processes are read as they are)."""
 
     def __init__(self, folder: Path, names: list[str], n: int):
         self.folder, self.names, self.n = folder, list(names), n
-        self._files = {name: open(folder / f"{i}.f64", "w+b") for i, name in enumerate(names)}  # noqa: SIM115
+        self._files = {
+            name: open(column_file(folder, i), "w+b", buffering=0)  # noqa: SIM115
+            for i, name in enumerate(names)
+        }
         for handle in self._files.values():
             handle.truncate(8 * n)
 
     def write(self, name: str, start: int, values: np.ndarray) -> None:
-        handle = self._files[name]
-        handle.seek(8 * start)
-        handle.write(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+        data = np.ascontiguousarray(values, dtype=np.float64).tobytes()
+        os.pwrite(self._files[name].fileno(), data, 8 * start)
 
     def read(self, name: str, start: int, stop: int) -> np.ndarray:
-        handle = self._files[name]
-        handle.seek(8 * start)
-        return np.frombuffer(handle.read(8 * (stop - start)), dtype=np.float64)
+        data = os.pread(self._files[name].fileno(), 8 * (stop - start), 8 * start)
+        return np.frombuffer(data, dtype=np.float64)
 
     def pieces(self, name: str, size: int = 1 << 20) -> Iterator[np.ndarray]:
         """The column in sample order, ``size`` values at a time (fixed, so sums taken piece
@@ -185,6 +207,45 @@ def chunks(n: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, n)) for a in range(0, n, max(1, size))]
 
 
+#: What a chunk adds to the run's counts: (failures by output and reason, samples where each
+#: building pathway beats the baseline, samples where any does, samples where each is best).
+Counts = tuple[dict[str, dict[str, int]], dict[str, int], int, dict[str, int]]
+
+
+def chunk_counts(
+    model: RiskModel, out: dict[str, np.ndarray], failures: dict[str, dict[str, int]]
+) -> Counts:
+    """The integer counts of one chunk's outputs (sums of them are the same whatever the
+    chunks, their order or the process that counted them)."""
+    pathways = model.scenario.pathways
+    base = out[f"{model.scenario.baseline_pathway}.npv_usd"]
+    beats_any = np.zeros(base.shape, dtype=bool)
+    beats: dict[str, int] = {}
+    for name, pw in pathways.items():
+        if pw.stages:
+            wins = out[f"{name}.npv_usd"] > base  # paired: same samples; NaN never wins
+            beats[name] = int(np.count_nonzero(wins))
+            beats_any |= wins
+    stacked = np.stack([out[f"{name}.npv_usd"] for name in pathways])
+    finite = np.isfinite(stacked).all(axis=0)
+    winner = np.argmax(np.where(np.isfinite(stacked), stacked, -np.inf), axis=0)
+    best = {name: int(np.count_nonzero(finite & (winner == i))) for i, name in enumerate(pathways)}
+    return failures, beats, int(np.count_nonzero(beats_any)), best
+
+
+def _add_counts(mc: MonteCarlo, counts: Counts) -> None:
+    failures, beats, beats_any, best = counts
+    for key, reasons in failures.items():
+        total = mc.failures.setdefault(key, {})
+        for reason, count in reasons.items():
+            total[reason] = total.get(reason, 0) + count
+    for name, count in beats.items():
+        mc.beats_baseline[name] += count
+    mc.any_beats_baseline += beats_any
+    for name, count in best.items():
+        mc.best[name] += count
+
+
 def run(
     model: RiskModel,
     n: int,
@@ -195,42 +256,39 @@ def run(
     on_chunk: Callable[[int, int, dict[str, np.ndarray], dict[str, np.ndarray]], None]
     | None = None,
     want_inputs: bool = False,
+    scheduler: str = POOL,
 ) -> MonteCarlo:
     """Evaluate ``n`` samples in chunks; outputs go to a column store in ``folder``.
 
     ``on_chunk(start, stop, outputs, inputs)`` is called in sample order after each chunk (for
-    progress and for writing samples out).
+    progress and for writing samples out; on Dask, ``outputs`` is empty unless
+    ``want_inputs``: they stay in the store). ``scheduler`` is :data:`POOL` (``workers``
+    processes on this machine), ``"local"`` (a Dask ``LocalCluster`` of ``workers``) or the
+    ``tcp://`` address of a Dask scheduler; on Dask each chunk is a task that writes its own
+    outputs into the store and returns only its counts (see :mod:`orevalue.risk.daskrun`).
     """
     names = output_names(model)
     mc = MonteCarlo(n, seed, ColumnStore(folder, names, n))
-    pathways = model.scenario.pathways
-    baseline = model.scenario.baseline_pathway
-    building = [name for name, pw in pathways.items() if pw.stages]
-    mc.beats_baseline = dict.fromkeys(building, 0)
-    mc.best = dict.fromkeys(pathways, 0)
+    mc.beats_baseline = {name: 0 for name, pw in model.scenario.pathways.items() if pw.stages}
+    mc.best = dict.fromkeys(model.scenario.pathways, 0)
     jobs = [(seed, a, b, want_inputs) for a, b in chunks(n, chunk_size)]
     tune_allocator()
+    if scheduler == POOL:
+        source = _map(model, jobs, workers)
+    else:
+        from orevalue.risk.daskrun import dask_map
+
+        source = dask_map(model, jobs, scheduler, workers, folder)
     # closed at once on any exception (Ctrl-C included), so the pool stops with the run
-    with contextlib.closing(_map(model, jobs, workers)) as results:
-        for start, stop, out, failures, inputs in results:
-            for name in names:
-                mc.store.write(name, start, out[name])
-            for key, counts in failures.items():
-                total = mc.failures.setdefault(key, {})
-                for reason, count in counts.items():
-                    total[reason] = total.get(reason, 0) + count
-            base = out[f"{baseline}.npv_usd"]
-            beats = np.zeros(stop - start, dtype=bool)
-            for name in building:
-                wins = out[f"{name}.npv_usd"] > base  # paired: same samples; NaN never wins
-                mc.beats_baseline[name] += int(np.count_nonzero(wins))
-                beats |= wins
-            mc.any_beats_baseline += int(np.count_nonzero(beats))
-            stacked = np.stack([out[f"{name}.npv_usd"] for name in pathways])
-            finite = np.isfinite(stacked).all(axis=0)
-            winner = np.argmax(np.where(np.isfinite(stacked), stacked, -np.inf), axis=0)
-            for i, name in enumerate(pathways):
-                mc.best[name] += int(np.count_nonzero(finite & (winner == i)))
+    with contextlib.closing(source) as results:
+        for start, stop, out, counts, inputs in results:
+            if out is None:  # written into the store by a Dask worker; read back if wanted
+                out = {n: mc.store.read(n, start, stop) for n in names} if want_inputs else {}
+            else:
+                for name in names:
+                    mc.store.write(name, start, out[name])
+                counts = chunk_counts(model, out, counts)
+            _add_counts(mc, counts)
             if on_chunk is not None:
                 on_chunk(start, stop, out, inputs)
     return mc

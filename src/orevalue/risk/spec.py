@@ -64,6 +64,7 @@ from orevalue.risk.schema import (
 )
 from orevalue.risk.series import ACID_SERIES, DECK_SERIES, SERIES
 from orevalue.scenario import Problems, Scenario, case_text, close_match, is_case_file
+from orevalue.scenario.xlsx import is_workbook, value_cells
 
 __all__ = [
     "ACID_SERIES",
@@ -132,7 +133,10 @@ def build(scenario: Scenario, params: Params | None = None) -> RiskSpec:
 
 
 def _key_lines(file: str) -> dict[str, int]:
-    """Line of each dotted key in the scenario file (the default case's own text for it)."""
+    """Line of each dotted key in the scenario file (the default case's own text for it;
+    the cell of each field in an input workbook)."""
+    if is_workbook(file):
+        return value_cells(file)
     try:
         text = case_text(file) if is_case_file(file) else Path(file).read_text()
     except OSError:

@@ -20,6 +20,30 @@ from orevalue import toml_text
 from orevalue.scenario.schema import ELEMENTS, TERMS_FUNCTIONS, Element, Scenario
 
 
+class Cell(int):
+    """A workbook cell standing where a line number stands: it sorts as its row and reads as
+    ``Sheet!B42`` (input workbooks, :mod:`orevalue.scenario.xlsx`)."""
+
+    sheet: str
+    column: str
+
+    def __new__(cls, sheet: str, column: str, row: int) -> Cell:
+        cell = super().__new__(cls, row)
+        cell.sheet, cell.column = sheet, column
+        return cell
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.column}{int(self)}"
+
+    __repr__ = __str__
+
+    def __reduce__(self) -> tuple[type[Cell], tuple[str, str, int]]:
+        return Cell, (self.sheet, self.column, int(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a scenario: where it is and what was expected."""
@@ -27,7 +51,7 @@ class Problem:
     file: str
     path: str
     message: str
-    line: int | None = None
+    line: int | None = None  # or a workbook's Cell
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -6,6 +6,7 @@ a fiscal regime preset) are laid over it in order, and every leaf keeps its sour
 
 from __future__ import annotations
 
+import re
 import tomllib
 import typing
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from orevalue.scenario.errors import (
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import deep_merge, leaves, split_provenance
+from orevalue.scenario.xlsx import is_workbook, read_workbook
 
 DEFAULT_CASE = "balochistan-copper.toml"
 #: Files of the embedded data folder that are tables, not cases.
@@ -53,10 +55,13 @@ def case_text(case_file: str) -> str:
 
 
 def case_files() -> dict[str, str]:
-    """The embedded cases: short name (``gold``) -> file (``balochistan-gold.toml``)."""
+    """The embedded cases: short name (``gold``) -> file (``balochistan-gold.toml``). A case
+    is a TOML file of the data folder declaring its ``focus_pathway``; the others are tables."""
     out = {}
     for entry in sorted(resources.files("orevalue.data").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml") and entry.name not in _TABLES:
+        if not entry.name.endswith(".toml") or entry.name in _TABLES:
+            continue
+        if re.search(r"^focus_pathway\s*=", entry.read_text(encoding="utf-8"), re.MULTILINE):
             out[entry.name.removesuffix(".toml").removeprefix("balochistan-")] = entry.name
     return out
 
@@ -172,17 +177,31 @@ class Overlay:
 
 
 def load(
-    path: str | Path | None = None, overlays: tuple[Overlay, ...] = (), case: str | None = None
+    path: str | Path | None = None,
+    overlays: tuple[Overlay, ...] = (),
+    source: str | Path | None = None,
+    case: str | None = None,
 ) -> Scenario:
     """Load a scenario file merged onto its case (the embedded default case unless ``case`` or
     the file's own ``case = "NAME"`` key names another; the case alone when ``path`` is None),
-    then lay ``overlays`` over it in order. ``case`` wins over the file's key.
+    then lay ``overlays`` over it in order; ``case`` wins over the file's key. A workbook
+    (``.xlsx``) is read by :mod:`orevalue.scenario.xlsx` and laid as the first overlay;
+    ``source`` names the file the values came from when they are not read here.
 
     Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
     what is allowed.
     """
     file, text = "", ""
     layers: list[tuple[str, dict[str, Any]]] = []
+    if path is not None and is_workbook(path):  # an input workbook (orevalue init --xlsx)
+        base = resolve_case(case)
+        _, provenance = split_provenance(parse_toml(case_text(base), base))
+        book = read_workbook(path, provenance)
+        first = Overlay(f"set in {Path(path).name}", book.values)
+        try:
+            return load(None, (first, *overlays), path, case)
+        except ScenarioError as exc:
+            raise book.locate(exc) from None
     if path is not None:
         file, text = str(path), read_input(path)
         values = parse_toml(text, file)
@@ -197,6 +216,7 @@ def load(
         return _validate(default_values, provenance, base, "", base)
     file = file or base
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
+    file = str(source) if source is not None else file
     merged = lay_regime(raw_default, layers, provenance, file)
     # a value counts as the user's when it differs from what it replaces: the case with the
     # chosen regime's preset under it

@@ -33,6 +33,7 @@ from orevalue.report.brief.sections import (
     per_tonne_section,
     risk_section,
     siting_section,
+    sweep_section,
     trade_section,
 )
 from orevalue.report.files import results_document
@@ -83,6 +84,7 @@ def assemble(inputs: BriefInputs, doc: dict[str, Any] | None = None) -> dict[str
         needs_section(ctx),
         siting_section(ctx),
         risk_section(ctx),
+        sweep_section(ctx),
         trade_section(ctx) if metal_name(s) == "copper" else None,  # copper exports only
         assumptions_section(ctx),
     ]

@@ -7,6 +7,7 @@ from orevalue.report.brief.government import government_section
 from orevalue.report.brief.margin import cash_flows_section, per_tonne_section
 from orevalue.report.brief.risk import risk_section
 from orevalue.report.brief.siting import siting_section
+from orevalue.report.brief.sweep import sweep_section
 
 __all__ = [
     "answer_section",
@@ -18,5 +19,6 @@ __all__ = [
     "per_tonne_section",
     "risk_section",
     "siting_section",
+    "sweep_section",
     "trade_section",
 ]
