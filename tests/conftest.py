@@ -8,6 +8,15 @@ import orevalue
 from orevalue.params import Params
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-long",
+        action="store_true",
+        default=False,
+        help="run the long fuzz of the inputs (10,000 examples, tests/fuzz)",
+    )
+
+
 @pytest.fixture(scope="session")
 def default_scenario() -> orevalue.Scenario:
     return orevalue.load()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 import orevalue
-from orevalue import outputs
+from orevalue import catalog, outputs
 from orevalue.economics import government, taxes
 
 #: Where each group of the table sits in a pathway of ``Results.to_dict()``.
 PATHWAY_GROUPS = {
     "plant": "plant",
-    "margin_usd_per_t": "margin_usd_per_t_product_cu",
+    "margin_usd_per_t": "margin_usd_per_t_product_{element}",
     "country": "country",
     "dollars": "where_each_dollar_goes_pv_usd",
     "annual": "annual",
@@ -33,6 +33,22 @@ def _products(results, name: str) -> list[str]:
     sold = [s for s in results.pathways[name].case.sold if terms[s].exported]
     feeds = results.pathways[name].case.flows.feeds_available_dry_t
     return list(dict.fromkeys([*feeds, *sold]))
+
+
+def _members(results, name: str) -> dict[str, list[str]]:
+    """What each placeholder of the table stands for in pathway ``name``: its products, and
+    its main element by key, by name and by the series pricing it."""
+    element = results.pathways[name].main_element
+    return {
+        "product": _products(results, name),
+        "element": [element],
+        "element_name": [catalog.elements()[element].name],
+        "series": [catalog.element_price_series(element).key],
+    }
+
+
+def _field(results, name: str, field: str) -> str:
+    return field.format(element=results.pathways[name].main_element)
 
 
 def _check(produced: set[str], declared: set[str], where: str) -> None:
@@ -56,21 +72,24 @@ def test_every_pathway_key_is_declared_and_every_declared_key_produced(evaluated
     ]
     seen: dict[str, set[str]] = {g: set() for g in PATHWAY_GROUPS}
     terms: set[str] = set()
-    products: list[str] = []
+    every: dict[str, list[str]] = {}
     for results, doc in runs:
         for name, pathway in doc["pathways"].items():
             for group, field in PATHWAY_GROUPS.items():
-                declared = set(outputs.expand(group, product=_products(results, name)))
-                produced = set(pathway[field])
+                declared = set(outputs.expand(group, **_members(results, name)))
+                produced = set(pathway[_field(results, name, field)])
                 _check(produced, declared, f"{results.scenario.name}.{name}.{field}")
                 seen[group] |= produced
             for case in pathway["terms_cases"].values():
-                allowed = set(outputs.group("terms_cases")) | set(outputs.group("margin_usd_per_t"))
+                margin = set(outputs.expand("margin_usd_per_t", **_members(results, name)))
+                allowed = set(outputs.group("terms_cases")) | margin
                 _check(set(case), allowed, f"{name}.terms_cases")
-                terms |= set(case) - set(outputs.group("margin_usd_per_t"))
-        products += [p for n in doc["pathways"] for p in _products(results, n)]
+                terms |= set(case) - margin
+        for n in doc["pathways"]:
+            for placeholder, names in _members(results, n).items():
+                every.setdefault(placeholder, []).extend(names)
     for group in PATHWAY_GROUPS:
-        _never(seen[group], set(outputs.expand(group, product=products)), group)
+        _never(seen[group], set(outputs.expand(group, **every)), group)
     _never(terms, set(outputs.group("terms_cases")), "terms_cases")
 
 

@@ -83,7 +83,7 @@ def test_changing_the_kind_drops_what_the_default_case_gave(tmp_path):
     [
         ('{ dist = "triangular", low = 3.0, high = 1.0 }', "low (3.0) must not exceed high"),
         ('{ dist = "lognormal", p10 = 5.0, p90 = 2.0 }', "p10 (5.0) must be below p90"),
-        ('{ dist = "lognormal", p10 = -1.0, p90 = 2.0 }', "got -1.0; input should be greater"),
+        ('{ dist = "lognormal", p10 = -1.0, p90 = 2.0 }', "got -1.0; must be > 0"),
         ('{ dist = "gamma", low = 1.0 }', "expected one of"),
         ('{ dist = "triangular", low = 30.0, high = 40.0 }', "lies outside low..high"),
         ('{ dist = "uniform", low = 5.0, high = 120.0 }', "fall outside what feeds.concentrate"),

@@ -270,6 +270,7 @@ def test_file_sets_only_what_differs(tmp_path, default_dump):
     loaded = orevalue.load(path)
     expected = copy.deepcopy(default_dump)
     expected["feeds"]["concentrate"]["cu_pct"] = 30.0
+    expected["name"] = "copper30"  # a file without a name is named by its stem
     assert default_dump["feeds"]["concentrate"]["cu_pct"] != 30.0
     assert loaded.model_dump(mode="json") == expected
     assert loaded.source_file == str(path)

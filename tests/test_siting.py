@@ -369,10 +369,10 @@ def test_default_ranking_and_plan(default_siting):
     # the best plan over all sites is at least as good as any site alone
     assert siting.best.margin_usd_per_yr >= margins[0] - 1.0
     plan = siting.best
-    assert plan.cathode_t_per_yr > 0
+    assert plan.refined_t_per_yr > 0
     # cost breakdown adds up to the margin
     assert -sum(plan.components_usd_per_yr.values()) == pytest.approx(plan.margin_usd_per_yr)
-    assert plan.product_t_per_yr == pytest.approx(plan.cathode_t_per_yr)
+    assert plan.product_t_per_yr == pytest.approx(plan.refined_t_per_yr)
     assert sum(plan.per_t_product.values()) * plan.product_t_per_yr == pytest.approx(
         -plan.margin_usd_per_yr
     )

@@ -10,7 +10,7 @@ import pytest
 
 from orevalue.siting import constraints as rows
 from orevalue.siting import costs
-from orevalue.siting.inputs import ANODE, BLISTER, CATHODE, CONC, Process, Resource, Sources
+from orevalue.siting.inputs import ANODE, BLISTER, CONC, PRODUCT, Process, Resource, Sources
 from orevalue.siting.network import Network
 from orevalue.siting.programme import Programme
 
@@ -18,7 +18,7 @@ PROCESS = Process(
     dry_frac=0.9,
     anode_t_per_wmt=0.3,
     acid_t_per_wmt=0.8,
-    cathode_t_per_t=np.array([0.99, 0.98]),
+    product_t_per_t=np.array([0.99, 0.98]),
     capacity_t=np.array([[100.0, 200.0], [30.0, 60.0]]),  # (smelter dmt, refinery t) x sizes
     use=np.array([[0.5, 2.0, 1.0, 3.0], [0.1, 0.5, 0.2, 1.0], [0.2, 0.6, 0.3, 2.0]]),
     size_pct=np.array([50.0, 100.0]),
@@ -156,11 +156,11 @@ def test_flow_balance_by_hand():
     site_blister = {(f, (0, BLISTER)): 1, (f, (3, BLISTER)): 1}
     site_blister |= {(f, (1, BLISTER)): -1, (f, (2, BLISTER)): -1, ("refine", (0, 1)): -1}
     np.testing.assert_array_equal(at(1, BLISTER), _row(prog, site_blister))
-    cathode = {(f, (0, CATHODE)): 1, (f, (3, CATHODE)): 1, (f, (1, CATHODE)): -1}
-    cathode |= {(f, (2, CATHODE)): -1, ("refine", (0, 0)): 0.99, ("refine", (0, 1)): 0.98}
-    np.testing.assert_array_equal(at(1, CATHODE), _row(prog, cathode))
-    port = {(f, (2, CATHODE)): 1, (f, (3, CATHODE)): -1, ("export", (0, CATHODE)): -1}
-    np.testing.assert_array_equal(at(2, CATHODE), _row(prog, port))
+    cathode = {(f, (0, PRODUCT)): 1, (f, (3, PRODUCT)): 1, (f, (1, PRODUCT)): -1}
+    cathode |= {(f, (2, PRODUCT)): -1, ("refine", (0, 0)): 0.99, ("refine", (0, 1)): 0.98}
+    np.testing.assert_array_equal(at(1, PRODUCT), _row(prog, cathode))
+    port = {(f, (2, PRODUCT)): 1, (f, (3, PRODUCT)): -1, ("export", (0, PRODUCT)): -1}
+    np.testing.assert_array_equal(at(2, PRODUCT), _row(prog, port))
     # the import enters at the port
     port_conc = {(f, (2, CONC)): 1, (f, (3, CONC)): -1, ("export", (0, CONC)): -1}
     np.testing.assert_array_equal(at(2, CONC), _row(prog, {**port_conc, ("supply", (1,)): 1}))

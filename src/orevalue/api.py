@@ -21,6 +21,7 @@ from orevalue.scenario import Overlay, Scenario, ScenarioError, is_case_file
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
+    from orevalue.incentives.optimise import Design
     from orevalue.risk.spec import RiskSpec
     from orevalue.siting import NpvFunction, Siting
     from orevalue.sweep import Sweep
@@ -28,17 +29,14 @@ if TYPE_CHECKING:
 #: Progress of a risk run: (stage, done, total); stage is "monte carlo", "tornado" or "sobol".
 Progress = Callable[[str, int, int], None]
 
-#: The pathway whose after-tax plant NPV the siting ranking reports for each site.
-RANKING_PATHWAY = "cathode"
-
 __all__ = [
     "CHUNK",
-    "RANKING_PATHWAY",
     "Brief",
     "Loaded",
     "Progress",
     "brief_siting",
     "evaluate",
+    "incentives",
     "load",
     "portfolio",
     "report",
@@ -279,9 +277,11 @@ def sweep(
 # ------------------------------------------------------------------ siting
 
 
-def site_npv(case: Loaded | Scenario, pathway: str = RANKING_PATHWAY) -> NpvFunction:
+def site_npv(case: Loaded | Scenario, pathway: str | None = None) -> NpvFunction:
     """The function siting ranks sites with: the after-tax plant NPV (USD) of ``pathway``
-    with a site's overlay laid over the case and taxed under the regime given (its zone's)."""
+    (the case's focus pathway unless given) with a site's overlay laid over the case and taxed
+    under the regime given (its zone's)."""
+    name = pathway if pathway is not None else _scenario(case).focus_pathway
 
     def npv(overlay: Overlay, regime: str | None) -> float:
         layers = [overlay]
@@ -289,7 +289,7 @@ def site_npv(case: Loaded | Scenario, pathway: str = RANKING_PATHWAY) -> NpvFunc
             layers.append(regime_overlay(regime, f"zone regime {regime}"))
         variant = _loaded(case).variant(*layers)
         results = engine.evaluate(variant, breakeven=False, detail=False, compare=False)
-        return results.value(pathway, "plant", "npv_usd")
+        return results.value(name, "plant", "npv_usd")
 
     return npv
 
@@ -371,6 +371,7 @@ def report(
     siting: bool = True,
     command: str = "orevalue report",
     sweep: Path | None = None,
+    incentives: Design | None = None,
 ) -> Brief:
     """The brief of the case: verdict, pathways, per-tonne waterfall, cash flows, who gets
     each dollar, government revenue, needs, siting (unless ``siting`` is False), risk (the
@@ -401,8 +402,64 @@ def report(
         map_svg=svg,
         extra=extra,
     )
+    if incentives is not None:  # the section "What it would take" (:func:`incentives`)
+        from orevalue.incentives.document import design_document
+
+        inputs.extra["incentives"] = design_document(incentives)
     html, doc = build(inputs)
     return Brief(html, doc)
+
+
+# ------------------------------------------------------------------ incentives
+
+
+def incentives(
+    case: Loaded | Scenario,
+    levers: str | Path | None = None,
+    target_irr_pct: float | None = None,
+    min_dscr: float | None = None,
+    pathway: str | None = None,
+    levels: int = 9,
+    n_random: int = 3000,
+    max_loss_probability: float | None = None,
+    risk_samples: int = 2000,
+) -> Design:
+    """The cheapest incentive package that makes ``pathway``'s plant (None: the case's focus
+    pathway) bankable (equity IRR at
+    least ``target_irr_pct`` % real, minimum DSCR at least ``min_dscr``; None: the lever
+    file's targets, else 12 % and 1.3), the Pareto front of public cost against investor NPV
+    and each lever's bang for buck. ``levers`` is a lever file laid over data/levers.toml.
+    Every package is a sample of one vectorised engine call. With ``max_loss_probability``
+    (or the lever file's), the package must also keep P(NPV < 0) at most that on a risk run
+    of ``risk_samples``. Raises :class:`ScenarioError` for a bad lever file or target."""
+    import time
+
+    from orevalue.incentives.design import design
+    from orevalue.incentives.evaluate import make_setup
+    from orevalue.incentives.levers import load_levers, with_targets
+    from orevalue.incentives.overlay import package_fields
+
+    start = time.perf_counter()
+    table = with_targets(load_levers(levers), target_irr_pct, min_dscr, max_loss_probability)
+    scenario = _scenario(case)
+    setup = make_setup(scenario, table, pathway or scenario.focus_pathway)
+    found = design(setup, levels=levels, n_random=n_random)
+    if found.package is not None:
+        found.fields = package_fields(setup, list(found.package.values()))
+    p_max = table.targets.max_loss_probability
+    if p_max is not None:
+        from orevalue.incentives.riskcheck import check_loss
+
+        loaded = _loaded(case)
+
+        def variant(overlay: dict[str, Any]) -> Scenario:
+            return loaded.variant(Overlay("incentive package", overlay))
+
+        found.risk = check_loss(setup, found, variant, p_max, risk_samples)
+        found.targets["max_loss_probability"] = p_max
+    found.levers = {k: v.model_dump() for k, v in table.levers.items()}
+    found.seconds = time.perf_counter() - start
+    return found
 
 
 def _plain_json(item: Any) -> Any:

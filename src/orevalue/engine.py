@@ -9,8 +9,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from orevalue import outputs
 from orevalue.catalog import element_price_series
-from orevalue.economics import country, metrics, schedule
+from orevalue.economics import chain, country, metrics, schedule
+from orevalue.economics import mine as mine_economics
+from orevalue.economics.cashflow import permit_delay_factor
 from orevalue.economics.plant import (
     INVESTOR,
     STEPS,
@@ -72,7 +75,7 @@ def steady_margin_usd_per_t(
     capex) gives the margin after capital, before tax.
     """
     col = schedule.steady_index(scenario, tl)
-    tonnes = case.product_cu_t[:, col]
+    tonnes = case.product_main_t[:, col]
     out = {part: _per_t(case.margin_parts[part][:, col], tonnes) for part in case.margin_parts}
     for part in OPEX_PARTS:
         out[f"cost_{part}"] = -_per_t(case.opex_parts[part][:, col], tonnes)
@@ -126,12 +129,12 @@ def breakeven_tc_usd_per_dmt(
 
 
 #: Search range for the break-even price of the main element, in its series' unit (USD/t).
-BREAKEVEN_CU_RANGE = (1_000.0, 60_000.0)
+BREAKEVEN_PRICE_RANGE = (1_000.0, 60_000.0)
 #: Main-element prices of the progressivity sweep, in its series' unit (flat over the life).
-CU_SWEEP_USD_PER_T = (6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0, 16_000.0)
+PRICE_SWEEP = (6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0, 16_000.0)
 
 
-def breakeven_cu_usd_per_t(
+def breakeven_price(
     scenario: Scenario, p: Params, pathway: str, tl: schedule.Timeline
 ) -> np.ndarray:
     """Flat price of the pathway's main element at which the plant's post-tax NPV is zero at
@@ -139,13 +142,13 @@ def breakeven_cu_usd_per_t(
     rate = discount_rate(p)
     path = element_price_path(scenario, pathway)
 
-    def npv_at(cu: np.ndarray) -> np.ndarray:
-        q = p.flat_deck(path, cu)
+    def npv_at(price: np.ndarray) -> np.ndarray:
+        q = p.flat_deck(path, price)
         market = Market.from_params(q, tl.years)
         case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
         return metrics.npv(rate, case.lines["cash_flow"])
 
-    return _solve_bracketed(npv_at, *BREAKEVEN_CU_RANGE, p.n_samples, tol=1.0)
+    return _solve_bracketed(npv_at, *BREAKEVEN_PRICE_RANGE, p.n_samples, tol=1.0)
 
 
 def metr(
@@ -168,36 +171,49 @@ def progressivity(
 ) -> dict[str, list[float]]:
     """Government take (undiscounted) and AETR over a sweep of flat prices of the main element:
     one evaluation with a sample per price."""
-    sweep = np.asarray(CU_SWEEP_USD_PER_T)
+    sweep = np.asarray(PRICE_SWEEP)
     path = element_price_path(scenario, pathway)
+    price_key = outputs.key("{series}", main_element(scenario, pathway))
     q = Params.from_scenario(scenario, sweep.size).flat_deck(path, sweep)
     case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
     fm = country.fiscal_metrics(case, tl, discount_rate(q), scenario.project.operating_years)
     return {
-        "cu_usd_per_t": sweep.tolist(),
+        price_key: sweep.tolist(),
         "government_take": fm["government_take"].tolist(),
         "aetr": fm["aetr"].tolist(),
     }
 
 
 def _investor_metrics(
-    scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, rate: np.ndarray
+    scenario: Scenario,
+    p: Params,
+    name: str,
+    case: PlantCase,
+    tl: schedule.Timeline,
+    rate: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """What a risk run reads of the plant, (N,): NPV and IRR before financing, initial capex
     and the main product's main element at full output. The full evaluation reports them too."""
     cf = case.lines["cash_flow"]
     builds = bool(case.flows.stages)
     return {
-        "npv_usd": metrics.npv(rate, cf),
+        "npv_usd": metrics.npv(rate, cf) * permit_delay_factor(p, rate),
         "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
         "capex_initial_usd": case.capex_initial_usd[:, 0],
-        "product_cu_t_per_yr": case.product_cu_t[:, schedule.steady_index(scenario, tl)],
+        product_key(scenario, name): case.product_main_t[:, schedule.steady_index(scenario, tl)],
     }
+
+
+def product_key(scenario: Scenario, pathway: str) -> str:
+    """Key of the tonnes of ``pathway``'s main element in its main product at full output
+    (``product_cu_t_per_yr``)."""
+    return outputs.key("product_{element}_t_per_yr", main_element(scenario, pathway))
 
 
 def _plant_metrics(
     scenario: Scenario,
     p: Params,
+    name: str,
     case: PlantCase,
     tl: schedule.Timeline,
     investor: dict[str, np.ndarray],
@@ -226,8 +242,9 @@ def _plant_metrics(
         "capex_initial_usd": investor["capex_initial_usd"],
         "revenue_usd_per_yr": case.lines["revenue"][:, col],
         "ebitda_usd_per_yr": case.lines["ebitda"][:, col],
-        "product_cu_t_per_yr": investor["product_cu_t_per_yr"],
     }
+    product = product_key(scenario, name)
+    out[product] = investor[product]
     for name, holder in case.holders.items():
         out[f"equity_npv_{name}_usd"] = metrics.npv(rate, holder.net_usd)
         if holder.holder == "foreign":
@@ -256,6 +273,7 @@ def evaluate(
     export earnings against the baseline, worked out as the full evaluation works them out.
     """
     p = params if params is not None else Params.from_scenario(scenario)
+    p = mine_economics.with_mine_feed(scenario, p)
     tl = schedule.timeline(scenario)
     market = Market.from_params(p, tl.years)
     rate, country_rate = discount_rate(p), country_discount_rate(p)
@@ -267,7 +285,7 @@ def evaluate(
         case = plant_case(scenario, p, name, tl, market, supply, stop_after)
         earnings = country.export_earnings(scenario, p, case, tl, country_rate)
         exports[name] = earnings.total_usd
-        investor = _investor_metrics(scenario, p, case, tl, rate)
+        investor = _investor_metrics(scenario, p, name, case, tl, rate)
         if lean:
             country_metrics = dict(earnings.metrics)
             product = main_product(scenario, name)
@@ -281,6 +299,7 @@ def evaluate(
                 {},
                 country_metrics,
                 earnings.fob_usd,
+                main_element=main_element(scenario, name),
             )
         else:
             results[name] = _full_result(
@@ -288,6 +307,12 @@ def evaluate(
             )
     _against_baseline(results, exports, scenario.baseline_pathway, country_rate, lean)
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
+    mine: dict[str, np.ndarray] = {}
+    if scenario.mine_plan is not None and not lean:
+        cases = {n: r.case for n, r in results.items()}
+        mine, chains = chain.integrated(scenario, p, tl, cases, scenario.baseline_pathway)
+        for n, r in results.items():
+            r.chain = chains[n]
     return Results(
         scenario=scenario,
         params=p,
@@ -295,6 +320,7 @@ def evaluate(
         steady_index=schedule.steady_index(scenario, tl),
         pathways=results,
         regimes=regimes,
+        mine=mine,
     )
 
 
@@ -315,16 +341,15 @@ def _full_result(
     pathway = scenario.pathways[name]
     builds = bool(pathway.stages)
     rate = discount_rate(p)
-    plant = _plant_metrics(scenario, p, case, tl, investor)
+    plant = _plant_metrics(scenario, p, name, case, tl, investor)
     margin = steady_margin_usd_per_t(scenario, p, case, tl) if builds else {}
     cases: dict[str, dict[str, np.ndarray]] = {}
     sweep: dict[str, list[float]] = {}
     if builds and detail:
-        tc_path, rc_path, _ = charge_paths(scenario)
-        for case_name in scenario.terms_cases:
-            tc = p[f"terms_cases.{case_name}.{tc_path.removeprefix('prices.')}"]
-            rc = p[f"terms_cases.{case_name}.{rc_path.removeprefix('prices.')}"]
-            q = p.flat_deck(tc_path, tc).flat_deck(rc_path, rc)
+        for case_name, terms_case in scenario.terms_cases.items():
+            q = p
+            for series in terms_case.prices:  # each series the case sets, flat over the life
+                q = q.flat_deck(f"prices.{series}", p[f"terms_cases.{case_name}.{series}"])
             alt = plant_case(scenario, q, name, tl, Market.from_params(q, tl.years))
             cases[case_name] = {
                 "npv_usd": metrics.npv(rate, alt.lines["cash_flow"]),
@@ -335,7 +360,8 @@ def _full_result(
     if builds and breakeven:
         tc = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
         plant["breakeven_tc_usd_per_dmt"] = tc
-        plant["breakeven_cu_usd_per_t"] = breakeven_cu_usd_per_t(scenario, p, name, tl)
+        price = outputs.key("breakeven_{series}", main_element(scenario, name))
+        plant[price] = breakeven_price(scenario, p, name, tl)
         plant["metr"] = metr(scenario, p, name, tl, tc)
     ctry, gov_lines, dollars = country.country_view(
         scenario, p, case, tl, country_discount_rate(p), earnings
@@ -354,6 +380,7 @@ def _full_result(
         gov_lines,
         dollars,
         sweep,
+        main_element=main_element(scenario, name),
     )
 
 

@@ -109,7 +109,7 @@ def corporate_taxes(
 ) -> None:
     """The rules of :func:`orevalue.economics.taxes.corporate_taxes_usd`, year by year.
 
-    USD arrays are (N, Y), ``taxed`` the share of each year's income not exempt (Y,), rates
+    USD arrays are (N, Y), ``taxed`` the share of each year's income not exempt (N, Y), rates
     fractions per sample (N,), carry years -1 for unlimited. Writes the corporate income tax,
     super tax, minimum and alternative tax, and presumptive turnover tax into ``out`` (4, N, Y).
     """
@@ -136,7 +136,7 @@ def corporate_taxes(
                 out[3, i, t] = presumptive_rate[i] * max(turnover[i, t], 0.0)
             continue
         for t in range(years):
-            base[t] = taxable[i, t] * taxed[t]
+            base[t] = taxable[i, t] * taxed[i, t]
             if holiday_losses_carry_forward and taxable[i, t] < 0.0:
                 base[t] = taxable[i, t]
         _carry_if_any(base, loss_carry_years, cum, used, balance)
@@ -151,8 +151,8 @@ def corporate_taxes(
             cit[t] = cit_rate[i] * after_losses
             super_tax[t] = rate * after_losses
             normal[t] = cit[t] + super_tax[t]
-            minimum = minimum_rate[i] * max(turnover[i, t], 0.0) * taxed[t]
-            alternative = alternative_rate[i] * max(accounting_profit[i, t], 0.0) * taxed[t]
+            minimum = minimum_rate[i] * max(turnover[i, t], 0.0) * taxed[i, t]
+            alternative = alternative_rate[i] * max(accounting_profit[i, t], 0.0) * taxed[i, t]
             floor = max(minimum, alternative)
             excess[t] = max(floor - normal[t], 0.0)
             room[t] = max(normal[t] - floor, 0.0)

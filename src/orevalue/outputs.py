@@ -12,10 +12,19 @@ progressivity, regimes, risk, risk_statistic), ``unit`` (USD, USD/yr, USD/t, USD
 percentage points, years, ratio, jobs, MW, GWh/yr, m3/day, t/yr …; a fraction is 0.25 for
 25 %), ``label`` (one per key), ``description`` (one sentence) and, for a government
 instrument, ``level`` (province or federation), ``law``, ``kind`` (royalty, income_tax, duty,
-withholding, equity) and ``payer`` (mine or plant). A key written ``government_{instrument}``
-stands for one key per row of the group named in braces (see :func:`expand`).
+withholding, equity) and ``payer`` (mine or plant); for a stakeholder, ``kind`` says where
+its share goes (home: stays in the host country, abroad, timing).
 
-Only the standard library is imported, so that every layer may read the table.
+A key written ``government_{instrument}`` stands for one key per row of the group named in
+braces (see :func:`expand`); a key written ``product_{element}_t_per_yr``,
+``free_{element_name}`` or ``breakeven_{series}`` stands for one key per element of
+data/elements.toml (its key, or its name) or per price series of data/price_series.toml that
+prices an element: a case's keys follow its main element (:func:`key`). In the label of such
+a key, ``{element}`` is the element's name ("copper"); its unit ``series`` is the unit of the
+price series (USD/t, USD/oz).
+
+Only the standard library and the data tables of :mod:`orevalue.catalog` are imported, so that
+every layer may read the table.
 
 Number formats (:func:`format_value`; negative numbers take a true minus sign, U+2212, or an
 ASCII hyphen with ``ascii_minus``; a value that rounds to zero shows no sign; a missing or
@@ -52,6 +61,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from orevalue import catalog
+
 MINUS = "\u2212"
 MISSING = "\u2013"
 
@@ -61,6 +72,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "USD/yr": ("musd", "USD m/yr"),
     "USD/t": ("usd", "USD/t"),
     "USD/dmt": ("usd", "USD/dmt"),
+    "USD/oz": ("usd", "USD/oz"),
+    "USc/lb": ("usd", "USc/lb"),
     "USD/job": ("usd", "USD"),
     "fraction": ("pct", "%"),
     "percentage points": ("pp", "% points"),
@@ -74,6 +87,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "year": ("int", ""),
     "samples": ("n", ""),
     "same as the output": ("g", ""),
+    "series": ("usd", ""),
 }
 
 _KINDS: dict[str, tuple[float, str]] = {
@@ -92,6 +106,46 @@ _KINDS: dict[str, tuple[float, str]] = {
 }
 #: Placeholders of family keys, and the group whose keys they stand for.
 FAMILIES = {"instrument": "government", "stakeholder": "stakeholders"}
+#: Placeholders whose members come from the data tables of :mod:`orevalue.catalog`.
+DATA_FAMILIES = ("element", "element_name", "series")
+
+
+def members(name: str) -> tuple[str, ...]:
+    """The members a placeholder stands for: a group's keys (``instrument``), the elements'
+    keys (``element``) or names (``element_name``), or the series pricing an element
+    (``series``)."""
+    if name in FAMILIES:
+        return group(FAMILIES[name])
+    if name == "element":
+        return tuple(catalog.elements())
+    if name == "element_name":
+        return tuple(e.name for e in catalog.elements().values())
+    if name == "series":
+        return tuple(k for k, s in catalog.price_series().items() if s.prices == "element")
+    raise KeyError(f"data/outputs.csv: unknown placeholder {{{name}}}")
+
+
+def key(template: str, element: str) -> str:
+    """The concrete key of a declared ``template`` for a case whose main element is
+    ``element`` (a key of data/elements.toml): ``product_{element}_t_per_yr`` gives
+    ``product_cu_t_per_yr``, ``breakeven_{series}`` gives ``breakeven_cu_usd_per_t`` (the
+    series that prices the element), ``free_{element_name}`` gives ``free_copper``."""
+    if not any(row.key == template for row in table()):
+        raise KeyError(f"{template!r} is not declared in data/outputs.csv")
+    item = catalog.elements()[element]
+    values = {"element": element, "element_name": item.name}
+    if "{series}" in template:  # an element with no price series has no such key
+        values["series"] = catalog.element_price_series(element).key
+    return template.format(**values)
+
+
+def _element_of(name: str, member: str) -> catalog.Element:
+    """The element a data-family member names."""
+    if name == "series":
+        return catalog.elements()[catalog.price_series()[member].element or ""]
+    if name == "element_name":
+        return next(e for e in catalog.elements().values() if e.name == member)
+    return catalog.elements()[member]
 
 
 @dataclass(frozen=True)
@@ -157,23 +211,39 @@ def _matches(declared_key: str, key: str) -> bool:
     if not (key.startswith(head) and key.endswith(tail)):
         return False
     member = key[len(head) : len(key) - len(tail)]
-    return member in group(FAMILIES[name]) if name in FAMILIES else bool(member)
+    if name in FAMILIES or name in DATA_FAMILIES:
+        return member in members(name)
+    return bool(member)
+
+
+def _member(item: Output, key: str) -> tuple[str, str]:
+    """(placeholder, member) of a concrete ``key`` of the family row ``item``."""
+    head, _, rest = item.key.partition("{")
+    name, _, tail = rest.partition("}")
+    return name, key[len(head) : len(key) - len(tail)]
 
 
 def label(key: str, group: str | None = None) -> str:
     """The label people read for ``key``; for a family key, its member's label."""
     item = row(key, group)
     if "{" in item.key:
-        head, _, rest = item.key.partition("{")
-        name, _, tail = rest.partition("}")
+        name, member = _member(item, key)
         if name in FAMILIES:
-            return row(key[len(head) : len(key) - len(tail)], FAMILIES[name]).label
+            return row(member, FAMILIES[name]).label
+        if name in DATA_FAMILIES:
+            return item.label.replace("{element}", _element_of(name, member).name)
     return item.label
 
 
 def unit(key: str, group: str | None = None) -> str:
-    """The unit of ``key`` as the table writes it (USD, fraction, t/yr …)."""
-    return row(key, group).unit
+    """The unit of ``key`` as the table writes it (USD, fraction, t/yr …); for a key of unit
+    ``series``, the unit of its price series (USD/t)."""
+    item = row(key, group)
+    if item.unit == "series" and "{" in item.key:
+        name, member = _member(item, key)
+        if name == "series":
+            return catalog.price_series()[member].unit
+    return item.unit
 
 
 def format_kind(key_or_unit: str, group: str | None = None) -> str:
@@ -197,9 +267,10 @@ def caption(key: str, group: str | None = None) -> str:
     return f"{label(key, group)}, {shown}" if shown else label(key, group)
 
 
-def expand(group_name: str, **members: list[str] | tuple[str, ...]) -> list[str]:
+def expand(group_name: str, **given: list[str] | tuple[str, ...]) -> list[str]:
     """The concrete keys of a group: a family key ``exports_fob_{product}`` becomes one key
-    per member, from the group its placeholder names or from ``members`` (``product=[…]``)."""
+    per member, from ``given`` (``product=[…]``, ``element=["cu"]``) or else from the group or
+    data table its placeholder names (:func:`members`: every element, every series)."""
     out: list[str] = []
     for key in group(group_name):
         if "{" not in key:
@@ -207,7 +278,7 @@ def expand(group_name: str, **members: list[str] | tuple[str, ...]) -> list[str]
             continue
         head, _, rest = key.partition("{")
         name, _, tail = rest.partition("}")
-        names = members[name] if name in members else group(FAMILIES[name])
+        names = given[name] if name in given else members(name)
         out.extend(f"{head}{m}{tail}" for m in names)
     return out
 
@@ -224,6 +295,12 @@ def instruments(
         and (kind is None or item.kind == kind)
         and (payer is None or item.payer == payer)
     )
+
+
+def stakeholders(kind: str | None = None) -> tuple[str, ...]:
+    """Stakeholders in the table's order, optionally of one kind (home: the share stays in
+    the host country; abroad; timing: working capital, returned at the end)."""
+    return tuple(item.key for item in declared("stakeholders") if kind is None or item.kind == kind)
 
 
 def format_value(key_or_unit: str, value: float | int | None, *, ascii_minus: bool = False) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from orevalue import outputs
 from orevalue.economics.plant import PlantCase
 from orevalue.params import Params
 from orevalue.scenario import Scenario
@@ -35,10 +36,21 @@ class PathwayResult:
     government_usd: dict[str, np.ndarray] = field(default_factory=dict)
     dollars_pv_usd: dict[str, np.ndarray] = field(default_factory=dict)
     progressivity: dict[str, list[float]] = field(default_factory=dict)
+    #: the mine and this pathway's plant as one chain (economics/chain.py), (N,)
+    chain: dict[str, np.ndarray] = field(default_factory=dict)
+    #: key of the main element of the main product (data/elements.toml): the element the
+    #: margins and output are counted in and whose price the break-even solves for
+    main_element: str = field(kw_only=True)
 
     @property
     def builds(self) -> bool:
         return bool(self.case.flows.stages)
+
+    def key(self, template: str) -> str:
+        """The concrete result key of a declared ``template`` for this pathway's main
+        element: ``key("product_{element}_t_per_yr")`` is ``product_cu_t_per_yr`` for copper
+        (:func:`orevalue.outputs.key`)."""
+        return outputs.key(template, self.main_element)
 
 
 @dataclass
@@ -53,6 +65,8 @@ class Results:
     steady_index: int
     pathways: dict[str, PathwayResult]
     regimes: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    #: the mine view (economics/mine.py), (N,); empty without a [mine_plan]
+    mine: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_samples(self) -> int:
@@ -77,7 +91,7 @@ class Results:
         lines.update({f"stakeholder_{k}": v[sample] for k, v in r.case.stakeholders.items()})
         if r.case.debt is not None:
             lines["dscr"] = r.case.debt.dscr[sample]
-        lines["product_cu_t"] = r.case.product_cu_t[sample]
+        lines[r.key("product_{element}_t")] = r.case.product_main_t[sample]
         return lines
 
     def inputs(self) -> dict[str, dict[str, Any]]:
@@ -108,11 +122,12 @@ class Results:
                 "label": r.label,
                 "builds_stages": r.case.flows.stages,
                 "plant": _pick(r.plant, sample),
-                "margin_usd_per_t_product_cu": _pick(r.margin_usd_per_t, sample),
+                margin_field(r.main_element): _pick(r.margin_usd_per_t, sample),
                 "terms_cases": {c: _pick(v, sample) for c, v in r.terms_cases.items()},
                 "country": _pick(r.country, sample),
                 "where_each_dollar_goes_pv_usd": _pick(r.dollars_pv_usd, sample),
                 "progressivity": _jsonable_tree(r.progressivity),
+                "chain": _pick(r.chain, sample),
                 "staff": r.case.staff,
                 "annual": {k: _jsonable(v) for k, v in self.annual(name, sample).items()},
             }
@@ -129,8 +144,15 @@ class Results:
             "fiscal_regime": {"name": self.scenario.fiscal.regime, "law": self.scenario.fiscal.law},
             "pathways": pathways,
             "regimes": _jsonable_tree(self.regimes),
+            "mine": _pick(self.mine, sample),
             "inputs": self.inputs(),
         }
+
+
+def margin_field(element: str) -> str:
+    """Where a pathway's margin per tonne sits in :meth:`Results.to_dict`:
+    ``margin_usd_per_t_product_<element key>`` (``margin_usd_per_t_product_cu``)."""
+    return f"margin_usd_per_t_product_{element}"
 
 
 def _jsonable_tree(tree: Any) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 from orevalue import toml_text
 from orevalue.scenario import CASE_FISCAL_FIELDS, Scenario, describe, load
+from orevalue.scenario.errors import field_range
 
 HEADER = """\
 # orevalue scenario, written by `orevalue init` from the embedded default case.
@@ -37,14 +38,16 @@ def _write_table(
     tables = {k: v for k, v in table.items() if isinstance(v, dict) and k not in inline}
     if parts and (leaves or inline):
         out.append("")
+        allowed = field_range(parts)
         if describe(parts):
-            out.append(f"# {describe(parts)}")
+            out.append(f"# {describe(parts)}" + (f" [{allowed}]" if allowed else ""))
         out.append("[" + ".".join(toml_text.key(p) for p in parts) + "]")
     for key, value in {**leaves, **inline}.items():
         path = ".".join([*parts, str(key)])
         description = describe([*parts, str(key)])
-        if description:
-            out.append(f"# {description}")
+        allowed = field_range([*parts, str(key)])
+        if description or allowed:
+            out.append(f"# {description}" + (f" [{allowed}]" if allowed else ""))
         out.append(f"{toml_text.key(key)} = {toml_text.value(value)}{_comment(scenario, path)}")
     for key, value in tables.items():
         _write_table(scenario, value, [*parts, str(key)], out)

@@ -6,14 +6,17 @@ matplotlib) happen inside the commands that need them so that ``orevalue run`` s
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
+from orevalue.cli.incentives import incentives_command
 from orevalue.cli.init import init_command
 from orevalue.cli.portfolio import portfolio_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
+from orevalue.cli.serve import serve_command
 from orevalue.cli.site import site_command
 from orevalue.cli.sweep import sweep_command
 
@@ -21,8 +24,30 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Should a mining region process its ore at home? Plant economics and country gain.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from orevalue import __version__
+
+        typer.echo(f"orevalue {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Should a mining region process its ore at home? Plant economics and country gain."""
+
 
 # One line per command, in the order the help lists them.
 app.command("run")(run_command)
@@ -32,6 +57,8 @@ app.command("site")(site_command)
 app.command("sweep")(sweep_command)
 app.command("report")(report_command)
 app.command("portfolio")(portfolio_command)
+app.command("incentives")(incentives_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

@@ -47,6 +47,32 @@ def bad_input(exc: ScenarioError) -> typer.Exit:
     return fail(*(str(problem) for problem in exc.problems))
 
 
+def load_case(
+    scenario: Path | None,
+    site: str | None = None,
+    regime: str | None = None,
+    case: str | None = None,
+) -> api.Loaded:
+    """:func:`orevalue.api.load` with its ``[uncertainty]`` table checked as ``risk`` checks
+    it (so that no command runs a file another rejects); a bad input exits with code 2, and
+    the input's warnings (implausible values, an empty file) go to stderr, one line each."""
+    try:
+        loaded = api.load(scenario, site, regime, case=case)
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
+    try:
+        api.risk_spec(loaded)
+    except ScenarioError as exc:
+        # a range that misses the scenario's own value matters to a risk run only (an
+        # incentive package may move a value below the range its file samples)
+        kept = [p for p in exc.problems if not p.message.startswith("the scenario's value")]
+        if kept:
+            raise bad_input(ScenarioError(kept)) from None
+    for note in loaded.scenario.notes:
+        err.print(f"warning: {note}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+    return loaded
+
+
 @contextmanager
 def risk_progress(console: Console) -> Iterator[Any]:
     """A progress callback for :func:`orevalue.api.risk` drawing a Rich bar per stage."""

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, run_risk
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.scenario import ScenarioError
 
 
@@ -52,6 +52,9 @@ def report_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print the brief to brief.pdf (needs Chromium).")
     ] = False,
+    incentives: Annotated[
+        bool, typer.Option("--incentives", help="Add what it would take (orevalue incentives).")
+    ] = False,
     out: Annotated[
         Path,
         typer.Option("--out", help="Folder for the brief (<out>/<scenario>[-site][-regime]/)."),
@@ -74,8 +77,8 @@ def report_command(
                 "--pdf: no Chromium found to print with; install it (Debian: apt-get install "
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
+    loaded = load_case(scenario, site, regime, case)
     try:
-        loaded = api.load(scenario, site, regime, case=case)
         spec = api.risk_spec(loaded) if risk else None
     except ScenarioError as exc:
         raise bad_input(exc) from None
@@ -93,8 +96,18 @@ def report_command(
             spec=spec,
         )
     command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting, sweep)
+    design = api.incentives(loaded) if incentives else None
+    if incentives:
+        command += " --incentives"
     try:
-        brief = api.report(loaded, risk=summary, siting=not no_siting, command=command, sweep=sweep)
+        brief = api.report(
+            loaded,
+            risk=summary,
+            siting=not no_siting,
+            command=command,
+            sweep=sweep,
+            incentives=design,
+        )
     except SweepFileError as exc:
         raise fail(f"--sweep {sweep}: cannot read the sweep table: {exc}") from None
     target = out / loaded.output_name

@@ -13,10 +13,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orevalue import api, outputs
-from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, run_risk
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.risk.daskrun import SchedulerError, check_scheduler
 from orevalue.scenario import ScenarioError
 
@@ -56,7 +57,8 @@ def risk_command(
         int, typer.Option("--chunk", min=1, help="Samples evaluated at once (memory bound).")
     ] = api.CHUNK,
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Worker processes [default: CPUs].")
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes.", show_default="CPUs"),
     ] = None,
     sobol: Annotated[
         int,
@@ -77,8 +79,8 @@ def risk_command(
     from orevalue.atomic import write_atomic
 
     check_scheduler_option(scheduler)
+    loaded = load_case(scenario, case=case)
     try:
-        loaded = api.load(scenario, case=case)
         spec = api.risk_spec(loaded)
     except ScenarioError as exc:
         raise bad_input(exc) from None
@@ -138,11 +140,29 @@ def _pct(value: float | None, digits: int = 1) -> str:
     return text if text == outputs.MISSING else f"{text} %"
 
 
+def sobol_notes(sobol: dict[str, dict[str, float]]) -> list[str]:
+    """A note for each factor whose Sobol estimates are off their bounds (a first-order index
+    above its total or below zero), with the 95 % confidence half-widths SALib gives: the
+    estimate is sampling noise within them, not a property of the model."""
+    notes = []
+    for factor, si in sobol.items():
+        s1, st = si.get("S1", 0.0), si.get("ST", 0.0)
+        if s1 > st or s1 < 0:
+            why = "above its total" if s1 > st else "below zero"
+            notes.append(
+                f"Note: {factor}: first-order index {s1:.2f} ± {si.get('S1_conf', 0.0):.2f} is "
+                f"{why} (total {st:.2f} ± {si.get('ST_conf', 0.0):.2f}, 95 % confidence); "
+                "the difference is within sampling noise: run more samples to narrow it"
+            )
+    return notes
+
+
 def print_risk(result: dict[str, Any], console: Console) -> None:
     """The risk tables: distributions per pathway, top drivers, estimates worth a study."""
     run, scen = result["run"], result["scenario"]
-    title = (
-        f"Risk: {scen['title'] or scen['name']} — {run['samples']:,} samples, seed {run['seed']}"
+    count = f"{run['samples']:,} sample{'' if run['samples'] == 1 else 's'}"
+    title = escape(
+        f"Risk: {scen['title'] or scen['name']} — {count}, seed {run['seed']}"
         f" ({run['samples_per_second']:,.0f} samples/s); {scen['money']}, USD m"
     )
     table = Table(title=title, title_justify="left")
@@ -192,7 +212,7 @@ def print_risk(result: dict[str, Any], console: Console) -> None:
     if bars or sobol:
         base = result.get("tornado", {}).get(key, {}).get("base")
         drivers = Table(
-            title=f"Top drivers of the plant NPV, {label} (base {_musd(base)} USD m)",
+            title=escape(f"Top drivers of the plant NPV, {label} (base {_musd(base)} USD m)"),
             title_justify="left",
         )
         drivers.add_column("input", overflow="fold")
@@ -212,14 +232,16 @@ def print_risk(result: dict[str, Any], console: Console) -> None:
                 else ""
             )
             drivers.add_row(
-                bar["label"],
-                bar.get("value_tag", ""),
+                escape(bar["label"]),
+                escape(bar.get("value_tag", "")),
                 values,
                 _musd(bar.get("output_at_p10")),
                 _musd(bar.get("output_at_p90")),
                 f"{si['ST']:.2f} ({si['S1']:.2f})" if si else "—",
             )
         console.print(drivers)
+        for note in sobol_notes(sobol):
+            console.print(note, markup=False, soft_wrap=True)
     study = result.get("worth_a_study", {}).get(key, [])
     if study:
         console.print(

@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
-from orevalue.scenario import ScenarioError
+from orevalue.cli.common import CaseOpt, ScenarioArg, fail, load_case
 
 
 def run_command(
@@ -40,10 +39,7 @@ def run_command(
     from orevalue.report.files import write_results
     from orevalue.report.terminal import print_results
 
-    try:
-        loaded = api.load(scenario, site, regime, case=case)
-    except ScenarioError as exc:
-        raise bad_input(exc) from None
+    loaded = load_case(scenario, site, regime, case)
     results = api.evaluate(loaded)
     target = out / loaded.output_name
     try:

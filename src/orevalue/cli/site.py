@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case
 from orevalue.scenario import ScenarioError
 
 
@@ -58,10 +58,7 @@ def site_command(
             raise fail(f"{name}: got {value:g}; must be between 0 and 100")
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
-    try:
-        loaded = api.load(scenario, case=case)
-    except ScenarioError as exc:
-        raise bad_input(exc) from None
+    loaded = load_case(scenario, case=case)
     from orevalue.report.labels import metal_name
 
     if metal_name(loaded.scenario) != "copper":  # sites.toml's network is the copper chain's

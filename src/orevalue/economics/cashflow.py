@@ -38,6 +38,14 @@ INVESTOR_LINES = (
 )
 
 
+def permit_delay_factor(p: Params, rate: np.ndarray) -> np.ndarray:
+    """Present value of 1 USD moved later by the approval delay, (N,): (1 + rate) to the power
+    -months / 12 (``project.permit_delay_months``; 1 without a delay). Every cash flow of the
+    plant moves by the delay, so its NPV scales by this factor; its IRR does not change."""
+    months = p.get("project.permit_delay_months")[:, 0]
+    return (1.0 + rate) ** (-months / 12.0)
+
+
 def working_capital_change_usd(
     p: Params, flows: PathwayFlows, feed_cost_usd: np.ndarray, market: Market, main: str
 ) -> np.ndarray:
@@ -67,7 +75,7 @@ class TaxBasis:
     depreciation_usd: np.ndarray  # tax depreciation
     book_depreciation_usd: np.ndarray  # for the accounting profit
     sustaining_usd: np.ndarray
-    exempt_share: np.ndarray  # share of each year under an income-tax holiday, (Y,)
+    exempt_share: np.ndarray  # share of each year under an income-tax holiday, (N, Y)
 
 
 def income_taxes(
@@ -140,7 +148,8 @@ def _tax_basis(
         capital.capex_usd, tl.build_years, scenario.project.operating_years
     )
     start_up = int(tl.years[tl.build_years]) if tl.build_years < tl.years.size else 9999
-    exempt = taxes.holiday_share(tl.years, start_up, f.holiday_years, f.holiday_end_year)
+    holiday = p["fiscal.holiday_years"]  # per sample: a package of incentives may vary it
+    exempt = taxes.holiday_share(tl.years, start_up, holiday, f.holiday_end_year)
     return TaxBasis(
         builds, revenue_usd, ebitda_usd, depreciation, book, capital.sustaining_usd, exempt
     )

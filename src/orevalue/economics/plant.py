@@ -88,7 +88,7 @@ class PlantCase:
     staff: dict[str, int]
     capex_initial_usd: np.ndarray
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]
-    product_cu_t: np.ndarray
+    product_main_t: np.ndarray
     supply: FeedSupply
     sold: dict[str, Value] = field(default_factory=dict)
     government: dict[str, np.ndarray] = field(default_factory=dict)
@@ -136,7 +136,7 @@ def plant_case(
         opex.staff,
         cap.initial_usd,
         opex.labour_usd_per_yr,
-        sales.product_cu_t,
+        sales.product_main_t,
         supply,
         sales.sold,
     )

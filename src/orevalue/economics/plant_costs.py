@@ -41,9 +41,20 @@ class Capital:
     sustaining_usd: np.ndarray  # a share of the base initial capex per operating year
 
 
+def permit_holding_usd(p: Params, y: int) -> np.ndarray:
+    """Standing cost of the approval delay, USD (N, Y): months of delay times the holding
+    cost per month, spent in the first build year (capitalised with the plant)."""
+    out = np.zeros((p.n_samples, y))
+    months = p.get("project.permit_delay_months")
+    out[:, :1] = months * p.get("project.permit_holding_usd_per_month")
+    return out
+
+
 def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     """Initial capex of the stages at their capacity, spread over the build years, customs
-    duty on its imported share, and sustaining capex in the operating years."""
+    duty on its imported share, and sustaining capex in the operating years. The investor's
+    capex is net of a state capital grant (``finance.capex_grant_pct`` of the base capex)
+    and carries the standing cost of any approval delay (:func:`permit_holding_usd`)."""
     n = p.n_samples
     by_stage = [costs.stage_capex_usd(p, s, flows.capacity_t_per_yr[s]) for s in flows.stages]
     base_initial = sum(by_stage, start=np.zeros((n, 1)))
@@ -51,6 +62,9 @@ def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     duty_rate = p["fiscal.customs_duty_capital_goods_pct"] / 100.0
     duty = base * (p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate)
     capex = base + duty
+    if flows.stages:  # the state's grant off, the delay's standing cost on (0 by default)
+        grant = base * (p.get("finance.capex_grant_pct") / 100.0)
+        capex = capex - grant + permit_holding_usd(p, base.shape[1])
     sustaining = (
         base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * tl.operating.astype(float)
     )
@@ -68,11 +82,38 @@ class OperatingCosts:
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]  # (domestic, foreign), (N, 1)
     operating: np.ndarray  # 1 in an operating year, else 0, (Y,)
     total_usd: np.ndarray
+    #: wages moved home by localisation, (to nationals, off expatriates), USD (N, Y)
+    localised_usd: tuple[np.ndarray, np.ndarray] | None = None
 
     def wages_usd(self) -> tuple[np.ndarray, np.ndarray]:
         """The (domestic, foreign) wage bill by year, USD (N, Y)."""
         domestic, foreign = self.labour_usd_per_yr
-        return domestic * self.operating, foreign * self.operating
+        domestic, foreign = domestic * self.operating, foreign * self.operating
+        if self.localised_usd is not None:
+            domestic, foreign = domestic + self.localised_usd[0], foreign - self.localised_usd[1]
+        return domestic, foreign
+
+
+def localisation_usd(
+    scenario: Scenario, p: Params, tl: schedule.Timeline, staff: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Wages a localisation programme moves home, USD (N, Y): (paid to the nationals who take
+    foreign posts, no longer paid to expatriates). The share of foreign posts localised grows
+    linearly from start-up to ``labour.localisation_pct`` over ``labour.localisation_years``;
+    a localised post earns the wage of ``labour.localised_skill`` with the site premium. None
+    when nothing is localised in any sample."""
+    share_pct = p.get("labour.localisation_pct")
+    if not np.any(share_pct > 0):
+        return None
+    years = p.get("labour.localisation_years", 5.0)
+    share = share_pct / 100.0 * np.clip((tl.op_index + 1.0) / years, 0.0, 1.0) * tl.operating
+    loaded = 12.0 * (1.0 + p["labour.on_cost_pct"] / 100.0)
+    foreign = [k for k in staff if k in scenario.labour.foreign_skills]
+    posts = float(sum(staff[k] for k in foreign))
+    expat_bill = sum((staff[k] * p[f"labour.wage_usd_per_month.{k}"] for k in foreign), start=0.0)
+    local_wage = p[f"labour.wage_usd_per_month.{scenario.labour.localised_skill}"]
+    premium = 1.0 + p["site.wage_premium_pct"] / 100.0
+    return share * posts * local_wage * loaded * premium, share * expat_bill * loaded
 
 
 def operating_costs(
@@ -103,12 +144,17 @@ def operating_costs(
     total = sum(fixed.values(), start=np.zeros((n, 1))) * operating
     for st, basis_t in basis.items():
         total = total + basis_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
-    return OperatingCosts(basis, unit_cost, fixed, staff, (domestic, foreign), operating, total)
+    localised = localisation_usd(scenario, p, tl, staff) if flows.stages else None
+    if localised is not None:
+        total = total + localised[0] - localised[1]
+    return OperatingCosts(
+        basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised
+    )
 
 
 def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:
     """Operating costs by part (:data:`OPEX_PARTS`), USD (N, Y); they add up to the total."""
-    return {
+    parts = {
         k: opex.fixed_usd_per_yr[k] * opex.operating
         if k in opex.fixed_usd_per_yr
         else sum(
@@ -117,6 +163,9 @@ def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarra
         )
         for k in OPEX_PARTS
     }
+    if opex.localised_usd is not None:
+        parts["labour"] = parts["labour"] + opex.localised_usd[0] - opex.localised_usd[1]
+    return parts
 
 
 def resource_use(p: Params, opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:

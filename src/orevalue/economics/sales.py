@@ -67,7 +67,7 @@ class SalesAndFeed:
     transfer_share: np.ndarray  # transfer price over arm's length, fraction (N, 1)
     revenue_usd: np.ndarray
     feed_cost_usd: np.ndarray
-    product_cu_t: np.ndarray  # the main element in the main product, t (N, Y)
+    product_main_t: np.ndarray  # the main element in the main product, t (N, Y)
     main_element: str  # the element the main product is sold for
     margin_keys: tuple[str, ...]  # names of the margin parts (free_<element name> first)
 
@@ -97,7 +97,7 @@ def sales_and_feed(
     arms_length = bought.total_usd - duty
     transfer = p["fiscal.transfer_price_pct_of_arms_length"] / 100.0
     main = main_element(scenario, pathway)
-    product_cu = flows.streams[main_product(scenario, pathway)][main] if flows.stages else zeros
+    product_main = flows.streams[main_product(scenario, pathway)][main] if flows.stages else zeros
     return SalesAndFeed(
         sold,
         sales,
@@ -108,7 +108,7 @@ def sales_and_feed(
         transfer,
         zeros + sales.total_usd,
         zeros + arms_length * transfer,
-        zeros + product_cu,
+        zeros + product_main,
         main,
         margin_parts_keys(scenario, pathway),
     )

@@ -7,20 +7,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from orevalue import outputs
 from orevalue.economics import finance
 from orevalue.economics.ownership import HolderFlows
-from orevalue.economics.taxes import TAX_LINES
 from orevalue.params import Params
 
-#: Stakeholders whose share stays in Pakistan.
-DOMESTIC_STAKEHOLDERS = (
-    "wages_pakistani",
-    "suppliers_pakistani",
-    "province",
-    "federation",
-    "equity_pakistani_private",
-    "lenders_pakistani",
-)
+#: Stakeholders whose share stays in the host country (kind "home" in data/outputs.csv).
+DOMESTIC_STAKEHOLDERS = outputs.stakeholders(kind="home")
+#: The plant's instruments by kind, in the table's order (data/outputs.csv).
+PLANT_ROYALTIES = outputs.instruments(kind="royalty", payer="plant")
+PLANT_DUTIES = outputs.instruments(kind="duty", payer="plant")
+PLANT_WITHHOLDING = outputs.instruments(kind="withholding", payer="plant")
+PLANT_EQUITY = outputs.instruments(kind="equity", payer="plant")
+
+
+def _plant_instruments(level: str) -> tuple[str, ...]:
+    """The plant's instruments of one ``level`` (province, federation) in the order their
+    revenue is summed: the table's order with the royalties last (the engine's order)."""
+    mine = outputs.instruments(level=level, payer="plant")
+    return (
+        *(k for k in mine if k not in PLANT_ROYALTIES),
+        *(k for k in mine if k in PLANT_ROYALTIES),
+    )
+
+
+def _level(instrument: str) -> str:
+    return outputs.row(instrument, "government").level
 
 
 def government_lines(
@@ -35,13 +47,15 @@ def government_lines(
     withholding and the state's equity."""
     zeros = np.zeros_like(royalty)
     out = dict(income_taxes)
-    out["plant_royalty_province"] = royalty if royalty_to == "province" else 0.0 * royalty
-    out["plant_royalty_federation"] = royalty if royalty_to == "federation" else 0.0 * royalty
-    out["customs_duty"] = customs_duty
-    out["dividend_withholding"] = sum((h.withholding_usd for h in holders.values()), start=zeros)
-    for level in ("province", "federation"):
-        out[f"state_equity_{level}"] = sum(
-            (h.net_usd for h in holders.values() if h.holder == level), start=zeros
+    for key in PLANT_ROYALTIES:  # the royalty to the level that collects it, 0 to the other
+        out[key] = royalty if royalty_to == _level(key) else 0.0 * royalty
+    for key in PLANT_DUTIES:
+        out[key] = customs_duty
+    for key in PLANT_WITHHOLDING:
+        out[key] = sum((h.withholding_usd for h in holders.values()), start=zeros)
+    for key in PLANT_EQUITY:  # the state's shares, by the level that holds them
+        out[key] = sum(
+            (h.net_usd for h in holders.values() if h.holder == _level(key)), start=zeros
         )
     return out
 
@@ -76,20 +90,13 @@ def stakeholders(
     )
     lenders = debt.interest_usd + debt.principal_usd - debt.drawdown_usd
     home_lenders = p["finance.lenders_domestic_pct"] / 100.0
-    federal = (
-        *TAX_LINES,
-        "customs_duty",
-        "dividend_withholding",
-        "state_equity_federation",
-        "plant_royalty_federation",
-    )
     return {
         "wages_pakistani": wages_usd[0],
         "wages_expatriate": wages_usd[1],
         "suppliers_pakistani": domestic,
         "suppliers_foreign": foreign,
-        "province": government["plant_royalty_province"] + government["state_equity_province"],
-        "federation": sum((government[k] for k in federal), start=zeros),
+        "province": sum((government[k] for k in _plant_instruments("province")), start=zeros),
+        "federation": sum((government[k] for k in _plant_instruments("federation")), start=zeros),
         "equity_pakistani_private": sum(
             (h.net_usd for h in holders.values() if h.holder == "domestic_private"), start=zeros
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from orevalue import flowsheet
-from orevalue.economics import schedule, terms
+from orevalue.economics import mine, schedule, terms
 from orevalue.economics.pricing import Market, Value
 from orevalue.params import Params
 from orevalue.scenario import Scenario
@@ -25,31 +25,59 @@ class FeedSupply:
         self.available_dry_t = {
             f: schedule.feed_available_dry_t(scenario, p, f, tl) for f in scenario.active_feeds()
         }
+        if mine.supplies_feed(scenario):  # the mine's concentrate, phase by phase
+            feed = scenario.mine_plan.feed  # type: ignore[union-attr]
+            self.available_dry_t[feed] = mine.concentrate_dry_t_on(scenario, p, tl.years)
         #: dry t per year a plant consuming the feed processes, (N, Y)
         self.processed_dry_t: dict[str, np.ndarray] = {}
         #: dry t per year at nameplate, (N, 1)
         self.nameplate_dry_t: dict[str, np.ndarray] = {}
         util = schedule.utilisation(p, tl)
         util_final = p.vector("project.utilisation_pct")[:, -1:] / 100.0
+        sized = [
+            f
+            for f in self.available_dry_t
+            if scenario.terms[scenario.feeds[f].terms].feed_sizing == "nameplate"
+        ]
+        nameplate = p["project.nameplate_conc_dmt_per_yr"]
+        if scenario.project.size_to_feed and sized:  # the plant takes its peak feed at full use
+            peak = sum(self.available_dry_t[f] for f in sized).max(axis=1, keepdims=True)
+            nameplate = np.divide(peak, util_final, out=np.zeros_like(peak), where=util_final > 0)
+        #: nameplate the feeds on nameplate terms share, dry t/yr (N, 1)
+        self.nameplate_conc_dmt_per_yr = nameplate
+        room = nameplate * util  # what is left of the year's capacity, in the feeds' order
         for feed, available in self.available_dry_t.items():
-            if scenario.terms[scenario.feeds[feed].terms].feed_sizing == "nameplate":
-                cap = p["project.nameplate_conc_dmt_per_yr"]
-                self.processed_dry_t[feed] = np.minimum(available, cap * util)
+            if feed in sized:
+                cap = nameplate
+                self.processed_dry_t[feed] = np.minimum(available, room)
+                room = room - self.processed_dry_t[feed]
             else:
                 ramp = np.divide(util, util_final, out=np.zeros_like(util), where=util_final > 0)
                 cap = p[f"feeds.{feed}.dry_t_per_yr"]
                 self.processed_dry_t[feed] = available * np.minimum(ramp, 1.0)
             self.nameplate_dry_t[feed] = cap
+        self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
+
+    def beyond_capacity_dry_t(self) -> np.ndarray:
+        """Feed on nameplate terms beyond the plant's nameplate x utilisation, exported as it
+        is, dry t per year (N, Y)."""
+        out = np.zeros((self.p.n_samples, next(iter(self.available_dry_t.values())).shape[1]))
+        for feed, available in self.available_dry_t.items():
+            spec = self.scenario.terms[self.scenario.feeds[feed].terms]
+            if spec.feed_sizing == "nameplate":
+                out = out + available - self.processed_dry_t[feed]
+        return out
 
     def purchase(self, feed: str) -> tuple[Value, np.ndarray]:
         """The processed feed at export parity, with the freight the plant's site saves (what
         the plant pays), and the export duty it would have paid abroad, USD (N, Y)."""
         if feed not in self._purchase:
             dry_t = self.processed_dry_t[feed]
+            regulated = self.purchase_market is not None and feed == _mine_feed(self.scenario)
             self._purchase[feed] = (
-                self._value(feed, dry_t, ocean=False),
+                self._value(feed, dry_t, ocean=False, regulated=regulated),
                 self._export_duty_usd(feed, dry_t),
             )
         return self._purchase[feed]
@@ -65,13 +93,15 @@ class FeedSupply:
             self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
         return self._fob[key]
 
-    def _value(self, feed: str, dry_t: np.ndarray, ocean: bool) -> Value:
+    def _value(self, feed: str, dry_t: np.ndarray, ocean: bool, regulated: bool = False) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
-        export FOB value) or with the freight the plant's site saves too."""
+        export FOB value) or with the freight the plant's site saves too; at the regulated
+        treatment and refining charges where ``regulated``."""
         p, kind = self.p, self.scenario.feeds[feed].terms
         freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
-        return terms.value(self.scenario, p, kind, lot, self.market, freight)
+        market = self.purchase_market if regulated else self.market
+        return terms.value(self.scenario, p, kind, lot, market, freight)
 
     def _export_duty_usd(self, feed: str, dry_t: np.ndarray) -> np.ndarray:
         """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of
@@ -94,3 +124,22 @@ class _Elements(dict):
     def __missing__(self, element: str) -> np.ndarray:
         self[element] = flowsheet.feed_element_t(self._p, self._feed, self._dry_t, element)
         return self[element]
+
+
+def _mine_feed(scenario: Scenario) -> str | None:
+    plan = scenario.mine_plan
+    return plan.feed if plan is not None else None
+
+
+def _regulated_market(
+    scenario: Scenario, p: Params, tl: schedule.Timeline, market: Market
+) -> Market | None:
+    """The market a plant buys the mine's concentrate in under a domestic-processing
+    obligation (flat regulated TC and RC of the feed's terms), or None without one."""
+    plan = scenario.mine_plan
+    if plan is None or not plan.regulated_terms:
+        return None
+    spec = scenario.terms[scenario.feeds[plan.feed].terms]
+    tc, rc = p["mine_plan.regulated_tc_usd_per_dmt"], p["mine_plan.regulated_rc_usc_per_lb"]
+    q = p.flat_deck(f"prices.{spec.tc_series}", tc).flat_deck(f"prices.{spec.rc_series}", rc)
+    return Market.from_params(q, tl.years)

@@ -19,15 +19,16 @@ TAX_LINES = outputs.instruments(kind="income_tax", payer="plant")
 
 
 def holiday_share(
-    years: np.ndarray, first_year: int, holiday_years: float, end_year: float
+    years: np.ndarray, first_year: int, holiday_years: float | np.ndarray, end_year: float
 ) -> np.ndarray:
-    """Share of each calendar year exempt under an income-tax holiday, shape (Y,).
+    """Share of each calendar year exempt under an income-tax holiday, shape (Y,), or (N, Y)
+    when ``holiday_years`` is given per sample as (N, 1).
 
     The holiday runs ``holiday_years`` from 1 January of ``first_year`` (the first year of
     commercial operation) and ends no later than ``end_year`` as a decimal year (30 June 2035 is
     2035.5, the SEZ sunset of the Finance Act 2025).
     """
-    stop = min(first_year + holiday_years, end_year)
+    stop = np.minimum(first_year + np.asarray(holiday_years, dtype=float), end_year)
     start = np.asarray(years, dtype=float)
     return np.clip(np.minimum(start + 1.0, stop) - np.maximum(start, first_year), 0.0, 1.0)
 
@@ -106,10 +107,10 @@ def corporate_taxes_usd(
     ``super_brackets`` is (K, 2): [threshold PKR m, rate %], ascending. The tax payable is
     the highest of the normal tax, the minimum tax on turnover (s.113) and the alternative
     corporate tax on accounting profit (s.113C), the excess of either floor being
-    credited against later normal tax. A holiday exempts the ``exempt_share`` (Y,) of each
-    year's income from all of them (losses of exempt years do not carry forward unless
-    ``holiday_losses_carry_forward``). A presumptive turnover tax (EPZ final tax regime, s.169)
-    replaces them all when its rate is positive.
+    credited against later normal tax. A holiday exempts the ``exempt_share`` ((Y,) or
+    (N, Y)) of each year's income from all of them (losses of exempt years do not carry
+    forward unless ``holiday_losses_carry_forward``). A presumptive turnover tax (EPZ final
+    tax regime, s.169) replaces them all when its rate is positive.
     """
     n, years = np.broadcast_shapes(
         np.shape(taxable_usd),
@@ -134,7 +135,7 @@ def corporate_taxes_usd(
         usd(taxable_usd),
         usd(turnover_usd),
         usd(accounting_profit_usd),
-        np.ascontiguousarray(np.broadcast_to(1.0 - np.asarray(exempt_share, float), years)),
+        np.ascontiguousarray(np.broadcast_to(1.0 - np.asarray(exempt_share, float), (n, years))),
         holiday_losses_carry_forward,
         carry(loss_carry_forward_years),
         _per_sample(cit_rate, n),

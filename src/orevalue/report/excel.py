@@ -51,7 +51,7 @@ def describe_key(key: str, group: str) -> tuple[str, str, str]:
     if "{" in item.key:
         head, _, rest = item.key.partition("{")
         name, _, tail = rest.partition("}")
-        if name not in outputs.FAMILIES:
+        if name not in outputs.FAMILIES and name not in outputs.DATA_FAMILIES:
             member = key[len(head) : len(key) - len(tail)]
             label = f"{label}: {member}"
     return label, outputs.shown_unit(key, group), outputs.format_kind(key, group)
@@ -129,12 +129,25 @@ SHEETS = (
     ("Inputs", "every resolved input with its value, unit, source and tag"),
 )
 
-#: Sections of the pathways sheet: (title, key in each pathway, outputs group).
-SECTIONS = (
-    ("plant", "plant", "plant"),
-    ("margin per t of product copper", "margin_usd_per_t_product_cu", "margin_usd_per_t"),
-    ("country", "country", "country"),
-)
+#: Prefix of a pathway's margin per tonne in the results document; the main element's key
+#: follows it (``margin_usd_per_t_product_cu``).
+MARGIN_PREFIX = "margin_usd_per_t_product_"
+
+
+def _sections(pathways: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Sections of the pathways sheet: (title, key in each pathway, outputs group); the margin
+    is per tonne of the main element of the product, named from the element table."""
+    from orevalue import catalog
+
+    margins = dict.fromkeys(k for p in pathways.values() for k in p if k.startswith(MARGIN_PREFIX))
+    out = [("plant", "plant", "plant")]
+    for attr in margins:
+        element = attr.removeprefix(MARGIN_PREFIX)
+        known = catalog.elements().get(element)
+        name = known.name if known is not None else element
+        out.append((f"margin per t of product {name}", attr, "margin_usd_per_t"))
+    out.append(("country", "country", "country"))
+    return out
 
 
 def _pathways(book: Workbook, doc: dict[str, Any]) -> None:
@@ -143,7 +156,7 @@ def _pathways(book: Workbook, doc: dict[str, Any]) -> None:
     names = list(pathways)
     header_row(sheet, ["section", "metric", "unit", *[pathways[n]["label"] for n in names], "key"])
     rows, formats = [], []
-    for title, attr, group in SECTIONS:
+    for title, attr, group in _sections(pathways):
         keys = list(dict.fromkeys(k for n in names for k in pathways[n].get(attr, {})))
         for key in keys:
             if group == "country" and key.startswith("government_pv_usd_"):

@@ -24,19 +24,24 @@ def trade_context() -> dict[str, Any]:
 
 
 def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
-    """results.json as a dict: :meth:`Results.to_dict` with the verdict after the scenario and
-    today's copper exports to China after the regimes."""
+    """results.json as a dict: :meth:`Results.to_dict` with the verdict and the warnings (one
+    line each, counted by their list) after the scenario and, for a copper case, today's
+    copper exports to China after the regimes."""
     from orevalue.report.labels import metal_name
-    from orevalue.report.verdict import verdict
+    from orevalue.report.verdict import verdict, warnings_of
 
-    after = {"scenario": ("verdict", lambda: verdict(results, sample))}
+    after: dict[str, list[tuple[str, Any]]] = {
+        "scenario": [
+            ("verdict", lambda: verdict(results, sample)),
+            ("warnings", lambda: warnings_of(results, sample)),
+        ],
+    }
     if metal_name(results.scenario) == "copper":  # the trade table is of copper exports
-        after["regimes"] = ("copper_exports_to_china", trade_context)
+        after["regimes"] = [("copper_exports_to_china", trade_context)]
     doc: dict[str, Any] = {}
     for key, value in results.to_dict(sample).items():
         doc[key] = value
-        if key in after:
-            name, make = after[key]
+        for name, make in after.get(key, []):
             doc[name] = make()
     return doc
 

@@ -12,23 +12,47 @@ MARGIN_TOTALS = ("cash_margin", "margin_after_capital")
 _MARGIN_SUMS = (*MARGIN_TOTALS, "capital_charge")
 _MARGIN = outputs.group("margin_usd_per_t")
 
-#: Value the plant adds per tonne, by part: key -> label.
-MARGIN_LABELS = {
-    k: outputs.label(k, "margin_usd_per_t")
-    for k in _MARGIN
-    if not k.startswith("cost_") and k not in _MARGIN_SUMS
-}
+
+def main_element(case: Any) -> str:
+    """The main element of ``case``: a scenario's focus pathway's (its terms' element), or
+    ``case`` itself when it is already an element key ("cu")."""
+    if isinstance(case, str):
+        return case
+    product = case.pathways[case.focus_pathway].main_product
+    return case.terms[product].element
+
+
+def margin_labels(case: Any) -> dict[str, str]:
+    """Value the plant adds per tonne, by part, for a case whose main element is ``case`` (an
+    element key, or a scenario: its focus pathway's): key as declared
+    (``free_{element_name}``) -> label (``free copper …``). Read a pathway's value with
+    ``outputs.key(key, element)``."""
+    element = main_element(case)
+    return {
+        k: outputs.label(outputs.key(k, element), "margin_usd_per_t")
+        for k in _MARGIN
+        if not k.startswith("cost_") and k not in _MARGIN_SUMS
+    }
+
+
 #: Costs per tonne, by part: key -> label.
 COST_LABELS = {k: outputs.label(k, "margin_usd_per_t") for k in _MARGIN if k.startswith("cost_")}
-#: Every row of the margin per tonne, in order, the totals marked "= ": key -> label.
-MARGIN_ROWS = {
-    **MARGIN_LABELS,
-    **COST_LABELS,
-    **{
-        k: ("= " if k in MARGIN_TOTALS else "") + outputs.label(k, "margin_usd_per_t")
-        for k in ("cash_margin", "capital_charge", "margin_after_capital")
-    },
-}
+
+
+def margin_rows(case: Any) -> dict[str, str]:
+    """Every row of the margin per tonne, in order, the totals marked "= ": key as declared
+    -> label, for a case whose main element is ``case`` (an element key or a scenario; see
+    :func:`margin_labels`)."""
+    return {
+        **margin_labels(case),
+        **COST_LABELS,
+        **{
+            k: ("= " if k in MARGIN_TOTALS else "") + outputs.label(k, "margin_usd_per_t")
+            for k in ("cash_margin", "capital_charge", "margin_after_capital")
+        },
+    }
+
+
 #: Who the plant pays, as the stakeholders group of the table lists them: key -> label.
 STAKEHOLDERS = {k: outputs.label(k, "stakeholders") for k in outputs.group("stakeholders")}
 
@@ -49,12 +73,6 @@ def for_metal(text: str, scenario: Any) -> str:
     if name == "copper":
         return text
     return text.replace("copper", name).replace("Copper", name.capitalize())
-
-
-def margin_rows(scenario: Any) -> dict[str, str]:
-    """:data:`MARGIN_ROWS` for a case: of the ``free_<element>`` rows only its own metal's."""
-    own = f"free_{metal_name(scenario)}"
-    return {k: v for k, v in MARGIN_ROWS.items() if not k.startswith("free_") or k == own}
 
 
 def sentence(text: str) -> str:

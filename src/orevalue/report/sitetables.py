@@ -11,10 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orevalue import outputs
 from orevalue.atomic import write_atomic
+
+
+class PlainTable(Table):
+    """A table whose cells are plain text: names and labels from the sites file are shown as
+    written, never read as Rich markup."""
+
+    def add_row(self, *renderables: Any, **options: Any) -> None:
+        super().add_row(*(escape(r) if isinstance(r, str) else r for r in renderables), **options)
+
 
 #: Breakdown rows per tonne of cathode, in the order printed: (component, label, sign).
 #: Value added is shown as a gain (+); costs as positive numbers.
@@ -44,14 +54,14 @@ def _n(kind: str, x: float | None) -> str:
 def ranking_table(siting: Any) -> Table:
     """Sites side by side (rank order), each hosting both stages alone: USD per t cathode."""
     ranks = siting.ranking
-    table = Table(
+    table = PlainTable(
         title="Where to build: each site alone, USD per t of copper product (rank order)",
         title_justify="left",
         header_style="bold",
     )
     table.add_column("", no_wrap=True)
     for i, r in enumerate(ranks, start=1):
-        table.add_column(f"#{i}\n{r.key}" if r.feasible else f"–\n{r.key}", justify="right")
+        table.add_column(escape(f"#{i}\n{r.key}" if r.feasible else f"–\n{r.key}"), justify="right")
     table.add_row("zone (fiscal regime)", *[r.zone for r in ranks])
     for key, label, sign in BREAKDOWN:
         table.add_row(
@@ -77,7 +87,7 @@ def ranking_table(siting: Any) -> Table:
     )
     table.add_row(
         "NPV after tax, USD m (run)",
-        *[_n("musd", r.npv_cathode_usd) if r.npv_cathode_usd is not None else "" for r in ranks],
+        *[_n("musd", r.npv_usd) if r.npv_usd is not None else "" for r in ranks],
     )
     table.add_section()
     table.add_row("power, MW average", *[_mix(r.plan, "power") for r in ranks])
@@ -137,8 +147,8 @@ def plan_paragraph(siting: Any) -> str:
     return (
         f"Optimal plan ({siting.options.objective} objective): {stages}. It processes "
         f"{plan.conc_processed_dmt_per_yr / 1e3:,.0f} kt/yr of concentrate into "
-        f"{plan.cathode_t_per_yr / 1e3:,.0f} kt/yr of cathode{anode}; power {power}; "
-        f"water {water}. "
+        f"{plan.refined_t_per_yr / 1e3:,.0f} kt/yr of {plan.refined_product}{anode}; "
+        f"power {power}; water {water}. "
         f"Routes: {routes}. Against exporting the concentrate it {sign} "
         f"USD {abs(plan.margin_usd_per_yr) / 1e6:,.0f} m a year (USD "
         f"{abs(plan.margin_usd_per_yr) * _per(plan):,.0f} per t of product) after "
@@ -152,7 +162,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
     """Power, water, traffic per leg, ports, acid and who pays for what."""
     plan = siting.best
     out = []
-    t = Table(title="Power and water", title_justify="left", header_style="bold")
+    t = PlainTable(title="Power and water", title_justify="left", header_style="bold")
     for col in ("site", "option", "amount", "per year", "USD (all-in)", "capex, USD m", "payer"):
         t.add_column(col, justify="left" if col in ("site", "option", "payer") else "right")
     for s in plan.supplies:
@@ -171,7 +181,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
     )
     out.append(t)
 
-    t = Table(title="Traffic on each leg", title_justify="left", header_style="bold")
+    t = PlainTable(title="Traffic on each leg", title_justify="left", header_style="bold")
     for col in ("leg", "from → to", "mode", "km", "kt/yr", "per day", "capacity used"):
         t.add_column(col, justify="left" if col in ("leg", "from → to", "mode") else "right")
     for u in plan.legs:
@@ -198,7 +208,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
         )
     out.append(t)
 
-    t = Table(title="Export ports", title_justify="left", header_style="bold")
+    t = PlainTable(title="Export ports", title_justify="left", header_style="bold")
     for col in ("port", "kt/yr", "spare capacity used"):
         t.add_column(col, justify="left" if col == "port" else "right")
     for p in plan.ports:
@@ -206,7 +216,7 @@ def infrastructure_tables(siting: Any) -> list[Table]:
         t.add_row(p.label, what, f"{p.use_pct:.1f} % of {p.spare_t_per_yr / 1e6:,.0f} Mt/yr")
     out.append(t)
 
-    t = Table(
+    t = PlainTable(
         title="Investment the plan implies, and who pays", title_justify="left", header_style="bold"
     )
     for col in ("what", "where", "capex, USD m", "payer"):
@@ -273,7 +283,7 @@ def ranking_csv(siting: Any) -> str:
                 _g(p.delivered_cost_usd_per_t) if p else "",
                 f"{p.margin_usd_per_yr:.6g}" if p else "",
                 f"{p.plant_margin_usd_per_yr:.6g}" if p else "",
-                f"{r.npv_cathode_usd:.6g}" if r.npv_cathode_usd is not None else "",
+                f"{r.npv_usd:.6g}" if r.npv_usd is not None else "",
                 f"{p.power_mw:.6g}" if p else "",
                 f"{p.water_m3_per_day:.6g}" if p else "",
                 " | ".join(r.problems),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orevalue import outputs
+from orevalue.catalog import elements
 from orevalue.report.labels import STAKEHOLDERS, for_metal, margin_rows, metal_name
-from orevalue.report.verdict import verdict
+from orevalue.report.verdict import verdict, warnings_of
 from orevalue.results import PathwayResult, Results
 
 Row = tuple[str, Callable[[PathwayResult], float], str]
@@ -34,6 +36,14 @@ def _metric(
         lambda r: getattr(r, field)[key],
         outputs.format_kind(key, group),
     )
+
+
+def _main_metric(results: Results, group: str, template: str) -> Row:
+    """A row of a key declared with the main element (``product_{element}_t_per_yr``): each
+    pathway reads its own key, the label and unit are those of the focus pathway's."""
+    key = results.pathways[results.scenario.focus_pathway].key(template)
+    label, _, kind = _metric(group, key)
+    return (label, lambda r: getattr(r, group)[r.key(template)], kind)
 
 
 def _pathway_columns(title: str, results: Results) -> Table:
@@ -63,32 +73,41 @@ def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
     return table
 
 
+def _terms_case_values(prices: dict[str, float]) -> str:
+    """What a terms case sets, as the heading shows it: ``TC 73.94, RC 7.394`` for the
+    treatment and refining charges of concentrate terms, else each series by name."""
+    if set(prices) == {"tc_usd_per_dmt", "rc_usc_per_lb"}:
+        return f"TC {prices['tc_usd_per_dmt']:g}, RC {prices['rc_usc_per_lb']:g}"
+    return ", ".join(f"{name} {value:g}" for name, value in prices.items())
+
+
 def plant_rows(results: Results) -> list[Row]:
     s = results.scenario
     rate = s.project.discount_rate_pct + s.site.security_premium_pct
     npv = outputs.label("npv_usd", "plant")
+    element = results.pathways[s.focus_pathway].main_element
     rows: list[Row] = [
         _metric("plant", "capex_initial_usd"),
         _metric("plant", "npv_usd", text=f"{npv} at {rate:g} % real"),
         _metric("plant", "npv_pre_tax_usd"),
         _metric("plant", "irr"),
         _metric("plant", "payback_years"),
-        _metric("plant", "product_cu_t_per_yr"),
+        _main_metric(results, "plant", "product_{element}_t_per_yr"),
         _metric("plant", "ebitda_usd_per_yr"),
         _metric("plant", "breakeven_tc_usd_per_dmt"),
         (
-            "— Margin per t of product copper, first full year (USD/t)",
+            f"— Margin per t of product {elements()[element].name}, first full year (USD/t)",
             lambda r: r.plant["npv_usd"],
             "",
         ),
     ]
-    for key, label in margin_rows(s).items():
-        rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[k], "usd"))
+    for key, label in margin_rows(element).items():
+        rows.append((f"  {label}", lambda r, k=key: r.margin_usd_per_t[r.key(k)], "usd"))
     for case, tc in s.terms_cases.items():
-        name = tc.label or case
+        name = escape(tc.label or case)
         rows.append(
             (
-                f"— At {name} terms (TC {tc.tc_usd_per_dmt:g}, RC {tc.rc_usc_per_lb:g})",
+                f"— At {name} terms ({_terms_case_values(tc.prices)})",
                 lambda r: r.plant["npv_usd"],
                 "",
             )
@@ -130,7 +149,7 @@ def country_rows() -> list[Row]:
     return [_metric("country", key, indent=indent) for key, indent in COUNTRY_ROWS]
 
 
-def government_rows() -> list[Row]:
+def government_rows(results: Results) -> list[Row]:
     def gov(key: str) -> Row:
         label = outputs.label(key, "government")  # in USD m, as the total above
         return (
@@ -160,9 +179,9 @@ def government_rows() -> list[Row]:
                 "equity_irr",
                 "dscr_min",
                 "dscr_average",
-                "breakeven_cu_usd_per_t",
             )
         ],
+        _main_metric(results, "plant", "breakeven_{series}"),
         ("— Where each dollar goes, present value (USD m)", lambda r: r.plant["npv_usd"], ""),
         *[dollar(key) for key in outputs.expand("dollars") if not key.startswith("plant_")],
         *[dollar(f"plant_{key}", f"plant: {label}") for key, label in STAKEHOLDERS.items()],
@@ -193,7 +212,7 @@ def regime_table(results: Results) -> Table | None:
     table = _pathway_columns("Fiscal regimes compared", results)
     for regime, by_pathway in results.regimes.items():
         table.add_section()
-        table.add_row(f"[bold]{regime}[/]", *["" for _ in results.pathways])
+        table.add_row(f"[bold]{escape(regime)}[/]", *["" for _ in results.pathways])
         for group, key in REGIME_ROWS:
             label, _, kind = _metric(group, key)
             cells = [
@@ -236,6 +255,78 @@ def trade_table(results: Results) -> Table:
     return table
 
 
+#: Rows of the mine table (group "mine" of the outputs table).
+MINE_ROWS = (
+    "npv_usd",
+    "irr",
+    "payback_years",
+    "npv_pre_government_usd",
+    "capex_usd",
+    "ore_milled_t_per_yr",
+    "concentrate_dry_t_per_yr",
+    "revenue_usd_per_yr",
+    "government_province_pv_usd",
+    "government_federation_pv_usd",
+)
+#: Rows of the chain table (group "chain"): the chain, then who gains over the baseline.
+CHAIN_ROWS = (
+    "chain_npv_pre_government_usd",
+    "chain_npv_usd",
+    "mine_npv_usd",
+    "plant_npv_usd",
+    "province_pv_usd",
+    "federation_pv_usd",
+    "gain_mine_npv_usd",
+    "gain_plant_npv_usd",
+    "gain_province_pv_usd",
+    "gain_federation_pv_usd",
+)
+
+
+def mine_table(results: Results, sample: int = 0) -> Table | None:
+    """The mine view in one column, and the mine and each pathway's plant as one chain with
+    who gains over the baseline; None without a mine."""
+    if not results.mine:
+        return None
+    first = int(results.mine["first_year"][sample])
+    table = _pathway_columns(
+        f"Mine view (exporting all concentrate, PV to {first}) and mine + plant as one chain",
+        results,
+    )
+    for key in MINE_ROWS:
+        label, _, kind = _metric("mine", key)
+        value = _fmt(float(results.mine[key][sample]), kind)
+        table.add_row(f"Mine: {label}", value, *["" for _ in list(results.pathways)[1:]])
+    table.add_section()
+    for key in CHAIN_ROWS:
+        label, get, kind = _metric("chain", key)
+        table.add_row(
+            label, *[_fmt(float(get(r)[sample]), kind) for r in results.pathways.values()]
+        )
+    return table
+
+
+def feed_notes(results: Results, sample: int = 0) -> list[str]:
+    """One line per pathway whose feed exceeds the plant's nameplate x utilisation in an
+    operating year: the most exported as it is instead of processed, and the year."""
+    out = []
+    for name, r in results.pathways.items():
+        if not r.builds:
+            continue
+        beyond_t = r.case.supply.beyond_capacity_dry_t()[sample]
+        beyond_t = beyond_t * (results.years >= results.years[results.steady_index])
+        col = int(beyond_t.argmax())
+        if beyond_t[col] > 0.5:
+            plate = float(r.case.supply.nameplate_conc_dmt_per_yr[sample, 0])
+            out.append(
+                f"Pathway {name}: up to {_fmt(beyond_t[col], 'kt')} kt/yr of feed (in "
+                f"{int(results.years[col])}) beyond the nameplate {_fmt(plate, 'kt')} kt/yr x "
+                "utilisation is exported as it is "
+                "(project.size_to_feed = true sizes the plant to the feed)"
+            )
+    return out
+
+
 def print_results(results: Results, console: Console | None = None, sample: int = 0) -> None:
     """Print the pathway tables and the verdict."""
     console = console or Console(width=max(Console().width, 110))
@@ -247,7 +338,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
         - 1
     )
     console.print(
-        f"[bold]{s.title or s.name}[/]  ({s.site.name}; real USD of {s.base_year}; "
+        f"[bold]{escape(s.title or s.name)}[/]  ({escape(s.site.name)}; real USD of {s.base_year}; "
         f"first full year {first_full})"
     )
     console.print(
@@ -262,20 +353,35 @@ def print_results(results: Results, console: Console | None = None, sample: int 
     fiscal = s.fiscal
     console.print(
         _table(
-            f"Government and stakeholders under {fiscal.regime} ({fiscal.law})",
+            escape(f"Government and stakeholders under {fiscal.regime} ({fiscal.law})"),
             results,
-            government_rows(),
+            government_rows(results),
             sample,
         )
     )
+    for note in feed_notes(results, sample):
+        console.print(f"[bold]Note:[/] {note}")
+    mine = mine_table(results, sample)
+    if mine is not None:
+        console.print(mine)
     regimes = regime_table(results)
     if regimes is not None:
         console.print(regimes)
     if metal_name(s) == "copper":  # the trade table is of copper exports
         console.print(trade_table(results))
     console.print(
-        "Pathways: " + "; ".join(f"[bold]{n}[/] = {r.label}" for n, r in results.pathways.items())
+        "Pathways: "
+        + "; ".join(f"[bold]{n}[/] = {escape(r.label)}" for n, r in results.pathways.items())
     )
     console.print("[bold]Verdict[/]")
     for line in verdict(results, sample):
-        console.print(f"• {line}")
+        console.print(f"• {escape(line)}")
+    print_warnings(warnings_of(results, sample), console)
+
+
+def print_warnings(lines: list[str], console: Console) -> None:
+    """The warnings of a run, counted, one per line, as plain text."""
+    if lines:
+        console.print(f"Warnings ({len(lines)}):", style="bold yellow", markup=False)
+        for line in lines:
+            console.print(f"  {line}", markup=False, soft_wrap=True)

@@ -1,13 +1,57 @@
 """The verdict: a few plain sentences computed from the numbers of a result (it reads the
-results only)."""
+results only); numbers are formatted and units shown as the outputs table
+(data/outputs.csv, :mod:`orevalue.outputs`) declares them."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from orevalue import outputs
 from orevalue.catalog import element_price_series
 from orevalue.report.labels import metal_name
 from orevalue.results import Results
+
+#: Metrics that are legitimately undefined (NaN) for some cash flows: an IRR of flows that
+#: never change sign, a payback never reached, a cover ratio without debt, a tax rate or
+#: break-even without profit. Any other number that is not finite is a warning.
+UNDEFINED_ALLOWED = ("irr", "payback", "dscr", "aetr", "breakeven")
+
+
+def nonfinite_warnings(results: Results, sample: int = 0) -> list[str]:
+    """One line per group of results that came out infinite or NaN where a number was
+    expected (those of :data:`UNDEFINED_ALLOWED` excepted), naming pathway and keys."""
+    out: list[str] = []
+    for name, r in results.pathways.items():
+        groups = {
+            "plant": r.plant,
+            "margin": r.margin_usd_per_t,
+            "country": r.country,
+            "where each dollar goes": r.dollars_pv_usd,
+            **{f"terms case {c}": v for c, v in r.terms_cases.items()},
+            "annual": results.annual(name, sample),
+        }
+        for group, values in groups.items():
+            bad = [
+                k
+                for k, v in values.items()
+                if not any(word in k for word in UNDEFINED_ALLOWED)
+                and not np.all(np.isfinite(np.asarray(v)[sample] if group != "annual" else v))
+            ]
+            if bad:
+                shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+                out.append(
+                    f"{name}: {len(bad)} {group} result(s) not finite ({shown}); inputs far "
+                    "outside any real case overflow the arithmetic"
+                )
+    return out
+
+
+def warnings_of(results: Results, sample: int = 0) -> list[str]:
+    """Every warning of a run: the input's (implausible values, an empty file) then the
+    results' (numbers that are not finite)."""
+    return [*results.scenario.notes, *nonfinite_warnings(results, sample)]
 
 
 def usd(x: float, unit: str = "m") -> str:
@@ -16,6 +60,11 @@ def usd(x: float, unit: str = "m") -> str:
         return "n/a"
     scale = {"m": 1e6, "bn": 1e9, "": 1.0}[unit]
     return f"{x / scale:,.0f}{' ' + unit if unit else ''}"
+
+
+def _n(key: str, value: float) -> str:
+    """A value formatted by the kind of a declared key, ASCII minus (``1,102``)."""
+    return outputs.format_value(key, value, ascii_minus=True)
 
 
 def _product_word(product: str) -> str:
@@ -28,6 +77,12 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
     breaks even, and what the country gains."""
     s = results.scenario
     rate = s.project.discount_rate_pct + s.site.security_premium_pct
+    broken = nonfinite_warnings(results, sample)
+    if broken:
+        return [
+            f"No verdict: {len(broken)} group(s) of results are not finite numbers (see the "
+            "warnings); check the inputs named there."
+        ]
     plants = [r for r in results.pathways.values() if r.builds]
     if not plants:
         return ["No pathway builds a plant; nothing to compare with the baseline."]
@@ -41,35 +96,36 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
             else " — negative: no pathway pays for itself at these terms."
         )
     ]
+    tc_unit = outputs.shown_unit("breakeven_tc_usd_per_dmt", "plant")
     for r in plants:
         word = _product_word(r.main_product)
         parts = []
         for case_name, case in r.terms_cases.items():
             label = s.terms_cases[case_name].label or case_name
-            tc = s.terms_cases[case_name].tc_usd_per_dmt
-            rc = s.terms_cases[case_name].rc_usc_per_lb
+            tc = s.terms_cases[case_name].prices.get("tc_usd_per_dmt", math.nan)
+            rc = s.terms_cases[case_name].prices.get("rc_usc_per_lb", math.nan)
             cash = case["cash_margin"][sample]
             after = case["margin_after_capital"][sample]
             verb = "earns" if after >= 0 else "loses"
             parts.append(
-                f"at {label} terms (TC {tc:g} USD/dmt, RC {rc:g} c/lb) it {verb} "
+                f"at {label} terms (TC {tc:g} {tc_unit}, RC {rc:g} c/lb) it {verb} "
                 f"USD {abs(after):,.0f} per t of {word} after capital, before tax "
-                f"(cash margin {cash:,.0f})"
+                f"(cash margin {_n('cash_margin', cash)})"
             )
         if not parts:  # a case without TC/RC cases: its own terms
             after = r.margin_usd_per_t["margin_after_capital"][sample]
             verb = "earns" if after >= 0 else "loses"
             parts.append(
                 f"it {verb} USD {abs(after):,.0f} per t of {word} after capital, before tax "
-                f"(cash margin {r.margin_usd_per_t['cash_margin'][sample]:,.0f})"
+                f"(cash margin {_n('cash_margin', r.margin_usd_per_t['cash_margin'][sample])})"
             )
         be = r.plant.get("breakeven_tc_usd_per_dmt")
         tail = ""
         if not s.terms_cases:
             be = None
-            metal = r.plant.get("breakeven_cu_usd_per_t")
+            metal = r.plant.get(r.key("breakeven_{series}"))
             if metal is not None and math.isfinite(metal[sample]):
-                unit = element_price_series(s.terms[r.main_product].element).unit
+                unit = element_price_series(r.main_element).unit
                 tail = (
                     f"; its after-tax NPV breaks even at a flat {metal_name(s)} price of "
                     f"{metal[sample]:,.0f} {unit}"
@@ -77,7 +133,8 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
         if be is not None:
             b = be[sample]
             tail = (
-                f"; its after-tax NPV breaks even at a flat TC of {b:,.0f} USD/dmt "
+                "; its after-tax NPV breaks even at a flat TC of "
+                f"{_n('breakeven_tc_usd_per_dmt', b)} {tc_unit} "
                 f"and RC {b / 10:,.1f} c/lb"
                 if math.isfinite(b)
                 else "; no TC/RC in the searched range makes it break even"
@@ -88,13 +145,30 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
     lines.append(
         f"{best.label} against exporting concentrate: export earnings "
         f"{'+' if gain >= 0 else '-'}USD {usd(abs(gain))} a year at full output, "
-        f"{best.country['jobs_operations_domestic'][sample]:,.0f} Pakistani and "
-        f"{best.country['jobs_operations_foreign'][sample]:,.0f} foreign operating jobs, "
-        f"{best.country['jobs_construction_peak'][sample]:,.0f} at the construction peak, "
-        f"{best.country['power_mw_average'][sample]:,.0f} MW average power, "
-        f"{best.country['water_m3_per_day'][sample]:,.0f} m³/day of water."
+        f"{_n('jobs_operations_domestic', best.country['jobs_operations_domestic'][sample])} "
+        "Pakistani and "
+        + ", ".join(
+            f"{_n(key, best.country[key][sample])}{_with_unit(key)} {words}"
+            for key, words in COUNTRY_WORDS
+        )
+        + "."
     )
     return lines
+
+
+#: What the verdict says of the best pathway's country view after its Pakistani operating
+#: jobs: declared key, words after the number (and its unit, from the outputs table).
+COUNTRY_WORDS = (
+    ("jobs_operations_foreign", "foreign operating jobs"),
+    ("jobs_construction_peak", "at the construction peak"),
+    ("power_mw_average", "average power"),
+    ("water_m3_per_day", "of water"),
+)
+
+
+def _with_unit(key: str) -> str:
+    shown = outputs.shown_unit(key, "country")
+    return f" {shown}" if shown else ""
 
 
 def _government_lines(results: Results, sample: int) -> list[str]:
@@ -111,8 +185,9 @@ def _government_lines(results: Results, sample: int) -> list[str]:
         f"federation (present values, mine royalties included), "
         f"{'+' if c['government_revenue_gain_pv_usd'][sample] >= 0 else '-'}USD "
         f"{usd(abs(c['government_revenue_gain_pv_usd'][sample]))} against exporting concentrate; "
-        f"{100 * c['share_kept_in_pakistan'][sample]:.1f} % of the chain's value stays in Pakistan "
-        f"({c['share_kept_change_pct_points'][sample]:+.1f} points)."
+        f"{_n('share_kept_in_pakistan', c['share_kept_in_pakistan'][sample])} % of the chain's "
+        "value stays in Pakistan "
+        f"({_n('share_kept_change_pct_points', c['share_kept_change_pct_points'][sample])} points)."
     ]
     if minimum is not None:
         pv = float(minimum[sample])

@@ -45,18 +45,10 @@ PRICE_SETTINGS = (
 )
 META = ("source", "tag", "note")
 
-#: Bound errors keep pydantic's own words in the [uncertainty] table ("input should be greater
-#: than 0"); every other error reads as in the rest of a scenario.
-WORDING = {
-    "greater_than": "input should be greater than {gt}",
-    "greater_than_equal": "input should be greater than or equal to {ge}",
-    "less_than": "input should be less than {lt}",
-    "less_than_equal": "input should be less than or equal to {le}",
-}
-
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # ranges of real numbers only: an infinite bound or a NaN samples nothing meaningful
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class InputSpec(_Model):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from orevalue import catalog
 from orevalue.scenario.errors import unknown_name
+from orevalue.scenario.mine import check_mine
 from orevalue.scenario.regimes import regime_names
-from orevalue.scenario.schema import ELEMENTS, Scenario, feed_grade
+from orevalue.scenario.schema import ELEMENTS, NAME_PATTERN, NAME_RULE, Scenario, feed_grade
 
 
 def produced_streams(scenario: Scenario, stage_names: list[str]) -> set[str]:
@@ -52,7 +55,11 @@ def check_references(s: Scenario) -> Found:
 
     Each is a (dotted path, message) pair, in the order of the checks below.
     """
+    names = _names(s)
+    if names:  # the other checks may read a bad name as a path; it is reported alone
+        return names
     return [
+        *_repeats(s),
         *_feeds(s),
         *_stages(s),
         *_streams(s),
@@ -61,7 +68,45 @@ def check_references(s: Scenario) -> Found:
         *_fiscal_and_terms(s),
         *_terms(s),
         *_pathway_choices(s),
+        *check_mine(s.mine_plan, s.feeds),
     ]
+
+
+_NAME = re.compile(NAME_PATTERN)
+
+
+def check_name(path: str, name: str) -> Found:
+    """The name rule (:data:`~orevalue.scenario.schema.NAME_PATTERN`) for one name."""
+    return [] if _NAME.match(name) else [(path, f"got {name!r}; {NAME_RULE}")]
+
+
+def _names(s: Scenario) -> Found:
+    """Every name the file gives a table, a stream or a skill: the one name rule."""
+    found: Found = []
+    tables = ("feeds", "stages", "streams", "pathways", "terms", "prices", "terms_cases")
+    for table in (*tables, "ownership"):
+        for key in getattr(s, table):
+            found += check_name(f"{table}.{key}", key)
+    for key in s.labour.wage_usd_per_month:
+        found += check_name(f"labour.wage_usd_per_month.{key}", key)
+    for name, stage in s.stages.items():
+        for out in stage.split:
+            found += check_name(f"stages.{name}.split.{out}", out)
+        found += check_name(f"stages.{name}.rest", stage.rest)
+    return found
+
+
+def _repeats(s: Scenario) -> Found:
+    """Streams named twice in one list: a stage's inputs, a pathway's stages or sales."""
+    found: Found = []
+    lists = [(f"stages.{n}.inputs", st.inputs) for n, st in s.stages.items()]
+    lists += [(f"pathways.{n}.stages", p.stages) for n, p in s.pathways.items()]
+    lists += [(f"pathways.{n}.sells", p.sells) for n, p in s.pathways.items()]
+    for path, names in lists:
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                found.append((f"{path}.{i}", f"'{name}' is already listed; name each once"))
+    return found
 
 
 def _feeds(s: Scenario) -> Found:
@@ -281,6 +326,9 @@ def _terms(s: Scenario) -> Found:
                 found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
     for name in s.prices:
         found += _series(f"prices.{name}", name)
+    for name, case in s.terms_cases.items():
+        for series in case.prices:
+            found += _series(f"terms_cases.{name}.{series}", series)
     return found
 
 
@@ -312,4 +360,46 @@ def _pathway_choices(s: Scenario) -> Found:
         found.append(("focus_pathway", unknown_name("pathway", s.focus_pathway, s.pathways)))
     elif not s.pathways[s.focus_pathway].stages:
         found.append(("focus_pathway", "the focus pathway must build a plant"))
+    return found
+
+
+#: Discount rates outside this range, % per year, are accepted but warned about.
+PLAUSIBLE_DISCOUNT_PCT = (-50.0, 50.0)
+#: Start years outside this range are accepted but warned about.
+PLAUSIBLE_START_YEAR = (1950, 2100)
+
+
+def plausibility_notes(s: Scenario) -> Found:
+    """Values that are allowed but unlikely to be meant: a discount rate beyond ±50 %, a start
+    year before 1950 or after 2100, an enabled feed whose years miss the project's."""
+    found: Found = []
+    p = s.project
+    low, high = PLAUSIBLE_DISCOUNT_PCT
+    if not low <= p.discount_rate_pct <= high:
+        found.append(
+            (
+                "project.discount_rate_pct",
+                f"{p.discount_rate_pct:g} % per year is implausible (expected {low:g} to "
+                f"{high:g}); results are computed with it",
+            )
+        )
+    first, last = PLAUSIBLE_START_YEAR
+    if not first <= p.start_year <= last:
+        found.append(
+            (
+                "project.start_year",
+                f"{p.start_year} is implausible (expected {first} to {last}); "
+                "results are computed with it",
+            )
+        )
+    end_year = p.start_year + len(p.construction_spend_pct) + p.operating_years - 1
+    for name, feed in s.active_feeds().items():
+        if feed.last_year < p.start_year or feed.first_year > end_year:
+            found.append(
+                (
+                    f"feeds.{name}",
+                    f"available {feed.first_year}-{feed.last_year}, never within the project's "
+                    f"{p.start_year}-{end_year}; the feed is never bought",
+                )
+            )
     return found

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 
 from orevalue import toml_text
-from orevalue.scenario.schema import ELEMENTS, TERMS_FUNCTIONS, Element, Scenario
+from orevalue.scenario.schema import ELEMENTS, NAME_RULE, TERMS_FUNCTIONS, Element, Scenario
 
 
 class Cell(int):
@@ -55,7 +55,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        # one line, whatever a key holds: control characters written as escapes
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ScenarioError(Exception):
@@ -88,7 +90,8 @@ _MESSAGES = {
     "missing": "required field is missing",
     "too_short": "expected at least {min_length} item(s)",
     "too_long": "expected at most {max_length} item(s)",
-    "string_pattern_mismatch": "expected letters, digits, '-', '_' or '.', not starting with '.'",
+    "string_pattern_mismatch": NAME_RULE,
+    "finite_number": "expected a finite number",
 }
 
 
@@ -231,8 +234,45 @@ def describe(parts: list[str]) -> str:
     owner = _model_at(parts[:-1])
     if isinstance(owner, type) and issubclass(owner, BaseModel) and parts:
         field = owner.model_fields.get(parts[-1])
-        return field.description or "" if field is not None else ""
+        if field is not None:
+            return field.description or ""
+        extra = getattr(owner, "extra_description", None)  # a table-driven key
+        return extra(parts[-1]) if extra is not None else ""
     return ""
+
+
+def field_range(parts: list[str]) -> str:
+    """The range allowed of the numeric schema field at ``parts`` ("0 to 1e+06", ">= 0",
+    "> 0 to 100"), or "" for a field without one; a table of numbers (a wage by skill) gives
+    the range of its values."""
+    owner = _model_at(parts[:-1])
+    if not (isinstance(owner, type) and issubclass(owner, BaseModel) and parts):
+        return ""
+    field = owner.model_fields.get(parts[-1])
+    if field is None:
+        return ""
+    metadata = list(field.metadata)
+    tp = field.annotation
+    while True:  # a table's or a list's values: their range
+        if typing.get_origin(tp) is Annotated:
+            metadata += [m for a in typing.get_args(tp)[1:] for m in getattr(a, "metadata", [a])]
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) in (dict, list):
+            tp = typing.get_args(tp)[-1]
+        else:
+            break
+    bounds: dict[str, Any] = {}
+    for item in metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(item, name, None) is not None:
+                bounds[name] = getattr(item, name)
+    low = f"{bounds['ge']:g}" if "ge" in bounds else f"> {bounds['gt']:g}" if "gt" in bounds else ""
+    high = (
+        f"{bounds['le']:g}" if "le" in bounds else f"< {bounds['lt']:g}" if "lt" in bounds else ""
+    )
+    if low and high:
+        return f"{low} to {high}"
+    return f">= {low}" if low and not low.startswith(">") else low or (f"<= {high}" if high else "")
 
 
 def field_description(parts: list[str], root: type[BaseModel] | None = None) -> str:
@@ -242,6 +282,9 @@ def field_description(parts: list[str], root: type[BaseModel] | None = None) -> 
             field = owner.model_fields.get(parts[cut - 1])
             if field is not None and field.description:
                 return field.description
+            extra = getattr(owner, "extra_description", None)  # a table-driven key
+            if field is None and extra is not None and extra(parts[cut - 1]):
+                return extra(parts[cut - 1])
     return ""
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orevalue import toml_text
-from orevalue.scenario.checks import check_references
+from orevalue.scenario.checks import check_references, plausibility_notes
 from orevalue.scenario.errors import (
     ModelT,
     Problem,
@@ -193,6 +193,7 @@ def load(
     """
     file, text = "", ""
     layers: list[tuple[str, dict[str, Any]]] = []
+    notes: list[str] = []
     if path is not None and is_workbook(path):  # an input workbook (orevalue init --xlsx)
         base = resolve_case(case)
         _, provenance = split_provenance(parse_toml(case_text(base), base))
@@ -204,11 +205,15 @@ def load(
             raise book.locate(exc) from None
     if path is not None:
         file, text = str(path), read_input(path)
-        values = parse_toml(text, file)
-        file_case = values.pop("case", None)
+        given = parse_toml(text, file)
+        if not given:
+            notes.append(f"{file}: the file sets nothing; this is the default case")
+        file_case = given.pop("case", None)
         if case is None and file_case is not None:
             case = resolve_case(file_case, file)
-        layers.append((f"set in {Path(file).name}", values))
+        if given and "name" not in given:  # its own results folder, not the case's
+            given = {"name": Path(file).stem, **given}
+        layers.append((f"set in {Path(file).name}", given))
     base = resolve_case(case)
     raw_default, provenance = split_provenance(parse_toml(case_text(base), base))
     default_values = lay_regime(raw_default, [], provenance, base)
@@ -233,7 +238,7 @@ def load(
         for leaf, given in given_prov.items():
             # a { value, source, tag } overrides what it gives and keeps the rest
             provenance[leaf] = {**provenance.get(leaf, {}), **given}
-    return _validate(merged, provenance, file, text, base)
+    return _validate(merged, provenance, file, text, base, notes)
 
 
 def _validate(
@@ -242,7 +247,12 @@ def _validate(
     file: str,
     text: str,
     case_file: str,
+    notes: list[str] | None = None,
 ) -> Scenario:
-    return validate_input(Scenario, values, file, text, check_references).with_source(
-        provenance, file, case_file
-    )
+    scenario = validate_input(Scenario, values, file, text, check_references)
+    lines = toml_text.key_lines(text) if text else {}
+    found = [
+        str(Problem(file, p, m, toml_text.find_line(lines, p)))
+        for p, m in plausibility_notes(scenario)
+    ]
+    return scenario.with_source(provenance, file, case_file, (*(notes or []), *found))

@@ -87,4 +87,4 @@ def with_regime(scenario: Scenario, name: str) -> Scenario:
     provenance = {**scenario.provenance}
     provenance.update({k: v for k, v in prov.items() if ".".join(k.split(".")[:2]) not in kept})
     provenance["fiscal.regime"] = {"source": "regime comparison", "tag": "user"}
-    return variant.with_source(provenance, scenario.source_file, scenario.case_file)
+    return variant.with_source(provenance, scenario.source_file, scenario.case_file, scenario.notes)

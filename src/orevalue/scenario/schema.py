@@ -9,9 +9,10 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, create_model
 
 from orevalue import catalog
+from orevalue.scenario.mine import MinePlan
 
 #: Elements tracked, from data/elements.toml.
 ELEMENTS = catalog.ELEMENTS
@@ -19,11 +20,42 @@ Element = Literal[ELEMENTS]  # type: ignore[valid-type]
 
 Pct = Annotated[float, Field(ge=0, le=100)]
 NonNeg = Annotated[float, Field(ge=0)]
+
+
+def Rng(low: float, high: float) -> Any:
+    """A number between ``low`` and ``high`` (inclusive): the physical range of a field,
+    generous enough for every real case; the schema, the errors and ``init`` show it."""
+    return Annotated[float, Field(ge=low, le=high)]
+
+
+#: Whole numbers of staff by skill.
+Heads = Annotated[int, Field(ge=0, le=100_000)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
+
+#: The one rule for every name a user gives that may reach a path or a file name (scenario,
+#: feed, stage, stream, pathway, terms, price deck, terms case, shareholder, skill, site):
+#: lower-case letters, digits, '_' and '-', starting with a letter or digit, so that no name
+#: can hold '/', '\\', '..' or start with '.' or '-'.
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+NAME_RULE = (
+    "expected lower-case letters, digits, '_' or '-', not starting with '.', '-' or '_' "
+    "(no '/', '\\' or '..')"
+)
+
+
+#: A year as a table key: TOML keys are text ("2030"), read as whole numbers.
+YearKey = Annotated[int, Strict(False), Field(ge=1900, le=2200)]
+
+
+def Pair(first: Any, second: Any) -> Any:
+    """A pair [a, b]: TOML gives a list, taken as a tuple (its members stay strict)."""
+    return Annotated[tuple[first, second], Strict(False)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict: a bool is not a number, a text is not a number, "yes" is not a bool (ints
+    # are still numbers where floats are expected)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Sourced(BaseModel):
@@ -32,6 +64,7 @@ class Sourced(BaseModel):
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     _source_file: str = PrivateAttr(default="<default>")
     _case_file: str = PrivateAttr(default="")
+    _notes: tuple[str, ...] = PrivateAttr(default=())
 
     @property
     def provenance(self) -> dict[str, dict[str, str]]:
@@ -47,14 +80,25 @@ class Sourced(BaseModel):
         """The embedded case the file was merged onto ("" for a model not read as a case)."""
         return self._case_file
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Warnings about the input that do not stop a run (implausible values, an empty
+        file), one line each, for the terminal and results.json."""
+        return self._notes
+
     def with_source(
-        self, provenance: dict[str, dict[str, str]], file: str, case_file: str = ""
+        self,
+        provenance: dict[str, dict[str, str]],
+        file: str,
+        case_file: str = "",
+        notes: tuple[str, ...] = (),
     ) -> typing.Self:
-        """This model, with the provenance of its leaves, the file it was read from and the
-        embedded case under it."""
+        """This model, with the provenance of its leaves, the file it was read from, the
+        embedded case under it and the warnings about its values."""
         self._provenance = provenance
         self._source_file = file
         self._case_file = case_file
+        self._notes = tuple(notes)
         return self
 
 
@@ -70,18 +114,39 @@ class Project(_Model):
     utilisation_pct: list[Pct] = Field(
         min_length=1, description="utilisation of nameplate by operating year, %; the last holds"
     )
-    nameplate_conc_dmt_per_yr: NonNeg = Field(description="smelter nameplate, dry t concentrate/yr")
-    owner_and_infra_pct: NonNeg = Field(
+    nameplate_conc_dmt_per_yr: Rng(0, 1e8) = Field(
+        description="smelter nameplate, dry t concentrate/yr"
+    )
+    owner_and_infra_pct: Rng(0, 500) = Field(
         description="owner's, infrastructure, contingency, % of EPC"
     )
-    sustaining_capex_pct_per_yr: NonNeg = Field(description="sustaining capex, % of initial/yr")
-    maintenance_pct_of_capex_per_yr: NonNeg = Field(description="maintenance, % of capex/yr")
+    sustaining_capex_pct_per_yr: Rng(0, 100) = Field(
+        description="sustaining capex, % of initial/yr"
+    )
+    maintenance_pct_of_capex_per_yr: Rng(0, 100) = Field(description="maintenance, % of capex/yr")
     working_capital_days_of_feed: float = Field(ge=0, le=365, description="days of feed cost held")
     metal_in_process_pct: Pct = Field(
         description="main metal in process, % of its annual throughput"
     )
-    construction_peak_jobs_per_musd: NonNeg = Field(
+    construction_peak_jobs_per_musd: Rng(0, 1000) = Field(
         description="construction peak workers per USD million of capex"
+    )
+    permit_delay_months: float = Field(
+        default=0.0,
+        ge=0,
+        le=120,
+        description="months of approval delay before construction starts: every cash flow "
+        "moves later by this much (the plant NPV is discounted for it); 0 = none",
+    )
+    permit_holding_usd_per_month: Rng(0, 1e9) = Field(
+        default=0.0,
+        description="standing cost while approvals are pending (site team, land option, "
+        "early works), USD per month of delay, capitalised in the first build year",
+    )
+    size_to_feed: bool = Field(
+        default=False,
+        description="size the plant's nameplate to its peak feed at the final utilisation "
+        "(instead of nameplate_conc_dmt_per_yr)",
     )
 
 
@@ -100,7 +165,7 @@ Feed = create_model(
     label=(str, ""),
     terms=(str, Field(description="sales terms the feed is bought on (a [terms] table)")),
     enabled=(bool, True),
-    dry_t_per_yr=(NonNeg, Field(description="dry tonnes per year available")),
+    dry_t_per_yr=(Rng(0, 1e8), Field(description="dry tonnes per year available")),
     first_year=(Year, Field(description="first calendar year the feed is available")),
     last_year=(Year, Field(description="last calendar year the feed is available")),
     **{el.grade_field: _grade_field(el) for el in catalog.elements().values()},
@@ -124,18 +189,18 @@ class Stage(_Model):
     split: dict[str, dict[Element, Pct]] = Field(
         description="% of each input element reporting to each output stream"
     )
-    power_mwh_per_t: NonNeg = Field(description="electricity, MWh per t of the stage's basis")
-    fuel_gj_per_t: NonNeg = Field(description="fuel, GJ per t of the stage's basis")
-    water_m3_per_t: NonNeg = Field(description="fresh water, m³ per t of the stage's basis")
-    consumables_usd_per_t: NonNeg = Field(description="consumables, USD per t of the stage's basis")
-    capex_ref_usd: NonNeg = Field(description="capital cost at the reference capacity, USD")
+    power_mwh_per_t: Rng(0, 1000) = Field(description="electricity, MWh per t of the stage's basis")
+    fuel_gj_per_t: Rng(0, 1e4) = Field(description="fuel, GJ per t of the stage's basis")
+    water_m3_per_t: Rng(0, 1e5) = Field(description="fresh water, m³ per t of the stage's basis")
+    consumables_usd_per_t: Rng(0, 1e6) = Field(
+        description="consumables, USD per t of the stage's basis"
+    )
+    capex_ref_usd: Rng(0, 1e11) = Field(description="capital cost at the reference capacity, USD")
     capacity_ref_t_per_yr: float = Field(
-        gt=0, description="reference capacity, t/yr of the stage's basis"
+        ge=1, le=1e9, description="reference capacity, t/yr of the stage's basis"
     )
     capex_exponent: float = Field(ge=0, le=1.5, description="capacity scaling exponent")
-    headcount: dict[str, Annotated[int, Field(ge=0)]] = Field(
-        description="operating staff by skill"
-    )
+    headcount: dict[str, Heads] = Field(description="operating staff by skill")
 
 
 class StreamMass(_Model):
@@ -155,22 +220,24 @@ class Pathway(_Model):
 class Site(_Model):
     name: str
     location_factor: float = Field(gt=0, le=5, description="capex multiplier for the site")
-    power_usd_per_kwh: NonNeg = Field(description="electricity tariff, USD/kWh")
-    fuel_usd_per_gj: NonNeg = Field(description="fuel price, USD/GJ")
-    water_usd_per_m3: NonNeg = Field(description="water cost, USD/m³")
-    acid_netback_usd_per_t: float = Field(description="acid price at the gate, USD/t (may be < 0)")
-    wage_premium_pct: NonNeg = Field(description="remote/security premium on local wages, %")
-    conc_freight_site_to_port_usd_per_wmt: float = Field(
+    power_usd_per_kwh: Rng(0, 10) = Field(description="electricity tariff, USD/kWh")
+    fuel_usd_per_gj: Rng(0, 1000) = Field(description="fuel price, USD/GJ")
+    water_usd_per_m3: Rng(0, 1000) = Field(description="water cost, USD/m³")
+    acid_netback_usd_per_t: Rng(-1e4, 1e4) = Field(
+        description="acid price at the gate, USD/t (may be < 0)"
+    )
+    wage_premium_pct: Rng(0, 1000) = Field(description="remote/security premium on local wages, %")
+    conc_freight_site_to_port_usd_per_wmt: Rng(-1e4, 1e4) = Field(
         description="concentrate freight the site saves the mine to the export port, USD/wmt "
         "(negative where the site lies farther from the mine than the port)"
     )
-    product_freight_site_to_port_usd_per_t: NonNeg = Field(
+    product_freight_site_to_port_usd_per_t: Rng(0, 1e4) = Field(
         description="product freight from the site to the export port, USD/t"
     )
     security_premium_pct: float = Field(
         default=0.0, ge=0, le=20, description="security premium on the discount rate, % points"
     )
-    security_usd_per_yr: NonNeg = Field(
+    security_usd_per_yr: Rng(0, 1e10) = Field(
         default=0.0, description="security cost of operating at the site, USD/yr"
     )
     feed_mode: Literal["rail", "road"] = Field(description="how feed reaches the site")
@@ -182,8 +249,8 @@ class Logistics(_Model):
     conc_mine_to_port_mode: Literal["rail", "road"] = Field(
         description="how exported concentrate reaches the port"
     )
-    conc_ocean_usd_per_wmt: NonNeg = Field(description="export port to market, USD/wmt")
-    product_ocean_usd_per_t: NonNeg = Field(description="metal products port to market, USD/t")
+    conc_ocean_usd_per_wmt: Rng(0, 1e4) = Field(description="export port to market, USD/wmt")
+    product_ocean_usd_per_t: Rng(0, 1e4) = Field(description="metal products port to market, USD/t")
 
 
 class _SalesTerms(_Model):
@@ -209,8 +276,8 @@ class _SalesTerms(_Model):
 
 
 class Penalty(_Model):
-    threshold_pct: NonNeg = Field(description="grade above which the penalty applies, %")
-    usd_per_dmt_per_0_1_pct: NonNeg = Field(
+    threshold_pct: Pct = Field(description="grade above which the penalty applies, %")
+    usd_per_dmt_per_0_1_pct: Rng(0, 1e4) = Field(
         description="penalty, USD per dmt per 0.1 % above the threshold"
     )
 
@@ -221,18 +288,22 @@ class ConcentrateTerms(_SalesTerms):
     tc_series: str = Field(description="price series of the treatment charge, per dmt")
     rc_series: str = Field(description="price series of the refining charge, per payable unit")
     tc_per_rc: float = Field(
-        gt=0, description="TC per unit of RC when the two move together (TC/10 convention: 10)"
+        gt=0,
+        le=1000,
+        description="TC per unit of RC when the two move together (TC/10 convention: 10)",
     )
     payable_pct: Pct = Field(description="share of the main element's content paid, %")
-    min_deduction_pct_points: NonNeg = Field(
+    min_deduction_pct_points: Pct = Field(
         description="minimum deduction, % points of the main element's grade"
     )
-    payable_scales: dict[Element, Annotated[list[tuple[NonNeg, Pct]], Field(min_length=1)]] = Field(
-        default_factory=dict,
-        description="by-products paid: [grade in the element's unit, payable %] steps, "
-        "ascending from 0",
+    payable_scales: dict[Element, Annotated[list[Pair(Rng(0, 1e6), Pct)], Field(min_length=1)]] = (
+        Field(
+            default_factory=dict,
+            description="by-products paid: [grade in the element's unit, payable %] steps, "
+            "ascending from 0",
+        )
     )
-    rc_usd_per_unit: dict[Element, float] = Field(
+    rc_usd_per_unit: dict[Element, Rng(0, 1e5)] = Field(
         default_factory=dict,
         description="refining charge of each by-product, USD per payable unit of its price "
         "series (per oz)",
@@ -246,7 +317,7 @@ class MetalContentTerms(_SalesTerms):
     function: Literal["metal_content"]
     element: Element = Field(description="element the product is sold for")
     payable_pct: dict[Element, Pct] = Field(description="share of each element's content paid, %")
-    rc_usd_per_t: float = Field(description="refining charge, USD per t of metal")
+    rc_usd_per_t: Rng(-1e5, 1e5) = Field(description="refining charge, USD per t of metal")
 
 
 class MetalPriceTerms(_SalesTerms):
@@ -261,7 +332,7 @@ class ElementPriceTerms(_SalesTerms):
     function: Literal["element_price"]
     element: Element = Field(description="element whose content is paid at its price")
     payable_pct: Pct = Field(default=100.0, description="share of the content paid, %")
-    refining_usd_per_unit: float = Field(
+    refining_usd_per_unit: Rng(0, 1e5) = Field(
         default=0.0,
         description="refining charge, USD per payable unit of the element's price (per oz)",
     )
@@ -298,7 +369,9 @@ TERMS_FUNCTIONS = (
 )
 
 
-Deck = Annotated[dict[Year, float], Field(min_length=1)]
+#: A price deck: one value per calendar year, in the unit of its series (USD/t, USD/oz,
+#: USc/lb; premiums and netbacks may be negative), within ±1e6 of that unit.
+Deck = Annotated[dict[YearKey, Rng(-1e6, 1e6)], Field(min_length=1)]
 
 
 #: Price decks by series of data/price_series.toml (names checked in checks.py).
@@ -306,23 +379,58 @@ Prices = dict[str, Deck]
 
 
 class TermsCase(_Model):
+    """An alternative case of sales terms: a label and flat values of price series, each
+    named as in data/price_series.toml (``tc_usd_per_dmt = 73.94``), held over the life in
+    place of the series' deck. The names are checked against the table
+    (:mod:`orevalue.scenario.checks`)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float] = Field(init=False)
+
     label: str = ""
-    tc_usd_per_dmt: float = Field(description="treatment charge, USD/dmt")
-    rc_usc_per_lb: float = Field(description="refining charge, US cents/lb")
+
+    @property
+    def prices(self) -> dict[str, float]:
+        """The series this case sets, by name: flat value in the series' unit."""
+        return dict(self.__pydantic_extra__ or {})
+
+    @classmethod
+    def extra_description(cls, name: str) -> str:
+        """Meaning and unit of a series a case may set (``treatment charge, USD/dmt``): what
+        data/price_series.toml says it prices, in its unit; "" for an unknown name."""
+        series = catalog.price_series().get(name)
+        if series is None:
+            return ""
+        what = series.description.split(",")[0]
+        return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
 
 
 class Labour(_Model):
-    on_cost_pct: NonNeg = Field(description="on-costs on base wages, %")
-    wage_usd_per_month: dict[str, NonNeg] = Field(description="base wage by skill, USD/month")
+    on_cost_pct: Rng(0, 1000) = Field(description="on-costs on base wages, %")
+    wage_usd_per_month: dict[str, Rng(0, 1e6)] = Field(description="base wage by skill, USD/month")
     foreign_skills: list[str] = Field(
         default=["expatriate"], description="skills filled from abroad (no site wage premium)"
+    )
+    localisation_pct: Pct = Field(
+        default=0.0,
+        description="share of the posts of foreign skills filled by trained Pakistanis once "
+        "the training programme has run, %; 0 = none",
+    )
+    localisation_years: float = Field(
+        default=5.0,
+        gt=0,
+        le=50,
+        description="years from start-up over which that share grows, linearly, to its level",
+    )
+    localised_skill: str = Field(
+        default="engineer", description="skill whose wage (and site premium) a localised post earns"
     )
 
 
 class Services(_Model):
     label: str = ""
-    g_and_a_usd_per_yr: NonNeg = Field(description="G&A, insurance, laboratory, USD/yr")
-    headcount: dict[str, Annotated[int, Field(ge=0)]] = Field(description="staff by skill")
+    g_and_a_usd_per_yr: Rng(0, 1e10) = Field(description="G&A, insurance, laboratory, USD/yr")
+    headcount: dict[str, Heads] = Field(description="staff by skill")
 
 
 class Fiscal(_Model):
@@ -335,10 +443,10 @@ class Fiscal(_Model):
     label: str = ""
     law: str = Field(default="", description="legal instruments the regime rests on")
     corporate_income_tax_pct: Pct = Field(description="corporate income tax, % of taxable income")
-    super_tax_brackets: list[tuple[NonNeg, Pct]] = Field(
+    super_tax_brackets: list[Pair(Rng(0, 1e9), Pct)] = Field(
         min_length=1, description="s.4C super tax: [income threshold PKR m, rate %], ascending"
     )
-    pkr_per_usd: float = Field(gt=0, description="exchange rate for PKR thresholds")
+    pkr_per_usd: float = Field(gt=0, le=1e5, description="exchange rate for PKR thresholds")
     minimum_tax_pct_of_turnover: Pct = Field(description="minimum tax, % of turnover")
     minimum_tax_carry_forward_years: int = Field(
         ge=0, le=50, description="years the excess carries"
@@ -359,7 +467,9 @@ class Fiscal(_Model):
     holiday_years: float = Field(
         ge=0, le=100, description="income-tax holiday from start-up, years"
     )
-    holiday_end_year: float = Field(ge=1900, description="holiday sunset as a decimal year")
+    holiday_end_year: float = Field(
+        ge=1900, le=2200, description="holiday sunset as a decimal year"
+    )
     holiday_losses_carry_forward: bool = Field(description="losses of holiday years carry forward")
     presumptive_turnover_tax_pct: Pct = Field(
         description="final tax on turnover replacing income tax, %"
@@ -408,6 +518,13 @@ class Finance(_Model):
     repayment: Literal["annuity", "sculpted"] = Field(description="repayment profile")
     target_dscr: float = Field(gt=0, le=10, description="debt-service cover sculpting aims at")
     lenders_domestic_pct: Pct = Field(description="share of debt from Pakistani lenders, %")
+    capex_grant_pct: float = Field(
+        default=0.0,
+        ge=0,
+        lt=100,
+        description="capital grant from the state, % of initial capex before duty (paid as "
+        "the capex is spent; off the depreciable cost); 0 = none",
+    )
 
 
 class LocalContent(_Model):
@@ -429,9 +546,11 @@ class LocalContent(_Model):
 class Scenario(_Model, Sourced):
     """A whole case: feeds, flowsheet, pathways, site, prices, labour and taxes."""
 
-    # not starting with "." so that the results folder <out>/<name> stays inside <out>
+    # the name rule, so that the results folder <out>/<name> stays inside <out>
     name: str = Field(
-        min_length=1, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", description="short name for files"
+        min_length=1,
+        pattern=NAME_PATTERN,
+        description="short name for files; the file's stem when not given",
     )
     title: str = ""
     base_year: Year = Field(description="year of the real USD")
@@ -453,6 +572,7 @@ class Scenario(_Model, Sourced):
     services: Services
     fiscal: Fiscal
     mine: Mine
+    mine_plan: MinePlan | None = None
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent

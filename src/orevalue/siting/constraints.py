@@ -16,8 +16,8 @@ import numpy as np
 from orevalue.siting.inputs import (
     ANODE,
     BLISTER,
-    CATHODE,
     CONC,
+    PRODUCT,
     REFINERY,
     SMELTER,
     STAGES,
@@ -73,7 +73,7 @@ def flow_balance(
     """Every commodity balances at every node, t/yr (concentrate in wmt): arcs in + supply +
     made there = arcs out + exports + used there. A site smelting 1 wmt uses 1 wmt of
     concentrate and makes ``anode_t_per_wmt`` of anode; refining 1 t of anode or blister makes
-    ``cathode_t_per_t`` of cathode."""
+    ``product_t_per_t`` of the refined product."""
     v, n_c = prog.var, prog.var["flow"].shape[1]
     bal = prog.add_rows(net.n_nodes * n_c, 0.0, 0.0).reshape(net.n_nodes, n_c)
     arc_c = np.arange(n_c)[None, :]
@@ -85,7 +85,7 @@ def flow_balance(
     prog.coef(bal[site_node, ANODE], v["smelt"], process.anode_t_per_wmt)
     prog.coef(bal[site_node, ANODE], v["refine"][:, 0], -1.0)
     prog.coef(bal[site_node, BLISTER], v["refine"][:, 1], -1.0)
-    prog.coef(bal[site_node[:, None], CATHODE], v["refine"], process.cathode_t_per_t[None, :])
+    prog.coef(bal[site_node[:, None], PRODUCT], v["refine"], process.product_t_per_t[None, :])
 
 
 def mine_output(prog: Programme, sources: Sources) -> None:
@@ -114,7 +114,7 @@ def mine_output(prog: Programme, sources: Sources) -> None:
 def stage_capacity(prog: Programme, sites: list[str], process: Process) -> None:
     """Each stage's throughput stays within the size built at steady utilisation (group
     "sizes"): smelter dmt/yr <= sum over sizes of build x capacity; refinery likewise in t of
-    cathode a year."""
+    refined product a year."""
     v, moist, largest = prog.var, process.dry_frac, process.size_pct[-1]
     r = prog.add_rows(
         len(sites) * 2,
@@ -129,7 +129,7 @@ def stage_capacity(prog: Programme, sites: list[str], process: Process) -> None:
         ),
     ).reshape(len(sites), 2)
     prog.coef(r[:, SMELTER], v["smelt"], moist)
-    prog.coef(r[:, REFINERY, None], v["refine"], process.cathode_t_per_t[None, :])
+    prog.coef(r[:, REFINERY, None], v["refine"], process.product_t_per_t[None, :])
     prog.coef(r[:, :, None], v["build"], -process.capacity_t[None, :, :])
 
 

@@ -26,6 +26,7 @@ from orevalue.scenario import (
     unknown_name,
     validate_input,
 )
+from orevalue.scenario.checks import check_name
 
 DEFAULT_SITES = "sites.toml"
 #: Fiscal regime presets a zone may name (data/regimes.toml).
@@ -198,6 +199,8 @@ def load_sites(path: str | Path | None = None) -> SitesData:
 def check_references(data: SitesData) -> list[tuple[str, str]]:
     """Problems no single field shows: legs or sources naming unknown nodes, clashing names."""
     found: list[tuple[str, str]] = []
+    for key in data.sites:  # a site's key names results folders (<scenario>-<site>)
+        found += check_name(f"sites.{key}", key)
     groups = {
         "sites": set(data.sites),
         "ports": set(data.ports),

@@ -15,7 +15,7 @@ from orevalue.siting.network import Network
 from orevalue.siting.taxes import ZoneTax
 from orevalue.siting.units import UnitEconomics
 
-CONC, ANODE, BLISTER, CATHODE = range(4)
+CONC, ANODE, BLISTER, PRODUCT = range(4)
 SMELTER, REFINERY = 0, 1
 STAGES = ("smelter", "refinery")
 HOURS_PER_YEAR = 8760.0
@@ -35,15 +35,15 @@ class Process:
     dry_frac: float  # dmt per wmt of concentrate
     anode_t_per_wmt: float
     acid_t_per_wmt: float
-    cathode_t_per_t: np.ndarray  # (2,) cathode per t of anode, per t of blister refined
-    capacity_t: np.ndarray  # (2, Z) dmt smelted, t cathode per year at steady utilisation
+    product_t_per_t: np.ndarray  # (2,) refined product per t of anode, per t of blister refined
+    capacity_t: np.ndarray  # (2, Z) dmt smelted, t refined product per year at steady utilisation
     use: np.ndarray  # (3, 4)
     size_pct: np.ndarray  # (Z,) sizes, % of the scenario's nameplate
 
     def most_use(self, column: int) -> float:
         """A bound on one site's use of ``column`` (the largest smelter and refinery at full
         rate, plus 1 % and one unit): the big-M an option's switch is built with."""
-        use, beta = self.use, self.cathode_t_per_t
+        use, beta = self.use, self.product_t_per_t
         most = (
             use[0, column] * self.capacity_t[SMELTER, -1] / self.dry_frac
             + (use[1:, column][beta > 0] / beta[beta > 0]).max() * self.capacity_t[REFINERY, -1]
@@ -69,7 +69,7 @@ def process_of(units: UnitEconomics) -> Process:
         dry_frac=1.0 - units.moisture_frac,
         anode_t_per_wmt=units.anode_t_per_wmt,
         acid_t_per_wmt=units.acid_t_per_wmt,
-        cathode_t_per_t=np.array([units.cathode_t_per_t_anode, units.cathode_t_per_t_blister]),
+        product_t_per_t=np.array([units.product_t_per_t_anode, units.product_t_per_t_blister]),
         capacity_t=units.utilisation
         * np.stack([units.smelter_capacity_dmt, units.refinery_capacity_t]),
         use=use,

@@ -42,10 +42,10 @@ from orevalue.siting.data import SitesData
 from orevalue.siting.inputs import (
     ANODE,
     BLISTER,
-    CATHODE,
     CONC,
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
+    PRODUCT,
     REFINERY,
     SMELTER,
     STAGES,
@@ -59,7 +59,7 @@ from orevalue.siting.inputs import (
     sources_of,
     water_of,
 )
-from orevalue.siting.network import COMMODITIES, Network, build_network
+from orevalue.siting.network import N_COMMODITIES, Network, build_network
 from orevalue.siting.programme import Block, Programme, RowGroup
 from orevalue.siting.taxes import NO_TAX, ZoneTax, zone_tax
 from orevalue.siting.units import UnitEconomics, unit_economics
@@ -67,13 +67,13 @@ from orevalue.siting.units import UnitEconomics, unit_economics
 __all__ = [
     "ANODE",
     "BLISTER",
-    "CATHODE",
     "COMPONENTS",
     "CONC",
     "DAYS_PER_YEAR",
     "GROUPS",
     "HOURS_PER_YEAR",
     "OBJECTIVE_SCALE",
+    "PRODUCT",
     "REFINERY",
     "SMELTER",
     "STAGES",
@@ -204,7 +204,7 @@ def model_for(scenario: Scenario, data: SitesData, options: Options | None = Non
 
 def _programme(data: SitesData, net: Network, n_sizes: int) -> Programme:
     """The variables of the programme laid out (see the module docstring), binaries 0/1."""
-    n_k, n_p, n_s, n_c = len(data.sites), len(data.ports), len(data.sources), len(COMMODITIES)
+    n_k, n_p, n_s, n_c = len(data.sites), len(data.ports), len(data.sources), N_COMMODITIES
     n_op = max(len(s.power) for s in data.sites.values())
     n_ow = max(len(s.water) for s in data.sites.values())
     shapes = {

@@ -10,8 +10,10 @@ from scipy import sparse
 
 from orevalue.siting.data import SitesData
 
-#: Commodities moved on the network: concentrate in wet tonnes, the rest in tonnes.
-COMMODITIES = ("concentrate", "anode", "blister", "cathode")
+#: Commodities moved on the network, by slot (``inputs.CONC, ANODE, BLISTER, PRODUCT``): the
+#: concentrate in wet tonnes, the smelter's product, the metal feed and the refined product in
+#: tonnes; their names come from the case (``UnitEconomics.commodities``).
+N_COMMODITIES = 4
 EARTH_RADIUS_KM = 6371.0
 
 

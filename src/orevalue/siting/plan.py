@@ -10,20 +10,17 @@ import numpy as np
 
 from orevalue.siting.model import (
     ANODE,
-    CATHODE,
     COMPONENTS,
     CONC,
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
+    PRODUCT,
     STAGES,
     Model,
 )
-from orevalue.siting.network import COMMODITIES
 from orevalue.siting.solve import Solution
 
 TOL = 1e-6
-#: How each commodity is named in tables, and its unit.
-COMMODITY_UNITS = {"concentrate": "wmt", "anode": "t", "blister": "t", "cathode": "t"}
 
 
 @dataclass
@@ -31,7 +28,7 @@ class StagePlan:
     site: str
     stage: str
     size_pct: float
-    nameplate_t_per_yr: float  # smelter: dmt concentrate; refinery: t cathode
+    nameplate_t_per_yr: float  # smelter: dmt concentrate; refinery: t refined product
     throughput_t_per_yr: float
     capex_usd: float
 
@@ -110,8 +107,10 @@ class Plan:
     conc_exported_wmt_per_yr: float
     anode_t_per_yr: float
     anode_exported_t_per_yr: float
-    cathode_t_per_yr: float
-    product_t_per_yr: float  # cathode plus anode exported: the tonnes margins are quoted per
+    refined_t_per_yr: float  # t/yr of the refined main product
+    product_t_per_yr: (
+        float  # refined product plus anode exported: the tonnes margins are quoted per
+    )
     components_usd_per_yr: dict[str, float]  # plan minus baseline, by component
     margin_usd_per_yr: float  # value added less every cost, incl. public infrastructure
     plant_margin_usd_per_yr: float  # the same without public infrastructure
@@ -120,9 +119,12 @@ class Plan:
     power_mw: float = 0.0  # average
     power_peak_mw: float = 0.0  # to install or connect
     water_m3_per_day: float = 0.0
+    refined_product: str = ""  # what ``refined_t_per_yr`` counts (the focus pathway's product)
+    commodities: tuple[str, ...] = ()  # the network's commodities by slot, as named in the case
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values for JSON (infinite capacities become None)."""
+        """Plain values for JSON (infinite capacities become None); the refined tonnes under
+        :func:`refined_key` of the product (``cathode_t_per_yr``)."""
 
         def clean(v: Any) -> Any:
             if isinstance(v, float) and not np.isfinite(v):
@@ -133,7 +135,16 @@ class Plan:
                 return [clean(x) for x in v]
             return v
 
-        return clean(asdict(self))
+        values = asdict(self)
+        product = values.pop("refined_product")
+        values.pop("commodities")
+        renamed = {"refined_t_per_yr": refined_key(product)}
+        return clean({renamed.get(k, k): v for k, v in values.items()})
+
+
+def refined_key(product: str) -> str:
+    """Key of a plan's refined tonnes in site.json: ``<product>_t_per_yr``."""
+    return f"{product}_t_per_yr"
 
 
 def _val(x: np.ndarray, model: Model, name: str) -> np.ndarray:
@@ -173,7 +184,7 @@ def _stage_plans(model: Model, v: dict[str, np.ndarray]) -> list[StagePlan]:
         throughput = (
             smelt[k] * moist
             if g == 0
-            else refine[k] @ np.array([units.cathode_t_per_t_anode, units.cathode_t_per_t_blister])
+            else refine[k] @ np.array([units.product_t_per_t_anode, units.product_t_per_t_blister])
         )
         nameplate = (units.smelter_capacity_dmt if g == 0 else units.refinery_capacity_t)[z]
         stages.append(
@@ -238,7 +249,7 @@ def _leg_uses(model: Model, v: dict[str, np.ndarray]) -> list[LegUse]:
     """Traffic on each arc that carries anything: tonnes by commodity, vehicles, use of
     capacity."""
     net, econ = model.net, model.data.economics
-    flow = v["flow"]
+    flow, names = v["flow"], model.units.commodities
     built, upgraded = v["leg_build"] > 0.5, v["leg_up"] > 0.5
     totals = flow.sum(axis=1)
     legs = []
@@ -254,7 +265,7 @@ def _leg_uses(model: Model, v: dict[str, np.ndarray]) -> list[LegUse]:
                 net.nodes[net.arc_head[a]],
                 mode,
                 float(net.leg_km[leg]),
-                {c: float(flow[a, i]) for i, c in enumerate(COMMODITIES) if flow[a, i] > TOL},
+                {c: float(flow[a, i]) for i, c in enumerate(names) if flow[a, i] > TOL},
                 float(totals[a]),
                 float(totals[a] / payload / DAYS_PER_YEAR),
                 "trains" if mode == "rail" else "trucks",
@@ -292,7 +303,11 @@ def _port_uses(model: Model, v: dict[str, np.ndarray]) -> list[PortUse]:
     export, imports = v["export"], v["supply"]
     ports = []
     for p, key in enumerate(model.ports):
-        moved = {c: float(export[p, i]) for i, c in enumerate(COMMODITIES) if export[p, i] > TOL}
+        moved = {
+            c: float(export[p, i])
+            for i, c in enumerate(model.units.commodities)
+            if export[p, i] > TOL
+        }
         for s, src in enumerate(model.sources):
             if (
                 data.sources[src].kind == "import"
@@ -359,11 +374,11 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
     ]
     parts = {k: sol.components_usd[k] - baseline.components_usd.get(k, 0.0) for k in COMPONENTS}
     margin = -sum(parts.values())
-    cathode = float(
-        refine[:, 0].sum() * units.cathode_t_per_t_anode
-        + refine[:, 1].sum() * units.cathode_t_per_t_blister
+    refined = float(
+        refine[:, 0].sum() * units.product_t_per_t_anode
+        + refine[:, 1].sum() * units.product_t_per_t_blister
     )
-    product = cathode + float(export[:, ANODE].sum())
+    product = refined + float(export[:, ANODE].sum())
     per = 1.0 / product if product > TOL else float("nan")
     power = v["power"].sum()
     return Plan(
@@ -378,7 +393,9 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         conc_exported_wmt_per_yr=float(export[:, CONC].sum()),
         anode_t_per_yr=float(smelt.sum() * units.anode_t_per_wmt),
         anode_exported_t_per_yr=float(export[:, ANODE].sum()),
-        cathode_t_per_yr=cathode,
+        refined_t_per_yr=refined,
+        refined_product=units.product,
+        commodities=units.commodities,
         product_t_per_yr=product,
         components_usd_per_yr=parts,
         margin_usd_per_yr=margin,
@@ -410,7 +427,7 @@ def smelted_wmt(model: Model, sol: Solution) -> float:
 def product_freight_usd_per_t(model: Model, sol: Solution) -> float:
     """Freight per tonne of metal product (cathode, and anode that is exported) from a
     single-site plan's site to the export ports, with the ports' extra ocean freight."""
-    metal = [ANODE, CATHODE]
+    metal = [ANODE, PRODUCT]
     flow = _val(sol.x, model, "flow")[:, metal]
     export = _val(sol.x, model, "export")[:, metal]
     cost = model.net.leg_cost_usd_per_t[model.net.arc_leg]
@@ -434,7 +451,7 @@ def routes(plan: Plan, share: float = 0.01) -> dict[str, list[str]]:
     """Each commodity's routes as node chains ("a → b → c (rail 1,363 km)"), following the
     legs that carry at least ``share`` of its largest flow."""
     out: dict[str, list[str]] = {}
-    for commodity in COMMODITIES:
+    for commodity in plan.commodities:
         arcs = [u for u in plan.legs if commodity in u.t_per_yr]
         if not arcs:
             continue

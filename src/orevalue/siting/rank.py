@@ -13,7 +13,7 @@ from typing import Any
 
 from orevalue.scenario import Overlay, Scenario, ScenarioError
 from orevalue.siting.data import SitesData, load_sites, resolve_site
-from orevalue.siting.model import ANODE, CATHODE, CONC, Model, Options, build_model, model_for
+from orevalue.siting.model import ANODE, CONC, PRODUCT, Model, Options, build_model, model_for
 from orevalue.siting.plan import (
     Plan,
     conc_freight_usd,
@@ -38,6 +38,12 @@ SITE_FIELDS = (
 )
 
 
+def npv_key(product: str) -> str:
+    """Key of a site's engine NPV in site.json's ranking: ``npv_<product>_usd``, the plant
+    that makes the refined product (the focus pathway's)."""
+    return f"npv_{product}_usd"
+
+
 @dataclass
 class SiteRank:
     """One site hosting every stage on its own: its plan, or why it cannot."""
@@ -48,7 +54,7 @@ class SiteRank:
     plan: Plan | None
     problems: list[str]
     overlay: Overlay | None = None
-    npv_cathode_usd: float | None = None  # engine NPV after tax: site costs, zone's regime
+    npv_usd: float | None = None  # engine NPV after tax: site costs, zone's regime
 
     @property
     def feasible(self) -> bool:
@@ -83,7 +89,7 @@ class Siting:
                     "zone": r.zone,
                     "feasible": r.feasible,
                     "problems": r.problems,
-                    "npv_cathode_usd": r.npv_cathode_usd,
+                    npv_key(self.best.refined_product): r.npv_usd,
                     "plan": r.plan.to_dict() if r.plan else None,
                     "overlay": r.overlay.values if r.overlay else None,
                 }
@@ -160,7 +166,7 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
         "product_freight_site_to_port_usd_per_t": sourced(product, product_note),
         "feed_mode": sourced(dominant_mode(model, sol, CONC) or "road", here),
         "product_mode": sourced(
-            dominant_mode(model, sol, CATHODE) or dominant_mode(model, sol, ANODE) or "road", here
+            dominant_mode(model, sol, PRODUCT) or dominant_mode(model, sol, ANODE) or "road", here
         ),
         "acid_mode": sourced(
             s.acid_mode, prov.get(f"sites.{key}.acid_mode", {}).get("source", here), "E"
@@ -203,7 +209,7 @@ def analyse(
         rank = SiteRank(key, site.label, site.zone, read_plan(single, sol, baseline), [])
         rank.overlay = overlay_for(single, sol, baseline, key)
         if npv is not None:
-            rank.npv_cathode_usd = npv(rank.overlay, site.zone)
+            rank.npv_usd = npv(rank.overlay, site.zone)
         ranking.append(rank)
     ranking.sort(key=lambda r: -r.plan.margin_usd_per_yr if r.plan else float("inf"))
     notes = [

@@ -4,8 +4,10 @@ The siting model is linear in tonnes: it needs, per wet tonne of concentrate sme
 tonne of anode or blister refined, what comes out, what it is worth FOB a Karachi-rate port and
 what it uses. These come from the scenario's own flowsheet and sales terms at the first year of
 full utilisation (the year the engine quotes margins for), so the siting screen and
-``orevalue run`` price the same tonne alike. The smelter is the scenario's ``anode`` pathway;
-the refinery is what its ``cathode`` pathway adds.
+``orevalue run`` price the same tonne alike. The refinery pathway is the case's focus pathway
+(``focus_pathway``); the smelter pathway is the longest other pathway whose stages begin the
+refinery pathway's, and its main product is the intermediate the refinery takes (for the
+copper case: ``anode`` feeding ``cathode``). The refinery is what the focus pathway adds.
 """
 
 from __future__ import annotations
@@ -17,12 +19,47 @@ import numpy as np
 from orevalue import flowsheet
 from orevalue.economics import costs, schedule, terms
 from orevalue.economics.metrics import capital_recovery_factor
+from orevalue.economics.plant import main_product
 from orevalue.economics.pricing import Market
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError
 
-SMELTER_PATHWAY = "anode"
-REFINERY_PATHWAY = "cathode"
+
+@dataclass(frozen=True)
+class SitingPathways:
+    """The two pathways siting plans with: ``refinery`` (the case's focus pathway) and
+    ``smelter`` (its first part, selling ``intermediate``, the refinery's feed)."""
+
+    smelter: str
+    refinery: str
+    intermediate: str
+
+
+def siting_pathways(scenario: Scenario) -> SitingPathways:
+    """The pathways of :class:`SitingPathways` read from ``scenario``: the focus pathway and
+    the longest other pathway whose stages are the first stages of the focus pathway's."""
+    focus = scenario.focus_pathway
+    stages = list(scenario.pathways[focus].stages) if focus in scenario.pathways else []
+    prefixes = [
+        name
+        for name, path in scenario.pathways.items()
+        if name != focus
+        and 0 < len(path.stages) < len(stages)
+        and list(path.stages) == stages[: len(path.stages)]
+    ]
+    if not prefixes:
+        raise ScenarioError(
+            [
+                Problem(
+                    scenario.source_file,
+                    f"pathways.{focus}",
+                    "siting needs the focus pathway and another pathway that builds its first "
+                    "stages (the smelter) and sells what the rest refines",
+                )
+            ]
+        )
+    smelter = max(prefixes, key=lambda n: len(scenario.pathways[n].stages))
+    return SitingPathways(smelter, focus, main_product(scenario, smelter))
 
 
 @dataclass(frozen=True)
@@ -44,6 +81,9 @@ class UnitEconomics:
     """
 
     year: int
+    product: str  # the refined main product (the focus pathway's main product)
+    commodities: tuple[str, ...]  # names of the network's slots: concentrate feed, smelter
+    # product, metal feed, refined product, as the case names its feeds and products
     conc_feed: str
     blister_feed: str | None
     moisture_frac: float
@@ -54,8 +94,8 @@ class UnitEconomics:
     # yields
     anode_t_per_wmt: float
     acid_t_per_wmt: float
-    cathode_t_per_t_anode: float
-    cathode_t_per_t_blister: float
+    product_t_per_t_anode: float
+    product_t_per_t_blister: float
     # values, USD per unit
     conc_usd_per_wmt: float
     anode_usd_per_t: float
@@ -111,16 +151,10 @@ def _f(x: np.ndarray | float) -> float:
 
 
 def _need_pathways(scenario: Scenario) -> tuple[list[str], list[str]]:
-    missing = [p for p in (SMELTER_PATHWAY, REFINERY_PATHWAY) if p not in scenario.pathways]
-    if missing:
-        raise ScenarioError(
-            [
-                Problem(scenario.source_file, f"pathways.{p}", "siting needs this pathway")
-                for p in missing
-            ]
-        )
-    smelter = list(scenario.pathways[SMELTER_PATHWAY].stages)
-    refinery = [s for s in scenario.pathways[REFINERY_PATHWAY].stages if s not in smelter]
+    """The smelter's stages and the stages the refinery adds (:func:`siting_pathways`)."""
+    ways = siting_pathways(scenario)
+    smelter = list(scenario.pathways[ways.smelter].stages)
+    refinery = [s for s in scenario.pathways[ways.refinery].stages if s not in smelter]
     return smelter, refinery
 
 
@@ -190,8 +224,8 @@ def _refined_value(b: _Basis, streams: dict) -> tuple[float, float]:
     """Sales value (USD) of what the refinery pathway sells from ``streams``, and the tonnes
     of metal product in it."""
     s = b.scenario
-    sells = [x for x in s.pathways[REFINERY_PATHWAY].sells if s.terms[x].exported]
-    total, cathode = 0.0, 0.0
+    sells = [x for x in s.pathways[s.focus_pathway].sells if s.terms[x].exported]
+    total, refined = 0.0, 0.0
     for product in sells:
         mass = flowsheet.stream_mass_t(s, b.p, product, streams[product])
         shipped = s.terms[product].freight == "product"
@@ -199,17 +233,17 @@ def _refined_value(b: _Basis, streams: dict) -> tuple[float, float]:
         lot = terms.Lot(streams[product], mass)
         total += _f(terms.value(s, b.p, product, lot, b.market, freight).total_usd)
         if shipped:
-            cathode += _f(mass)
-    return total, cathode
+            refined += _f(mass)
+    return total, refined
 
 
 def _blister_terms(
     b: _Basis, refinery: list[str], blister_feed: str | None
 ) -> tuple[dict[str, float], dict, float]:
     """Per tonne of blister fed to the refinery: its value, the value refined and the tonnes
-    of cathode; the refinery's streams from it; dry t/yr of blister available. Zeros and no
+    of refined product; the refinery's streams from it; dry t/yr of blister available. Zeros and no
     streams without a blister feed."""
-    blister = dict.fromkeys(("value", "refined", "cathode"), 0.0)
+    blister = dict.fromkeys(("value", "refined", "product"), 0.0)
     if blister_feed is None:
         return blister, {}, 0.0
     one = b.one
@@ -218,7 +252,7 @@ def _blister_terms(
     kind = b.scenario.feeds[blister_feed].terms
     blister["value"] = _f(terms.value(b.scenario, b.p, kind, lot, b.market, b.ocean_prod).total_usd)
     streams = flowsheet.balance(b.scenario, b.p, refinery, {blister_feed: one})
-    blister["refined"], blister["cathode"] = _refined_value(b, streams)
+    blister["refined"], blister["product"] = _refined_value(b, streams)
     available = _f(schedule.feed_available_dry_t(b.scenario, b.p, blister_feed, b.tl)[:, b.col])
     return blister, streams, available
 
@@ -231,21 +265,22 @@ def _capex_by_size(
     blister: tuple[dict, float],
 ) -> np.ndarray:
     """Capex (USD, location factor 1) of ``stages`` at each size (% of nameplate), each stage
-    sized on the copper of its basis stream at nameplate: ``conc`` and ``blister`` are each
-    feed's (streams per dry tonne, dry t/yr at nameplate); no blister streams, no blister."""
+    sized on its basis (a stream's element or its total mass) at nameplate: ``conc`` and
+    ``blister`` are each feed's (streams per dry tonne, dry t/yr at nameplate); no blister
+    streams, no blister."""
     (streams, nameplate), (blister_streams, blister_nameplate) = conc, blister
 
-    def basis_cu(stage: str) -> float:
+    def basis_t(stage: str) -> float:
         basis = b.scenario.stages[stage].basis
-        cu = _f(flowsheet.basis_t(b.scenario, b.p, basis, streams, {})) * nameplate
+        tonnes = _f(flowsheet.basis_t(b.scenario, b.p, basis, streams, {})) * nameplate
         if blister_streams and basis.partition(".")[0] in blister_streams:
             blister_t = flowsheet.basis_t(b.scenario, b.p, basis, blister_streams, {})
-            cu += _f(blister_t) * blister_nameplate
-        return cu
+            tonnes += _f(blister_t) * blister_nameplate
+        return tonnes
 
     total = np.zeros((1, pct.size))
     for s in stages:
-        total = total + costs.stage_capex_usd(b.p, s, basis_cu(s) * pct[None, :] / 100.0)
+        total = total + costs.stage_capex_usd(b.p, s, basis_t(s) * pct[None, :] / 100.0)
     return total[0]
 
 
@@ -263,25 +298,26 @@ def unit_economics(
     the refinery takes directly.
     """
     smelter, refinery = _need_pathways(scenario)
+    mid = siting_pathways(scenario).intermediate  # what the smelter makes, the refinery takes
     b = _basis(scenario)
     p, market, one = b.p, b.market, b.one
     moisture = _f(p[f"feeds.{conc_feed}.moisture_pct"]) / 100.0
 
     streams = flowsheet.balance(scenario, p, smelter + refinery, {conc_feed: one})
-    anode_t = _f(flowsheet.stream_mass_t(scenario, p, "anode", streams["anode"]))
+    anode_t = _f(flowsheet.stream_mass_t(scenario, p, mid, streams[mid]))
     acid_t = (
         _f(flowsheet.stream_mass_t(scenario, p, "acid", streams["acid"]))
         if "acid" in streams
         else 0.0
     )
-    refined_per_dmt, cathode_per_dmt = _refined_value(b, streams)
+    refined_per_dmt, product_per_dmt = _refined_value(b, streams)
     conc_lot = terms.Lot(flowsheet.feed_elements(p, conc_feed, one), one, conc_feed)
     conc_terms = scenario.feeds[conc_feed].terms
     conc_per_dmt = _f(
         terms.value(scenario, p, conc_terms, conc_lot, market, b.ocean_conc).total_usd
     )
-    anode_lot = terms.Lot(streams["anode"], anode_t * one)
-    anode_value = _f(terms.value(scenario, p, "anode", anode_lot, market, b.ocean_prod).total_usd)
+    anode_lot = terms.Lot(streams[mid], anode_t * one)
+    anode_value = _f(terms.value(scenario, p, mid, anode_lot, market, b.ocean_prod).total_usd)
     blister, blister_streams, blister_avail = _blister_terms(b, refinery, blister_feed)
 
     # capacities and capex by size, location factor 1
@@ -293,11 +329,18 @@ def unit_economics(
         else 0.0
     )
     conc, blister_basis = (streams, nameplate), (blister_streams, blister_nameplate)
-    refinery_nameplate_t = cathode_per_dmt * nameplate + blister["cathode"] * blister_nameplate
+    refinery_nameplate_t = product_per_dmt * nameplate + blister["product"] * blister_nameplate
     util = _f(p.vector("project.utilisation_pct")[:, -1]) / 100.0
     available = _f(schedule.feed_available_dry_t(scenario, p, conc_feed, b.tl)[:, b.col])
     return UnitEconomics(
         year=b.year,
+        product=main_product(scenario, scenario.focus_pathway),
+        commodities=(
+            conc_feed,
+            mid,
+            blister_feed if blister_feed is not None else f"{mid} feed",
+            main_product(scenario, scenario.focus_pathway),
+        ),
         conc_feed=conc_feed,
         blister_feed=blister_feed,
         moisture_frac=moisture,
@@ -307,8 +350,8 @@ def unit_economics(
         blister_available_t_per_yr=blister_avail,
         anode_t_per_wmt=anode_t * (1.0 - moisture),
         acid_t_per_wmt=acid_t * (1.0 - moisture),
-        cathode_t_per_t_anode=cathode_per_dmt / anode_t,
-        cathode_t_per_t_blister=blister["cathode"],
+        product_t_per_t_anode=product_per_dmt / anode_t,
+        product_t_per_t_blister=blister["product"],
         conc_usd_per_wmt=conc_per_dmt * (1.0 - moisture),
         anode_usd_per_t=anode_value / anode_t,
         blister_usd_per_t=blister["value"],

@@ -39,12 +39,12 @@ PATHWAY_ROWS = (
     "irr",
     "equity_irr",
     "payback_years",
-    "product_cu_t_per_yr",
+    "product_{element}_t_per_yr",
     "revenue_usd_per_yr",
     "ebitda_usd_per_yr",
     "dscr_min",
     "breakeven_tc_usd_per_dmt",
-    "breakeven_cu_usd_per_t",
+    "breakeven_{series}",
 )
 
 
@@ -76,7 +76,7 @@ def answer_section(ctx: Ctx) -> dict[str, Any]:
         items = [
             (
                 sentence(outputs.label(key, group)),
-                pointer(group, key)(f),
+                pointer(group, key, ctx.results)(f),
                 outputs.format_kind(key, group),
                 outputs.shown_unit(key, group),
             )
@@ -116,7 +116,12 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
 
     npv = outputs.label("npv_usd", "plant")
     spec: list[Spec] = [
-        metric("plant", key, text=f"{npv} at {ctx.rate_pct:g} % real" if key == "npv_usd" else None)
+        metric(
+            "plant",
+            key,
+            text=f"{npv} at {ctx.rate_pct:g} % real" if key == "npv_usd" else None,
+            results=ctx.results,
+        )
         for key in PATHWAY_ROWS
     ]
     for case, tc in s.terms_cases.items():

@@ -28,6 +28,7 @@ from orevalue.report.brief.sections import (
     cash_flows_section,
     dollars_section,
     government_section,
+    incentives_section,
     needs_section,
     pathways_section,
     per_tonne_section,
@@ -64,6 +65,7 @@ def document(inputs: BriefInputs) -> dict[str, Any]:
         "results": results_document(r),
         "risk": risk,
         "site": inputs.siting.to_dict() if inputs.siting is not None else None,
+        **({"incentives": inputs.extra["incentives"]} if "incentives" in inputs.extra else {}),
     }
 
 
@@ -81,6 +83,7 @@ def assemble(inputs: BriefInputs, doc: dict[str, Any] | None = None) -> dict[str
         cash_flows_section(ctx),
         dollars_section(ctx),
         government_section(ctx),
+        incentives_section(ctx),
         needs_section(ctx),
         siting_section(ctx),
         risk_section(ctx),

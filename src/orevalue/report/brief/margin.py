@@ -20,7 +20,8 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import Num, neg, ratio, total
-from orevalue.report.labels import COST_LABELS, MARGIN_LABELS, margin_rows
+from orevalue.report.labels import COST_LABELS, margin_labels, margin_rows
+from orevalue.results import margin_field
 
 
 def _product_word(ctx: Ctx, name: str) -> str:
@@ -35,7 +36,7 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
     src = ctx.src
     word = _product_word(ctx, f)
     year = int(ctx.results.years[ctx.col])
-    margin = R("pathways", f, "margin_usd_per_t_product_cu")
+    margin = R("pathways", f, margin_field(ctx.results.pathways[f].main_element))
     figure = _waterfall(ctx, _waterfall_bars(ctx, f, word), word, year)
     cash = src.num(pointer_join(margin, "cash_margin"), "usd")
     after = src.num(pointer_join(margin, "margin_after_capital"), "usd")
@@ -69,8 +70,9 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
 def _waterfall_bars(ctx: Ctx, f: str, word: str) -> list[tuple[str, str, str]]:
     """The waterfall's bars of pathway ``f`` in its first full year: (label, measure, key)."""
     src = ctx.src
-    margin = R("pathways", f, "margin_usd_per_t_product_cu")
-    tonnes = R("pathways", f, "annual", "product_cu_t", ctx.col)
+    path = ctx.results.pathways[f]
+    margin = R("pathways", f, margin_field(path.main_element))
+    tonnes = R("pathways", f, "annual", path.key("product_{element}_t"), ctx.col)
 
     def line(name: str) -> str:
         return R("pathways", f, "annual", name, ctx.col)
@@ -78,11 +80,9 @@ def _waterfall_bars(ctx: Ctx, f: str, word: str) -> list[tuple[str, str, str]]:
     bars: list[tuple[str, str, str]] = [  # label, measure, key
         ("concentrate at export parity", "absolute", ratio(line("feed_cost"), tonnes))
     ]
-    own = margin_rows(ctx.inputs.results.scenario)
-    for part, label in MARGIN_LABELS.items():
-        if part not in own:  # another metal's free_<element>
-            continue
-        key = pointer_join(margin, part)
+    element = ctx.results.pathways[f].main_element
+    for part, label in margin_labels(element).items():
+        key = pointer_join(margin, outputs.key(part, element))
         if abs(src.value(key) or 0.0) >= 0.5:
             bars.append((f"+ {label}", "relative", key))
     bars.append((f"= {word} and by-products sold", "absolute", ratio(line("revenue"), tonnes)))
@@ -157,11 +157,13 @@ def _margin_rows(ctx: Ctx) -> list[dict[str, Any]]:
     """The margin per tonne of every pathway that builds, a row per part; parts that are zero
     everywhere are left out, the totals never."""
     rows = []
-    for part, label in margin_rows(ctx.inputs.results.scenario).items():
-        cells = [
-            ctx.cell(R("pathways", n, "margin_usd_per_t_product_cu", part), "usd")
-            for n in ctx.building
-        ]
+    focus = ctx.results.scenario.focus_pathway
+    for part, label in margin_rows(ctx.results.pathways[focus].main_element).items():
+        cells = []
+        for n in ctx.building:
+            element = ctx.results.pathways[n].main_element
+            at = R("pathways", n, margin_field(element), outputs.key(part, element))
+            cells.append(ctx.cell(at, "usd"))
         if all(c == "" or (isinstance(c, Num) and c.text == "0") for c in cells) and not (
             label.startswith("=")
         ):

@@ -52,8 +52,11 @@ def risk_section(ctx: Ctx) -> dict[str, Any]:
         )
     ]
     blocks.append(_distribution_table(ctx, risk))
-    if building:
-        blocks.append(npv_distributions(ctx, risk, building))
+    # a pathway without one finite NPV sample has no quantiles to draw (its count of failed
+    # samples is in the table)
+    drawable = [n for n in building if "p05" in risk["pathways"][n].get("npv_usd", {})]
+    if drawable:
+        blocks.append(npv_distributions(ctx, risk, drawable))
     focus = ctx.focus if ctx.focus in building else (building[0] if building else None)
     key = f"{focus}.npv_usd" if focus else None
     if key is None:

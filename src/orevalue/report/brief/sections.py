@@ -4,6 +4,7 @@ margin, country, government, siting, risk)."""
 from orevalue.report.brief.answer import answer_section, pathways_section
 from orevalue.report.brief.country import dollars_section, needs_section, trade_section
 from orevalue.report.brief.government import government_section
+from orevalue.report.brief.incentives import incentives_section
 from orevalue.report.brief.margin import cash_flows_section, per_tonne_section
 from orevalue.report.brief.risk import risk_section
 from orevalue.report.brief.siting import siting_section
@@ -14,6 +15,7 @@ __all__ = [
     "cash_flows_section",
     "dollars_section",
     "government_section",
+    "incentives_section",
     "needs_section",
     "pathways_section",
     "per_tonne_section",

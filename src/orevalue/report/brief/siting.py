@@ -17,6 +17,8 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import total
+from orevalue.siting.plan import refined_key
+from orevalue.siting.rank import npv_key
 
 
 def siting_section(ctx: Ctx) -> dict[str, Any] | None:
@@ -66,6 +68,7 @@ def _plan(ctx: Ctx) -> list[Block]:
     """The optimal plan: its stages by site, and what it needs (power, water, public
     investment)."""
     src, siting = ctx.src, ctx.inputs.siting
+    product = siting.best.refined_product  # the focus pathway's main product
     blocks: list[Block] = []
     best = P("site", "best")
     stage_rows = []
@@ -97,7 +100,7 @@ def _plan(ctx: Ctx) -> list[Block]:
             )
         )
         facts = [
-            ("cathode, kt/yr", pointer_join(best, "cathode_t_per_yr"), "kt"),
+            (f"{product}, kt/yr", pointer_join(best, refined_key(product)), "kt"),
             ("power, average MW", pointer_join(best, "power_mw"), "n"),
             ("power to install or connect, MW", pointer_join(best, "power_peak_mw"), "n"),
             ("water, m³/day", pointer_join(best, "water_m3_per_day"), "n"),
@@ -117,6 +120,8 @@ def _plan(ctx: Ctx) -> list[Block]:
 def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
     """Each site hosting the plant alone, best first, as a table and a chart of its NPV."""
     src, inputs = ctx.src, ctx.inputs
+    product = inputs.siting.best.refined_product  # the focus pathway's main product
+    npv = npv_key(product)
     blocks: list[Block] = []
     rows = []
     npv_keys, names = [], []
@@ -134,16 +139,14 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
                 src.num(pointer_join(plan, "margin_usd_per_yr"), "musd")
                 if feasible
                 else "infeasible",
-                src.num(pointer_join(base, "npv_cathode_usd"), "musd")
-                if r.get("npv_cathode_usd") is not None
-                else "",
+                src.num(pointer_join(base, npv), "musd") if r.get(npv) is not None else "",
                 src.num(pointer_join(plan, "power_mw"), "n") if feasible else "",
                 src.num(pointer_join(plan, "water_m3_per_day"), "n") if feasible else "",
                 style=style,
             )
         )
-        if r.get("npv_cathode_usd") is not None:
-            npv_keys.append(pointer_join(base, "npv_cathode_usd"))
+        if r.get(npv) is not None:
+            npv_keys.append(pointer_join(base, npv))
             names.append(r["label"])
     blocks.append(
         table(
@@ -160,7 +163,7 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
             rows,
             caption="Each site alone, best first",
             note="Delivered cost and margin per t of copper product against exporting the "
-            "concentrate, after capital charges; the NPV is the cathode plant's.",
+            f"concentrate, after capital charges; the NPV is the {product} plant's.",
         )
     )
     if npv_keys:
@@ -169,7 +172,7 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
             if inputs.site and r["site"] == inputs.site
             else charts.OKABE_ITO["blue"]
             for r in ranking
-            if r.get("npv_cathode_usd") is not None
+            if r.get(npv) is not None
         ]
         blocks.append(
             chart(

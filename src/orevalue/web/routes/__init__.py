@@ -1,0 +1,1 @@
+"""The routes: :mod:`api` (REST under /api/v1) and :mod:`pages` (server-rendered HTML)."""

@@ -1,0 +1,111 @@
+/* orevalue web app: the editor's tabs, changed fields and TOML check; the run page's risk
+   runs (start, progress by polling /api/v1/runs/{id}, cancel). Plain JS, no library. */
+(function () {
+  "use strict";
+
+  function api(method, path, body) {
+    var opts = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    return fetch("/api/v1" + path, opts).then(function (r) {
+      return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; });
+    });
+  }
+
+  function message(data) {
+    if (!data) { return "error"; }
+    if (typeof data.detail === "string") { return data.detail; }
+    if (Array.isArray(data.detail)) {
+      return data.detail.map(function (e) { return (e.loc || []).join(".") + ": " + e.msg; }).join("; ");
+    }
+    return JSON.stringify(data);
+  }
+
+  // ---------------------------------------------------------------- the editor
+  var editor = document.getElementById("editor");
+  if (editor) {
+    var mode = document.getElementById("mode");
+    document.querySelectorAll("[data-tab]").forEach(function (tab) {
+      tab.addEventListener("click", function () {
+        var which = tab.getAttribute("data-tab");
+        mode.value = which;
+        document.querySelectorAll("[data-tab]").forEach(function (t) {
+          t.classList.toggle("on", t === tab);
+        });
+        document.getElementById("pane-form").classList.toggle("on", which === "form");
+        document.getElementById("pane-raw").classList.toggle("on", which === "raw");
+      });
+    });
+    editor.querySelectorAll("input[data-default]").forEach(function (input) {
+      input.addEventListener("input", function () {
+        var row = input.closest("tr");
+        row.classList.toggle("changed", input.value.trim() !== input.getAttribute("data-default"));
+      });
+    });
+    var check = document.getElementById("check");
+    check.addEventListener("click", function () {
+      var out = document.getElementById("check-result");
+      var name = document.getElementById("name").value || "scenario";
+      out.textContent = "checking…";
+      api("POST", "/validate", { toml: document.getElementById("toml").value, name: name })
+        .then(function (res) {
+          if (!res.ok) { out.textContent = message(res.data); return; }
+          out.textContent = res.data.length ? res.data.map(function (p) { return p.text; }).join("\n")
+            : "loads without problems";
+          out.className = res.data.length ? "error" : "ok";
+        });
+    });
+  }
+
+  // ---------------------------------------------------------------- the run page
+  var riskForm = document.getElementById("risk-form");
+  if (riskForm) {
+    riskForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var err = document.getElementById("risk-error");
+      err.textContent = "";
+      var scenario = riskForm.getAttribute("data-scenario");
+      var body = {
+        samples: parseInt(document.getElementById("samples").value, 10),
+        seed: parseInt(document.getElementById("seed").value, 10),
+        name: riskForm.getAttribute("data-name") || "scenario"
+      };
+      if (scenario) { body.scenario_id = parseInt(scenario, 10); }
+      else { body.toml = document.getElementById("run-toml").value; }
+      api("POST", "/risk", body).then(function (res) {
+        if (!res.ok) { err.textContent = message(res.data); return; }
+        window.location.href = "/runs/" + res.data.id;
+      });
+    });
+  }
+
+  var job = document.getElementById("job");
+  if (job) {
+    var runId = job.getAttribute("data-run");
+    var bar = document.getElementById("progress");
+    var pct = document.getElementById("pct");
+    var status = document.getElementById("status");
+    var poll = function () {
+      api("GET", "/runs/" + runId).then(function (res) {
+        if (!res.ok) { return; }
+        var p = Math.round(100 * res.data.progress);
+        bar.value = p;
+        pct.textContent = p + " %";
+        status.textContent = res.data.status;
+        if (res.data.status === "done" || res.data.status === "failed") {
+          job.setAttribute("data-finished", res.data.status);
+          pct.textContent = p + " % · " + res.data.status + ": loading the results…";
+          window.setTimeout(function () { window.location.reload(); }, 1000);
+        } else {
+          window.setTimeout(poll, 300);
+        }
+      });
+    };
+    window.setTimeout(poll, 300);
+    document.getElementById("cancel").addEventListener("click", function () {
+      api("POST", "/runs/" + runId + "/cancel");
+    });
+  }
+})();
