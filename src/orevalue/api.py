@@ -17,7 +17,7 @@ from orevalue import engine
 from orevalue.params import Params
 from orevalue.results import Results
 from orevalue.risk import CHUNK
-from orevalue.scenario import DEFAULT_CASE, Overlay, Scenario, ScenarioError
+from orevalue.scenario import Overlay, Scenario, ScenarioError, is_case_file
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ __all__ = [
     "evaluate",
     "incentives",
     "load",
+    "portfolio",
     "report",
     "results_workbook",
     "risk",
@@ -60,8 +61,9 @@ class Loaded:
     site: str | None = None  # key of the site preset laid over (None: the case's own site)
     regime: str | None = None  # the regime preset laid over (None: the case's own regime)
     suffix: str = ""
-    path: Path | None = None  # the scenario file (None: the embedded default case)
+    path: Path | None = None  # the scenario file (None: the embedded case alone)
     overlays: tuple[Overlay, ...] = ()
+    case: str | None = None  # the embedded case the file merges onto (None: the file's or default)
 
     @property
     def output_name(self) -> str:
@@ -71,15 +73,15 @@ class Loaded:
     def variant(self, *overlays: Overlay) -> Scenario:
         """The scenario loaded again with ``overlays`` laid over this one's. Raises
         ScenarioError."""
-        return load_scenario(self.path, overlays=(*self.overlays, *overlays))
+        return load_scenario(self.path, overlays=(*self.overlays, *overlays), case=self.case)
 
 
 def _loaded(case: Loaded | Scenario) -> Loaded:
     """``case`` as a :class:`Loaded`; a bare scenario is taken as loaded from its file."""
     if isinstance(case, Loaded):
         return case
-    path = None if case.source_file == DEFAULT_CASE else Path(case.source_file)
-    return Loaded(case, path=path)
+    path = None if is_case_file(case.source_file) else Path(case.source_file)
+    return Loaded(case, path=path, case=case.case_file or None)
 
 
 def _scenario(case: Loaded | Scenario) -> Scenario:
@@ -93,10 +95,15 @@ def regime_overlay(regime: str, label: str) -> Overlay:
 
 
 def load(
-    path: str | Path | None = None, site: str | None = None, regime: str | None = None
+    path: str | Path | None = None,
+    site: str | None = None,
+    regime: str | None = None,
+    case: str | None = None,
 ) -> Loaded:
-    """The scenario at ``path`` (the embedded default case when None) with the costs of the
-    candidate ``site`` (see :func:`site`) and then the fiscal ``regime`` preset laid over it.
+    """The scenario at ``path`` merged onto the embedded ``case`` (``gold``, ``antimony``; the
+    file's own ``case`` key, else the default case, when None; the case alone when ``path`` is
+    None) with the costs of the candidate ``site`` (see :func:`site`) and then the fiscal
+    ``regime`` preset laid over it.
 
     Raises :class:`ScenarioError`: an unknown site or regime, a site that cannot host the
     plant, or any problem of the file (each naming file, line, field and what is allowed).
@@ -110,15 +117,17 @@ def load(
 
         data = load_sites()
         key = resolve_site(data, site)
-        overlays.append(site_overlay(key, load_scenario(path), data))
+        overlays.append(site_overlay(key, load_scenario(path, case=case), data))
         site_key = overlays[-1].label.removeprefix("site preset ")
         parts.append(site_key)
     if regime is not None:
         overlays.append(regime_overlay(regime, f"--regime {regime}"))
         parts.append(regime)
-    scenario = load_scenario(path, overlays=tuple(overlays))
+    scenario = load_scenario(path, overlays=tuple(overlays), case=case)
     suffix = "".join(f"-{p}" for p in parts)
-    return Loaded(scenario, site_key, regime, suffix, path, tuple(overlays))
+    return Loaded(
+        scenario, site_key, regime, suffix, path, tuple(overlays), scenario.case_file or None
+    )
 
 
 def evaluate(
@@ -134,11 +143,22 @@ def evaluate(
     return engine.evaluate(_scenario(case), params, breakeven, detail, compare, lean)
 
 
-def template(path: str) -> str:
-    """The default case as a commented scenario file, to be written at ``path``."""
+def portfolio(cases: list[str] | tuple[str, ...] | None = None) -> Any:
+    """The embedded ``cases`` (default: the three Balochistan cases) evaluated as one
+    programme: :func:`orevalue.portfolio.portfolio`. Raises ScenarioError for an unknown case."""
+    from orevalue import portfolio as programme
+
+    names = list(cases) if cases else list(programme.DEFAULT_CASES)
+    loaded = [load_scenario(case=name) for name in names]
+    return programme.portfolio([(s, evaluate(s, breakeven=False)) for s in loaded])
+
+
+def template(path: str, case: str | None = None) -> str:
+    """The default case (or the embedded ``case``) as a commented scenario file, to be written
+    at ``path``. Raises ScenarioError for an unknown case."""
     from orevalue.template import template_text
 
-    return template_text(path)
+    return template_text(path, case)
 
 
 def template_workbook(path: str) -> bytes:
@@ -335,7 +355,7 @@ def brief_siting(case: Loaded | Scenario) -> tuple[Siting | None, str | None, st
 
     loaded = _loaded(case)
     try:
-        plain = load_scenario(loaded.path) if loaded.overlays else loaded.scenario
+        plain = load_scenario(loaded.path, case=loaded.case) if loaded.overlays else loaded.scenario
         siting = site(Loaded(plain, path=loaded.path))
     except (ScenarioError, InfeasibleError) as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]

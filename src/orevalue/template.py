@@ -62,15 +62,17 @@ def _is_plain(scenario: Scenario, parts: list[str], table: dict[str, Any]) -> bo
     return not nested and all(e == own for e in entries)
 
 
-def template_text(display_path: str = "scenario.toml") -> str:
+def template_text(display_path: str = "scenario.toml", case: str | None = None) -> str:
     """The commented default case as TOML text.
 
     The fiscal table holds only the regime's name and the case's own fields: the regime's
     figures follow from the preset it names (data/regimes.toml), so that changing
     ``regime`` changes them; they are listed as comments to copy and override.
     """
-    scenario = load()
+    scenario = load(case=case)
     out: list[str] = [HEADER.format(path=display_path).rstrip()]
+    if case is not None:  # the file says which case it merges onto
+        out += ["", f"case = {toml_text.value(case)}"]
     values = scenario.model_dump(mode="json", exclude_none=True)  # unset options: left out
     fiscal = values["fiscal"]
     keep = ("regime", *CASE_FISCAL_FIELDS)

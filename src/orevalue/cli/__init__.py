@@ -12,6 +12,7 @@ import typer
 
 from orevalue.cli.incentives import incentives_command
 from orevalue.cli.init import init_command
+from orevalue.cli.portfolio import portfolio_command
 from orevalue.cli.report import report_command
 from orevalue.cli.risk import risk_command
 from orevalue.cli.run import run_command
@@ -55,6 +56,7 @@ app.command("risk")(risk_command)
 app.command("site")(site_command)
 app.command("sweep")(sweep_command)
 app.command("report")(report_command)
+app.command("portfolio")(portfolio_command)
 app.command("incentives")(incentives_command)
 app.command("serve")(serve_command)
 

@@ -24,6 +24,16 @@ ScenarioArg = Annotated[
     ),
 ]
 
+CaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--case",
+        help="Embedded case the scenario merges onto (copper, gold, antimony); the "
+        "scenario's own `case` key, else copper, when omitted.",
+        show_default=False,
+    ),
+]
+
 
 def fail(*lines: str) -> typer.Exit:
     """Print each line to stderr as it is (no markup, no wrapping); exit code 2."""
@@ -38,13 +48,16 @@ def bad_input(exc: ScenarioError) -> typer.Exit:
 
 
 def load_case(
-    scenario: Path | None, site: str | None = None, regime: str | None = None
+    scenario: Path | None,
+    site: str | None = None,
+    regime: str | None = None,
+    case: str | None = None,
 ) -> api.Loaded:
     """:func:`orevalue.api.load` with its ``[uncertainty]`` table checked as ``risk`` checks
     it (so that no command runs a file another rejects); a bad input exits with code 2, and
     the input's warnings (implausible values, an empty file) go to stderr, one line each."""
     try:
-        loaded = api.load(scenario, site, regime)
+        loaded = api.load(scenario, site, regime, case=case)
     except ScenarioError as exc:
         raise bad_input(exc) from None
     try:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
 from orevalue.scenario import ScenarioError
 
 #: The field of the approval delay: its lever's first unit is the value of a month.
@@ -148,6 +148,7 @@ def _print_pareto(console: Console, design: Any, rows: int = 12) -> None:
 
 def incentives_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     target_irr: Annotated[
         float | None,
         typer.Option("--target-irr", help="Equity IRR hurdle, % real (default 12, BAL §5.4)."),
@@ -187,7 +188,7 @@ def incentives_command(
     from orevalue.incentives.overlay import overlay_text
 
     try:
-        loaded = api.load(scenario, site, regime)
+        loaded = api.load(scenario, site, regime, case=case)
         design = api.incentives(
             loaded,
             levers,

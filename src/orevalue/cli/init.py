@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import fail
+from orevalue.cli.common import CaseOpt, bad_input, fail
+from orevalue.scenario import ScenarioError
 
 
 def init_command(
@@ -19,8 +20,10 @@ def init_command(
         bool,
         typer.Option("--xlsx", help="Write an input workbook (.xlsx), one row a field."),
     ] = False,
+    case: CaseOpt = None,
 ) -> None:
-    """Write the default case as a commented scenario file (or input workbook) to edit."""
+    """Write the default case (or ``--case``'s) as a commented scenario file (or input
+    workbook) to edit."""
     from orevalue.atomic import write_atomic
 
     workbook = xlsx or path.suffix.lower() == ".xlsx"
@@ -29,7 +32,10 @@ def init_command(
     if path.exists() and not force:
         raise fail(f"{path}: already exists; use --force to overwrite")
     try:
-        text = api.template_workbook(str(path)) if workbook else api.template(str(path))
+        text = api.template_workbook(str(path)) if workbook else api.template(str(path), case=case)
+    except ScenarioError as exc:
+        raise bad_input(exc) from None
+    try:
         write_atomic(path, text)
     except OSError as exc:
         raise fail(f"{path}: cannot write: {exc}") from None

@@ -15,12 +15,13 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail, load_case, run_risk
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.scenario import ScenarioError
 
 
 def report_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     risk: Annotated[
         int,
         typer.Option("--risk", min=0, help="Monte Carlo samples for the risk section; 0: none."),
@@ -76,7 +77,7 @@ def report_command(
                 "--pdf: no Chromium found to print with; install it (Debian: apt-get install "
                 "chromium) or set OREVALUE_CHROMIUM to its path"
             )
-    loaded = load_case(scenario, site, regime)
+    loaded = load_case(scenario, site, regime, case)
     try:
         spec = api.risk_spec(loaded) if risk else None
     except ScenarioError as exc:
@@ -94,7 +95,7 @@ def report_command(
             sobol=sobol,
             spec=spec,
         )
-    command = _command(scenario, risk, seed, sobol, site, regime, no_siting, sweep)
+    command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting, sweep)
     design = api.incentives(loaded) if incentives else None
     if incentives:
         command += " --incentives"
@@ -127,6 +128,7 @@ def report_command(
 
 def _command(
     scenario: Path | None,
+    case: str | None,
     risk: int,
     seed: int,
     sobol: int,
@@ -138,6 +140,8 @@ def _command(
     parts = ["orevalue", "report"]
     if scenario is not None:
         parts.append(str(scenario))
+    if case is not None:
+        parts += ["--case", case]
     if site is not None:
         parts += ["--site", site]
     if regime is not None:

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orevalue import api, outputs
-from orevalue.cli.common import ScenarioArg, bad_input, fail, load_case, run_risk
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.risk.daskrun import SchedulerError, check_scheduler
 from orevalue.scenario import ScenarioError
 
@@ -48,6 +48,7 @@ def check_scheduler_option(scheduler: str) -> None:
 
 def risk_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     samples: Annotated[
         int, typer.Option("--samples", "-n", min=1, help="Monte Carlo samples.")
     ] = 10_000,
@@ -78,7 +79,7 @@ def risk_command(
     from orevalue.atomic import write_atomic
 
     check_scheduler_option(scheduler)
-    loaded = load_case(scenario)
+    loaded = load_case(scenario, case=case)
     try:
         spec = api.risk_spec(loaded)
     except ScenarioError as exc:

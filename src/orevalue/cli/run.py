@@ -10,11 +10,12 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, fail, load_case
+from orevalue.cli.common import CaseOpt, ScenarioArg, fail, load_case
 
 
 def run_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for results (a subfolder per scenario).")
     ] = Path("out"),
@@ -38,7 +39,7 @@ def run_command(
     from orevalue.report.files import write_results
     from orevalue.report.terminal import print_results
 
-    loaded = load_case(scenario, site, regime)
+    loaded = load_case(scenario, site, regime, case)
     results = api.evaluate(loaded)
     target = out / loaded.output_name
     try:

@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 
 from orevalue import api
-from orevalue.cli.common import ScenarioArg, bad_input, fail, load_case
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case
 from orevalue.scenario import ScenarioError
 
 
 def site_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     sites: Annotated[
         Path | None,
         typer.Option("--sites", help="Siting data merged onto the embedded sites.toml."),
@@ -57,7 +58,15 @@ def site_command(
             raise fail(f"{name}: got {value:g}; must be between 0 and 100")
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
-    loaded = load_case(scenario)
+    loaded = load_case(scenario, case=case)
+    from orevalue.report.labels import metal_name
+
+    if metal_name(loaded.scenario) != "copper":  # sites.toml's network is the copper chain's
+        raise fail(
+            f"{loaded.scenario.name}: orevalue site places a smelter and a refinery on the "
+            "network of data/sites.toml (mine, blister and import sources of concentrate); "
+            "this case has none: its site is the case's own [site] table"
+        )
     try:
         siting = api.site(
             loaded,

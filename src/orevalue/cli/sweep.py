@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orevalue import api, outputs
-from orevalue.cli.common import ScenarioArg, bad_input, fail
+from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
 from orevalue.cli.risk import SchedulerOpt, check_scheduler_option
 from orevalue.scenario import ScenarioError
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 def sweep_command(
     scenario: ScenarioArg = None,
+    case: CaseOpt = None,
     vary: Annotated[
         list[str] | None,
         typer.Option(
@@ -73,7 +74,7 @@ def sweep_command(
                 "--parquet: needs pyarrow; install it with: pip install 'orevalue[parquet]'"
             ) from None
     try:
-        loaded = api.load(scenario)
+        loaded = api.load(scenario, case=case)
         result = api.sweep(
             loaded,
             vary or [],

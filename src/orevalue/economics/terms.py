@@ -11,8 +11,9 @@ Functions: ``concentrate`` (payable main metal and by-products less TC/RC, by-pr
 refining charges and penalties, freight on wet tonnes), ``metal_content`` (anode, blister:
 payable shares of contents less a refining charge per tonne), ``metal_price`` (mass x an
 element price plus premium series), ``element_price`` (content of one element x its price,
-less any refining charge per unit: bullion, doré) and ``netback`` (a gate price by mass, e.g.
-acid).
+less any refining charge per unit: bullion, doré), ``product_price`` (mass x a price series
+of the product itself, per t of product: a compound such as an oxide) and ``netback`` (a gate
+price by mass, e.g. acid).
 """
 
 from __future__ import annotations
@@ -223,6 +224,15 @@ def element_price(
     if refining.any():
         charges = units * refining
     return Value({spec.element: units * price}, charges_usd=charges)
+
+
+@register("product_price", needs_mass=True)
+def product_price(
+    p: Params, t: str, spec: Any, lot: Lot, market: Market, freight: np.ndarray | float
+) -> Value:
+    """A product priced per tonne of itself (an oxide, not its element's content): mass x the
+    ``price`` series, USD/t, booked as money of the element it is sold for; freight per t."""
+    return Value({spec.element: lot.mass_t * market[spec.price]}, freight_usd=lot.mass_t * freight)
 
 
 @register("netback", needs_mass=True)

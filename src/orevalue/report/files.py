@@ -25,8 +25,9 @@ def trade_context() -> dict[str, Any]:
 
 def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
     """results.json as a dict: :meth:`Results.to_dict` with the verdict and the warnings (one
-    line each, counted by their list) after the scenario and today's copper exports to China
-    after the regimes."""
+    line each, counted by their list) after the scenario and, for a copper case, today's
+    copper exports to China after the regimes."""
+    from orevalue.report.labels import metal_name
     from orevalue.report.verdict import verdict, warnings_of
 
     after: dict[str, list[tuple[str, Any]]] = {
@@ -34,8 +35,9 @@ def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
             ("verdict", lambda: verdict(results, sample)),
             ("warnings", lambda: warnings_of(results, sample)),
         ],
-        "regimes": [("copper_exports_to_china", trade_context)],
     }
+    if metal_name(results.scenario) == "copper":  # the trade table is of copper exports
+        after["regimes"] = [("copper_exports_to_china", trade_context)]
     doc: dict[str, Any] = {}
     for key, value in results.to_dict(sample).items():
         doc[key] = value

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.catalog import elements
-from orevalue.report.labels import STAKEHOLDERS, margin_rows
+from orevalue.report.labels import STAKEHOLDERS, for_metal, margin_rows, metal_name
 from orevalue.report.verdict import verdict, warnings_of
 from orevalue.results import PathwayResult, Results
 
@@ -58,6 +58,7 @@ def _pathway_columns(title: str, results: Results) -> Table:
 def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
     table = _pathway_columns(title, results)
     for label, get, kind in rows:
+        label = for_metal(label, results.scenario)
         if label.startswith("—"):
             table.add_section()
             table.add_row(f"[bold]{label.strip('— ')}[/]", *["" for _ in results.pathways])
@@ -366,7 +367,8 @@ def print_results(results: Results, console: Console | None = None, sample: int 
     regimes = regime_table(results)
     if regimes is not None:
         console.print(regimes)
-    console.print(trade_table(results))
+    if metal_name(s) == "copper":  # the trade table is of copper exports
+        console.print(trade_table(results))
     console.print(
         "Pathways: "
         + "; ".join(f"[bold]{n}[/] = {escape(r.label)}" for n, r in results.pathways.items())

@@ -9,6 +9,8 @@ import math
 import numpy as np
 
 from orevalue import outputs
+from orevalue.catalog import element_price_series
+from orevalue.report.labels import metal_name
 from orevalue.results import Results
 
 #: Metrics that are legitimately undefined (NaN) for some cash flows: an IRR of flows that
@@ -66,6 +68,7 @@ def _n(key: str, value: float) -> str:
 
 
 def _product_word(product: str) -> str:
+    """What a tonne of the product is called in a sentence."""
     return {"cathode": "cathode", "anode": "anode copper", "rod": "rod"}.get(product, product)
 
 
@@ -109,8 +112,24 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
                 f"USD {abs(after):,.0f} per t of {word} after capital, before tax "
                 f"(cash margin {_n('cash_margin', cash)})"
             )
+        if not parts:  # a case without TC/RC cases: its own terms
+            after = r.margin_usd_per_t["margin_after_capital"][sample]
+            verb = "earns" if after >= 0 else "loses"
+            parts.append(
+                f"it {verb} USD {abs(after):,.0f} per t of {word} after capital, before tax "
+                f"(cash margin {_n('cash_margin', r.margin_usd_per_t['cash_margin'][sample])})"
+            )
         be = r.plant.get("breakeven_tc_usd_per_dmt")
         tail = ""
+        if not s.terms_cases:
+            be = None
+            metal = r.plant.get(r.key("breakeven_{series}"))
+            if metal is not None and math.isfinite(metal[sample]):
+                unit = element_price_series(r.main_element).unit
+                tail = (
+                    f"; its after-tax NPV breaks even at a flat {metal_name(s)} price of "
+                    f"{metal[sample]:,.0f} {unit}"
+                )
         if be is not None:
             b = be[sample]
             tail = (

@@ -14,11 +14,10 @@ from orevalue.risk.distributions import Pert, Triangular
 from orevalue.risk.resolved import UncertainInput
 from orevalue.risk.schema import DIST_KEYS, META, CorrelationSpec, InputSpec
 from orevalue.scenario import (
-    DEFAULT_CASE,
     Problems,
     Scenario,
+    case_text,
     close_match,
-    default_text,
     parse_toml,
     split_provenance,
 )
@@ -40,7 +39,9 @@ def resolve_inputs(scenario: Scenario, p: Params, raw: Any, problems: Problems) 
         problems.add("uncertainty.inputs", "expected a table of inputs by dotted path")
         return out
     known = sorted(k for k in p if not k.startswith("uncertainty."))
-    default_inputs = _default_inputs() if scenario.source_file != DEFAULT_CASE else {}
+    default_inputs = (
+        _default_inputs(scenario.case_file) if scenario.source_file != scenario.case_file else {}
+    )
     for path, entry in raw.items():
         where = f"uncertainty.inputs.{path}"
         if path not in p or path.startswith("uncertainty."):
@@ -117,9 +118,11 @@ def resolve_correlation(
     return tuple(corr.inputs), matrix, corr.method
 
 
-def _default_inputs() -> dict[str, Any]:
-    """``[uncertainty.inputs]`` of the default case, as plain values."""
-    values, _ = split_provenance(parse_toml(default_text(), DEFAULT_CASE))
+def _default_inputs(case_file: str) -> dict[str, Any]:
+    """``[uncertainty.inputs]`` of the embedded case ``case_file``, as plain values."""
+    if not case_file:
+        return {}
+    values, _ = split_provenance(parse_toml(case_text(case_file), case_file))
     return values.get("uncertainty", {}).get("inputs", {})
 
 

@@ -32,8 +32,12 @@ def resolve_prices(
     if spec is None or not spec.enabled:
         return None
     series = _series_specs(raw, problems)
-    # paths start at the first year of the deck of the focus pathway's main element
-    first_deck_year = min(p.deck_years(element_price_path(scenario, scenario.focus_pathway)))
+    # paths start at the first year of the deck of the focus pathway's main element (the
+    # earliest year of the case's decks when no series prices that element)
+    try:
+        first_deck_year = min(p.deck_years(element_price_path(scenario, scenario.focus_pathway)))
+    except KeyError:
+        first_deck_year = min(min(p.deck_years(f"prices.{name}")) for name in scenario.prices)
     start_year = spec.start_year if spec.start_year is not None else first_deck_year
     resolved: list[Series] = []
     linked: list[Linked] = []

@@ -62,7 +62,7 @@ from orevalue.risk.schema import (
     SeriesSpec,
 )
 from orevalue.risk.series import ACID_SERIES, DECK_SERIES, SERIES
-from orevalue.scenario import DEFAULT_CASE, Problems, Scenario, close_match, default_text
+from orevalue.scenario import Problems, Scenario, case_text, close_match, is_case_file
 from orevalue.scenario.xlsx import is_workbook, value_cells
 
 __all__ = [
@@ -137,7 +137,7 @@ def _key_lines(file: str) -> dict[str, int]:
     if is_workbook(file):
         return value_cells(file)
     try:
-        text = default_text() if file == DEFAULT_CASE else Path(file).read_text()
+        text = case_text(file) if is_case_file(file) else Path(file).read_text()
     except OSError:
         return {}
     return toml_text.key_lines(text)

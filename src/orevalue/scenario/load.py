@@ -6,6 +6,7 @@ a fiscal regime preset) are laid over it in order, and every leaf keeps its sour
 
 from __future__ import annotations
 
+import re
 import tomllib
 import typing
 from dataclasses import dataclass
@@ -17,13 +18,23 @@ from pydantic import ValidationError
 
 from orevalue import toml_text
 from orevalue.scenario.checks import check_references, plausibility_notes
-from orevalue.scenario.errors import ModelT, Problem, ScenarioError, problem_from_error
+from orevalue.scenario.errors import (
+    ModelT,
+    Problem,
+    ScenarioError,
+    problem_from_error,
+    unknown_name,
+)
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import deep_merge, leaves, split_provenance
 from orevalue.scenario.xlsx import is_workbook, read_workbook
 
 DEFAULT_CASE = "balochistan-copper.toml"
+#: Files of the embedded data folder that are tables, not cases.
+_TABLES = frozenset(
+    {"elements.toml", "price_series.toml", "regimes.toml", "sites.toml", "trade.toml"}
+)
 #: Largest input file read, bytes: a scenario or sites file is a few kB; a larger one is a
 #: mistake (a wrong file, a device such as /dev/zero) and is refused before it fills memory.
 MAX_INPUT_BYTES = 10_000_000
@@ -35,7 +46,45 @@ MAX_NESTING = 64
 
 def default_text() -> str:
     """The embedded default case as TOML text."""
-    return resources.files("orevalue.data").joinpath(DEFAULT_CASE).read_text(encoding="utf-8")
+    return case_text(DEFAULT_CASE)
+
+
+def case_text(case_file: str) -> str:
+    """The embedded case ``case_file`` (``balochistan-gold.toml``) as TOML text."""
+    return resources.files("orevalue.data").joinpath(case_file).read_text(encoding="utf-8")
+
+
+def case_files() -> dict[str, str]:
+    """The embedded cases: short name (``gold``) -> file (``balochistan-gold.toml``). A case
+    is a TOML file of the data folder declaring its ``focus_pathway``; the others are tables."""
+    out = {}
+    for entry in sorted(resources.files("orevalue.data").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml") or entry.name in _TABLES:
+            continue
+        if re.search(r"^focus_pathway\s*=", entry.read_text(encoding="utf-8"), re.MULTILINE):
+            out[entry.name.removesuffix(".toml").removeprefix("balochistan-")] = entry.name
+    return out
+
+
+def is_case_file(name: str) -> bool:
+    """Whether ``name`` is the file of an embedded case (what ``source_file`` is when a case is
+    loaded without a scenario file)."""
+    return name in case_files().values()
+
+
+def resolve_case(name: str | None, file: str = "--case") -> str:
+    """The file of the embedded case ``name`` (``gold``, ``balochistan-gold`` or the file's
+    name; None: the default case). An unknown name is a :class:`ScenarioError` naming
+    ``file``'s ``case`` field, with the closest known name."""
+    if name is None:
+        return DEFAULT_CASE
+    files = case_files()
+    if not isinstance(name, str):
+        raise ScenarioError([Problem(file, "case", f"expected a case name ({', '.join(files)})")])
+    key = name.strip().lower().removesuffix(".toml").removeprefix("balochistan-")
+    if key in files:
+        return files[key]
+    raise ScenarioError([Problem(file, "case", unknown_name("case", name, files))])
 
 
 def parse_toml(text: str, file: str) -> dict[str, Any]:
@@ -131,26 +180,27 @@ def load(
     path: str | Path | None = None,
     overlays: tuple[Overlay, ...] = (),
     source: str | Path | None = None,
+    case: str | None = None,
 ) -> Scenario:
-    """Load a scenario file merged onto the default case (the default case when ``path`` is
-    None), then lay ``overlays`` over it in order. A workbook (``.xlsx``) is read by
-    :mod:`orevalue.scenario.xlsx` and laid as the first overlay; ``source`` names the file
-    the values came from when they are not read here.
+    """Load a scenario file merged onto its case (the embedded default case unless ``case`` or
+    the file's own ``case = "NAME"`` key names another; the case alone when ``path`` is None),
+    then lay ``overlays`` over it in order; ``case`` wins over the file's key. A workbook
+    (``.xlsx``) is read by :mod:`orevalue.scenario.xlsx` and laid as the first overlay;
+    ``source`` names the file the values came from when they are not read here.
 
     Raises :class:`ScenarioError` listing every problem, each naming file, line, field and
     what is allowed.
     """
-    raw_default, provenance = split_provenance(parse_toml(default_text(), DEFAULT_CASE))
-    default_values = lay_regime(raw_default, [], provenance, DEFAULT_CASE)
-    if path is None and not overlays:
-        return _validate(default_values, provenance, DEFAULT_CASE, "")
-    file, text = DEFAULT_CASE, ""
+    file, text = "", ""
     layers: list[tuple[str, dict[str, Any]]] = []
     notes: list[str] = []
     if path is not None and is_workbook(path):  # an input workbook (orevalue init --xlsx)
+        base = resolve_case(case)
+        _, provenance = split_provenance(parse_toml(case_text(base), base))
         book = read_workbook(path, provenance)
+        first = Overlay(f"set in {Path(path).name}", book.values)
         try:
-            return load(None, (Overlay(f"set in {Path(path).name}", book.values), *overlays), path)
+            return load(None, (first, *overlays), path, case)
         except ScenarioError as exc:
             raise book.locate(exc) from None
     if path is not None:
@@ -158,16 +208,25 @@ def load(
         given = parse_toml(text, file)
         if not given:
             notes.append(f"{file}: the file sets nothing; this is the default case")
-        elif "name" not in given:  # its own results folder, not the default case's
+        file_case = given.pop("case", None)
+        if case is None and file_case is not None:
+            case = resolve_case(file_case, file)
+        if given and "name" not in given:  # its own results folder, not the case's
             given = {"name": Path(file).stem, **given}
         layers.append((f"set in {Path(file).name}", given))
+    base = resolve_case(case)
+    raw_default, provenance = split_provenance(parse_toml(case_text(base), base))
+    default_values = lay_regime(raw_default, [], provenance, base)
+    if path is None and not overlays:
+        return _validate(default_values, provenance, base, "", base)
+    file = file or base
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
     file = str(source) if source is not None else file
     merged = lay_regime(raw_default, layers, provenance, file)
-    # a value counts as the user's when it differs from what it replaces: the default case
-    # with the chosen regime's preset under it
+    # a value counts as the user's when it differs from what it replaces: the case with the
+    # chosen regime's preset under it
     default_leaves = {
-        **leaves(_validate(default_values, {}, DEFAULT_CASE, "").model_dump(mode="json")),
+        **leaves(_validate(default_values, {}, base, "", base).model_dump(mode="json")),
         **leaves(merged),
     }
     for label, raw in layers:
@@ -179,7 +238,7 @@ def load(
         for leaf, given in given_prov.items():
             # a { value, source, tag } overrides what it gives and keeps the rest
             provenance[leaf] = {**provenance.get(leaf, {}), **given}
-    return _validate(merged, provenance, file, text, notes)
+    return _validate(merged, provenance, file, text, base, notes)
 
 
 def _validate(
@@ -187,6 +246,7 @@ def _validate(
     provenance: dict[str, dict[str, str]],
     file: str,
     text: str,
+    case_file: str,
     notes: list[str] | None = None,
 ) -> Scenario:
     scenario = validate_input(Scenario, values, file, text, check_references)
@@ -195,4 +255,4 @@ def _validate(
         str(Problem(file, p, m, toml_text.find_line(lines, p)))
         for p, m in plausibility_notes(scenario)
     ]
-    return scenario.with_source(provenance, file, (*(notes or []), *found))
+    return scenario.with_source(provenance, file, case_file, (*(notes or []), *found))

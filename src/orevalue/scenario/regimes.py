@@ -61,7 +61,8 @@ def lay_regime(
     except KeyError:
         problem = unknown_name("regime", str(name), regime_names())
         raise ScenarioError([Problem(where, "fiscal.regime", problem)]) from None
-    provenance.update(prov)
+    own = {f"fiscal.{k}" for k in base.get("fiscal", {})}  # the case's values win, sources too
+    provenance.update({k: v for k, v in prov.items() if k not in own})
     return deep_merge(base, {"fiscal": deep_merge(values, base.get("fiscal", {}))})
 
 
@@ -86,4 +87,4 @@ def with_regime(scenario: Scenario, name: str) -> Scenario:
     provenance = {**scenario.provenance}
     provenance.update({k: v for k, v in prov.items() if ".".join(k.split(".")[:2]) not in kept})
     provenance["fiscal.regime"] = {"source": "regime comparison", "tag": "user"}
-    return variant.with_source(provenance, scenario.source_file)
+    return variant.with_source(provenance, scenario.source_file, scenario.case_file, scenario.notes)

@@ -63,6 +63,7 @@ class Sourced(BaseModel):
 
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     _source_file: str = PrivateAttr(default="<default>")
+    _case_file: str = PrivateAttr(default="")
     _notes: tuple[str, ...] = PrivateAttr(default=())
 
     @property
@@ -75,19 +76,29 @@ class Sourced(BaseModel):
         return self._source_file
 
     @property
+    def case_file(self) -> str:
+        """The embedded case the file was merged onto ("" for a model not read as a case)."""
+        return self._case_file
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """Warnings about the input that do not stop a run (implausible values, an empty
         file), one line each, for the terminal and results.json."""
         return self._notes
 
     def with_source(
-        self, provenance: dict[str, dict[str, str]], file: str, notes: tuple[str, ...] = ()
+        self,
+        provenance: dict[str, dict[str, str]],
+        file: str,
+        case_file: str = "",
+        notes: tuple[str, ...] = (),
     ) -> typing.Self:
-        """This model, with the provenance of its leaves, the file it was read from and the
-        warnings about its values."""
+        """This model, with the provenance of its leaves, the file it was read from, the
+        embedded case under it and the warnings about its values."""
         self._provenance = provenance
         self._source_file = file
-        self._notes = notes
+        self._case_file = case_file
+        self._notes = tuple(notes)
         return self
 
 
@@ -327,6 +338,12 @@ class ElementPriceTerms(_SalesTerms):
     )
 
 
+class ProductPriceTerms(_SalesTerms):
+    function: Literal["product_price"]
+    element: Element = Field(description="element the product is sold for (margins per t of it)")
+    price: str = Field(description="price series of the product, per t of product")
+
+
 class NetbackTerms(_SalesTerms):
     function: Literal["netback"]
     price: str = Field(description="price series of the netback, per t of product")
@@ -334,10 +351,22 @@ class NetbackTerms(_SalesTerms):
 
 #: Sales terms by function (economics/terms.py registers a function of each name).
 SalesTerms = Annotated[
-    ConcentrateTerms | MetalContentTerms | MetalPriceTerms | ElementPriceTerms | NetbackTerms,
+    ConcentrateTerms
+    | MetalContentTerms
+    | MetalPriceTerms
+    | ElementPriceTerms
+    | ProductPriceTerms
+    | NetbackTerms,
     Field(discriminator="function"),
 ]
-TERMS_FUNCTIONS = ("concentrate", "metal_content", "metal_price", "element_price", "netback")
+TERMS_FUNCTIONS = (
+    "concentrate",
+    "metal_content",
+    "metal_price",
+    "element_price",
+    "product_price",
+    "netback",
+)
 
 
 #: A price deck: one value per calendar year, in the unit of its series (USD/t, USD/oz,

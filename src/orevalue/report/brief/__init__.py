@@ -8,6 +8,7 @@ PDF). ``orevalue report`` does all three.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,24 @@ def build(inputs: BriefInputs) -> tuple[str, dict[str, Any]]:
     from orevalue.report.brief.render import render
 
     doc = document(inputs)
-    return render(assemble(inputs, doc)), doc
+    return metal_words(render(assemble(inputs, doc)), inputs.results.scenario), doc
+
+
+#: Phrases of the brief written for the default case that name its metal as the product's.
+_METAL_PHRASES = re.compile(
+    r"\b(of copper|copper in|[Pp]roduct copper|copper price|copper margins?)\b"
+)
+
+
+def metal_words(html: str, scenario: Any) -> str:
+    """``html`` with the phrases that name copper as the product's metal naming the case's
+    metal instead (element names of inputs, such as a feed's copper grade, are left)."""
+    from orevalue.report.labels import metal_name
+
+    name = metal_name(scenario)
+    if name == "copper":
+        return html
+    return _METAL_PHRASES.sub(lambda m: m.group(0).replace("copper", name), html)
 
 
 def write_brief(folder: Path, html: str, doc: dict[str, Any], pdf: bool = False) -> list[Path]:

@@ -38,6 +38,7 @@ from orevalue.report.brief.sections import (
     trade_section,
 )
 from orevalue.report.files import results_document
+from orevalue.report.labels import metal_name
 from orevalue.results import Results
 
 __all__ = ["Block", "BriefInputs", "Cell", "assemble", "document", "scenario_hash"]
@@ -87,7 +88,7 @@ def assemble(inputs: BriefInputs, doc: dict[str, Any] | None = None) -> dict[str
         siting_section(ctx),
         risk_section(ctx),
         sweep_section(ctx),
-        trade_section(ctx),
+        trade_section(ctx) if metal_name(s) == "copper" else None,  # copper exports only
         assumptions_section(ctx),
     ]
     meta = {
