@@ -6,100 +6,39 @@ brief read. The models are frozen and forbid unknown keys.
 
 from __future__ import annotations
 
-import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from orevalue import catalog
-from orevalue.scenario.mine import MinePlan
-
-#: Elements tracked, from data/elements.toml.
-ELEMENTS = catalog.ELEMENTS
-Element = Literal[ELEMENTS]  # type: ignore[valid-type]
-
-Pct = Annotated[float, Field(ge=0, le=100)]
-NonNeg = Annotated[float, Field(ge=0)]
-
-
-def Rng(low: float, high: float) -> Any:
-    """A number between ``low`` and ``high`` (inclusive): the physical range of a field,
-    generous enough for every real case; the schema, the errors and ``init`` show it."""
-    return Annotated[float, Field(ge=low, le=high)]
-
-
-#: Whole numbers of staff by skill.
-Heads = Annotated[int, Field(ge=0, le=100_000)]
-Year = Annotated[int, Field(ge=1900, le=2200)]
-
-#: The one rule for every name a user gives that may reach a path or a file name (scenario,
-#: feed, stage, stream, pathway, terms, price deck, terms case, shareholder, skill, site):
-#: lower-case letters, digits, '_' and '-', starting with a letter or digit, so that no name
-#: can hold '/', '\\', '..' or start with '.' or '-'.
-NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-NAME_RULE = (
-    "expected lower-case letters, digits, '_' or '-', not starting with '.', '-' or '_' "
-    "(no '/', '\\' or '..')"
+from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exported)
+    ELEMENTS,
+    NAME_PATTERN,
+    NAME_RULE,
+    Element,
+    Heads,
+    NonNeg,
+    Pair,
+    Pct,
+    Rng,
+    Sourced,
+    Year,
+    YearKey,
+    _Model,
 )
-
-
-#: A year as a table key: TOML keys are text ("2030"), read as whole numbers.
-YearKey = Annotated[int, Strict(False), Field(ge=1900, le=2200)]
-
-
-def Pair(first: Any, second: Any) -> Any:
-    """A pair [a, b]: TOML gives a list, taken as a tuple (its members stay strict)."""
-    return Annotated[tuple[first, second], Strict(False)]
-
-
-class _Model(BaseModel):
-    # strict: a bool is not a number, a text is not a number, "yes" is not a bool (ints
-    # are still numbers where floats are expected)
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
-
-
-class Sourced(BaseModel):
-    """A model read from input files: the source and tag of every leaf, and the file read."""
-
-    _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
-    _source_file: str = PrivateAttr(default="<default>")
-    _case_file: str = PrivateAttr(default="")
-    _notes: tuple[str, ...] = PrivateAttr(default=())
-
-    @property
-    def provenance(self) -> dict[str, dict[str, str]]:
-        """Source and tag of every leaf, by dotted path."""
-        return self._provenance
-
-    @property
-    def source_file(self) -> str:
-        return self._source_file
-
-    @property
-    def case_file(self) -> str:
-        """The embedded case the file was merged onto ("" for a model not read as a case)."""
-        return self._case_file
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """Warnings about the input that do not stop a run (implausible values, an empty
-        file), one line each, for the terminal and results.json."""
-        return self._notes
-
-    def with_source(
-        self,
-        provenance: dict[str, dict[str, str]],
-        file: str,
-        case_file: str = "",
-        notes: tuple[str, ...] = (),
-    ) -> typing.Self:
-        """This model, with the provenance of its leaves, the file it was read from, the
-        embedded case under it and the warnings about its values."""
-        self._provenance = provenance
-        self._source_file = file
-        self._case_file = case_file
-        self._notes = tuple(notes)
-        return self
+from orevalue.scenario.mine import MinePlan
+from orevalue.scenario.sales_terms import (  # noqa: F401 (re-exported)
+    TERMS_FUNCTIONS,
+    ConcentrateTerms,
+    ElementPriceTerms,
+    MetalContentTerms,
+    MetalPriceTerms,
+    NetbackTerms,
+    Penalty,
+    ProductPriceTerms,
+    SalesTerms,
+    _SalesTerms,
+)
 
 
 class Project(_Model):
@@ -253,124 +192,6 @@ class Logistics(_Model):
     product_ocean_usd_per_t: Rng(0, 1e4) = Field(description="metal products port to market, USD/t")
 
 
-class _SalesTerms(_Model):
-    """What every sales terms table gives besides its function's parameters."""
-
-    label: str = ""
-    freight: Literal["concentrate", "product", "none"] = Field(
-        description="freight class paid: per wet t of concentrate, per t of product, or none"
-    )
-    exported: bool = Field(
-        default=True, description="sold abroad (counted in export earnings) or at home"
-    )
-    feed_sizing: Literal["nameplate", "available"] = Field(
-        default="available",
-        description="a feed bought on these terms: up to the plant's nameplate at the year's "
-        "utilisation, or all that is available (ramping with utilisation)",
-    )
-    mine_sales: bool = Field(
-        default=False,
-        description="a feed on these terms is the related mine's sales (its royalties, export "
-        "duty and transfer price)",
-    )
-
-
-class Penalty(_Model):
-    threshold_pct: Pct = Field(description="grade above which the penalty applies, %")
-    usd_per_dmt_per_0_1_pct: Rng(0, 1e4) = Field(
-        description="penalty, USD per dmt per 0.1 % above the threshold"
-    )
-
-
-class ConcentrateTerms(_SalesTerms):
-    function: Literal["concentrate"]
-    element: Element = Field(description="element paid on grade less a minimum deduction")
-    tc_series: str = Field(description="price series of the treatment charge, per dmt")
-    rc_series: str = Field(description="price series of the refining charge, per payable unit")
-    tc_per_rc: float = Field(
-        gt=0,
-        le=1000,
-        description="TC per unit of RC when the two move together (TC/10 convention: 10)",
-    )
-    payable_pct: Pct = Field(description="share of the main element's content paid, %")
-    min_deduction_pct_points: Pct = Field(
-        description="minimum deduction, % points of the main element's grade"
-    )
-    payable_scales: dict[Element, Annotated[list[Pair(Rng(0, 1e6), Pct)], Field(min_length=1)]] = (
-        Field(
-            default_factory=dict,
-            description="by-products paid: [grade in the element's unit, payable %] steps, "
-            "ascending from 0",
-        )
-    )
-    rc_usd_per_unit: dict[Element, Rng(0, 1e5)] = Field(
-        default_factory=dict,
-        description="refining charge of each by-product, USD per payable unit of its price "
-        "series (per oz)",
-    )
-    penalties: dict[Element, Penalty] = Field(
-        default_factory=dict, description="penalties on elements above a threshold grade"
-    )
-
-
-class MetalContentTerms(_SalesTerms):
-    function: Literal["metal_content"]
-    element: Element = Field(description="element the product is sold for")
-    payable_pct: dict[Element, Pct] = Field(description="share of each element's content paid, %")
-    rc_usd_per_t: Rng(-1e5, 1e5) = Field(description="refining charge, USD per t of metal")
-
-
-class MetalPriceTerms(_SalesTerms):
-    function: Literal["metal_price"]
-    element: Element = Field(description="element whose price the product's mass is paid at")
-    premiums: list[str] = Field(
-        default_factory=list, description="price series of premiums paid on top, per t"
-    )
-
-
-class ElementPriceTerms(_SalesTerms):
-    function: Literal["element_price"]
-    element: Element = Field(description="element whose content is paid at its price")
-    payable_pct: Pct = Field(default=100.0, description="share of the content paid, %")
-    refining_usd_per_unit: Rng(0, 1e5) = Field(
-        default=0.0,
-        description="refining charge, USD per payable unit of the element's price (per oz)",
-    )
-
-
-class ProductPriceTerms(_SalesTerms):
-    function: Literal["product_price"]
-    element: Element = Field(description="element the product is sold for (margins per t of it)")
-    price: str = Field(description="price series of the product, per t of product")
-
-
-class NetbackTerms(_SalesTerms):
-    function: Literal["netback"]
-    price: str = Field(description="price series of the netback, per t of product")
-
-
-#: Sales terms by function (economics/terms.py registers a function of each name).
-SalesTerms = Annotated[
-    ConcentrateTerms
-    | MetalContentTerms
-    | MetalPriceTerms
-    | ElementPriceTerms
-    | ProductPriceTerms
-    | NetbackTerms,
-    Field(discriminator="function"),
-]
-TERMS_FUNCTIONS = (
-    "concentrate",
-    "metal_content",
-    "metal_price",
-    "element_price",
-    "product_price",
-    "netback",
-)
-
-
-#: A price deck: one value per calendar year, in the unit of its series (USD/t, USD/oz,
-#: USc/lb; premiums and netbacks may be negative), within ±1e6 of that unit.
 Deck = Annotated[dict[YearKey, Rng(-1e6, 1e6)], Field(min_length=1)]
 
 
