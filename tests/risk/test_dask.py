@@ -7,14 +7,13 @@ import json
 import logging
 import warnings
 
+import distributed  # the test extra installs it
 import pytest
 from typer.testing import CliRunner
 
 from orevalue import api
 from orevalue.cli import app
 from orevalue.risk import daskrun
-
-distributed = pytest.importorskip("distributed")
 
 runner = CliRunner()
 #: Keys of the run block that say how and how fast it ran, not what it found.
@@ -63,7 +62,8 @@ def test_summary_json_is_bit_identical_on_the_pool_and_a_dask_cluster(cluster, t
 
 def test_local_cluster_and_chunks_written_by_the_workers_match_with_samples(tmp_path):
     kwargs = dict(chunk=300, tornado=False, sobol=0)
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq
+
     pool = api.risk(
         api.load(),
         1200,

@@ -111,7 +111,6 @@ def test_cli_writes_the_table_and_the_heat_map(tmp_path):
 
 
 def test_cli_hypercube_with_parquet(tmp_path):
-    pytest.importorskip("pyarrow")
     args = [
         "sweep",
         "--vary",
