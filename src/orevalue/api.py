@@ -393,7 +393,7 @@ def report(
         extra["sweep"] = sweep_material(Path(sweep), labels)
     inputs = BriefInputs(
         results=results,
-        risk=_plain_json(risk) if risk is not None else None,
+        risk=plain_json(risk) if risk is not None else None,
         siting=where,
         siting_note=note,
         site=loaded.site,
@@ -462,8 +462,9 @@ def incentives(
     return found
 
 
-def _plain_json(item: Any) -> Any:
-    """Plain JSON values (NaN as None), exactly as brief.json will hold them."""
+def plain_json(item: Any) -> Any:
+    """Plain JSON values (NumPy numbers as Python's, NaN and infinities as None): what
+    brief.json holds and what both databases' JSON columns accept."""
     import json
 
     def plain(value: Any) -> Any:

@@ -4,7 +4,6 @@ it, its risk and its brief, and the editor's fields from the schema."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import tempfile
 import tomllib
@@ -85,18 +84,8 @@ def check(text: str, name: str, work_dir: Path) -> list[Issue]:
     return []
 
 
-def plain_json(item: Any) -> Any:
-    """Plain JSON values (NumPy numbers as Python's, NaN and infinities as None): what both
-    databases' JSON columns accept."""
-
-    def plain(value: Any) -> Any:
-        if hasattr(value, "item"):
-            return value.item()
-        if hasattr(value, "tolist"):
-            return value.tolist()
-        raise TypeError(f"not JSON: {type(value).__name__}")
-
-    return json.loads(json.dumps(item, default=plain), parse_constant=lambda _: None)
+#: Plain JSON values for the database's JSON columns: the api's one conversion.
+plain_json = api.plain_json
 
 
 def evaluate(loaded: api.Loaded) -> dict[str, Any]:
