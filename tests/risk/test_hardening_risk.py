@@ -23,7 +23,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     """The environment of a CLI subprocess: this tree's sources, a private system temp."""
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir(exist_ok=True)
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     path = os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])
     return {**os.environ, "PYTHONPATH": path, "TMPDIR": str(system_tmp)}
 

@@ -50,7 +50,7 @@ SITES = {
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     return subprocess.run(
         [sys.executable, "-m", "orevalue", "site", *args],
@@ -177,7 +177,7 @@ def test_run_with_a_site_preset_says_it_too(tmp_path: Path) -> None:
     scenario = tmp_path / "capacity.toml"
     scenario.write_text(SCENARIOS["capacity_ref"][0])
     out = tmp_path / "out"
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     args = ["run", str(scenario), "--site", "saindak", "--out", str(out)]
     done = subprocess.run(

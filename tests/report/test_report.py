@@ -435,7 +435,7 @@ def test_assets_ship_in_the_package() -> None:
 
     assets = resources.files("orevalue.report").joinpath("assets")
     assert assets.joinpath("brief.css").is_file() and assets.joinpath("brief.js").is_file()
-    text = Path(__file__).parents[1].joinpath("pyproject.toml").read_text(encoding="utf-8")
+    text = Path(__file__).parents[2].joinpath("pyproject.toml").read_text(encoding="utf-8")
     assert '"report/assets/*"' in text
 
 
@@ -471,7 +471,7 @@ def test_opens_offline_in_chromium_without_errors(brief: dict[str, Any], tmp_pat
         )
         assert drawn == len(brief["parsed"].charts)
         shot = page.screenshot()
-        # to look at it: OREVALUE_ARTIFACTS=some/folder python -m pytest tests/test_report.py
+        # to look at it: OREVALUE_ARTIFACTS=some/folder python -m pytest tests/report/test_report.py
         keep = Path(os.environ.get("OREVALUE_ARTIFACTS") or tmp_path)
         keep.mkdir(parents=True, exist_ok=True)
         (keep / "brief.png").write_bytes(shot)

@@ -21,7 +21,7 @@ def _deep(levels: int) -> str:
 
 
 def _cli(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     return subprocess.run(
         [sys.executable, "-m", "orevalue", *args],
