@@ -63,20 +63,10 @@ def report_command(
 ) -> None:
     """Write the brief: verdict, pathways, per-tonne waterfall, cash flows, who gets each
     dollar, government revenue, needs, siting, risk and every assumption, in one HTML file."""
-    from orevalue.report.brief import write_brief
     from orevalue.report.brief.sweep import SweepFileError
 
     started = time.perf_counter()
-    if sobol and sobol & (sobol - 1):
-        raise fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
-    if pdf:
-        from orevalue.report.brief.browser import find_chromium
-
-        if find_chromium() is None:
-            raise fail(
-                "--pdf: no Chromium found to print with; install it (Debian: apt-get install "
-                "chromium) or set OREVALUE_CHROMIUM to its path"
-            )
+    _check_options(sobol, pdf)
     loaded = load_case(scenario, site, regime, case)
     try:
         spec = api.risk_spec(loaded) if risk else None
@@ -97,8 +87,7 @@ def report_command(
         )
     command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting, sweep)
     design = api.incentives(loaded) if incentives else None
-    if incentives:
-        command += " --incentives"
+    command += " --incentives" if incentives else ""
     try:
         brief = api.report(
             loaded,
@@ -111,12 +100,7 @@ def report_command(
     except SweepFileError as exc:
         raise fail(f"--sweep {sweep}: cannot read the sweep table: {exc}") from None
     target = out / loaded.output_name
-    try:
-        written = write_brief(target, brief.html, brief.doc, pdf=pdf)
-    except OSError as exc:
-        raise fail(f"{target}: cannot write the brief: {exc}") from None
-    except RuntimeError as exc:  # the browser failed to print
-        raise fail(f"{target / 'brief.pdf'}: cannot print the brief: {exc}") from None
+    written = _write(target, brief, pdf)
     if not quiet:
         Console().print(
             f"Wrote {', '.join(p.name for p in written)} to {target}/ "
@@ -124,6 +108,32 @@ def report_command(
             markup=False,
             soft_wrap=True,
         )
+
+
+def _check_options(sobol: int, pdf: bool) -> None:
+    """Refuse, before any work, a Sobol size that is not a power of 2 and --pdf without Chromium."""
+    if sobol and sobol & (sobol - 1):
+        raise fail(f"--sobol: got {sobol}; expected a power of 2 (e.g. 512) or 0")
+    if pdf:
+        from orevalue.report.brief.browser import find_chromium
+
+        if find_chromium() is None:
+            raise fail(
+                "--pdf: no Chromium found to print with; install it (Debian: apt-get install "
+                "chromium) or set OREVALUE_CHROMIUM to its path"
+            )
+
+
+def _write(target: Path, brief: api.Brief, pdf: bool) -> list[Path]:
+    """Write brief.html (and brief.pdf) into ``target``; a failure is one line naming the file."""
+    from orevalue.report.brief import write_brief
+
+    try:
+        return write_brief(target, brief.html, brief.doc, pdf=pdf)
+    except OSError as exc:
+        raise fail(f"{target}: cannot write the brief: {exc}") from None
+    except RuntimeError as exc:  # the browser failed to print
+        raise fail(f"{target / 'brief.pdf'}: cannot print the brief: {exc}") from None
 
 
 def _command(
