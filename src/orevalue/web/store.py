@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import desc, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +16,8 @@ from orevalue.web import service
 from orevalue.web.config import Settings
 from orevalue.web.db import DONE, FAILED, QUEUED, RunLogRow, RunRow, ScenarioRow, log, now
 from orevalue.web.jobs import Jobs, TooManyJobs
+
+Row = TypeVar("Row", ScenarioRow, RunRow)
 
 
 class AppError(Exception):
@@ -102,30 +104,35 @@ def save_scenario(
     return row
 
 
-def scenario(state: State, scenario_id: int) -> ScenarioRow:
+def _one(state: State, table: type[Row], row_id: int, what: str) -> Row:
+    """The row ``row_id`` of ``table``, or NotFound naming it (``what``: scenario, run)."""
     with state.factory() as s:
-        row = s.get(ScenarioRow, scenario_id)
+        row = s.get(table, row_id)
     if row is None:
-        raise NotFound(f"no scenario {scenario_id}")
+        raise NotFound(f"no {what} {row_id}")
     return row
+
+
+def _latest(state: State, table: type[Row], limit: int) -> list[Row]:
+    """The newest ``limit`` rows of ``table``, newest first."""
+    with state.factory() as s:
+        return list(s.scalars(select(table).order_by(desc(table.id)).limit(limit)))
+
+
+def scenario(state: State, scenario_id: int) -> ScenarioRow:
+    return _one(state, ScenarioRow, scenario_id, "scenario")
 
 
 def scenarios(state: State, limit: int = 100) -> list[ScenarioRow]:
-    with state.factory() as s:
-        return list(s.scalars(select(ScenarioRow).order_by(desc(ScenarioRow.id)).limit(limit)))
+    return _latest(state, ScenarioRow, limit)
 
 
 def run(state: State, run_id: int) -> RunRow:
-    with state.factory() as s:
-        row = s.get(RunRow, run_id)
-    if row is None:
-        raise NotFound(f"no run {run_id}")
-    return row
+    return _one(state, RunRow, run_id, "run")
 
 
 def runs(state: State, limit: int = 50) -> list[RunRow]:
-    with state.factory() as s:
-        return list(s.scalars(select(RunRow).order_by(desc(RunRow.id)).limit(limit)))
+    return _latest(state, RunRow, limit)
 
 
 def run_log(state: State, run_id: int) -> list[RunLogRow]:
