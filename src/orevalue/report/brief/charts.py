@@ -34,6 +34,15 @@ WIDTH = 680
 MUSD = 1e-6
 
 
+def marker(colour: str, shape: str | None) -> dict[str, Any]:
+    """A bar's plotly marker: ``colour`` (a CSS colour) and, when ``shape`` is given, its
+    fill pattern, so that bars stay apart in grey print and for colour-blind readers."""
+    style: dict[str, Any] = {"color": colour}
+    if shape:
+        style["pattern"] = pattern(shape)
+    return style
+
+
 def pattern(shape: str) -> dict[str, Any]:
     """A hatch drawn over the bar's own colour: a second cue beside colour, kept on paper."""
     return {

@@ -49,9 +49,7 @@ def dollars_section(ctx: Ctx) -> dict[str, Any] | None:
         ]
         if not all(src.has(k) for k in keys) or all(abs(src.value(k) or 0.0) < 0.5e6 for k in keys):
             continue
-        marker: dict[str, Any] = {"color": charts.OKABE_ITO[colour]}
-        if pattern:
-            marker["pattern"] = charts.pattern(pattern)
+        marker = charts.marker(charts.OKABE_ITO[colour], pattern)
         data.append(
             keyed(
                 src,
@@ -176,9 +174,7 @@ def _jobs_chart(ctx: Ctx) -> Block:
     data = []
     for key, colour, pattern in JOBS:
         label = outputs.label(key, "country")
-        marker: dict[str, Any] = {"color": charts.OKABE_ITO[colour]}
-        if pattern:
-            marker["pattern"] = charts.pattern(pattern)
+        marker = charts.marker(charts.OKABE_ITO[colour], pattern)
         data.append(
             keyed(
                 src,

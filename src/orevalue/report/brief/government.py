@@ -110,9 +110,7 @@ def _government_chart(ctx: Ctx) -> dict[str, Any]:
                 fields.append(total(*ks) if ks else None)
         if all((src.value(k) or 0.0) == 0.0 for k in fields if k):
             continue
-        marker: dict[str, Any] = {"color": charts.OKABE_ITO[colour]}
-        if pattern:
-            marker["pattern"] = charts.pattern(pattern)
+        marker = charts.marker(charts.OKABE_ITO[colour], pattern)
         data.append(
             keyed(
                 src,

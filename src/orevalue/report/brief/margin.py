@@ -219,9 +219,7 @@ def _cash_flow_parts(
     for name, sign, colour, pattern in CASH_FLOW_PARTS:
         label = outputs.label(name, "annual")
         keys = [k if sign > 0 else neg(k) for k in line(name)]
-        marker: dict[str, Any] = {"color": colour}
-        if pattern:
-            marker["pattern"] = charts.pattern(pattern)
+        marker = charts.marker(colour, pattern)
         data.append(
             keyed(
                 src,
