@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orevalue import engine
-from orevalue.params import Params
-from orevalue.results import Results
 from orevalue.risk import CHUNK
 from orevalue.scenario import Overlay, Scenario, ScenarioError, is_case_file
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
     from orevalue.incentives.optimise import Design
+    from orevalue.params import Params
+    from orevalue.results import Results
     from orevalue.risk.spec import RiskSpec
     from orevalue.siting import NpvFunction, Siting
     from orevalue.sweep import Sweep
@@ -140,6 +139,8 @@ def evaluate(
 ) -> Results:
     """Every pathway of the case in the plant view and the country view, with metrics:
     :func:`orevalue.engine.evaluate` (``params`` of N samples for N at once)."""
+    from orevalue import engine  # imported here so that the CLI's help starts fast
+
     return engine.evaluate(_scenario(case), params, breakeven, detail, compare, lean)
 
 
@@ -288,6 +289,8 @@ def site_npv(case: Loaded | Scenario, pathway: str | None = None) -> NpvFunction
         if regime is not None:
             layers.append(regime_overlay(regime, f"zone regime {regime}"))
         variant = _loaded(case).variant(*layers)
+        from orevalue import engine
+
         results = engine.evaluate(variant, breakeven=False, detail=False, compare=False)
         return results.value(name, "plant", "npv_usd")
 
