@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from test_report import BriefParser, check_charts, check_numbers, invoke
+from report.test_report import BriefParser, check_charts, check_numbers, invoke
 
 
 def test_report_incentives_draws_the_pareto_front_and_bang_for_buck(tmp_path):
