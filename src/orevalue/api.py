@@ -426,6 +426,7 @@ def incentives(
     n_random: int = 3000,
     max_loss_probability: float | None = None,
     risk_samples: int = 2000,
+    progress: Progress | None = None,
 ) -> Design:
     """The cheapest incentive package that makes ``pathway``'s plant (None: the case's focus
     pathway) bankable (equity IRR at
@@ -434,7 +435,8 @@ def incentives(
     and each lever's bang for buck. ``levers`` is a lever file laid over data/levers.toml.
     Every package is a sample of one vectorised engine call. With ``max_loss_probability``
     (or the lever file's), the package must also keep P(NPV < 0) at most that on a risk run
-    of ``risk_samples``. Raises :class:`ScenarioError` for a bad lever file or target."""
+    of ``risk_samples``. ``progress`` hears ``("incentives", done, total)`` after each stage
+    of the design. Raises :class:`ScenarioError` for a bad lever file or target."""
     import time
 
     from orevalue.incentives.design import design
@@ -446,7 +448,7 @@ def incentives(
     table = with_targets(load_levers(levers), target_irr_pct, min_dscr, max_loss_probability)
     scenario = _scenario(case)
     setup = make_setup(scenario, table, pathway or scenario.focus_pathway)
-    found = design(setup, levels=levels, n_random=n_random)
+    found = design(setup, levels=levels, n_random=n_random, progress=progress)
     if found.package is not None:
         found.fields = package_fields(setup, list(found.package.values()))
     p_max = table.targets.max_loss_probability

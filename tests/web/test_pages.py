@@ -85,9 +85,11 @@ def test_raw_toml_and_plotly_served(client: TestClient) -> None:
     assert client.get("/static/app.js").status_code == 200
 
 
-def test_run_page_with_siting(client: TestClient) -> None:
+def test_run_page_offers_the_jobs_and_computes_no_siting(client: TestClient) -> None:
+    """The run page of an evaluation starts the risk, incentives and siting jobs from its
+    forms; it no longer computes the siting analysis while the page loads."""
     rid = client.post("/api/v1/evaluate", json={"toml": ""}).json()["id"]
     plain = client.get(f"/runs/{rid}").text
-    assert '<section id="siting">' not in plain and "?siting=true" in plain
-    with_map = client.get(f"/runs/{rid}", params={"siting": True}).text
-    assert '<section id="siting">' in with_map and "<svg" in with_map
+    assert '<section id="siting">' not in plain and "?siting=true" not in plain
+    for kind in ("risk", "incentives", "siting"):
+        assert f'data-job="{kind}"' in plain

@@ -4,6 +4,7 @@ the search works)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -139,9 +140,23 @@ def _search(
     return best, rows
 
 
-def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -> Design:
+#: Steps :func:`design` reports to its ``progress`` callback: (stage, done, STEPS).
+STEPS = 4
+
+
+def design(
+    setup: Setup,
+    levels: int = 9,
+    n_random: int = 3000,
+    seed: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Design:
     """The cheapest package reaching the targets of ``setup.levers``, the Pareto front of
-    public cost against investor NPV, and each lever's bang for buck."""
+    public cost against investor NPV, and each lever's bang for buck. ``progress`` is called
+    as ``("incentives", done, STEPS)`` after each engine stage (an exception it raises stops
+    the design: that is how a caller cancels)."""
+    step = progress or (lambda _stage, _done, _total: None)
+    step("incentives", 0, STEPS)
     t = setup.levers.targets
     irr, dscr = t.equity_irr_pct / 100.0, t.min_dscr
     names = setup.levers.names
@@ -155,7 +170,9 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
     n_sweep, n_units = len(rows), len(units)
     sweep = _subset(priced, np.arange(n_sweep))
     at_limit = priced.row(n_sweep + n_units)
+    step("incentives", 1, STEPS)
     found, searched = _search(setup, grid, sweep, where)
+    step("incentives", 2, STEPS)
     evaluations = len(priced.amounts) + searched
     pick = _cheapest(priced, t.equity_irr_pct, dscr)  # the grid packages: a check on the MILP
     if pick is not None:
@@ -177,6 +194,7 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
     if found is not None:
         found, more = refine(setup, found, t.equity_irr_pct, dscr)
         evaluations += more
+        step("incentives", 3, STEPS)
         final = price(setup, found[None, :])
         result.package = dict(zip(names, map(float, found), strict=True))
         result.package_metrics = final.row(0)
@@ -197,6 +215,7 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
         row["investor_npv_per_unit_usd"] = gain / first if first > 0 else float("nan")
     result.pareto = _pareto(priced, names, irr, dscr)
     result.evaluations = evaluations
+    step("incentives", STEPS, STEPS)
     return result
 
 

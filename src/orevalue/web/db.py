@@ -51,7 +51,10 @@ class ScenarioRow(Base):
 
 
 class RunRow(Base):
-    """One evaluation (kind "evaluate") or risk run (kind "risk") of a scenario's text."""
+    """One run of a scenario's text: an evaluation (kind "evaluate", done at once) or a
+    background job (kind "risk", "incentives" or "siting") that evaluates it too and adds
+    its own result: the risk summary, the incentive design (incentives.json) or the siting
+    analysis. ``options`` holds a job's parameters (the incentive targets)."""
 
     __tablename__ = "runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,6 +76,10 @@ class RunRow(Base):
     results: Mapped[Any] = mapped_column(JSON, nullable=True)
     risk: Mapped[Any] = mapped_column(JSON, nullable=True)
     brief_html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # added by migration 0002
+    options: Mapped[Any] = mapped_column(JSON, nullable=True)
+    incentives: Mapped[Any] = mapped_column(JSON, nullable=True)
+    siting: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class RunLogRow(Base):
@@ -104,8 +111,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema with the shipped Alembic migrations."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to the newest schema (or to ``revision``) with the shipped Alembic
+    migrations."""
     from alembic import command
     from alembic.config import Config
 
@@ -114,7 +122,7 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(folder))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:

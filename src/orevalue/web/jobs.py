@@ -1,6 +1,8 @@
-"""Risk runs as background jobs: a bounded pool of threads, each run's progress written to
-its row, a cancel flag checked at every chunk. A run goes queued → running → done | failed;
-a server that stops leaves rows that :func:`orevalue.web.db.fail_orphans` marks failed."""
+"""Background jobs: risk runs, incentive designs and siting analyses in a bounded pool of
+threads, each run's progress written to its row, a cancel flag checked at every step (a risk
+run's chunk, a stage of the incentive design or of the siting). A run goes queued → running
+→ done | failed; a server that stops leaves rows that :func:`orevalue.web.db.fail_orphans`
+marks failed."""
 
 from __future__ import annotations
 
@@ -27,12 +29,12 @@ class Cancelled(Exception):
 
 
 class Jobs:
-    """The job pool of one app: at most ``settings.max_jobs`` risk runs queued or running."""
+    """The job pool of one app: at most ``settings.max_jobs`` jobs queued or running."""
 
     def __init__(self, factory: sessionmaker[Session], settings: Settings):
         self.factory = factory
         self.settings = settings
-        self.pool = ThreadPoolExecutor(max_workers=settings.max_jobs, thread_name_prefix="risk")
+        self.pool = ThreadPoolExecutor(max_workers=settings.max_jobs, thread_name_prefix="job")
         self.lock = threading.Lock()
         self.active: set[int] = set()
         self.cancelled: set[int] = set()
@@ -45,7 +47,7 @@ class Jobs:
     def _check(self) -> None:
         if len(self.active) >= self.settings.max_jobs:
             raise TooManyJobs(
-                f"{len(self.active)} risk runs are already in progress "
+                f"{len(self.active)} jobs (risk, incentives, siting) are already in progress "
                 f"(at most {self.settings.max_jobs} at once): wait for one to finish"
             )
 
@@ -89,13 +91,36 @@ class Jobs:
             row = s.get(RunRow, run_id)
             assert row is not None
             row.status, row.started_at = RUNNING, now()
-            text, name, samples, seed = row.toml, row.name, row.samples or 0, row.seed or 1
-        log(self.factory, run_id, f"started: {samples} samples, seed {seed}")
+            text, name, kind = row.toml, row.name, row.kind
+            samples, seed, options = row.samples or 0, row.seed or 1, row.options or {}
+        log(self.factory, run_id, f"started {kind}" + (
+            f": {samples} samples, seed {seed}" if kind == "risk" else ""))  # fmt: skip
         self.settings.work_dir.mkdir(parents=True, exist_ok=True)
         loaded = service.load_text(text, name, self.settings.work_dir)
-        results = service.evaluate(loaded)
+        self._store(run_id, results=service.evaluate(loaded))
+        progress = self._progress(run_id)
+        if kind == "incentives":
+            self._store(run_id, incentives=service.incentives(loaded, options, progress))
+        elif kind == "siting":
+            self._store(run_id, siting=service.siting(loaded, progress))
+        else:
+            chunk = max(10, min(CHUNK, samples // 20))
+            summary: dict[str, Any] = api.risk(
+                loaded, samples=samples, seed=seed, chunk=chunk,
+                workers=self.settings.risk_workers, tornado=False, sobol=0,
+                progress=progress, scratch=self.settings.work_dir,
+            )  # fmt: skip
+            self._store(run_id, risk=service.plain_json(summary))
+
+    def _store(self, run_id: int, **values: Any) -> None:
         with self.factory.begin() as s:
-            s.get(RunRow, run_id).results = results  # type: ignore[union-attr]
+            row = s.get(RunRow, run_id)
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    def _progress(self, run_id: int) -> api.Progress:
+        """The callback a job's steps call: raises :class:`Cancelled` when asked to stop,
+        writes the share done to the row (at most every 0.2 s, and at the end)."""
         last = [0.0]
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -103,23 +128,9 @@ class Jobs:
                 raise Cancelled
             if time.monotonic() - last[0] > 0.2 or done >= total:
                 last[0] = time.monotonic()
-                with self.factory.begin() as s:
-                    s.get(RunRow, run_id).progress = done / max(total, 1)  # type: ignore[union-attr]
+                self._store(run_id, progress=done / max(total, 1))
 
-        chunk = max(10, min(CHUNK, samples // 20))
-        summary: dict[str, Any] = api.risk(
-            loaded,
-            samples=samples,
-            seed=seed,
-            chunk=chunk,
-            workers=self.settings.risk_workers,
-            tornado=False,
-            sobol=0,
-            progress=progress,
-            scratch=self.settings.work_dir,
-        )
-        with self.factory.begin() as s:
-            s.get(RunRow, run_id).risk = service.plain_json(summary)  # type: ignore[union-attr]
+        return progress
 
     def _finish(self, run_id: int, status: str, reason: str, start: float) -> None:
         with self.factory.begin() as s:

@@ -38,6 +38,40 @@ def _metrics_model(group: str, name: str) -> type[BaseModel]:
 PlantMetrics = _metrics_model("plant", "PlantMetrics")
 CountryMetrics = _metrics_model("country", "CountryMetrics")
 
+#: The plant outputs an incentive package is judged on (beside its public cost).
+PACKAGE_PLANT_KEYS = ("equity_irr", "dscr_min", "npv_usd")
+
+
+def _package_model(name: str, doc: str, **more: Any) -> type[BaseModel]:
+    """A model of an incentive package's numbers: the plant outputs it is judged on and every
+    declared key of the group "incentives" (its public cost by level), each ``float | None``
+    described by data/outputs.csv; ``more`` adds fields of the model's own."""
+    rows = [outputs.row(k, "plant") for k in PACKAGE_PLANT_KEYS] + list(
+        outputs.declared("incentives")
+    )
+    fields: dict[str, Any] = {
+        r.key: (
+            float | None,
+            Field(None, title=r.label, description=f"{r.description} Unit: {r.unit}."),
+        )
+        for r in rows
+    }
+    return create_model(name, __config__=ConfigDict(extra="allow"), __doc__=doc, **fields, **more)
+
+
+PackageMetrics = _package_model(
+    "PackageMetrics",
+    "An incentive package's plant outputs and public cost (data/outputs.csv); ``jobs``: its "
+    "public cost per operating job.",
+    jobs=(dict[str, Any] | None, None),
+)
+ParetoPoint = _package_model(
+    "ParetoPoint",
+    "A package on the Pareto front of public cost against the investor's plant NPV.",
+    bankable=(bool, ...),
+    package=(dict[str, float], ...),
+)
+
 
 class PathwaySummary(BaseModel):
     """One pathway's headline results: the plant view and the country view."""
@@ -95,6 +129,41 @@ class RiskIn(BaseModel):
     seed: int = Field(1, ge=0, le=2**31 - 1)
 
 
+class IncentivesIn(BaseModel):
+    """Find the cheapest incentive package that makes a scenario's plant bankable (a
+    background job, as ``orevalue incentives``); targets default to data/levers.toml's."""
+
+    scenario_id: Id | None = None
+    toml: str = ""
+    name: str = Field("scenario", max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    target_irr_pct: float | None = Field(None, gt=-50, lt=100, description="Equity IRR, % real")
+    min_dscr: float | None = Field(None, ge=0, le=10, description="Minimum DSCR")
+    pathway: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9_]+$")
+
+
+class IncentivesOut(BaseModel):
+    """incentives.json of an incentives run: the cheapest bankable package (None when none
+    is), its outputs and public cost by level, why none is bankable, the Pareto front and
+    each lever's bang for buck."""
+
+    pathway: str
+    targets: dict[str, float]
+    method: str
+    bankable: bool
+    package: dict[str, float] | None
+    package_metrics: PackageMetrics | None  # type: ignore[valid-type]
+    package_cost_by_lever: dict[str, float | None]
+    reference: PackageMetrics  # type: ignore[valid-type]
+    at_limit: PackageMetrics  # type: ignore[valid-type]
+    binding: list[str]
+    pareto: list[ParetoPoint]  # type: ignore[valid-type]
+    ranking: list[dict[str, Any]]
+    levers: dict[str, dict[str, Any]]
+    evaluations: int
+    seconds: float
+    risk: dict[str, Any] | None = None
+
+
 class RunOut(BaseModel):
     """A run: its state, timings and, when done, its headline results."""
 
@@ -116,6 +185,9 @@ class RunOut(BaseModel):
     verdict: list[str] | None = None
     pathways: dict[str, PathwaySummary] | None = None
     risk_headline: dict[str, Any] | None = None
+    options: dict[str, Any] | None = None
+    has_incentives: bool = False
+    has_siting: bool = False
 
 
 class LogLine(BaseModel):
@@ -165,6 +237,8 @@ def run_out(row: Any) -> RunOut:
         risk_headline={"headline_outputs": risk.get("headline_outputs"), "run": risk.get("run")}
         if risk
         else None,
+        has_incentives=bool(row.incentives),
+        has_siting=bool(row.siting),
     )
 
 

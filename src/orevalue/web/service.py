@@ -107,32 +107,104 @@ def results_xlsx(loaded: api.Loaded) -> bytes:
     return api.results_workbook(api.evaluate(loaded))
 
 
-def brief(loaded: api.Loaded, risk: dict[str, Any] | None, command: str) -> str:
-    """The brief's HTML (without the siting section, which takes a minute)."""
-    return api.report(loaded, risk=risk, siting=False, command=command).html
+def brief(
+    loaded: api.Loaded,
+    risk: dict[str, Any] | None,
+    command: str,
+    incentives: dict[str, Any] | None = None,
+    siting: bool = False,
+) -> str:
+    """The brief's HTML: with the risk summary, the incentive design (incentives.json) and
+    the siting section (a few seconds) when the run has them."""
+    from orevalue.incentives.optimise import Design
+
+    design = Design(**incentives) if incentives else None
+    return api.report(loaded, risk=risk, siting=siting, command=command, incentives=design).html
 
 
-def page_sections(
-    loaded: api.Loaded, risk: dict[str, Any] | None, siting: bool = False
+def incentives(
+    loaded: api.Loaded, options: dict[str, Any], progress: api.Progress | None = None
 ) -> dict[str, Any]:
-    """The brief's sections as data (verdict, pathways, per-tonne margin, cash flows,
-    government, jobs; risk when there is a summary; siting with its map when asked), for the
-    run page to render with the brief's own renderer."""
+    """incentives.json of the case (what ``orevalue incentives`` writes): the cheapest
+    bankable package, its public cost by level, the Pareto front, the lever ranking.
+    ``options`` may give ``target_irr_pct`` (%), ``min_dscr`` and ``pathway``."""
+    from orevalue.incentives.document import design_document
+
+    found = api.incentives(
+        loaded,
+        target_irr_pct=options.get("target_irr_pct"),
+        min_dscr=options.get("min_dscr"),
+        pathway=options.get("pathway"),
+        progress=progress,
+    )
+    return plain_json(design_document(found))
+
+
+def render(sections: list[dict[str, Any]]) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """Brief sections (blocks) as HTML with the brief's own renderer, and the chart
+    figures they draw (by chart id)."""
+    from orevalue.report.brief.render import _block
+
+    figures: dict[str, Any] = {}
+    out = [
+        {"id": s["id"], "title": s["title"],
+         "html": "".join(_block(b, figures) for b in s["blocks"])}
+        for s in sections
+    ]  # fmt: skip
+    return out, figures
+
+
+def siting(loaded: api.Loaded, progress: api.Progress | None = None) -> dict[str, Any]:
+    """The siting analysis of the case (``orevalue site``) with its map, as stored with a
+    siting run: ``site`` (the analysis as data, None when there is none), ``note`` (why
+    not), and the brief's siting section rendered (``sections``, ``figures``)."""
+    step = progress or (lambda _stage, _done, _total: None)
+    step("siting", 0, 2)
+    where, note, svg = api.brief_siting(loaded)
+    step("siting", 1, 2)
+    brief_data = _assemble(loaded, None, (where, note, svg), None)
+    sections, figures = render([s for s in brief_data["sections"] if s["id"] == "siting"])
+    step("siting", 2, 2)
+    return {
+        "site": plain_json(where.to_dict()) if where is not None else None,
+        "note": note,
+        "sections": sections,
+        "figures": plain_json(figures),
+    }
+
+
+def _assemble(
+    loaded: api.Loaded,
+    risk: dict[str, Any] | None,
+    siting: tuple[Any, str | None, str | None] | None,
+    incentives: dict[str, Any] | None,
+) -> dict[str, Any]:
     from orevalue.report.brief import BriefInputs
     from orevalue.report.brief.content import assemble
 
-    where, note, svg = api.brief_siting(loaded) if siting else (None, None, None)
+    where, note, svg = siting or (None, None, None)
     inputs = BriefInputs(
         results=api.evaluate(loaded),
         risk=plain_json(risk) if risk is not None else None,
         siting=where,
         siting_note=note or "Siting: not computed for this page.",
         map_svg=svg,
+        extra={"incentives": incentives} if incentives else {},
     )
-    brief_data = assemble(inputs)
+    return assemble(inputs)
+
+
+def page_sections(
+    loaded: api.Loaded, risk: dict[str, Any] | None, incentives: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The brief's sections as data (verdict, pathways, per-tonne margin, cash flows,
+    government, jobs; risk when there is a summary; "What it would take" when there is an
+    incentive design), for the run page to render with the brief's own renderer. Siting is
+    a job of its own (:func:`siting`), stored with its run."""
+    brief_data = _assemble(loaded, risk, None, incentives)
     keep = {"answer", "pathways", "per-tonne", "cash-flows", "dollars", "government", "needs"}
     keep |= {"risk"} if risk is not None else set()
-    keep |= {"siting"} if siting else set()
+    keep |= {"incentives"} if incentives else set()
     brief_data["sections"] = [s for s in brief_data["sections"] if s["id"] in keep]
     return brief_data
 

@@ -58,7 +58,7 @@ class State:
     factory: sessionmaker[Session]
     settings: Settings
     jobs: Jobs
-    pages: dict[Any, Any] = field(default_factory=dict)  # (run id, siting) → rendered page
+    pages: dict[Any, Any] = field(default_factory=dict)  # run id → rendered page
 
 
 def text_bytes(text: str) -> int:
@@ -182,15 +182,31 @@ def start_risk(
     most = state.settings.max_samples
     if samples > most:
         raise TooLarge(f"{samples} samples asked; this server allows at most {most} per run")
+    return start_job(state, "risk", scenario_id, text, name, samples=samples, seed=seed)
+
+
+def start_job(
+    state: State,
+    kind: str,
+    scenario_id: int | None,
+    text: str,
+    name: str,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    options: dict[str, Any] | None = None,
+) -> RunRow:
+    """Queue a background job of ``kind`` ("risk", "incentives", "siting") on a saved
+    scenario or a text (429 when every job slot is taken)."""
     try:
         state.jobs.check()
     except TooManyJobs as exc:
         raise Busy(str(exc)) from None
     text, name, scenario_id = _source(state, scenario_id, text, name)
     row = RunRow(
-        kind="risk", scenario_id=scenario_id, name=name, toml=text, seed=seed,
+        kind=kind, scenario_id=scenario_id, name=name, toml=text, seed=seed,
         samples=samples, inputs_sha256=service.sha256(text), version=__version__,
-        status=QUEUED,
+        status=QUEUED, options=options,
     )  # fmt: skip
     with state.factory.begin() as s:
         s.add(row)
@@ -223,7 +239,8 @@ def brief_html(state: State, run_id: int) -> str:
     if row.brief_html:
         return row.brief_html
     loaded = service.load_text(row.toml, row.name, state.settings.work_dir)
-    html = service.brief(loaded, row.risk, f"orevalue report {row.name}.toml")
+    command = f"orevalue report {row.name}.toml" + (" --incentives" if row.incentives else "")
+    html = service.brief(loaded, row.risk, command, row.incentives, bool(row.siting))
     with state.factory.begin() as s:
         s.get(RunRow, run_id).brief_html = html  # type: ignore[union-attr]
     return html

@@ -100,6 +100,27 @@ def start_risk(body: schemas.RiskIn, request: Request) -> schemas.RunOut:
     return schemas.run_out(store.run(st, row.id))
 
 
+@router.post("/incentives", response_model=schemas.RunOut, status_code=202, responses=ERRORS)
+def start_incentives(body: schemas.IncentivesIn, request: Request) -> schemas.RunOut:
+    """Start an incentive design in the background (``orevalue incentives``): the cheapest
+    package that makes the plant bankable; poll ``/runs/{id}``, then read
+    ``/runs/{id}/incentives``."""
+    st = state(request)
+    options = body.model_dump(include={"target_irr_pct", "min_dscr", "pathway"})
+    row = store.start_job(st, "incentives", body.scenario_id, body.toml, body.name,
+                          options={k: v for k, v in options.items() if v is not None})  # fmt: skip
+    return schemas.run_out(store.run(st, row.id))
+
+
+@router.post("/siting", response_model=schemas.RunOut, status_code=202, responses=ERRORS)
+def start_siting(body: schemas.EvaluateIn, request: Request) -> schemas.RunOut:
+    """Start a siting analysis in the background (``orevalue site``, with its map); poll
+    ``/runs/{id}``, then read ``/runs/{id}/siting.json``."""
+    st = state(request)
+    row = store.start_job(st, "siting", body.scenario_id, body.toml, body.name)
+    return schemas.run_out(store.run(st, row.id))
+
+
 @router.get("/runs", response_model=list[schemas.RunOut])
 def list_runs(request: Request) -> list[schemas.RunOut]:
     """Recent runs, newest first."""
@@ -160,6 +181,29 @@ def risk_json(run_id: RunId, request: Request) -> Response:
     if row.risk is None:
         raise store.AppError(f"run {run_id} has no risk summary")
     return _download(json.dumps(row.risk, indent=1), f"{row.name}-run{run_id}-risk.json",
+                     "application/json")  # fmt: skip
+
+
+@router.get("/runs/{run_id}/incentives", response_model=schemas.IncentivesOut, responses=ERRORS)
+def incentives(run_id: RunId, request: Request) -> schemas.IncentivesOut:
+    """The incentive design of an incentives run (incentives.json of ``orevalue
+    incentives``)."""
+    row = store.run(state(request), run_id)
+    if not row.incentives:
+        raise store.NotFound(f"run {run_id} has no incentive design ({row.kind}, {row.status})")
+    return schemas.IncentivesOut(**row.incentives)
+
+
+@router.get("/runs/{run_id}/siting.json", responses=ERRORS)
+def siting_json(run_id: RunId, request: Request) -> Response:
+    """The siting analysis of a siting run (what ``orevalue site`` finds), as JSON."""
+    import json
+
+    row = store.run(state(request), run_id)
+    if not row.siting:
+        raise store.NotFound(f"run {run_id} has no siting analysis ({row.kind}, {row.status})")
+    doc = {"site": row.siting["site"], "note": row.siting["note"]}
+    return _download(json.dumps(doc, indent=1), f"{row.name}-run{run_id}-siting.json",
                      "application/json")  # fmt: skip
 
 

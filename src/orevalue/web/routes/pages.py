@@ -203,22 +203,19 @@ async def run_scenario(scenario_id: RowId, request: Request) -> Response:
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
-def _sections(st: store.State, row: Any, siting: bool) -> dict[str, Any]:
-    """The run's brief sections rendered as HTML with the brief's own renderer, and the
-    chart figures they draw (kept per run: a done run does not change)."""
-    from orevalue.report.brief.render import _block
-
-    key = (row.id, siting)
-    if key in st.pages:
-        return st.pages[key]
+def _sections(st: store.State, row: Any) -> dict[str, Any]:
+    """The run's brief sections rendered as HTML with the brief's own renderer, with the
+    siting section its siting job stored, and the chart figures they draw (kept per run: a
+    done run does not change)."""
+    if row.id in st.pages:
+        return st.pages[row.id]
     loaded = service.load_text(row.toml, row.name, st.settings.work_dir)
-    brief = service.page_sections(loaded, row.risk, siting)
-    figures: dict[str, Any] = {}
-    sections = [
-        {"id": s["id"], "title": s["title"],
-         "html": "".join(_block(b, figures) for b in s["blocks"])}
-        for s in brief["sections"]
-    ]  # fmt: skip
+    brief = service.page_sections(loaded, row.risk, row.incentives)
+    sections, figures = service.render(brief["sections"])
+    if row.siting:
+        at = next((i for i, s in enumerate(sections) if s["id"] == "risk"), len(sections))
+        sections[at:at] = row.siting["sections"]
+        figures.update(row.siting["figures"])
     page = {
         "sections": sections,
         "figures": json.dumps(figures, separators=(",", ":")).replace("</", "<\\/"),
@@ -226,23 +223,51 @@ def _sections(st: store.State, row: Any, siting: bool) -> dict[str, Any]:
     }
     if len(st.pages) >= PAGE_CACHE:
         st.pages.pop(next(iter(st.pages)))
-    st.pages[key] = page
+    st.pages[row.id] = page
     return page
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(run_id: RowId, request: Request, siting: bool = False) -> HTMLResponse:
-    """A run: verdict, pathways, per-tonne margin, cash flows, government, jobs, risk; with
-    ``?siting=true`` the siting analysis and its map too."""
+def run_page(run_id: RowId, request: Request) -> HTMLResponse:
+    """A run: verdict, pathways, per-tonne margin, cash flows, government, jobs; the risk,
+    the incentive package or the siting analysis of a job of that kind; the buttons that
+    start those jobs."""
     st = _state(request)
     row = store.run(st, run_id)
-    page = _sections(st, row, siting) if row.status == DONE else None
+    page = _sections(st, row) if row.status == DONE else None
     pathways = list((row.results or {}).get("pathways", {}))
     others = [r for r in store.runs(st, 20) if r.id != row.id and r.status == DONE]
     return _page(
         request, "run.html", run=row, page=page, pathways=pathways, others=others,
-        max_samples=st.settings.max_samples, siting=siting,
+        max_samples=st.settings.max_samples, pareto=_pareto_rows(row.incentives),
     )  # fmt: skip
+
+
+def _pareto_rows(design: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The Pareto points of an incentive design, formatted as the outputs table says."""
+    from orevalue import outputs
+
+    if not design:
+        return []
+    usd = outputs.unit("npv_usd", "plant")
+    out = []
+    for point in design["pareto"]:
+        out.append(
+            {
+                **point,
+                "cost": outputs.format_value(usd, point["public_cost_pv_usd"]),
+                "province": outputs.format_value(usd, point["public_cost_province_pv_usd"]),
+                "federation": outputs.format_value(usd, point["public_cost_federation_pv_usd"]),
+                "npv": outputs.format_value(usd, point["npv_usd"]),
+                "irr": outputs.format_value("fraction", point["equity_irr"]),
+                "dscr": outputs.format_value("ratio", point["dscr_min"]),
+                "levers": ", ".join(
+                    f"{design['levers'][k]['label']} {v:g} {design['levers'][k]['unit']}"
+                    for k, v in (point["package"] or {}).items()
+                ),
+            }
+        )
+    return out
 
 
 @router.get("/compare", response_class=HTMLResponse)

@@ -1,5 +1,6 @@
-/* orevalue web app: the editor's tabs, changed fields and TOML check; the run page's risk
-   runs (start, progress by polling /api/v1/runs/{id}, cancel). Plain JS, no library. */
+/* orevalue web app: the editor's tabs, changed fields and TOML check; the run page's jobs
+   (risk, incentives, siting: start, progress by polling /api/v1/runs/{id}, cancel). Plain
+   JS, no library. */
 (function () {
   "use strict";
 
@@ -60,26 +61,36 @@
   }
 
   // ---------------------------------------------------------------- the run page
-  var riskForm = document.getElementById("risk-form");
-  if (riskForm) {
-    riskForm.addEventListener("submit", function (event) {
+  // a job form starts a background job (risk, incentives, siting) on the run's scenario and
+  // opens the new run's page, which shows its progress
+  function number(form, name) {
+    var input = form.querySelector("[name=" + name + "]");
+    if (!input || input.value === "") { return undefined; }
+    return Number(input.value);
+  }
+  document.querySelectorAll("form.job-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var err = document.getElementById("risk-error");
+      var err = form.querySelector(".job-error");
       err.textContent = "";
-      var scenario = riskForm.getAttribute("data-scenario");
-      var body = {
-        samples: parseInt(document.getElementById("samples").value, 10),
-        seed: parseInt(document.getElementById("seed").value, 10),
-        name: riskForm.getAttribute("data-name") || "scenario"
-      };
+      var kind = form.getAttribute("data-job");
+      var scenario = form.getAttribute("data-scenario");
+      var body = { name: form.getAttribute("data-name") || "scenario" };
+      if (kind === "risk") {
+        body.samples = number(form, "samples");
+        body.seed = number(form, "seed");
+      } else if (kind === "incentives") {
+        body.target_irr_pct = number(form, "target_irr_pct");
+        body.min_dscr = number(form, "min_dscr");
+      }
       if (scenario) { body.scenario_id = parseInt(scenario, 10); }
       else { body.toml = document.getElementById("run-toml").value; }
-      api("POST", "/risk", body).then(function (res) {
+      api("POST", "/" + kind, body).then(function (res) {
         if (!res.ok) { err.textContent = message(res.data); return; }
         window.location.href = "/runs/" + res.data.id;
       });
     });
-  }
+  });
 
   var job = document.getElementById("job");
   if (job) {
