@@ -153,3 +153,112 @@ def test_bad_value_shows_inline_error(
         api.load(file)
     assert exc.value.problems[0].message in error.inner_text()
     pg.screenshot(path=str(SHOTS / "editor-error.png"))
+
+
+def new_run(pg: Page, live_server: str, name: str) -> None:
+    """The default case saved as ``name`` and run: its run page."""
+    pg.goto(live_server + "/scenarios/new")
+    pg.fill("#name", name)
+    pg.click("#run")
+    pg.wait_for_url("**/runs/*")
+    pg.wait_for_selector("body[data-charts=ready]", timeout=60_000)
+
+
+#: Records every value the progress bar shows, every 20 ms, into window.seenProgress.
+WATCH_PROGRESS = """() => { window.seenProgress = [];
+  window.setInterval(() => { const p = document.getElementById('progress');
+    if (p) { window.seenProgress.push(p.value); } }, 20); }"""
+
+
+def test_incentives_job_progress_and_package(page: tuple[Page, Watch], live_server: str) -> None:
+    pg, _ = page
+    new_run(pg, live_server, "incentivised")
+    pg.fill("#target-irr", "4")
+    pg.fill("#min-dscr", "0.5")
+    pg.click("#start-incentives")
+    pg.wait_for_function("() => document.getElementById('progress') !== null", timeout=30_000)
+    pg.evaluate(WATCH_PROGRESS)
+    pg.wait_for_function(
+        "() => { const p = document.getElementById('progress'); return p && p.value > 0; }",
+        timeout=180_000,
+        polling=20,
+    )
+    pg.screenshot(path=str(SHOTS / "incentives-progress.png"))
+    pg.wait_for_selector("#status:text-is('done')", timeout=180_000)
+    seen = pg.evaluate("() => window.seenProgress")
+    assert any(0 < v < 100 for v in seen), f"the bar showed no progress between 0 and 100: {seen}"
+    assert max(seen) == 100
+    pg.wait_for_selector("section#incentives", timeout=60_000)
+    pg.wait_for_selector("body[data-charts=ready]", timeout=60_000)
+    want = api.incentives(api.load(), target_irr_pct=4.0, min_dscr=0.5)
+    assert want.package is not None
+    for lever, amount in want.package.items():
+        cell = pg.locator(f'#incentives span.n[data-key="/incentives/package/{lever}"]')
+        if amount:
+            assert float(cell.get_attribute("data-value") or "nan") == pytest.approx(amount)
+    metrics = want.package_metrics or {}
+    for key in ("public_cost_province_pv_usd", "public_cost_federation_pv_usd"):
+        cell = pg.locator(f'#incentives span.n[data-key="/incentives/package_metrics/{key}"]')
+        assert float(cell.get_attribute("data-value") or "nan") == pytest.approx(metrics[key])
+    points = pg.locator("#pareto tr.point")
+    assert points.count() == len(want.pareto)
+    first = points.first
+    assert float(first.get_attribute("data-cost") or "nan") == pytest.approx(
+        want.pareto[0]["public_cost_pv_usd"]
+    )
+    assert pg.locator("#chart-incentives-pareto .main-svg").count() > 0  # the chart, drawn
+    pg.locator("section#incentives").screenshot(path=str(SHOTS / "incentives.png"))
+
+
+def test_siting_job_shows_the_map(page: tuple[Page, Watch], live_server: str) -> None:
+    pg, _ = page
+    new_run(pg, live_server, "sited")
+    pg.click("#start-siting")
+    pg.wait_for_selector("#job .job-kind:text-is('siting')", timeout=30_000)
+    pg.wait_for_selector("#status:text-is('done')", timeout=180_000)
+    pg.wait_for_selector("section#siting figure.map svg", timeout=60_000)
+    where, _, _ = api.brief_siting(api.load())
+    assert where is not None
+    best = where.to_dict()["best"]["sites"][0]
+    label = next(r["label"] for r in where.to_dict()["ranking"] if r["site"] == best)
+    assert label in pg.locator("section#siting").inner_text()
+
+
+def test_cancel_a_risk_run(page: tuple[Page, Watch], live_server: str) -> None:
+    pg, _ = page
+    new_run(pg, live_server, "cancelled")
+    pg.fill("#samples", "5000")
+    pg.click("#start-risk")
+    pg.wait_for_function(
+        "() => { const p = document.getElementById('progress'); return p && p.value > 0; }",
+        timeout=180_000,
+        polling=50,
+    )
+    pg.click("#cancel")
+    pg.wait_for_selector("#reason:text-is('cancelled by the user')", timeout=120_000)
+    assert pg.locator("#status").inner_text() == "failed"
+    assert pg.locator("section#risk").count() == 0
+
+
+def test_changed_field_asks_for_a_source(page: tuple[Page, Watch], live_server: str) -> None:
+    pg, _ = page
+    pg.goto(live_server + "/scenarios/new")
+    pg.click("#g-stages > summary")
+    row = pg.locator(f'tr[id="f-{CAPEX}"]')
+    source, default = row.locator(".source"), row.locator(".default")
+    assert not source.is_visible() and not default.is_visible()
+    pg.fill(f'[name="f:{CAPEX}"]', "900000000")
+    assert source.is_visible() and default.is_visible()
+    assert default.inner_text() == "default: 440000000.0"
+    assert source.get_attribute("placeholder") == "your source for this value"
+    pg.fill(f'[name="f:{CAPEX}"]', "440000000.0")  # back to the default: no source asked
+    assert not source.is_visible()
+    pg.fill(f'[name="f:{CAPEX}"]', "900000000")
+    pg.fill(f'[name="s:{CAPEX}"]', "vendor quote 2026")
+    pg.fill("#name", "sourced")
+    pg.click("button[value=save]")
+    pg.wait_for_url("**/scenarios/*")
+    saved = pg.request.get(live_server + "/api/v1/scenarios").json()[0]
+    assert saved["name"] == "sourced"
+    assert f'{CAPEX} = {{ value = 900000000, source = "vendor quote 2026" }}' in saved["toml"]
+    assert pg.locator(f'tr[id="f-{CAPEX}"].changed .source').input_value() == ""

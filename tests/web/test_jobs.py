@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -119,19 +120,25 @@ def test_incentives_none_bankable_and_cancel(client: TestClient) -> None:
     assert run["status"] == "failed" and "'nowhere' builds no plant" in run["reason"]
 
 
-def test_siting_is_a_job_stored_with_its_run(client: TestClient) -> None:
+def test_siting_is_a_job_stored_with_its_run(client: TestClient, tmp_path: Path) -> None:
     plain = client.post("/api/v1/evaluate", json={"toml": ""}).json()
     page = client.get(f"/runs/{plain['id']}").text
     assert '<section id="siting">' not in page and 'id="start-siting"' in page
-    r = client.post("/api/v1/siting", json={"toml": ""})
+    # a scenario of its own: siting loads variants of it from its file while it ranks sites
+    text = "project.discount_rate_pct = 9.0\n"
+    saved = client.post("/api/v1/scenarios", json={"name": "nine", "toml": text}).json()
+    r = client.post("/api/v1/siting", json={"scenario_id": saved["id"]})
     assert r.status_code == 202 and r.json()["kind"] == "siting"
     run = finished(client, r.json()["id"])
     assert run["status"] == "done", run["reason"]
     assert run["progress"] == 1.0 and run["has_siting"]
-    where, note, _ = api.brief_siting(api.load())
+    file = tmp_path / "nine.toml"
+    file.write_text(text, encoding="utf-8")
+    where, note, _ = api.brief_siting(api.load(file))
     assert where is not None and note is None
     got = client.get(f"/api/v1/runs/{run['id']}/siting.json").json()
-    assert got["site"]["best"] == api.plain_json(where.to_dict())["best"]
+    assert got["note"] is None
+    assert got["site"]["ranking"] == api.plain_json(where.to_dict())["ranking"]
     page = client.get(f"/runs/{run['id']}").text
-    assert '<section id="siting">' in page and "<svg" in page
+    assert '<section id="siting">' in page and '<figure class="map"><svg' in page
     assert client.get(f"/api/v1/runs/{plain['id']}/siting.json").status_code == 404

@@ -95,9 +95,14 @@ class Jobs:
             samples, seed, options = row.samples or 0, row.seed or 1, row.options or {}
         log(self.factory, run_id, f"started {kind}" + (
             f": {samples} samples, seed {seed}" if kind == "risk" else ""))  # fmt: skip
-        self.settings.work_dir.mkdir(parents=True, exist_ok=True)
-        loaded = service.load_text(text, name, self.settings.work_dir)
-        self._store(run_id, results=service.evaluate(loaded))
+        with service.loaded_text(text, name, self.settings.work_dir) as loaded:
+            self._store(run_id, results=service.evaluate(loaded))
+            self._job(run_id, kind, loaded, samples, seed, options)
+
+    def _job(
+        self, run_id: int, kind: str, loaded: api.Loaded, samples: int, seed: int,
+        options: dict[str, Any],
+    ) -> None:  # fmt: skip
         progress = self._progress(run_id)
         if kind == "incentives":
             self._store(run_id, incentives=service.incentives(loaded, options, progress))

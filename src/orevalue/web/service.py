@@ -75,6 +75,18 @@ def load_text(text: str, name: str, work_dir: Path) -> api.Loaded:
         return api.load(path)
 
 
+@contextmanager
+def loaded_text(text: str, name: str, work_dir: Path) -> Iterator[api.Loaded]:
+    """:func:`load_text` with the scenario file kept until the block ends: what loads
+    variants of the case from its file (siting's NPV of each site, the incentive package's
+    risk check) needs it there."""
+    if not text.strip():
+        yield api.load()
+        return
+    with scenario_file(text, name, work_dir) as path:
+        yield api.load(path)
+
+
 def check(text: str, name: str, work_dir: Path) -> list[Issue]:
     """Every problem of the text, as the CLI reports them (empty: it loads)."""
     try:

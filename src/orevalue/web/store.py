@@ -238,9 +238,9 @@ def brief_html(state: State, run_id: int) -> str:
         raise AppError(f"run {run_id} is {row.status}: no brief")
     if row.brief_html:
         return row.brief_html
-    loaded = service.load_text(row.toml, row.name, state.settings.work_dir)
     command = f"orevalue report {row.name}.toml" + (" --incentives" if row.incentives else "")
-    html = service.brief(loaded, row.risk, command, row.incentives, bool(row.siting))
+    with service.loaded_text(row.toml, row.name, state.settings.work_dir) as loaded:
+        html = service.brief(loaded, row.risk, command, row.incentives, bool(row.siting))
     with state.factory.begin() as s:
         s.get(RunRow, run_id).brief_html = html  # type: ignore[union-attr]
     return html

@@ -6,6 +6,9 @@
 
   function api(method, path, body) {
     var opts = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    // a change is sent as JSON, even without a body: the server's CSRF guard refuses any
+    // other change to /api/v1 that carries no X-CSRF-Token header
+    if (body === undefined && method !== "GET") { body = {}; }
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
@@ -116,7 +119,11 @@
     };
     window.setTimeout(poll, 300);
     document.getElementById("cancel").addEventListener("click", function () {
-      api("POST", "/runs/" + runId + "/cancel");
+      var button = document.getElementById("cancel");
+      button.disabled = true;
+      api("POST", "/runs/" + runId + "/cancel").then(function (res) {
+        if (!res.ok) { button.disabled = false; pct.textContent += " · cannot cancel: " + message(res.data); }
+      });
     });
   }
 })();
