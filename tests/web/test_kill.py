@@ -54,6 +54,8 @@ def test_kill_during_risk_run_then_restart(tmp_path: Path) -> None:
         assert done["status"] == "done"
         risk = httpx.post(f"{base}/risk", json={"samples": 20000}, timeout=60).json()
         wait_until(lambda: httpx.get(f"{base}/runs/{risk['id']}").json()["progress"] > 0, 120)
+        design = httpx.post(f"{base}/incentives", json={}, timeout=60).json()
+        wait_until(lambda: httpx.get(f"{base}/runs/{design['id']}").json()["status"] == "running")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(30)
     with server(db, port):
@@ -66,3 +68,27 @@ def test_kill_during_risk_run_then_restart(tmp_path: Path) -> None:
         assert again == done
         log = [x["message"] for x in httpx.get(f"{base}/runs/{risk['id']}/log").json()]
         assert log[-1].startswith("failed at restart")
+        job = httpx.get(f"{base}/runs/{design['id']}").json()
+        assert job["status"] == "failed" and job["reason"] == run["reason"]
+        assert not job["has_incentives"]
+        shown = run_page_in_chromium(f"http://127.0.0.1:{port}/runs/{risk['id']}")
+        assert shown == ("failed", "the server stopped while this run was in progress", False)
+
+
+def run_page_in_chromium(url: str) -> tuple[str, str, bool]:
+    """What Debian's Chromium shows on a run page: its status, its reason and whether a
+    progress bar is there."""
+    from playwright.sync_api import sync_playwright
+    from tests.web.test_browser import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page()
+        page.goto(url)
+        shown = (
+            page.locator("#status").inner_text(),
+            page.locator("#reason").inner_text(),
+            page.locator("#progress").count() > 0,
+        )
+        browser.close()
+    return shown

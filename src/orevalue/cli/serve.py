@@ -33,7 +33,8 @@ def serve_command(
         int, typer.Option("--max-samples", help="Most Monte Carlo samples per risk run.")
     ] = 20_000,
     max_jobs: Annotated[
-        int, typer.Option("--max-jobs", help="Most risk runs in progress at once.")
+        int,
+        typer.Option("--max-jobs", help="Most jobs (risk, incentives, siting) running at once."),
     ] = 2,
     max_body: Annotated[
         int, typer.Option("--max-body-bytes", help="Largest request body, bytes.")
