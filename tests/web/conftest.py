@@ -117,7 +117,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(
         db_url=f"sqlite:///{folder / 'live.db'}",
         work_dir=folder / "work",
-        max_samples=5000,
+        max_samples=20_000,
         max_jobs=2,
     )
     with serve(settings) as url:

@@ -227,7 +227,7 @@ def test_siting_job_shows_the_map(page: tuple[Page, Watch], live_server: str) ->
 def test_cancel_a_risk_run(page: tuple[Page, Watch], live_server: str) -> None:
     pg, _ = page
     new_run(pg, live_server, "cancelled")
-    pg.fill("#samples", "5000")
+    pg.fill("#samples", "20000")  # seconds of work: still running when Cancel is pressed
     pg.click("#start-risk")
     pg.wait_for_function(
         "() => { const p = document.getElementById('progress'); return p && p.value > 0; }",
@@ -235,6 +235,7 @@ def test_cancel_a_risk_run(page: tuple[Page, Watch], live_server: str) -> None:
         polling=50,
     )
     pg.click("#cancel")
+    assert pg.locator("#cancel").is_disabled()
     pg.wait_for_selector("#reason:text-is('cancelled by the user')", timeout=120_000)
     assert pg.locator("#status").inner_text() == "failed"
     assert pg.locator("section#risk").count() == 0
