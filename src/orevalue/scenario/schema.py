@@ -139,7 +139,24 @@ class Stage(_Model):
         ge=1, le=1e9, description="reference capacity, t/yr of the stage's basis"
     )
     capex_exponent: float = Field(ge=0, le=1.5, description="capacity scaling exponent")
-    headcount: dict[str, Heads] = Field(description="operating staff by skill")
+    headcount: dict[str, Heads] = Field(
+        description="operating staff by skill at staff_capacity_t_per_yr, persons"
+    )
+    staff_capacity_t_per_yr: float | None = Field(
+        default=None,
+        ge=1,
+        le=1e9,
+        description="capacity the headcount is given for, t/yr of the stage's basis; "
+        "capacity_ref_t_per_yr when not set",
+    )
+    staff_exponent: float = Field(
+        default=0.0,
+        ge=0,
+        le=1.5,
+        description="staff scaling exponent (dimensionless): staff by skill = headcount x "
+        "(capacity / staff capacity)^exponent, whole persons; 1 = in proportion to "
+        "throughput, 0 = a fixed crew; site services' staff and G&A follow the stages' staff",
+    )
 
 
 class StreamMass(_Model):
