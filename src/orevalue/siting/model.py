@@ -180,8 +180,11 @@ def model_for(scenario: Scenario, data: SitesData, options: Options | None = Non
     ]
     if problems:
         raise ScenarioError(problems)
-    conc = [f for f in feeds if scenario.feeds[f].terms == "concentrate"]
-    blister = [f for f in feeds if scenario.feeds[f].terms == "blister"]
+    # a feed's role is its terms function, not its name: paid on grade is a concentrate for
+    # the smelter, paid on metal content a blister for the refinery
+    role = {f: scenario.terms[scenario.feeds[f].terms].function for f in feeds}
+    conc = [f for f in feeds if role[f] == "concentrate"]
+    blister = [f for f in feeds if role[f] == "metal_content"]
     if len(conc) != 1 or len(blister) > 1:
         raise ScenarioError(
             [
