@@ -18,9 +18,9 @@ from orevalue.report.files import balances, results_document, streams_csv
 from orevalue.scenario import case_files
 
 #: IUPAC 2021 standard atomic weights, g/mol
-CA, S, O, H = 40.078, 32.06, 15.999, 1.008
-GYPSUM = CA + S + 4 * O + 2 * (2 * H + O)  # CaSO4·2H2O
-H2SO4 = 2 * H + S + 4 * O
+CA, S, OX, H = 40.078, 32.06, 15.999, 1.008
+GYPSUM = CA + S + 4 * OX + 2 * (2 * H + OX)  # CaSO4·2H2O
+H2SO4 = 2 * H + S + 4 * OX
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_closure_holds_sample_by_sample_when_inputs_vary():
     """The same conservation over 16 samples of grades, recoveries, weak-acid share and
     utilisation (a plant sized below its feed exports the rest as concentrate)."""
     results = _varied(16)
-    for name, bal in balances(results).items():
+    for bal in balances(results).values():
         c = bal["closure"]
         tracked_in = sum(c[f"{el}_in_t_per_yr"] for el in ELEMENTS)
         tracked_out = sum(c[f"{el}_out_t_per_yr"] for el in ELEMENTS)

@@ -56,7 +56,7 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
     }
     # an imported feed is bought only as far as the plant takes it, and only by a plant
     available = {
-        f: processed[f] if f in processed else a
+        f: processed[f] if supply.imported(f) else a
         for f, a in supply.available_dry_t.items()
         if not supply.imported(f) or f in processed
     }

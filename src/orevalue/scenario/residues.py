@@ -26,9 +26,7 @@ class Residues(_Model):
     slag_price_usd_per_t: Rng(0, 1e4) = Field(
         default=0.0, description="price of slag sold, USD/t at the plant's gate (may be 0)"
     )
-    slag_disposal_usd_per_t: Rng(0, 1e4) = Field(
-        description="disposal of the slag not sold, USD/t"
-    )
+    slag_disposal_usd_per_t: Rng(0, 1e4) = Field(description="disposal of the slag not sold, USD/t")
     lime_t_per_t_weak_acid: Rng(0, 10) = Field(
         description="quicklime to neutralise the weak acid, t per t of H2SO4 in it"
     )
