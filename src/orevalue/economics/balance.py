@@ -42,7 +42,7 @@ def stream_entry(mass_t: np.ndarray, elements: dict[str, np.ndarray]) -> dict[st
 
 
 def _is_imported(scenario: Scenario, feed: str) -> bool:
-    return scenario.feeds[feed].landed_freight_usd_per_wmt is not None
+    return scenario.feeds[feed].imported
 
 
 def pathway_balance(

@@ -5,7 +5,7 @@ what is available and the nameplate at the year's utilisation), so tonnages and 
 worked out once per evaluation and shared by all pathways. Arrays are (N samples, Y years).
 
 A domestic feed is bought at export parity: its value on its terms (CIF China) less the ocean
-freight and the site's leg to the port. An imported feed (``landed_freight_usd_per_wmt`` set)
+freight and the site's leg to the port. An imported feed (``imported = true``)
 is bought CIF a Pakistani port: its value on its terms plus that landed freight per wet t; it
 fills the room the feeds before it leave, and what the plant does not take is not bought (it
 is neither exported nor beyond capacity). Its purchase is an import: its export earnings are
@@ -106,8 +106,8 @@ class FeedSupply:
         return self._purchase[feed]
 
     def imported(self, feed: str) -> bool:
-        """Whether ``feed`` is bought abroad (it has a landed freight)."""
-        return self.scenario.feeds[feed].landed_freight_usd_per_wmt is not None
+        """Whether ``feed`` is bought abroad (``imported``)."""
+        return self.scenario.feeds[feed].imported
 
     def fob_usd(self, feed: str, processed: bool) -> np.ndarray:
         """Export earnings, FOB Pakistani port, of the feed a plant leaves unprocessed

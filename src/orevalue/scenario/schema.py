@@ -110,16 +110,24 @@ Feed = create_model(
     last_year=(Year, Field(description="last calendar year the feed is available")),
     **{el.grade_field: _grade_field(el) for el in catalog.elements().values()},
     moisture_pct=(float, Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")),
-    landed_freight_usd_per_wmt=(
-        float | None,
+    imported=(
+        bool,
         Field(
-            default=None,
+            default=False,
+            description="bought abroad, CIF a Pakistani port, at its terms' CIF China value plus "
+            "landed_freight_usd_per_wmt (else a domestic feed, bought at export parity: the "
+            "ocean and site legs deducted)",
+        ),
+    ),
+    landed_freight_usd_per_wmt=(
+        float,
+        Field(
+            default=0.0,
             ge=-1e4,
             le=1e4,
             description="an imported feed: freight the plant pays on top of its terms' CIF "
             "China value to land it at the site (origin to a Pakistani port less origin to "
-            "China, plus port handling and port to site), USD per wet t; none for a domestic "
-            "feed, bought at export parity (the ocean and site legs deducted)",
+            "China, plus port handling and port to site), USD per wet t",
         ),
     ),
 )
