@@ -27,6 +27,7 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     _Model,
 )
 from orevalue.scenario.mine import MinePlan
+from orevalue.scenario.residues import Residues
 from orevalue.scenario.sales_terms import (  # noqa: F401 (re-exported)
     TERMS_FUNCTIONS,
     ConcentrateTerms,
@@ -109,6 +110,26 @@ Feed = create_model(
     last_year=(Year, Field(description="last calendar year the feed is available")),
     **{el.grade_field: _grade_field(el) for el in catalog.elements().values()},
     moisture_pct=(float, Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")),
+    imported=(
+        bool,
+        Field(
+            default=False,
+            description="bought abroad, CIF a Pakistani port, at its terms' CIF China value plus "
+            "landed_freight_usd_per_wmt (else a domestic feed, bought at export parity: the "
+            "ocean and site legs deducted)",
+        ),
+    ),
+    landed_freight_usd_per_wmt=(
+        float,
+        Field(
+            default=0.0,
+            ge=-1e4,
+            le=1e4,
+            description="an imported feed: freight the plant pays on top of its terms' CIF "
+            "China value to land it at the site (origin to a Pakistani port less origin to "
+            "China, plus port handling and port to site), USD per wet t",
+        ),
+    ),
 )
 
 
@@ -447,6 +468,7 @@ class Scenario(_Model, Sourced):
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent
+    residues: Residues | None = None
     uncertainty: dict[str, Any] = Field(
         default_factory=dict, description="distributions of inputs for risk runs, by dotted path"
     )
