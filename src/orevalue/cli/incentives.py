@@ -38,7 +38,10 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 def _print_package(console: Console, design: Any) -> None:
     t = design.targets
-    target = f"equity IRR >= {t['equity_irr_pct']:g} % real, minimum DSCR >= {t['min_dscr']:g}"
+    whose = "private shareholders' " if t.get("equity") == "private" else ""
+    target = (
+        f"{whose}equity IRR >= {t['equity_irr_pct']:g} % real, minimum DSCR >= {t['min_dscr']:g}"
+    )
     ref = design.reference
     console.print(
         f"Pathway {design.pathway}: today equity IRR {_pct(ref['equity_irr'])}, "

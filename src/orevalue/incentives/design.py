@@ -48,6 +48,10 @@ def _ranking(setup: Setup, sweep: Priced, where: list[tuple[int, int]]) -> list[
                 "pays": lever.pays,
                 "tag": lever.tag,
                 "investor_npv_gain_usd": gain,
+                "private_equity_npv_gain_usd": float(
+                    sweep.private_equity_npv_usd[r] - sweep.private_equity_npv_usd[0]
+                ),
+                "mine_npv_change_usd": float(sweep.mine_npv_usd[r] - sweep.mine_npv_usd[0]),
                 "equity_irr_gain_pct_points": 100.0 * irr_gain,
                 "public_cost_pv_usd": c,
                 **{f"public_cost_{lv}_pv_usd": float(by_level[lv][r]) for lv in LEVELS},
@@ -164,7 +168,7 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
             found = priced.amounts[pick]
     result = Design(
         setup.pathway,
-        {"equity_irr_pct": t.equity_irr_pct, "min_dscr": t.min_dscr},
+        {"equity_irr_pct": t.equity_irr_pct, "min_dscr": t.min_dscr, "equity": t.equity},
         METHOD,
         priced.row(0),
         at_limit,
@@ -212,6 +216,10 @@ def _subset(priced: Priced, idx: np.ndarray) -> Priced:
         priced.jobs_domestic[idx],
         priced.jobs_foreign[idx],
         priced.payer,
+        priced.project_equity_irr[idx],
+        priced.private_equity_irr[idx],
+        priced.private_equity_npv_usd[idx],
+        priced.mine_npv_usd[idx],
     )
 
 
