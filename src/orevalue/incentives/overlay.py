@@ -26,7 +26,7 @@ def package_fields(setup: Setup, amounts: np.ndarray) -> dict[str, float | bool]
             paths[lever.offset] = None
     whole = {lv.path for lv in setup.levers.levers.values() if lv.kind == "add_whole"}
     values: dict[str, float | bool] = {
-        path: int(round(float(p[path][0, 0]))) if path in whole else float(p[path][0, 0])
+        path: round(float(p[path][0, 0])) if path in whole else float(p[path][0, 0])
         for path in paths
     }
     return {**values, **setup.switches}
