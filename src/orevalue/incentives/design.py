@@ -36,7 +36,7 @@ def _ranking(setup: Setup, sweep: Priced, where: list[tuple[int, int]]) -> list[
     last = {j: row for row, (j, _) in enumerate(where, start=1)}  # the highest level's row
     for j, (name, lever) in enumerate(setup.levers.levers.items()):
         r = last[j]
-        gain = float(sweep.npv_usd[r] - sweep.npv_usd[0])
+        gain = float(sweep.investor_npv_usd[r] - sweep.investor_npv_usd[0])
         irr_gain = float(np.nan_to_num(sweep.equity_irr[r] - sweep.equity_irr[0]))
         c = float(cost[r])
         rows.append(
@@ -48,9 +48,7 @@ def _ranking(setup: Setup, sweep: Priced, where: list[tuple[int, int]]) -> list[
                 "pays": lever.pays,
                 "tag": lever.tag,
                 "investor_npv_gain_usd": gain,
-                "private_equity_npv_gain_usd": float(
-                    sweep.private_equity_npv_usd[r] - sweep.private_equity_npv_usd[0]
-                ),
+                "plant_npv_gain_usd": float(sweep.npv_usd[r] - sweep.npv_usd[0]),
                 "mine_npv_change_usd": float(sweep.mine_npv_usd[r] - sweep.mine_npv_usd[0]),
                 "equity_irr_gain_pct_points": 100.0 * irr_gain,
                 "public_cost_pv_usd": c,
@@ -197,7 +195,7 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
     for row in result.ranking:
         j = names.index(row["lever"])
         first = float(unit.amounts[j, j])
-        gain = float(unit.npv_usd[j] - priced.npv_usd[0])
+        gain = float(unit.investor_npv_usd[j] - priced.investor_npv_usd[0])
         row["investor_npv_per_unit_usd"] = gain / first if first > 0 else float("nan")
     result.pareto = _pareto(priced, names, irr, dscr)
     result.evaluations = evaluations
@@ -220,6 +218,7 @@ def _subset(priced: Priced, idx: np.ndarray) -> Priced:
         priced.private_equity_irr[idx],
         priced.private_equity_npv_usd[idx],
         priced.mine_npv_usd[idx],
+        priced.equity,
     )
 
 
@@ -227,7 +226,7 @@ def _pareto(priced: Priced, names: list[str], irr: float, dscr: float) -> list[d
     """The Pareto front of public cost against investor NPV over every package priced."""
     cost = priced.cost_pv_usd()
     ok = priced.bankable(100.0 * irr, dscr)  # irr a fraction here
-    front = pareto_front(cost, np.nan_to_num(priced.npv_usd, nan=-np.inf))
+    front = pareto_front(cost, np.nan_to_num(priced.investor_npv_usd, nan=-np.inf))
     return [
         {
             **priced.row(int(i)),

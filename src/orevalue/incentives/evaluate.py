@@ -198,6 +198,14 @@ class Priced:
     private_equity_irr: np.ndarray  # IRR of the private shareholders' cash
     private_equity_npv_usd: np.ndarray  # their NPV at the investor's rate
     mine_npv_usd: np.ndarray  # the mine company's NPV in the integrated chain (0: no mine)
+    equity: str = "private"  # whose equity is the investor's: "private" or "project"
+
+    @property
+    def investor_npv_usd(self) -> np.ndarray:
+        """What the package is worth to the investor, USD (N,): the private shareholders'
+        equity NPV (after free carry, withholding and debt), or the plant's NPV when the
+        hurdle is the project's."""
+        return self.private_equity_npv_usd if self.equity == "private" else self.npv_usd
 
     def cost_pv_usd(self, level: str | None = None) -> np.ndarray:
         """Public cost: revenue forgone plus outlays, of one level (None: both)."""
@@ -223,6 +231,7 @@ class Priced:
             "equity_irr": float(self.equity_irr[i]),
             "dscr_min": float(self.dscr_min[i]),
             "npv_usd": float(self.npv_usd[i]),
+            "investor_npv_usd": float(self.investor_npv_usd[i]),
             "project_equity_irr": float(self.project_equity_irr[i]),
             "private_equity_irr": float(self.private_equity_irr[i]),
             "private_equity_npv_usd": float(self.private_equity_npv_usd[i]),
@@ -304,4 +313,5 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
         private_irr,
         private_npv,
         mine,
+        setup.levers.targets.equity,
     )
