@@ -255,7 +255,6 @@ def test_security_premium_is_the_investors_not_the_countrys(default_scenario, de
     assert risky.pathways["cathode"].plant["npv_usd"][0] == pytest.approx(npf.npv(0.15, cf))
 
 
-
 def test_price_sweep_and_breakeven_search_follow_the_main_metals_unit():
     # gold is priced per ounce: the progressivity sweep spans 0.6-1.6 x the deck's long-run
     # knot (2030: 3,200 USD/oz), not copper's 6,000-16,000 USD/t
