@@ -144,7 +144,8 @@ def operating_costs(
             "maintenance": capital.base_initial_usd
             * (p["project.maintenance_pct_of_capex_per_yr"] / 100.0),
             "labour": domestic + foreign,
-            "g_and_a": p["services.g_and_a_usd_per_yr"] * services_scale,
+            "g_and_a": p["services.g_and_a_usd_per_yr"] * services_scale
+            + p.get("site.land_rent_usd_per_yr"),
             "security": p["site.security_usd_per_yr"],
         }
         if flows.stages

@@ -217,6 +217,11 @@ class Site(_Model):
     security_usd_per_yr: Rng(0, 1e10) = Field(
         default=0.0, description="security cost of operating at the site, USD/yr"
     )
+    land_rent_usd_per_yr: Rng(0, 1e10) = Field(
+        default=0.0,
+        description="rent of the plant's land, USD/yr, in its G&A (0: owned or in G&A; "
+        "orevalue incentives prices land at zero rent)",
+    )
     feed_mode: Literal["rail", "road"] = Field(description="how feed reaches the site")
     product_mode: Literal["rail", "road"] = Field(description="how metal products reach the port")
     acid_mode: Literal["rail", "road"] = Field(description="how acid leaves the site")
