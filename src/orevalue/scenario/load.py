@@ -198,6 +198,8 @@ def load(
         base = resolve_case(case)
         _, provenance = split_provenance(parse_toml(case_text(base), base))
         book = read_workbook(path, provenance)
+        if book.values and "name" not in book.values:  # as a TOML file: its own folder
+            book.values = {"name": Path(path).stem, **book.values}
         first = Overlay(f"set in {Path(path).name}", book.values)
         try:
             return load(None, (first, *overlays), path, case)
