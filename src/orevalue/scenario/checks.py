@@ -6,9 +6,17 @@ import re
 
 from orevalue import catalog
 from orevalue.scenario.errors import unknown_name
+from orevalue.scenario.fields import price_range
 from orevalue.scenario.mine import check_mine
 from orevalue.scenario.regimes import regime_names
-from orevalue.scenario.schema import ELEMENTS, NAME_PATTERN, NAME_RULE, Scenario, feed_grade
+from orevalue.scenario.schema import (
+    ELEMENTS,
+    NAME_PATTERN,
+    NAME_RULE,
+    Scenario,
+    TermsCase,
+    feed_grade,
+)
 
 
 def produced_streams(scenario: Scenario, stage_names: list[str]) -> set[str]:
@@ -324,12 +332,25 @@ def _terms(s: Scenario) -> Found:
         for el in paid:
             if el not in priced:
                 found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
-    for name in s.prices:
+    for name, deck in s.prices.items():
         found += _series(f"prices.{name}", name)
+        for year, value in deck.items():
+            found += _price_value(f"prices.{name}.{year}", name, value)
     for name, case in s.terms_cases.items():
-        for series in case.prices:
-            found += _series(f"terms_cases.{name}.{series}", series)
+        for series, value in case.prices.items():
+            where = f"terms_cases.{name}.{series}"
+            found += _series(where, series) or _price_value(where, series, value)
     return found
+
+
+def _price_value(path: str, series: str, value: float) -> Found:
+    """A price below its series' range (:func:`~orevalue.scenario.fields.price_range`): a
+    metal's or a product's price is never negative."""
+    low, high = price_range(series)
+    if value >= low:
+        return []
+    what = TermsCase.extra_description(series)
+    return [(path, f"got {value:g}; must be >= {low:g}, allowed {low:g} to {high:g} ({what})")]
 
 
 def _basis(s: Scenario, name: str, outputs: set[str]) -> Found:

@@ -15,6 +15,7 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     ELEMENTS,
     NAME_PATTERN,
     NAME_RULE,
+    PRICE_LIMIT,
     Element,
     Heads,
     NonNeg,
@@ -25,6 +26,7 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     Year,
     YearKey,
     _Model,
+    price_range,
 )
 from orevalue.scenario.mine import MinePlan
 from orevalue.scenario.sales_terms import (  # noqa: F401 (re-exported)
@@ -192,7 +194,7 @@ class Logistics(_Model):
     product_ocean_usd_per_t: Rng(0, 1e4) = Field(description="metal products port to market, USD/t")
 
 
-Deck = Annotated[dict[YearKey, Rng(-1e6, 1e6)], Field(min_length=1)]
+Deck = Annotated[dict[YearKey, Rng(-PRICE_LIMIT, PRICE_LIMIT)], Field(min_length=1)]
 
 
 #: Price decks by series of data/price_series.toml (names checked in checks.py).
@@ -206,7 +208,8 @@ class TermsCase(_Model):
     (:mod:`orevalue.scenario.checks`)."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float] = Field(init=False)
+    # the range of every series; one that is never negative is checked in checks.py
+    __pydantic_extra__: dict[str, Rng(-PRICE_LIMIT, PRICE_LIMIT)] = Field(init=False)
 
     label: str = ""
 
@@ -224,6 +227,12 @@ class TermsCase(_Model):
             return ""
         what = series.description.split(",")[0]
         return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
+
+    @classmethod
+    def extra_range(cls, name: str) -> str:
+        """The values a series a case sets may take ("0 to 1e+06"), as ``init`` shows them."""
+        low, high = price_range(name)
+        return f"{low:g} to {high:g}"
 
 
 class Labour(_Model):
