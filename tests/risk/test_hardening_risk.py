@@ -226,3 +226,19 @@ def test_a_wrong_type_in_uncertainty_is_one_line_exit_2(
     assert message.startswith(f"{path}:{line}: {field}: {expected}"), message
     assert "Traceback" not in result.output and result.stdout == ""
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["risk", "report"])
+def test_workers_help_shows_its_default(command: str) -> None:
+    # "[default: CPUs]" written into the help text was read as Rich markup and vanished
+    from typer.testing import CliRunner
+
+    from orevalue.cli import app
+
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    start = next(i for i, ln in enumerate(lines) if "│ --workers " in ln)
+    end = next(i for i in range(start + 1, len(lines)) if "│ --" in lines[i])
+    entry = " ".join(ln.strip("│ ") for ln in lines[start:end])  # the option's wrapped lines
+    assert "processes." in entry and "[default: (CPUs)]" in entry, entry
