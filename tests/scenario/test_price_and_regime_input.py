@@ -116,3 +116,13 @@ def test_a_regime_given_as_a_table_is_one_line(tmp_path: Path) -> None:
     assert not out.exists()
     with pytest.raises(ScenarioError):
         orevalue.load(path)
+
+
+def test_terms_paying_for_an_element_without_a_deck_are_refused(tmp_path: Path) -> None:
+    # found by the long fuzz: antimony has a price series but the copper case no deck for
+    # it, and the run ended in a KeyError
+    path, out, lines = _run(tmp_path, 'terms.concentrate.element = "sb"\n')
+    assert lines == [
+        f"{path}:1: terms.concentrate: pays for 'sb' but the case has no [prices.sb_usd_per_t] deck"
+    ]
+    assert not out.exists()

@@ -332,6 +332,8 @@ def _terms(s: Scenario) -> Found:
         for el in paid:
             if el not in priced:
                 found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
+            elif (deck := catalog.element_price_series(el).key) not in s.prices:
+                found.append((where, f"pays for '{el}' but the case has no [prices.{deck}] deck"))
     for name, deck in s.prices.items():
         found += _series(f"prices.{name}", name)
         for year, value in deck.items():
