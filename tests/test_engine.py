@@ -253,3 +253,25 @@ def test_security_premium_is_the_investors_not_the_countrys(default_scenario, de
     )
     cf = plain.annual("cathode")["cash_flow"]
     assert risky.pathways["cathode"].plant["npv_usd"][0] == pytest.approx(npf.npv(0.15, cf))
+
+
+def test_price_sweep_and_breakeven_search_follow_the_main_metals_unit():
+    # gold is priced per ounce: the progressivity sweep spans 0.6-1.6 x the deck's long-run
+    # knot (2030: 3,200 USD/oz), not copper's 6,000-16,000 USD/t
+    gold = orevalue.load(case="balochistan-gold")
+    results = orevalue.evaluate(gold)
+    long_run = gold.prices["au_usd_per_oz"][2030]
+    for name in ("bars_home", "bars_lbma"):
+        sweep = results.pathways[name].progressivity["au_usd_per_oz"]
+        np.testing.assert_allclose(sweep, [m * long_run for m in (0.6, 0.8, 1.0, 1.2, 1.4, 1.6)])
+
+
+def test_breakeven_antimony_price_gives_zero_npv():
+    # antimony's break-even is searched on its own scale (0.1-6 x its 20,000 USD/t long-run knot)
+    s = orevalue.load(case="balochistan-antimony")
+    r = orevalue.evaluate(s).pathways["ingot"]
+    price = r.plant["breakeven_sb_usd_per_t"][0]
+    assert np.isfinite(price)
+    p = Params.from_scenario(s).flat_deck("prices.sb_usd_per_t", price)
+    npv = orevalue.evaluate(s, p, breakeven=False).pathways["ingot"].plant["npv_usd"][0]
+    assert abs(npv) < 1e-4 * r.plant["capex_initial_usd"][0]

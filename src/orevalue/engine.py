@@ -128,10 +128,21 @@ def breakeven_tc_usd_per_dmt(
     return _solve_bracketed(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
 
 
-#: Search range for the break-even price of the main element, in its series' unit (USD/t).
-BREAKEVEN_PRICE_RANGE = (1_000.0, 60_000.0)
-#: Main-element prices of the progressivity sweep, in its series' unit (flat over the life).
-PRICE_SWEEP = (6_000.0, 8_000.0, 10_000.0, 12_000.0, 14_000.0, 16_000.0)
+#: Search range for the break-even price of the main element, as multiples of its long-run
+#: price (the deck's last knot; for copper at 10,000 USD/t: 1,000 to 60,000 USD/t), so the
+#: range fits any metal's unit (USD/t, USD/oz).
+BREAKEVEN_PRICE_RANGE = (0.1, 6.0)
+#: Tolerance of the break-even price, as a fraction of the long-run price (1 USD/t for copper).
+BREAKEVEN_PRICE_TOL = 1e-4
+#: Main-element prices of the progressivity sweep, as multiples of its long-run price (flat over
+#: the life; 6,000 to 16,000 USD/t for copper).
+PRICE_SWEEP = (0.6, 0.8, 1.0, 1.2, 1.4, 1.6)
+
+
+def long_run_price(p: Params, path: str) -> float:
+    """The deck's value at its last knot (the long-run price), in the series' unit: the scale
+    of the break-even search and of the progressivity sweep."""
+    return float(p[f"{path}.{max(p.deck_years(path))}"][0, 0])
 
 
 def breakeven_price(
@@ -148,7 +159,9 @@ def breakeven_price(
         case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
         return metrics.npv(rate, case.lines["cash_flow"])
 
-    return _solve_bracketed(npv_at, *BREAKEVEN_PRICE_RANGE, p.n_samples, tol=1.0)
+    scale = long_run_price(p, path)
+    lo, hi = (scale * m for m in BREAKEVEN_PRICE_RANGE)
+    return _solve_bracketed(npv_at, lo, hi, p.n_samples, tol=scale * BREAKEVEN_PRICE_TOL)
 
 
 def metr(
@@ -171,10 +184,11 @@ def progressivity(
 ) -> dict[str, list[float]]:
     """Government take (undiscounted) and AETR over a sweep of flat prices of the main element:
     one evaluation with a sample per price."""
-    sweep = np.asarray(PRICE_SWEEP)
     path = element_price_path(scenario, pathway)
     price_key = outputs.key("{series}", main_element(scenario, pathway))
-    q = Params.from_scenario(scenario, sweep.size).flat_deck(path, sweep)
+    q = Params.from_scenario(scenario, len(PRICE_SWEEP))
+    sweep = long_run_price(q, path) * np.asarray(PRICE_SWEEP)
+    q = q.flat_deck(path, sweep)
     case = plant_case(scenario, q, pathway, tl, Market.from_params(q, tl.years))
     fm = country.fiscal_metrics(case, tl, discount_rate(q), scenario.project.operating_years)
     return {
