@@ -138,6 +138,13 @@ def _feeds(s: Scenario) -> Found:
         if feed.terms not in feedable:
             expected = ", ".join(repr(k) for k in feedable)
             found.append((f"feeds.{name}.terms", f"got {feed.terms!r}; expected one of {expected}"))
+    p = s.project
+    end_year = p.start_year + len(p.construction_spend_pct) + p.operating_years - 1
+    active = s.active_feeds().values()
+    if active and all(f.last_year < p.start_year or f.first_year > end_year for f in active):
+        # one such feed among others is a warning (plausibility_notes); all: nothing to run
+        message = f"no enabled feed is available within the project's {p.start_year}-{end_year}"
+        found.append(("feeds", f"{message}; the plant would buy and make nothing"))
     return found
 
 
