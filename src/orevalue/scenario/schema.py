@@ -15,6 +15,7 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     ELEMENTS,
     NAME_PATTERN,
     NAME_RULE,
+    PRICE_LIMIT,
     Element,
     Heads,
     NonNeg,
@@ -25,6 +26,7 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     Year,
     YearKey,
     _Model,
+    price_range,
 )
 from orevalue.scenario.mine import MinePlan
 from orevalue.scenario.residues import Residues
@@ -267,7 +269,9 @@ def _refuse_markers(value: Any) -> Any:
 #: the case's deck; ``flat = V`` (one value every year) or ``replace = true`` (its knots only)
 #: replaces the case's deck instead (resolved by :func:`orevalue.scenario.tables.lay_decks`).
 Deck = Annotated[
-    dict[YearKey, Rng(-1e6, 1e6)], BeforeValidator(_refuse_markers), Field(min_length=1)
+    dict[YearKey, Rng(-PRICE_LIMIT, PRICE_LIMIT)],
+    BeforeValidator(_refuse_markers),
+    Field(min_length=1),
 ]
 
 
@@ -282,7 +286,8 @@ class TermsCase(_Model):
     (:mod:`orevalue.scenario.checks`)."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float] = Field(init=False)
+    # the range of every series; one that is never negative is checked in checks.py
+    __pydantic_extra__: dict[str, Rng(-PRICE_LIMIT, PRICE_LIMIT)] = Field(init=False)
 
     label: str = ""
 
@@ -300,6 +305,12 @@ class TermsCase(_Model):
             return ""
         what = series.description.split(",")[0]
         return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
+
+    @classmethod
+    def extra_range(cls, name: str) -> str:
+        """The values a series a case sets may take ("0 to 1e+06"), as ``init`` shows them."""
+        low, high = price_range(name)
+        return f"{low:g} to {high:g}"
 
 
 class Labour(_Model):
