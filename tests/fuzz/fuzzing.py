@@ -11,10 +11,9 @@ import shutil
 import tempfile
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from hypothesis import strategies as st
-from pydantic import BaseModel
 from typer.testing import CliRunner
 
 import orevalue
@@ -23,8 +22,8 @@ from orevalue.cli import app
 from orevalue.report.verdict import UNDEFINED_ALLOWED
 from orevalue.risk.checks import field_bounds
 from orevalue.scenario import DEFAULT_CASE, default_text, parse_toml, split_provenance
+from orevalue.scenario.errors import _model_at
 from orevalue.scenario.regimes import regime_names
-from orevalue.scenario.schema import Scenario
 from orevalue.scenario.tables import leaves
 
 runner = CliRunner()
@@ -108,25 +107,9 @@ _FREE_TEXT = ("label", "title", "law", "site.name", "note")
 
 
 def field_type(path: str) -> typing.Any:
-    """The type the schema declares at the dotted ``path`` (Annotated stripped), or None."""
-    tp: typing.Any = Scenario
-    for part in path.split("."):
-        while typing.get_origin(tp) is Annotated:
-            tp = typing.get_args(tp)[0]
-        if typing.get_origin(tp) in (typing.Union, type(int | None)):
-            tp = next(a for a in typing.get_args(tp) if a is not type(None))
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            info = tp.model_fields.get(part)
-            if info is None:
-                return None
-            tp = info.annotation
-        elif typing.get_origin(tp) is dict:
-            tp = typing.get_args(tp)[1]
-        else:
-            return None
-    while typing.get_origin(tp) is Annotated:
-        tp = typing.get_args(tp)[0]
-    return tp
+    """The type the schema declares at the dotted ``path`` (Annotated and Optional stripped), or
+    None: the walk the error messages use."""
+    return _model_at(path.split("."))
 
 
 def _in_range(path: str, default: float, whole: bool) -> st.SearchStrategy[float]:
