@@ -16,6 +16,7 @@ from tests.web.conftest import wait_until
 
 from orevalue import api, outputs
 from orevalue.incentives.document import design_document
+from orevalue.web import schemas
 
 #: Targets under which the default case has a bankable package (with none it has not).
 TARGETS = {"target_irr_pct": 4.0, "min_dscr": 0.5}
@@ -64,11 +65,13 @@ def test_incentives_job_stores_the_design_api_finds(client: TestClient, expected
     )
     assert m["equity_irr"] >= TARGETS["target_irr_pct"] / 100 - 1e-12
     assert m["dscr_min"] >= TARGETS["min_dscr"] - 1e-12
-    assert [(p["public_cost_pv_usd"], p["npv_usd"]) for p in got["pareto"]] == pytest.approx(
-        [(p["public_cost_pv_usd"], p["npv_usd"]) for p in expected["pareto"]], rel=1e-12
+    key = ("public_cost_pv_usd", "investor_npv_usd")
+    assert [p[k] for p in got["pareto"] for k in key] == pytest.approx(
+        [p[k] for p in expected["pareto"] for k in key], rel=1e-12
     )
+    # the front: by rising public cost, each point worth strictly more to the investor
     cost = [p["public_cost_pv_usd"] for p in got["pareto"]]
-    npv = [p["npv_usd"] for p in got["pareto"]]
+    npv = [p["investor_npv_usd"] for p in got["pareto"]]
     assert cost == sorted(cost) and all(b > a for a, b in itertools.pairwise(npv))
     page = client.get(f"/runs/{run['id']}").text
     assert '<section id="incentives">' in page and '<section id="pareto">' in page
@@ -84,8 +87,8 @@ def test_incentives_job_stores_the_design_api_finds(client: TestClient, expected
 def test_incentives_response_model_from_the_declared_outputs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()["components"]["schemas"]
     package = spec["PackageMetrics"]["properties"]
-    for key in ("equity_irr", "dscr_min", "npv_usd"):
-        assert package[key]["title"] == outputs.label(key, "plant")
+    for group, key in (("plant", "equity_irr"), ("plant", "npv_usd"), ("chain", "mine_npv_usd")):
+        assert package[key]["title"] == outputs.label(key, group)
     for row in outputs.declared("incentives"):
         assert package[row.key]["title"] == row.label
         assert f"Unit: {row.unit}." in package[row.key]["description"]
@@ -93,8 +96,9 @@ def test_incentives_response_model_from_the_declared_outputs(client: TestClient)
 
 
 def test_incentives_keys_are_declared(expected: dict) -> None:
-    """Every number of a package the design produces is a declared output."""
-    declared = {*outputs.group("incentives"), "equity_irr", "dscr_min", "npv_usd"}
+    """Every number of a package the design produces is a declared output, and each declared
+    one is produced."""
+    declared = {r.key for r in schemas.package_rows()}
     for where in ("reference", "package_metrics"):
         assert set(expected[where]) - {"jobs"} == declared, where
     for point in expected["pareto"]:

@@ -38,23 +38,30 @@ def _metrics_model(group: str, name: str) -> type[BaseModel]:
 PlantMetrics = _metrics_model("plant", "PlantMetrics")
 CountryMetrics = _metrics_model("country", "CountryMetrics")
 
-#: The plant outputs an incentive package is judged on (beside its public cost).
-PACKAGE_PLANT_KEYS = ("equity_irr", "dscr_min", "npv_usd")
+#: The declared outputs of other groups an incentive package is judged on (group, key),
+#: beside every key of the group "incentives" (its investor's equity and public cost).
+PACKAGE_KEYS = (
+    ("plant", "equity_irr"),
+    ("plant", "dscr_min"),
+    ("plant", "npv_usd"),
+    ("chain", "mine_npv_usd"),
+)
+
+
+def package_rows() -> list[outputs.Output]:
+    """The declared rows of an incentive package's numbers (data/outputs.csv)."""
+    return [outputs.row(k, g) for g, k in PACKAGE_KEYS] + list(outputs.declared("incentives"))
 
 
 def _package_model(name: str, doc: str, **more: Any) -> type[BaseModel]:
-    """A model of an incentive package's numbers: the plant outputs it is judged on and every
-    declared key of the group "incentives" (its public cost by level), each ``float | None``
-    described by data/outputs.csv; ``more`` adds fields of the model's own."""
-    rows = [outputs.row(k, "plant") for k in PACKAGE_PLANT_KEYS] + list(
-        outputs.declared("incentives")
-    )
+    """A model of an incentive package's numbers: one ``float | None`` field per row of
+    :func:`package_rows`, described by data/outputs.csv; ``more`` adds fields of its own."""
     fields: dict[str, Any] = {
         r.key: (
             float | None,
             Field(None, title=r.label, description=f"{r.description} Unit: {r.unit}."),
         )
-        for r in rows
+        for r in package_rows()
     }
     return create_model(name, __config__=ConfigDict(extra="allow"), __doc__=doc, **fields, **more)
 
@@ -147,7 +154,7 @@ class IncentivesOut(BaseModel):
     each lever's bang for buck."""
 
     pathway: str
-    targets: dict[str, float]
+    targets: dict[str, float | str | None]
     method: str
     bankable: bool
     package: dict[str, float] | None

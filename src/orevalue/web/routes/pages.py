@@ -259,6 +259,7 @@ def _pareto_rows(design: dict[str, Any] | None) -> list[dict[str, Any]]:
                 "province": outputs.format_value(usd, point["public_cost_province_pv_usd"]),
                 "federation": outputs.format_value(usd, point["public_cost_federation_pv_usd"]),
                 "npv": outputs.format_value(usd, point["npv_usd"]),
+                "investor": outputs.format_value(usd, point["investor_npv_usd"]),
                 "irr": outputs.format_value("fraction", point["equity_irr"]),
                 "dscr": outputs.format_value("ratio", point["dscr_min"]),
                 "levers": ", ".join(
