@@ -254,6 +254,8 @@ def test_changed_field_asks_for_a_source(page: tuple[Page, Watch], live_server: 
     assert source.get_attribute("placeholder") == "your source for this value"
     pg.fill(f'[name="f:{CAPEX}"]', "440000000.0")  # back to the default: no source asked
     assert not source.is_visible()
+    pg.fill(f'[name="f:{CAPEX}"]', "440000000")  # the default number written otherwise
+    assert not source.is_visible()
     pg.fill(f'[name="f:{CAPEX}"]', "900000000")
     pg.fill(f'[name="s:{CAPEX}"]', "vendor quote 2026")
     pg.fill("#name", "sourced")

@@ -119,9 +119,9 @@ def test_incentives_none_bankable_and_cancel(client: TestClient) -> None:
     run = finished(client, started["id"])
     assert run["status"] == "failed" and run["reason"] == "cancelled by the user"
     assert client.get(f"/api/v1/runs/{started['id']}/incentives").status_code == 404
-    bad = client.post("/api/v1/incentives", json={"pathway": "nowhere"}).json()
-    run = finished(client, bad["id"])
-    assert run["status"] == "failed" and "'nowhere' builds no plant" in run["reason"]
+    bad = client.post("/api/v1/incentives", json={"pathway": "concentrate"})
+    assert bad.status_code == 422 and "'concentrate' builds no plant" in bad.json()["detail"]
+    assert client.post("/api/v1/incentives", json={"min_dscr": -1}).status_code == 422
 
 
 def test_siting_is_a_job_stored_with_its_run(client: TestClient, tmp_path: Path) -> None:

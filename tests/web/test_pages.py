@@ -60,6 +60,23 @@ def test_editor_save_and_run(client: TestClient) -> None:
     assert 'class="field changed' in editor.text
 
 
+def test_default_number_written_otherwise_is_no_change(client: TestClient) -> None:
+    """A field holding its default number in another spelling is not a change: the saved
+    scenario does not carry it (and the editor asks no source for it)."""
+    token = csrf(client)
+    fields = form_of(client.get("/scenarios/new").text)
+    assert fields[f"f:{CAPEX}"] == "440000000.0"
+    fields[f"f:{CAPEX}"] = "440000000"
+    fields["f:project.discount_rate_pct"] = "9"
+    data = {**fields, "csrf": token, "name": "same", "mode": "form", "action": "save"}
+    assert client.post("/scenarios/save", data=data, follow_redirects=False).status_code == 303
+    saved = client.get("/api/v1/scenarios").json()[0]["toml"]
+    assert CAPEX not in saved and "project.discount_rate_pct = 9\n" in saved
+    assert service.same_value(" 440000000 ", "440000000.0")
+    assert not service.same_value("440000001", "440000000.0")
+    assert not service.same_value("true", "1") and not service.same_value('"a"', "a b")
+
+
 def test_bad_value_shows_inline_error(client: TestClient) -> None:
     token = csrf(client)
     fields = form_of(client.get("/scenarios/new").text)

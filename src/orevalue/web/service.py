@@ -287,6 +287,21 @@ def parse_value(text: str) -> Any:
         raise ValueError(f"not a TOML value: {text!r}") from None
 
 
+def same_value(text: str, default: str) -> bool:
+    """Whether a field's text is its default value: the same text, or the same number
+    (``440000000`` is the default ``440000000.0``), so that no source is asked for it."""
+    if text.strip() == default:
+        return True
+    try:
+        given, known = parse_value(text), parse_value(default)
+    except ValueError:
+        return False
+    numbers = (int, float)
+    if isinstance(given, numbers) and isinstance(known, numbers):
+        return not isinstance(given, bool) and not isinstance(known, bool) and given == known
+    return False
+
+
 def form_toml(changed: dict[str, tuple[str, str]], header: str = "") -> str:
     """TOML text of the changed fields (path → (value text, source)), as dotted keys; a field
     with a source is written ``{ value = ..., source = "..." }``. Raises ValueError."""

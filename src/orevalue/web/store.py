@@ -185,6 +185,20 @@ def start_risk(
     return start_job(state, "risk", scenario_id, text, name, samples=samples, seed=seed)
 
 
+def start_incentives(
+    state: State, scenario_id: int | None, text: str, name: str, options: dict[str, Any]
+) -> RunRow:
+    """Queue an incentive design; 422 at once for a pathway that builds no plant."""
+    pathway = options.get("pathway")
+    if pathway is not None:
+        source, source_name, _ = _source(state, scenario_id, text, name)
+        scenario = service.load_text(source, source_name, state.settings.work_dir).scenario
+        building = [k for k, v in scenario.pathways.items() if v.stages]
+        if pathway not in building:
+            raise Invalid(f"pathway: '{pathway}' builds no plant; one of {building}")
+    return start_job(state, "incentives", scenario_id, text, name, options=options)
+
+
 def start_job(
     state: State,
     kind: str,

@@ -107,8 +107,8 @@ def start_incentives(body: schemas.IncentivesIn, request: Request) -> schemas.Ru
     ``/runs/{id}/incentives``."""
     st = state(request)
     options = body.model_dump(include={"target_irr_pct", "min_dscr", "pathway"})
-    row = store.start_job(st, "incentives", body.scenario_id, body.toml, body.name,
-                          options={k: v for k, v in options.items() if v is not None})  # fmt: skip
+    given = {k: v for k, v in options.items() if v is not None}
+    row = store.start_incentives(st, body.scenario_id, body.toml, body.name, given)
     return schemas.run_out(store.run(st, row.id))
 
 

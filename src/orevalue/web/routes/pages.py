@@ -109,7 +109,7 @@ def _changed(form: Any) -> dict[str, tuple[str, str]]:
         given = form.get(f"f:{f.path}")
         if given is None:
             continue
-        if str(given).strip() != f.default:
+        if not service.same_value(str(given), f.default):
             out[f.path] = (str(given).strip(), str(form.get(f"s:{f.path}") or ""))
     return out
 

@@ -27,6 +27,16 @@
     return JSON.stringify(data);
   }
 
+  // a field's text is its default when it is the same text or the same number (as the
+  // server's service.same_value decides): "440000000" is the default "440000000.0"
+  var NUMBER = /^[+-]?(\d[\d_]*)(\.\d+)?([eE][+-]?\d+)?$/;
+  function sameValue(text, fallback) {
+    var a = text.trim();
+    if (a === fallback) { return true; }
+    if (!NUMBER.test(a) || !NUMBER.test(fallback)) { return false; }
+    return Number(a.replace(/_/g, "")) === Number(fallback.replace(/_/g, ""));
+  }
+
   // ---------------------------------------------------------------- the editor
   var editor = document.getElementById("editor");
   if (editor) {
@@ -45,7 +55,7 @@
     editor.querySelectorAll("input[data-default]").forEach(function (input) {
       input.addEventListener("input", function () {
         var row = input.closest("tr");
-        row.classList.toggle("changed", input.value.trim() !== input.getAttribute("data-default"));
+        row.classList.toggle("changed", !sameValue(input.value, input.getAttribute("data-default")));
       });
     });
     var check = document.getElementById("check");
