@@ -50,7 +50,7 @@ def rows_by_key(sheet) -> dict[str, tuple]:
 def test_results_workbook_has_every_sheet_frozen_with_named_tables(book, doc):
     pathways = list(doc["pathways"])
     expected = ["Cover", "Pathways", *(f"CF {p}" for p in pathways)]
-    expected += ["Government", "Regimes", "Dollars", "Inputs"]
+    expected += ["Government", "Regimes", "Dollars", "Mine", "Inputs"]
     assert book.sheetnames == expected
     for sheet in book.worksheets[1:]:
         assert sheet.freeze_panes, sheet.title
@@ -119,6 +119,24 @@ def test_dollars_and_inputs(book, doc):
     rate = by_path["project.discount_rate_pct"]
     entry = doc["inputs"]["project.discount_rate_pct"]
     assert rate[1:5] == (entry["value"], "%", entry["source"], entry["tag"])
+
+
+def test_mine_and_chain_in_the_workbook(book, doc):
+    # the mine view, one row a metric, the same numbers as results.json
+    mine = rows_by_key(book["Mine"])
+    assert set(mine) == {f"mine.{k}" for k in doc["mine"]}
+    for key, value in doc["mine"].items():
+        assert mine[f"mine.{key}"][2] == pytest.approx(value)
+    # the chain of each pathway on the pathways sheet: the mine and the plant add up to it
+    rows = rows_by_key(book["Pathways"])
+    names = list(doc["pathways"])
+    for i, name in enumerate(names):
+        chain = doc["pathways"][name]["chain"]
+        shown = {k: rows[f"chain.{k}"][3 + i] for k in chain}
+        assert shown == pytest.approx(chain)
+        assert shown["chain_npv_usd"] == pytest.approx(
+            shown["mine_npv_usd"] + shown["plant_npv_usd"], rel=1e-9
+        )
 
 
 def test_run_xlsx_writes_results_xlsx(tmp_path):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orevalue.economics import costs, schedule
+from orevalue.economics import costs, residues, schedule
 from orevalue.economics.flows import PathwayFlows
 from orevalue.params import Params
 from orevalue.scenario import Scenario
@@ -26,6 +26,7 @@ OPEX_PARTS = (
     "labour",
     "g_and_a",
     "security",
+    "residues",
 )
 
 
@@ -78,12 +79,14 @@ class OperatingCosts:
     basis_t: dict[str, np.ndarray]  # stage -> its basis (an element or a stream's mass), t (N, Y)
     unit_usd_per_t: dict[str, dict[str, np.ndarray]]  # stage -> variable part -> (N, 1)
     fixed_usd_per_yr: dict[str, np.ndarray]  # fixed part -> USD per operating year, (N, 1)
-    staff: dict[str, int]  # operating headcount by skill
+    staff: dict[str, np.ndarray]  # operating headcount by skill, whole persons (N, 1)
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]  # (domestic, foreign), (N, 1)
     operating: np.ndarray  # 1 in an operating year, else 0, (Y,)
     total_usd: np.ndarray
     #: wages moved home by localisation, (to nationals, off expatriates), USD (N, Y)
     localised_usd: tuple[np.ndarray, np.ndarray] | None = None
+    #: slag, lime and gypsum handling, net (economics/residues.py), USD (N, Y)
+    residues_usd: np.ndarray | None = None
 
     def wages_usd(self) -> tuple[np.ndarray, np.ndarray]:
         """The (domestic, foreign) wage bill by year, USD (N, Y)."""
@@ -95,7 +98,7 @@ class OperatingCosts:
 
 
 def localisation_usd(
-    scenario: Scenario, p: Params, tl: schedule.Timeline, staff: dict[str, int]
+    scenario: Scenario, p: Params, tl: schedule.Timeline, staff: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Wages a localisation programme moves home, USD (N, Y): (paid to the nationals who take
     foreign posts, no longer paid to expatriates). The share of foreign posts localised grows
@@ -109,7 +112,7 @@ def localisation_usd(
     share = share_pct / 100.0 * np.clip((tl.op_index + 1.0) / years, 0.0, 1.0) * tl.operating
     loaded = 12.0 * (1.0 + p["labour.on_cost_pct"] / 100.0)
     foreign = [k for k in staff if k in scenario.labour.foreign_skills]
-    posts = float(sum(staff[k] for k in foreign))
+    posts = sum((staff[k] for k in foreign), start=np.zeros((p.n_samples, 1)))
     expat_bill = sum((staff[k] * p[f"labour.wage_usd_per_month.{k}"] for k in foreign), start=0.0)
     local_wage = p[f"labour.wage_usd_per_month.{scenario.labour.localised_skill}"]
     premium = 1.0 + p["site.wage_premium_pct"] / 100.0
@@ -121,6 +124,12 @@ def operating_costs(
 ) -> OperatingCosts:
     """Variable costs by stage (per tonne of its basis) and fixed costs by year.
 
+    What scales with the plant: staff by skill and the labour bill follow each stage's
+    capacity by its ``staff_exponent`` (:func:`costs.staffing`); site services' staff and
+    G&A follow the stages' workforce; maintenance is a share of the initial capex, which
+    scales by ``capex_exponent`` (:func:`costs.stage_capex_usd`); power, fuel, water and
+    consumables are per tonne. Security is a site cost, the same at any size.
+
     The total adds each stage's unit costs before multiplying by its tonnage: one pass over
     the (N, Y) lines per stage, the parts left to :func:`opex_by_part`.
     """
@@ -128,14 +137,15 @@ def operating_costs(
     operating = tl.operating.astype(float)
     basis = flows.basis_t(scenario, p)
     unit_cost = {st: costs.stage_unit_opex_usd_per_t(p, st) for st in flows.stages}
-    staff = costs.headcount(scenario, flows.stages)
+    staff, services_scale = costs.staffing(scenario, p, flows.stages, flows.capacity_t_per_yr)
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
     fixed = (
         {
             "maintenance": capital.base_initial_usd
             * (p["project.maintenance_pct_of_capex_per_yr"] / 100.0),
             "labour": domestic + foreign,
-            "g_and_a": p["services.g_and_a_usd_per_yr"],
+            "g_and_a": p["services.g_and_a_usd_per_yr"] * services_scale
+            + p.get("site.land_rent_usd_per_yr"),
             "security": p["site.security_usd_per_yr"],
         }
         if flows.stages
@@ -147,8 +157,11 @@ def operating_costs(
     localised = localisation_usd(scenario, p, tl, staff) if flows.stages else None
     if localised is not None:
         total = total + localised[0] - localised[1]
+    handling = residues.handling_usd(scenario, p, flows)
+    if handling is not None:
+        total = total + handling
     return OperatingCosts(
-        basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised
+        basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised, handling
     )
 
 
@@ -162,9 +175,11 @@ def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarra
             start=zeros,
         )
         for k in OPEX_PARTS
+        if k != "residues"
     }
     if opex.localised_usd is not None:
         parts["labour"] = parts["labour"] + opex.localised_usd[0] - opex.localised_usd[1]
+    parts["residues"] = zeros + (opex.residues_usd if opex.residues_usd is not None else 0.0)
     return parts
 
 

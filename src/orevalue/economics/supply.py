@@ -3,6 +3,13 @@
 Every pathway that builds a plant takes the same tonnage of a feed it consumes (the lesser of
 what is available and the nameplate at the year's utilisation), so tonnages and values are
 worked out once per evaluation and shared by all pathways. Arrays are (N samples, Y years).
+
+A domestic feed is bought at export parity: its value on its terms (CIF China) less the ocean
+freight and the site's leg to the port. An imported feed (``imported = true``)
+is bought CIF a Pakistani port: its value on its terms plus that landed freight per wet t; it
+fills the room the feeds before it leave, and what the plant does not take is not bought (it
+is neither exported nor beyond capacity). Its purchase is an import: its export earnings are
+minus what the plant pays for it.
 """
 
 from __future__ import annotations
@@ -56,9 +63,25 @@ class FeedSupply:
                 cap = p[f"feeds.{feed}.dry_t_per_yr"]
                 self.processed_dry_t[feed] = available * np.minimum(ramp, 1.0)
             self.nameplate_dry_t[feed] = cap
+        self._share_nameplate(sized)
         self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
+
+    def _share_nameplate(self, sized: list[str]) -> None:
+        """Feeds on nameplate terms share one nameplate: each is given the share of it that
+        it takes in the year they are processed most (per sample), so the stages' capacity
+        counts the nameplate once (a lone feed keeps all of it)."""
+        if len(sized) < 2:
+            return
+        total = sum(self.processed_dry_t[f] for f in sized)
+        peak = np.argmax(total, axis=1)[:, None]
+        at_peak = np.take_along_axis(total, peak, axis=1)
+        for i, feed in enumerate(sized):
+            mine = np.take_along_axis(self.processed_dry_t[feed], peak, axis=1)
+            fallback = np.full_like(at_peak, 1.0 if i == 0 else 0.0)
+            share = np.divide(mine, at_peak, out=fallback, where=at_peak > 0)
+            self.nameplate_dry_t[feed] = self.nameplate_conc_dmt_per_yr * share
 
     def beyond_capacity_dry_t(self) -> np.ndarray:
         """Feed on nameplate terms beyond the plant's nameplate x utilisation, exported as it
@@ -66,7 +89,7 @@ class FeedSupply:
         out = np.zeros((self.p.n_samples, next(iter(self.available_dry_t.values())).shape[1]))
         for feed, available in self.available_dry_t.items():
             spec = self.scenario.terms[self.scenario.feeds[feed].terms]
-            if spec.feed_sizing == "nameplate":
+            if spec.feed_sizing == "nameplate" and not self.imported(feed):
                 out = out + available - self.processed_dry_t[feed]
         return out
 
@@ -82,23 +105,40 @@ class FeedSupply:
             )
         return self._purchase[feed]
 
+    def imported(self, feed: str) -> bool:
+        """Whether ``feed`` is bought abroad (``imported``)."""
+        return self.scenario.feeds[feed].imported
+
     def fob_usd(self, feed: str, processed: bool) -> np.ndarray:
         """Export earnings, FOB Pakistani port, of the feed a plant leaves unprocessed
-        (``processed``) or of all of it (no plant), USD (N, Y)."""
+        (``processed``) or of all of it (no plant), USD (N, Y). An imported feed earns minus
+        what the plant pays for it where a plant buys it (landed at the site), else 0."""
         key = (feed, processed)
+        if key not in self._fob and self.imported(feed):
+            bought = self.purchase(feed)[0].total_usd if processed else 0.0
+            self._fob[key] = -bought + np.zeros_like(self.available_dry_t[feed])
         if key not in self._fob:
             dry_t = self.available_dry_t[feed]
             if processed:
                 dry_t = dry_t - self.processed_dry_t[feed]
-            self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
+            # a plant that takes all of it leaves nothing to export: its value is zero (every
+            # terms function is linear in the tonnes), with no valuation of zero tonnes
+            if processed and not dry_t.any():
+                self._fob[key] = np.zeros_like(dry_t)
+            else:
+                self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
         return self._fob[key]
 
     def _value(self, feed: str, dry_t: np.ndarray, ocean: bool, regulated: bool = False) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
         export FOB value) or with the freight the plant's site saves too; at the regulated
-        treatment and refining charges where ``regulated``."""
+        treatment and refining charges where ``regulated``. An imported feed pays its landed
+        freight on top of its value on its terms, whichever the leg."""
         p, kind = self.p, self.scenario.feeds[feed].terms
-        freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
+        if self.imported(feed):
+            freight = -p[f"feeds.{feed}.landed_freight_usd_per_wmt"]
+        else:
+            freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
         market = self.purchase_market if regulated else self.market
         return terms.value(self.scenario, p, kind, lot, market, freight)

@@ -126,6 +126,7 @@ SHEETS = (
     ("Government", "government revenue by instrument and level, present value"),
     ("Regimes", "the pathways under each fiscal regime compared"),
     ("Dollars", "where each dollar of the chain's value goes, present value"),
+    ("Mine", "the mine on its own, exporting all its concentrate (when the case has a mine)"),
     ("Inputs", "every resolved input with its value, unit, source and tag"),
 )
 
@@ -147,6 +148,8 @@ def _sections(pathways: dict[str, Any]) -> list[tuple[str, str, str]]:
         name = known.name if known is not None else element
         out.append((f"margin per t of product {name}", attr, "margin_usd_per_t"))
     out.append(("country", "country", "country"))
+    if any(p.get("chain") for p in pathways.values()):
+        out.append(("chain: mine and plant", "chain", "chain"))
     return out
 
 
@@ -316,6 +319,28 @@ def _dollars(book: Workbook, doc: dict[str, Any]) -> None:
         sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = 16
 
 
+def _mine(book: Workbook, doc: dict[str, Any]) -> None:
+    """The mine view (group ``mine`` of the outputs table), one metric a row."""
+    mine = doc.get("mine") or {}
+    if not mine:
+        return
+    sheet = book.create_sheet("Mine")
+    header_row(sheet, ["metric", "unit", "value", "key"])
+    rows, formats = [], []
+    for key, value in mine.items():
+        label, shown, kind = describe_key(key, "mine")
+        rows.append([label, shown, _number(value), f"mine.{key}"])
+        formats.append(number_format(kind))
+    last = _write_rows(sheet, rows, formats)
+    named_table(sheet, "Mine", 4, last)
+    sheet.freeze_panes = "C2"
+    set_widths(
+        sheet,
+        {"metric": 50, "unit": 10, "value": 16, "key": 36},
+        ["metric", "unit", "value", "key"],
+    )
+
+
 def _inputs(book: Workbook, doc: dict[str, Any]) -> None:
     from orevalue.scenario import field_description
 
@@ -353,6 +378,7 @@ def results_workbook(doc: dict[str, Any]) -> bytes:
     _government(book, doc)
     _regimes(book, doc)
     _dollars(book, doc)
+    _mine(book, doc)
     _inputs(book, doc)
     buffer = io.BytesIO()
     book.save(buffer)

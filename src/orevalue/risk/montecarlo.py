@@ -279,8 +279,9 @@ def run(
         from orevalue.risk.daskrun import dask_map
 
         source = dask_map(model, jobs, scheduler, workers, folder)
-    # closed at once on any exception (Ctrl-C included), so the pool stops with the run
-    with contextlib.closing(source) as results:
+    # closed at once on any exception (Ctrl-C included), so the pool stops with the run; one
+    # BLAS thread here too (see analysis.run_risk), for callers that run chunks in this process
+    with contextlib.closing(source) as results, threadpool_limits(1):
         for start, stop, out, counts, inputs in results:
             if out is None:  # written into the store by a Dask worker; read back if wanted
                 out = {n: mc.store.read(n, start, stop) for n in names} if want_inputs else {}

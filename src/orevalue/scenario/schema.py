@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from orevalue import catalog
 from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exported)
     ELEMENTS,
     NAME_PATTERN,
     NAME_RULE,
+    PRICE_LIMIT,
     Element,
     Heads,
     NonNeg,
@@ -25,8 +26,10 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     Year,
     YearKey,
     _Model,
+    price_range,
 )
 from orevalue.scenario.mine import MinePlan
+from orevalue.scenario.residues import Residues
 from orevalue.scenario.sales_terms import (  # noqa: F401 (re-exported)
     TERMS_FUNCTIONS,
     ConcentrateTerms,
@@ -109,6 +112,26 @@ Feed = create_model(
     last_year=(Year, Field(description="last calendar year the feed is available")),
     **{el.grade_field: _grade_field(el) for el in catalog.elements().values()},
     moisture_pct=(float, Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")),
+    imported=(
+        bool,
+        Field(
+            default=False,
+            description="bought abroad, CIF a Pakistani port, at its terms' CIF China value plus "
+            "landed_freight_usd_per_wmt (else a domestic feed, bought at export parity: the "
+            "ocean and site legs deducted)",
+        ),
+    ),
+    landed_freight_usd_per_wmt=(
+        float,
+        Field(
+            default=0.0,
+            ge=-1e4,
+            le=1e4,
+            description="an imported feed: freight the plant pays on top of its terms' CIF "
+            "China value to land it at the site (origin to a Pakistani port less origin to "
+            "China, plus port handling and port to site), USD per wet t",
+        ),
+    ),
 )
 
 
@@ -139,7 +162,24 @@ class Stage(_Model):
         ge=1, le=1e9, description="reference capacity, t/yr of the stage's basis"
     )
     capex_exponent: float = Field(ge=0, le=1.5, description="capacity scaling exponent")
-    headcount: dict[str, Heads] = Field(description="operating staff by skill")
+    headcount: dict[str, Heads] = Field(
+        description="operating staff by skill at staff_capacity_t_per_yr, persons"
+    )
+    staff_capacity_t_per_yr: float | None = Field(
+        default=None,
+        ge=1,
+        le=1e9,
+        description="capacity the headcount is given for, t/yr of the stage's basis; "
+        "capacity_ref_t_per_yr when not set",
+    )
+    staff_exponent: float = Field(
+        default=0.0,
+        ge=0,
+        le=1.5,
+        description="staff scaling exponent (dimensionless): staff by skill = headcount x "
+        "(capacity / staff capacity)^exponent, whole persons; 1 = in proportion to "
+        "throughput, 0 = a fixed crew; site services' staff and G&A follow the stages' staff",
+    )
 
 
 class StreamMass(_Model):
@@ -179,6 +219,11 @@ class Site(_Model):
     security_usd_per_yr: Rng(0, 1e10) = Field(
         default=0.0, description="security cost of operating at the site, USD/yr"
     )
+    land_rent_usd_per_yr: Rng(0, 1e10) = Field(
+        default=0.0,
+        description="rent of the plant's land, USD/yr, in its G&A (0: owned or in G&A; "
+        "orevalue incentives prices land at zero rent)",
+    )
     feed_mode: Literal["rail", "road"] = Field(description="how feed reaches the site")
     product_mode: Literal["rail", "road"] = Field(description="how metal products reach the port")
     acid_mode: Literal["rail", "road"] = Field(description="how acid leaves the site")
@@ -192,7 +237,42 @@ class Logistics(_Model):
     product_ocean_usd_per_t: Rng(0, 1e4) = Field(description="metal products port to market, USD/t")
 
 
-Deck = Annotated[dict[YearKey, Rng(-1e6, 1e6)], Field(min_length=1)]
+def _refuse_markers(value: Any) -> Any:
+    """A ``[prices.<series>]`` table that still holds ``flat`` or ``replace`` here is one the
+    merge (:func:`orevalue.scenario.tables.lay_decks`) could not resolve: say which rule it
+    breaks. The two forms: ``flat = 80.0`` alone, or year knots with ``replace = true``."""
+    if not isinstance(value, dict) or not {"flat", "replace"} & set(value):
+        return value
+    knots = [str(k) for k in value if k not in ("flat", "replace")]
+    flat, replace = value.get("flat"), value.get("replace")
+    if "flat" in value and knots:
+        raise ValueError(
+            f"flat sets every year, so it takes no year knots (got {', '.join(knots)}); give "
+            "flat alone, or the knots with replace = true"
+        )
+    if "flat" in value and "replace" in value:
+        raise ValueError("flat already replaces the series; give flat alone, without replace")
+    if "flat" in value:
+        if isinstance(flat, bool) or not isinstance(flat, int | float):
+            raise ValueError(f"flat: got {flat!r}; expected a number in the series' unit")
+        raise ValueError("flat needs a valid base_year to be laid at")
+    if not isinstance(replace, bool):
+        raise ValueError(f"replace: got {replace!r}; expected true or false")
+    raise ValueError(
+        "replace = true keeps only the year knots given, and none is: give them "
+        "(2026 = 80.0, 2030 = 90.0) or use flat = VALUE"
+    )
+
+
+#: A price deck: value by calendar year, linear between the years given, flat before the
+#: first and after the last. A scenario file's ``[prices.<series>]`` merges its knots into
+#: the case's deck; ``flat = V`` (one value every year) or ``replace = true`` (its knots only)
+#: replaces the case's deck instead (resolved by :func:`orevalue.scenario.tables.lay_decks`).
+Deck = Annotated[
+    dict[YearKey, Rng(-PRICE_LIMIT, PRICE_LIMIT)],
+    BeforeValidator(_refuse_markers),
+    Field(min_length=1),
+]
 
 
 #: Price decks by series of data/price_series.toml (names checked in checks.py).
@@ -206,7 +286,8 @@ class TermsCase(_Model):
     (:mod:`orevalue.scenario.checks`)."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float] = Field(init=False)
+    # the range of every series; one that is never negative is checked in checks.py
+    __pydantic_extra__: dict[str, Rng(-PRICE_LIMIT, PRICE_LIMIT)] = Field(init=False)
 
     label: str = ""
 
@@ -224,6 +305,12 @@ class TermsCase(_Model):
             return ""
         what = series.description.split(",")[0]
         return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
+
+    @classmethod
+    def extra_range(cls, name: str) -> str:
+        """The values a series a case sets may take ("0 to 1e+06"), as ``init`` shows them."""
+        low, high = price_range(name)
+        return f"{low:g} to {high:g}"
 
 
 class Labour(_Model):
@@ -397,6 +484,7 @@ class Scenario(_Model, Sourced):
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent
+    residues: Residues | None = None
     uncertainty: dict[str, Any] = Field(
         default_factory=dict, description="distributions of inputs for risk runs, by dotted path"
     )
