@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from orevalue import api
-from orevalue.scenario import ScenarioError
+if TYPE_CHECKING:
+    from orevalue import api
+    from orevalue.scenario import ScenarioError
 
 err = Console(stderr=True)
 
@@ -56,6 +57,9 @@ def load_case(
     """:func:`orevalue.api.load` with its ``[uncertainty]`` table checked as ``risk`` checks
     it (so that no command runs a file another rejects); a bad input exits with code 2, and
     the input's warnings (implausible values, an empty file) go to stderr, one line each."""
+    from orevalue import api
+    from orevalue.scenario import ScenarioError
+
     try:
         loaded = api.load(scenario, site, regime, case=case)
     except ScenarioError as exc:
@@ -99,6 +103,8 @@ def risk_progress(console: Console) -> Iterator[Any]:
 def run_risk(loaded: Any, console: Console, quiet: bool, **options: Any) -> dict[str, Any]:
     """:func:`orevalue.api.risk` with a progress bar on ``console`` when it is a terminal and
     the command is not ``quiet``."""
+    from orevalue import api
+
     if quiet or not console.is_terminal:
         return api.risk(loaded, **options)
     with risk_progress(console) as progress:

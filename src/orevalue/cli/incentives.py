@@ -12,9 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orevalue import api
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
-from orevalue.scenario import ScenarioError
 
 #: The field of the approval delay: its lever's first unit is the value of a month.
 DELAY_PATH = "project.permit_delay_months"
@@ -186,9 +184,11 @@ def incentives_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Write without printing.")] = False,
 ) -> None:
     """Find the cheapest package of incentives that makes the plant bankable."""
+    from orevalue import api
     from orevalue.atomic import write_atomic
     from orevalue.incentives.document import design_csvs, design_json
     from orevalue.incentives.overlay import overlay_text
+    from orevalue.scenario import ScenarioError
 
     try:
         loaded = api.load(scenario, site, regime, case=case)

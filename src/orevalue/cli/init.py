@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orevalue import api
 from orevalue.cli.common import CaseOpt, bad_input, fail
-from orevalue.scenario import ScenarioError
 
 
 def init_command(
@@ -24,7 +22,9 @@ def init_command(
 ) -> None:
     """Write the default case (or ``--case``'s) as a commented scenario file (or input
     workbook) to edit."""
+    from orevalue import api
     from orevalue.atomic import write_atomic
+    from orevalue.scenario import ScenarioError
 
     workbook = xlsx or path.suffix.lower() == ".xlsx"
     if workbook and path.suffix.lower() != ".xlsx":

@@ -10,9 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orevalue import api, outputs
+from orevalue import outputs
 from orevalue.cli.common import bad_input, fail
-from orevalue.scenario import ScenarioError
 
 #: Rows of the headline table: (key, label, format kind of data/outputs.csv's formatter).
 ROWS = (
@@ -40,6 +39,9 @@ def portfolio_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Write without printing.")] = False,
 ) -> None:
     """Evaluate several cases as one programme: what each metal and all of them add."""
+    from orevalue import api
+    from orevalue.scenario import ScenarioError
+
     try:
         result = api.portfolio(cases)
     except ScenarioError as exc:

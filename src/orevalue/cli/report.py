@@ -9,14 +9,15 @@ from __future__ import annotations
 import shlex
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from orevalue import api
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
-from orevalue.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from orevalue import api
 
 
 def report_command(
@@ -65,7 +66,9 @@ def report_command(
 ) -> None:
     """Write the brief: verdict, pathways, per-tonne waterfall, cash flows, who gets each
     dollar, government revenue, needs, siting, risk and every assumption, in one HTML file."""
+    from orevalue import api
     from orevalue.report.brief.sweep import SweepFileError
+    from orevalue.scenario import ScenarioError
 
     started = time.perf_counter()
     _check_options(sobol, pdf)

@@ -16,10 +16,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from orevalue import api, outputs
+from orevalue import outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
-from orevalue.risk.daskrun import SchedulerError, check_scheduler
-from orevalue.scenario import ScenarioError
+from orevalue.risk import CHUNK
 
 SchedulerOpt = Annotated[
     str,
@@ -34,6 +33,8 @@ SchedulerOpt = Annotated[
 
 def check_scheduler_option(scheduler: str) -> None:
     """Exit 2 with one line if ``--scheduler`` is malformed or Dask is not installed."""
+    from orevalue.risk.daskrun import check_scheduler
+
     why = check_scheduler(scheduler)
     if why:
         raise fail(f"--scheduler: {why}")
@@ -55,7 +56,7 @@ def risk_command(
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numbers.")] = 1,
     chunk: Annotated[
         int, typer.Option("--chunk", min=1, help="Samples evaluated at once (memory bound).")
-    ] = api.CHUNK,
+    ] = CHUNK,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=1, help="Worker processes.", show_default="CPUs"),
@@ -76,7 +77,10 @@ def risk_command(
 ) -> None:
     """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
     exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
+    from orevalue import api
     from orevalue.atomic import write_atomic
+    from orevalue.risk.daskrun import SchedulerError
+    from orevalue.scenario import ScenarioError
 
     check_scheduler_option(scheduler)
     loaded = load_case(scenario, case=case)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orevalue import api
 from orevalue.cli.common import CaseOpt, ScenarioArg, fail, load_case
 
 
@@ -35,6 +34,7 @@ def run_command(
     ] = False,
 ) -> None:
     """Evaluate every pathway, print the tables and the verdict, write results."""
+    from orevalue import api
     from orevalue.report.excel import write_workbook
     from orevalue.report.files import write_results
     from orevalue.report.terminal import print_results

@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orevalue import api
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case
-from orevalue.scenario import ScenarioError
 
 
 def site_command(
@@ -49,7 +47,9 @@ def site_command(
 ) -> None:
     """Rank the candidate sites, choose the best plan (MILP), list the infrastructure it needs
     and draw the map."""
+    from orevalue import api
     from orevalue.report.sitetables import print_siting, write_siting
+    from orevalue.scenario import ScenarioError
 
     if objective not in ("system", "plant"):
         raise fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")

@@ -10,10 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orevalue import api, outputs
+from orevalue import outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
 from orevalue.cli.risk import SchedulerOpt, check_scheduler_option
-from orevalue.scenario import ScenarioError
 
 if TYPE_CHECKING:
     from orevalue.sweep import Sweep
@@ -62,7 +61,9 @@ def sweep_command(
     """Evaluate every point of a grid (or a Latin hypercube) of inputs at once: best and
     worst points, a table of every point's key metrics per pathway, and a heat map of the
     plant NPV over two inputs with the break-even line."""
+    from orevalue import api
     from orevalue.risk.daskrun import SchedulerError
+    from orevalue.scenario import ScenarioError
     from orevalue.sweep import heatmap, table
 
     check_scheduler_option(scheduler)

@@ -55,8 +55,15 @@ class Residues:
         return sum(self.costs_usd.values(), start=np.zeros_like(self.slag_t))
 
 
-def residues(scenario: Scenario, p: Params, flows: PathwayFlows, zeros: np.ndarray) -> Residues:
+def residues(
+    scenario: Scenario,
+    p: Params,
+    flows: PathwayFlows,
+    zeros: np.ndarray,
+    elements: bool = True,
+) -> Residues:
     """Slag, lime and gypsum of the pathway whose ``flows`` are given, with their costs.
+    ``elements`` False keeps only the gypsum's sulfur (all the costs read), for the cost line.
 
     ``zeros`` (N, Y) gives the lines their shape. Slag cost = slag t x (freight + unsold
     share x disposal - sold share x price); lime t = H2SO4 in the weak acid x
@@ -74,7 +81,13 @@ def residues(scenario: Scenario, p: Params, flows: PathwayFlows, zeros: np.ndarr
             scenario, p, spec.slag_stream, flows.streams[spec.slag_stream]
         )
     weak = flows.streams.get(spec.weak_acid_stream)
-    gypsum = {el: zeros + weak[el] for el in weak} if weak is not None else {}
+    if weak is None:
+        gypsum = {}
+    elif elements:
+        gypsum = {el: zeros + weak[el] for el in weak}
+    else:  # the other elements of a stream are worked out when read: read only its sulfur
+        weak_s = weak.get("s")
+        gypsum = {} if weak_s is None else {"s": zeros + weak_s}
     weak_s = gypsum.get("s", zeros)
     acid_t = h2so4_t_of_s(weak_s)
     lime_t = acid_t * p[f"{r}.lime_t_per_t_weak_acid"]
@@ -99,4 +112,4 @@ def handling_usd(scenario: Scenario, p: Params, flows: PathwayFlows) -> np.ndarr
     if scenario.residues is None or not flows.stages:
         return None
     shape = next(iter(flows.feeds_processed_dry_t.values()))
-    return residues(scenario, p, flows, np.zeros_like(shape)).total_usd
+    return residues(scenario, p, flows, np.zeros_like(shape), elements=False).total_usd

@@ -121,7 +121,12 @@ class FeedSupply:
             dry_t = self.available_dry_t[feed]
             if processed:
                 dry_t = dry_t - self.processed_dry_t[feed]
-            self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
+            # a plant that takes all of it leaves nothing to export: its value is zero (every
+            # terms function is linear in the tonnes), with no valuation of zero tonnes
+            if processed and not dry_t.any():
+                self._fob[key] = np.zeros_like(dry_t)
+            else:
+                self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
         return self._fob[key]
 
     def _value(self, feed: str, dry_t: np.ndarray, ocean: bool, regulated: bool = False) -> Value:

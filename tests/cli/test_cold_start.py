@@ -1,0 +1,74 @@
+"""The command line starts without the engine: ``orevalue --help`` and every command's
+``--help`` run in a fresh interpreter and must not import the numeric stack (NumPy, Numba,
+SciPy) nor the scenario schema. A property of the imports, not a timing, so that it holds on a
+loaded machine and fails the day a module-level import brings the engine back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+#: Never imported by the help of the program or of a command.
+HEAVY = ("numpy", "numba", "scipy", "orevalue.scenario.schema", "orevalue.engine")
+
+COMMANDS = ("run", "init", "risk", "site", "sweep", "report", "portfolio", "incentives", "serve")
+
+PROBE = """
+import json, runpy, sys
+sys.argv = ["orevalue", *json.loads(sys.argv[1])]
+try:
+    runpy.run_module("orevalue", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = None
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def _loaded(args: list[str]) -> tuple[object, set[str]]:
+    """Exit code and the modules imported by ``orevalue ARGS`` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+def test_importing_the_cli_imports_no_numeric_stack_nor_pydantic() -> None:
+    code = "import json, sys, orevalue.cli; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = set(json.loads(done.stdout))
+    assert "orevalue.cli.risk" in modules  # the probe saw the commands being imported
+    assert not {*HEAVY, "pydantic"} & modules
+
+
+def test_program_help_imports_no_numeric_stack_nor_pydantic() -> None:
+    code, modules = _loaded(["--help"])
+    assert code == 0
+    assert "typer" in modules
+    assert not {*HEAVY, "pydantic"} & modules
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_help_imports_no_engine(command: str) -> None:
+    # Typer itself validates the --help flag through pydantic, so pydantic may be loaded here;
+    # orevalue's schema (the costly part: about 0.1 s of model building) must not be.
+    code, modules = _loaded([command, "--help"])
+    assert code == 0
+    assert f"orevalue.cli.{command}" in modules
+    assert not set(HEAVY) & modules
+
+
+def test_probe_sees_the_engine_when_a_command_runs(tmp_path: object) -> None:
+    # the same probe on a command that evaluates: the heavy modules do show up, so the
+    # assertions above can fail
+    code, modules = _loaded(["run", "-q", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert {"numpy", "orevalue.scenario.schema", "orevalue.engine"} <= modules
