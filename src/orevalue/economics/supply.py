@@ -56,9 +56,25 @@ class FeedSupply:
                 cap = p[f"feeds.{feed}.dry_t_per_yr"]
                 self.processed_dry_t[feed] = available * np.minimum(ramp, 1.0)
             self.nameplate_dry_t[feed] = cap
+        self._share_nameplate(sized)
         self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
+
+    def _share_nameplate(self, sized: list[str]) -> None:
+        """Feeds on nameplate terms share one nameplate: each is given the share of it that
+        it takes in the year they are processed most (per sample), so the stages' capacity
+        counts the nameplate once (a lone feed keeps all of it)."""
+        if len(sized) < 2:
+            return
+        total = sum(self.processed_dry_t[f] for f in sized)
+        peak = np.argmax(total, axis=1)[:, None]
+        at_peak = np.take_along_axis(total, peak, axis=1)
+        for i, feed in enumerate(sized):
+            mine = np.take_along_axis(self.processed_dry_t[feed], peak, axis=1)
+            fallback = np.full_like(at_peak, 1.0 if i == 0 else 0.0)
+            share = np.divide(mine, at_peak, out=fallback, where=at_peak > 0)
+            self.nameplate_dry_t[feed] = self.nameplate_conc_dmt_per_yr * share
 
     def beyond_capacity_dry_t(self) -> np.ndarray:
         """Feed on nameplate terms beyond the plant's nameplate x utilisation, exported as it
