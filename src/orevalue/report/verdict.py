@@ -15,8 +15,19 @@ from orevalue.results import Results
 
 #: Metrics that are legitimately undefined (NaN) for some cash flows: an IRR of flows that
 #: never change sign, a payback never reached, a cover ratio without debt, a tax rate or
-#: break-even without profit. Any other number that is not finite is a warning.
-UNDEFINED_ALLOWED = ("irr", "payback", "dscr", "aetr", "breakeven")
+#: break-even without profit (the government's take and the METR of a plant that never
+#: earns before government; a royalty rate without revenue). Any other number that is not
+#: finite is a warning.
+UNDEFINED_ALLOWED = (
+    "irr",
+    "payback",
+    "dscr",
+    "aetr",
+    "breakeven",
+    "metr",
+    "government_take",
+    "effective_royalty_rate",
+)
 
 
 def nonfinite_warnings(results: Results, sample: int = 0) -> list[str]:
