@@ -1,4 +1,5 @@
-"""The portfolio: several cases as one programme; totals add up, shared sites are noted."""
+"""The portfolio: several cases as one programme; totals add up, and a public connection
+shared by plants on one site is counted once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 
 from orevalue import api
 from orevalue.cli import app
-from orevalue.portfolio import FIGURES, province_spends_usd, site_area
+from orevalue.portfolio import FIGURES, NETTED, province_spends_usd, site_area
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +21,30 @@ def programme():
 def test_the_default_portfolio_is_the_three_balochistan_cases(programme):
     assert list(programme.cases) == ["copper", "gold", "antimony"]
     for key in FIGURES:
-        assert programme.total[key] == pytest.approx(sum(c[key] for c in programme.cases.values()))
+        if key not in NETTED:
+            total = sum(c[key] for c in programme.cases.values())
+            assert programme.total[key] == pytest.approx(total), key
 
 
 def test_copper_and_gold_share_port_qasim(programme):
     shared = {s["area"]: s["cases"] for s in programme.shared_sites}
     assert shared == {"Port Qasim": ["copper", "gold"]}
     assert site_area("Hub SEZ (Lasbela)") == "Hub SEZ"
+
+
+def test_a_shared_public_connection_is_counted_once(programme):
+    """data/sites.toml: Port Qasim's grid tie USD 10 m and Hub's USD 15 m are the public's
+    (payer "public"; Port Qasim's zone water line has no connection capex). Copper and gold
+    at Port Qasim need one tie, antimony at Hub another: 10 + 15 = 25 m, not 10 + 10 + 15."""
+    c = programme.cases
+    assert [c[m]["public_infrastructure_usd"] for m in ("copper", "gold", "antimony")] == [
+        10e6,
+        10e6,
+        15e6,
+    ]
+    assert programme.total["public_infrastructure_usd"] == 25e6
+    (qasim,) = programme.shared_sites
+    assert qasim["public_infrastructure_usd"] == 10e6 and qasim["saved_usd"] == 10e6
 
 
 def test_the_province_pays_its_share_less_its_carry():
