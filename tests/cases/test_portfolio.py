@@ -61,3 +61,31 @@ def test_the_command_writes_portfolio_json(tmp_path):
     assert list(doc["cases"]) == ["gold", "antimony"] and doc["shared_sites"] == []
     bad = CliRunner().invoke(app, ["portfolio", "platinum", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "no case named 'platinum'" in bad.output
+
+
+def test_report_portfolio_adds_the_programme_page_with_a_chart_per_metal(tmp_path):
+    """orevalue report --portfolio: the headline table and a chart per metal, every number
+    equal to its source in brief.json; without the option, no such page."""
+    from report.test_report import BriefParser, check_charts, check_numbers
+
+    args = ["report", "--case", "antimony", "--no-siting", "--out", str(tmp_path), "--quiet"]
+    result = CliRunner().invoke(app, [*args, "--portfolio"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "balochistan-antimony"
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    doc = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+    assert list(doc["portfolio"]["cases"]) == ["copper", "gold", "antimony"]
+    assert "--portfolio" in doc["command"] and "The province&#x27;s programme" in html
+    parser = BriefParser()
+    parser.feed(html)
+    ours = [n for n in parser.numbers if n["data-key"].startswith("/portfolio")]
+    assert len(ours) >= 11 * 4 + 2  # the headline table (3 metals and the total), shared site
+    check_numbers(doc, ours)
+    figures = json.loads(parser.figures)
+    charts = {f"portfolio-{m}" for m in ("copper", "gold", "antimony")}
+    assert charts <= set(figures)
+    assert check_charts(doc, {k: figures[k] for k in charts}) == 3 * 5
+    assert doc["portfolio"]["total"]["public_infrastructure_usd"] == 25e6
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "portfolio" not in json.loads((folder / "brief.json").read_text(encoding="utf-8"))
