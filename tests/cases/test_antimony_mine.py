@@ -103,3 +103,11 @@ def test_the_mines_head_grade_over_100_pct_exits_2_naming_the_field(tmp_path):
     assert result.exit_code == 2
     assert "mine_plan.head_grade.sb_pct" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "bad").exists()
+
+
+def test_the_verdict_says_when_the_local_feed_runs_out(tmp_path):
+    result = CliRunner().invoke(app, ["run", "--case", "antimony", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "The local mine's concentrate (local) runs out after 2031: 12.1 months" in text
+    assert "from 2032 the plant runs on its other feeds only" in text
