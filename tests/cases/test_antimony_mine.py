@@ -111,3 +111,16 @@ def test_the_verdict_says_when_the_local_feed_runs_out(tmp_path):
     text = " ".join(result.output.split())
     assert "The local mine's concentrate (local) runs out after 2031: 12.1 months" in text
     assert "from 2032 the plant runs on its other feeds only" in text
+
+
+def test_the_mines_inputs_can_be_sampled(case):
+    """The mine's concentrate grades reach the plant through a copy of the parameters
+    (Params.replace); a risk run still sees the mine's inputs read per sample."""
+    from orevalue.risk.checks import not_read_per_sample
+
+    scenario, p = case
+    paths = ["mine_plan.head_grade.sb_pct", "mine_plan.recovery_pct.sb", "feeds.local.as_pct"]
+    assert not_read_per_sample(scenario, p, [*paths, "terms.concentrate.payable_pct"]) == []
+    assert not_read_per_sample(scenario, p, ["stages.roaster.label_width"]) == [
+        "stages.roaster.label_width"
+    ]

@@ -94,3 +94,13 @@ def test_the_cil_pathway_with_its_feed_off_exits_2_naming_the_field(tmp_path):
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "pathways.ore_dore.stages" in result.output and "Traceback" not in result.output
+
+
+def test_a_stage_sized_by_a_feed_it_does_not_take_exits_2_naming_the_field(tmp_path):
+    """A stage may be sized by the dry tonnes of a feed among its inputs (the CIL by its
+    ore), not by any other feed's."""
+    path = tmp_path / "bad.toml"
+    path.write_text(CIL + '\n[stages.cil]\nbasis = "scrap"\n')
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "stages.cil.basis" in result.output and "no stream named 'scrap'" in result.output
