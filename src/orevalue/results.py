@@ -128,7 +128,7 @@ class Results:
                 "where_each_dollar_goes_pv_usd": _pick(r.dollars_pv_usd, sample),
                 "progressivity": _jsonable_tree(r.progressivity),
                 "chain": _pick(r.chain, sample),
-                "staff": r.case.staff,
+                "staff": {k: int(v[sample, 0]) for k, v in r.case.staff.items()},
                 "annual": {k: _jsonable(v) for k, v in self.annual(name, sample).items()},
             }
         return {

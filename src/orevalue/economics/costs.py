@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import NamedTuple
+
 import numpy as np
 
 from orevalue.params import Params
@@ -43,20 +46,57 @@ def stage_use(p: Params, stage: str, basis_t: np.ndarray) -> dict[str, np.ndarra
     }
 
 
-def headcount(scenario: Scenario, stages: list[str]) -> dict[str, int]:
-    """Operating staff by skill for the given stages plus site services (if any stage)."""
-    total: dict[str, int] = {}
-    groups = [scenario.stages[s].headcount for s in stages]
+class Staffing(NamedTuple):
+    """Operating staff of a set of stages and the factor their site services scale by."""
+
+    staff: dict[str, np.ndarray]  # by skill, whole persons (N, 1)
+    services_scale: np.ndarray  # stage staff at capacity / stage staff as given, (N, 1)
+
+
+def stage_staff(
+    scenario: Scenario, p: Params, stage: str, capacity_t_per_yr: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Operating staff of ``stage`` by skill at ``capacity_t_per_yr`` (t/yr of its basis),
+    whole persons (N, 1): its headcount, given for ``staff_capacity_t_per_yr`` (its
+    ``capacity_ref_t_per_yr`` when not set), x (capacity / that capacity)^``staff_exponent``,
+    rounded to whole persons skill by skill. Exponent 1 is staff in proportion to
+    throughput, 0 a fixed crew; a smelter's jobs grow about as capacity^0.55 (CTE §4.2:
+    1,200 jobs at 200 kt/yr, Adani 2,000 at 500 kt/yr)."""
+    s = f"stages.{stage}"
+    ref_path = f"{s}.staff_capacity_t_per_yr"
+    ref = p[ref_path] if ref_path in p else p[f"{s}.capacity_ref_t_per_yr"]
+    factor = (np.maximum(capacity_t_per_yr, 0.0) / ref) ** p.get(f"{s}.staff_exponent", 0.0)
+    return {k: np.rint(n * factor) for k, n in scenario.stages[stage].headcount.items()}
+
+
+def staffing(
+    scenario: Scenario, p: Params, stages: list[str], capacity_t_per_yr: dict[str, np.ndarray]
+) -> Staffing:
+    """Operating staff by skill of ``stages`` at their capacities (:func:`stage_staff`) plus
+    site services (if any stage), whole persons (N, 1).
+
+    Site services follow the stages' workforce: their headcount (rounded skill by skill) and
+    G&A are multiplied by the stages' staff at capacity over the stages' headcount as given
+    (1 for a plant at the capacity its headcount is given for, or with no stage staff).
+    """
+    ones = np.ones((p.n_samples, 1))
+    total: dict[str, np.ndarray] = {}
+    given = 0.0
+    at_capacity = np.zeros((p.n_samples, 1))
+    for st in stages:
+        for skill, count in stage_staff(scenario, p, st, capacity_t_per_yr[st]).items():
+            total[skill] = total.get(skill, 0.0) + count
+            at_capacity = at_capacity + count
+        given += float(sum(scenario.stages[st].headcount.values()))
+    scale = at_capacity / given if given > 0 else ones
     if stages:
-        groups.append(scenario.services.headcount)
-    for group in groups:
-        for skill, count in group.items():
-            total[skill] = total.get(skill, 0) + count
-    return total
+        for skill, count in scenario.services.headcount.items():
+            total[skill] = total.get(skill, 0.0) + np.rint(count * scale)
+    return Staffing({k: v * ones for k, v in total.items()}, scale)
 
 
 def labour_usd_per_yr(
-    scenario: Scenario, p: Params, staff: dict[str, int]
+    scenario: Scenario, p: Params, staff: Mapping[str, float | np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Loaded wage bill per year, USD (N, 1), for (domestic, foreign) staff.
 

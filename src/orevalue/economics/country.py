@@ -73,12 +73,12 @@ def physical(
         "jobs_construction_peak": (case.lines["capex"] - case.lines["customs_duty"]).sum(axis=1)
         / 1e6
         * p["project.construction_peak_jobs_per_musd"][:, 0],
-        "jobs_operations_domestic": np.full(
-            n, float(sum(c for s, c in case.staff.items() if s not in foreign_skills))
-        ),
-        "jobs_operations_foreign": np.full(
-            n, float(sum(c for s, c in case.staff.items() if s in foreign_skills))
-        ),
+        "jobs_operations_domestic": sum(
+            (c for s, c in case.staff.items() if s not in foreign_skills), start=np.zeros((n, 1))
+        )[:, 0],
+        "jobs_operations_foreign": sum(
+            (c for s, c in case.staff.items() if s in foreign_skills), start=np.zeros((n, 1))
+        )[:, 0],
         "power_gwh_per_yr": case.use["power_mwh"][:, col] / 1000.0,
         "power_mw_average": case.use["power_mwh"][:, col] / 8760.0,
         "water_m3_per_day": case.use["water_m3"][:, col] / 365.0,

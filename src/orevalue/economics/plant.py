@@ -85,7 +85,7 @@ class PlantCase:
     margin_parts: dict[str, np.ndarray]
     opex_parts: dict[str, np.ndarray]
     use: dict[str, np.ndarray]
-    staff: dict[str, int]
+    staff: dict[str, np.ndarray]  # by skill, whole persons (N, 1)
     capex_initial_usd: np.ndarray
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]
     product_main_t: np.ndarray

@@ -78,7 +78,7 @@ class OperatingCosts:
     basis_t: dict[str, np.ndarray]  # stage -> its basis (an element or a stream's mass), t (N, Y)
     unit_usd_per_t: dict[str, dict[str, np.ndarray]]  # stage -> variable part -> (N, 1)
     fixed_usd_per_yr: dict[str, np.ndarray]  # fixed part -> USD per operating year, (N, 1)
-    staff: dict[str, int]  # operating headcount by skill
+    staff: dict[str, np.ndarray]  # operating headcount by skill, whole persons (N, 1)
     labour_usd_per_yr: tuple[np.ndarray, np.ndarray]  # (domestic, foreign), (N, 1)
     operating: np.ndarray  # 1 in an operating year, else 0, (Y,)
     total_usd: np.ndarray
@@ -95,7 +95,7 @@ class OperatingCosts:
 
 
 def localisation_usd(
-    scenario: Scenario, p: Params, tl: schedule.Timeline, staff: dict[str, int]
+    scenario: Scenario, p: Params, tl: schedule.Timeline, staff: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Wages a localisation programme moves home, USD (N, Y): (paid to the nationals who take
     foreign posts, no longer paid to expatriates). The share of foreign posts localised grows
@@ -109,7 +109,7 @@ def localisation_usd(
     share = share_pct / 100.0 * np.clip((tl.op_index + 1.0) / years, 0.0, 1.0) * tl.operating
     loaded = 12.0 * (1.0 + p["labour.on_cost_pct"] / 100.0)
     foreign = [k for k in staff if k in scenario.labour.foreign_skills]
-    posts = float(sum(staff[k] for k in foreign))
+    posts = sum((staff[k] for k in foreign), start=np.zeros((p.n_samples, 1)))
     expat_bill = sum((staff[k] * p[f"labour.wage_usd_per_month.{k}"] for k in foreign), start=0.0)
     local_wage = p[f"labour.wage_usd_per_month.{scenario.labour.localised_skill}"]
     premium = 1.0 + p["site.wage_premium_pct"] / 100.0
@@ -121,6 +121,12 @@ def operating_costs(
 ) -> OperatingCosts:
     """Variable costs by stage (per tonne of its basis) and fixed costs by year.
 
+    What scales with the plant: staff by skill and the labour bill follow each stage's
+    capacity by its ``staff_exponent`` (:func:`costs.staffing`); site services' staff and
+    G&A follow the stages' workforce; maintenance is a share of the initial capex, which
+    scales by ``capex_exponent`` (:func:`costs.stage_capex_usd`); power, fuel, water and
+    consumables are per tonne. Security is a site cost, the same at any size.
+
     The total adds each stage's unit costs before multiplying by its tonnage: one pass over
     the (N, Y) lines per stage, the parts left to :func:`opex_by_part`.
     """
@@ -128,14 +134,14 @@ def operating_costs(
     operating = tl.operating.astype(float)
     basis = flows.basis_t(scenario, p)
     unit_cost = {st: costs.stage_unit_opex_usd_per_t(p, st) for st in flows.stages}
-    staff = costs.headcount(scenario, flows.stages)
+    staff, services_scale = costs.staffing(scenario, p, flows.stages, flows.capacity_t_per_yr)
     domestic, foreign = costs.labour_usd_per_yr(scenario, p, staff)
     fixed = (
         {
             "maintenance": capital.base_initial_usd
             * (p["project.maintenance_pct_of_capex_per_yr"] / 100.0),
             "labour": domestic + foreign,
-            "g_and_a": p["services.g_and_a_usd_per_yr"],
+            "g_and_a": p["services.g_and_a_usd_per_yr"] * services_scale,
             "security": p["site.security_usd_per_yr"],
         }
         if flows.stages

@@ -1,6 +1,7 @@
 """Files of results: results.json (the results of one sample with the verdict and the trade
-context laid in) and one annual CSV per pathway. Everything is rendered in memory first, then
-each file is replaced atomically (:func:`orevalue.atomic.write_atomic`)."""
+context laid in), one annual CSV per pathway and the resolved price deck (prices.csv).
+Everything is rendered in memory first, then each file is replaced atomically
+(:func:`orevalue.atomic.write_atomic`)."""
 
 from __future__ import annotations
 
@@ -59,13 +60,30 @@ def annual_csv(results: Results, pathway: str, sample: int = 0) -> str:
 
 
 def write_results(results: Results, out_dir: Path) -> list[Path]:
-    """Write results.json and one annual CSV per pathway into ``out_dir``; return the paths."""
+    """Write results.json, one annual CSV per pathway and the resolved price deck (prices.csv)
+    into ``out_dir``; return the paths."""
     text = json.dumps(results_document(results), indent=2, allow_nan=False) + "\n"
     texts = {"results.json": text}
     for name in results.pathways:
         texts[f"annual_{name}.csv"] = annual_csv(results, name)
+    texts["prices.csv"] = prices_csv(results)
     written = []
     for filename, text in texts.items():
         write_atomic(out_dir / filename, text)
         written.append(out_dir / filename)
     return written
+
+
+def prices_csv(results: Results, sample: int = 0) -> str:
+    """The price deck the run used, as CSV text: one row per year, one column per series of
+    the scenario's ``[prices]`` (in its unit, data/price_series.toml): the knots after the
+    scenario's overrides (``flat``, ``replace`` or merged into the case's), linear between
+    them and flat outside."""
+    names = list(results.scenario.prices)
+    decks = [results.params.deck(f"prices.{n}", results.years)[sample] for n in names]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["year", *names])
+    for i, year in enumerate(results.years.tolist()):
+        writer.writerow([int(year), *(f"{d[i]:.6g}" for d in decks)])
+    return buffer.getvalue()

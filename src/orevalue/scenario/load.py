@@ -27,7 +27,7 @@ from orevalue.scenario.errors import (
 )
 from orevalue.scenario.regimes import lay_regime
 from orevalue.scenario.schema import Scenario
-from orevalue.scenario.tables import deep_merge, leaves, split_provenance
+from orevalue.scenario.tables import deep_merge, lay_decks, leaves, split_provenance
 from orevalue.scenario.xlsx import is_workbook, read_workbook
 
 DEFAULT_CASE = "balochistan-copper.toml"
@@ -231,6 +231,8 @@ def load(
     }
     for label, raw in layers:
         values, given_prov = split_provenance(raw)
+        # a price series marked flat or replace = true replaces the case's, not merged into it
+        merged, values, given_prov = lay_decks(merged, values, given_prov, provenance, label)
         merged = deep_merge(merged, values)
         for leaf, value in leaves(values).items():
             if default_leaves.get(leaf, object()) != value:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from orevalue import catalog
 from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exported)
@@ -139,7 +139,24 @@ class Stage(_Model):
         ge=1, le=1e9, description="reference capacity, t/yr of the stage's basis"
     )
     capex_exponent: float = Field(ge=0, le=1.5, description="capacity scaling exponent")
-    headcount: dict[str, Heads] = Field(description="operating staff by skill")
+    headcount: dict[str, Heads] = Field(
+        description="operating staff by skill at staff_capacity_t_per_yr, persons"
+    )
+    staff_capacity_t_per_yr: float | None = Field(
+        default=None,
+        ge=1,
+        le=1e9,
+        description="capacity the headcount is given for, t/yr of the stage's basis; "
+        "capacity_ref_t_per_yr when not set",
+    )
+    staff_exponent: float = Field(
+        default=0.0,
+        ge=0,
+        le=1.5,
+        description="staff scaling exponent (dimensionless): staff by skill = headcount x "
+        "(capacity / staff capacity)^exponent, whole persons; 1 = in proportion to "
+        "throughput, 0 = a fixed crew; site services' staff and G&A follow the stages' staff",
+    )
 
 
 class StreamMass(_Model):
@@ -192,7 +209,40 @@ class Logistics(_Model):
     product_ocean_usd_per_t: Rng(0, 1e4) = Field(description="metal products port to market, USD/t")
 
 
-Deck = Annotated[dict[YearKey, Rng(-1e6, 1e6)], Field(min_length=1)]
+def _refuse_markers(value: Any) -> Any:
+    """A ``[prices.<series>]`` table that still holds ``flat`` or ``replace`` here is one the
+    merge (:func:`orevalue.scenario.tables.lay_decks`) could not resolve: say which rule it
+    breaks. The two forms: ``flat = 80.0`` alone, or year knots with ``replace = true``."""
+    if not isinstance(value, dict) or not {"flat", "replace"} & set(value):
+        return value
+    knots = [str(k) for k in value if k not in ("flat", "replace")]
+    flat, replace = value.get("flat"), value.get("replace")
+    if "flat" in value and knots:
+        raise ValueError(
+            f"flat sets every year, so it takes no year knots (got {', '.join(knots)}); give "
+            "flat alone, or the knots with replace = true"
+        )
+    if "flat" in value and "replace" in value:
+        raise ValueError("flat already replaces the series; give flat alone, without replace")
+    if "flat" in value:
+        if isinstance(flat, bool) or not isinstance(flat, int | float):
+            raise ValueError(f"flat: got {flat!r}; expected a number in the series' unit")
+        raise ValueError("flat needs a valid base_year to be laid at")
+    if not isinstance(replace, bool):
+        raise ValueError(f"replace: got {replace!r}; expected true or false")
+    raise ValueError(
+        "replace = true keeps only the year knots given, and none is: give them "
+        "(2026 = 80.0, 2030 = 90.0) or use flat = VALUE"
+    )
+
+
+#: A price deck: value by calendar year, linear between the years given, flat before the
+#: first and after the last. A scenario file's ``[prices.<series>]`` merges its knots into
+#: the case's deck; ``flat = V`` (one value every year) or ``replace = true`` (its knots only)
+#: replaces the case's deck instead (resolved by :func:`orevalue.scenario.tables.lay_decks`).
+Deck = Annotated[
+    dict[YearKey, Rng(-1e6, 1e6)], BeforeValidator(_refuse_markers), Field(min_length=1)
+]
 
 
 #: Price decks by series of data/price_series.toml (names checked in checks.py).
