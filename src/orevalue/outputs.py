@@ -85,6 +85,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "GWh/yr": ("n", "GWh/yr"),
     "m3/day": ("n", "m³/day"),
     "t/yr": ("kt", "kt/yr"),
+    "koz/yr": ("n", "koz/yr"),
     "year": ("int", ""),
     "samples": ("n", ""),
     "same as the output": ("g", ""),

@@ -34,9 +34,14 @@ def results_of(out: Path, name: str) -> dict:
 
 
 def assert_results_folder(folder: Path, results: dict) -> None:
-    """results.json, one annual CSV per pathway and the price deck, and no temporary files
-    left behind."""
-    expected = {"results.json", "prices.csv", *(f"annual_{p}.csv" for p in results["pathways"])}
+    """results.json, one annual CSV per pathway, the price deck and streams.csv, and no
+    temporary files left behind."""
+    expected = {
+        "results.json",
+        "prices.csv",
+        "streams.csv",
+        *(f"annual_{p}.csv" for p in results["pathways"]),
+    }
     assert {p.name for p in folder.iterdir()} == expected
     for name in results["pathways"]:
         rows = (folder / f"annual_{name}.csv").read_text(encoding="utf-8").splitlines()

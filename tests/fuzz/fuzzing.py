@@ -1,5 +1,7 @@
 """What the fuzz tests share: scenario files made from the default case with one field
-changed to a random value, type or structure, and the property every command must keep."""
+changed to a random value, type or structure (or to a valid value: one of the field's type
+inside its declared range, so that many files reach a full run), and the property every
+command must keep."""
 
 from __future__ import annotations
 
@@ -7,16 +9,21 @@ import json
 import math
 import shutil
 import tempfile
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import orevalue
 from orevalue import toml_text
 from orevalue.cli import app
 from orevalue.report.verdict import UNDEFINED_ALLOWED
+from orevalue.risk.checks import field_bounds
 from orevalue.scenario import DEFAULT_CASE, default_text, parse_toml, split_provenance
+from orevalue.scenario.errors import _model_at
+from orevalue.scenario.regimes import regime_names
 from orevalue.scenario.tables import leaves
 
 runner = CliRunner()
@@ -75,6 +82,114 @@ paths = st.one_of(
     ),
     st.sampled_from(TABLES),
 )
+
+
+# ------------------------------------------------------------------ valid changes
+
+#: The default case as the schema reads it (its regime's fiscal fields included), by dotted
+#: path: the fields a valid change may set, each to a value of its type inside its range.
+DEFAULT_CASE_SCENARIO = orevalue.load()
+SCHEMA_LEAVES = {
+    path: value
+    for path, value in leaves(
+        DEFAULT_CASE_SCENARIO.model_dump(mode="json", exclude={"uncertainty"})
+    ).items()
+    if value is not None and value != []
+}
+#: Names a text field that refers to a table may take: the keys of that table.
+_NAMES = {
+    "focus_pathway": sorted(DEFAULT_CASE_SCENARIO.pathways),
+    "baseline_pathway": sorted(DEFAULT_CASE_SCENARIO.pathways),
+    "fiscal.regime": regime_names(),
+}
+#: Text fields any text may fill (labels, titles, notes): markup and paths included.
+_FREE_TEXT = ("label", "title", "law", "site.name", "note")
+
+
+def field_type(path: str) -> typing.Any:
+    """The type the schema declares at the dotted ``path`` (Annotated and Optional stripped), or
+    None: the walk the error messages use."""
+    return _model_at(path.split("."))
+
+
+def _in_range(path: str, default: float, whole: bool) -> st.SearchStrategy[float]:
+    """A number for ``path`` inside its declared range: near the default (a factor of 0.5 to
+    2, or a step of a few for a whole number) or anywhere in a finite range."""
+    low, low_in, high, high_in = field_bounds(DEFAULT_CASE_SCENARIO, path)
+
+    def fits(v: float) -> bool:
+        return (low < v or (low_in and v == low)) and (v < high or (high_in and v == high))
+
+    if whole:
+        near = st.integers(-3, 3).map(lambda d: int(default) + d)
+        anywhere = (
+            st.integers(int(max(low, -1e6)), int(min(high, 1e6)))
+            if low > -1e6 and high < 1e6
+            else near
+        )
+    else:
+        base = default if default else (1.0 if high > 1.0 else high / 2)
+        near = st.floats(0.5, 2.0).map(lambda f: base * f)
+        anywhere = (
+            st.floats(low, high, exclude_min=not low_in, exclude_max=not high_in)
+            if math.isfinite(low) and math.isfinite(high)
+            else near
+        )
+    return st.one_of(near, near, anywhere).filter(fits)
+
+
+def _valid_value(path: str, default: typing.Any) -> st.SearchStrategy[typing.Any]:
+    if isinstance(default, bool):
+        return st.booleans()
+    if isinstance(default, int | float):
+        return _in_range(path, default, isinstance(default, int))
+    if isinstance(default, list):
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in default):
+            # each entry near its default, inside the range of the list's entries; a list of
+            # shares adding up to 100 (build years' spend) scaled to add up again
+            drawn = st.tuples(
+                *(_in_range(f"{path}.{i}", v, isinstance(v, int)) for i, v in enumerate(default))
+            ).map(list)
+            if math.isclose(sum(default), 100.0) and len(default) > 1:
+                drawn = drawn.filter(lambda v: sum(v) > 0).map(
+                    lambda v: [100.0 * x / sum(v) for x in v]
+                )
+            return drawn
+        return st.just(default)
+    tp = field_type(path)
+    if typing.get_origin(tp) is Literal:
+        return st.sampled_from(typing.get_args(tp))
+    if path in _NAMES:
+        return st.sampled_from(_NAMES[path])
+    if path.rsplit(".", 1)[-1] in _FREE_TEXT or path in _FREE_TEXT:
+        return st.one_of(st.sampled_from(NASTY_TEXT), st.text(max_size=20))
+    return st.just(default)
+
+
+#: One valid change: a field of the default case and a value of its type inside its range.
+valid_change = st.sampled_from(sorted(SCHEMA_LEAVES)).flatmap(
+    lambda path: st.tuples(st.just(path), _valid_value(path, SCHEMA_LEAVES[path]))
+)
+valid_changes = st.lists(valid_change, min_size=1, max_size=3, unique_by=lambda c: c[0])
+#: Any change: a random value, type or structure in a random field (mostly refused).
+wild_changes = st.lists(st.tuples(paths, values), min_size=1, max_size=3, unique_by=lambda c: c[0])
+#: Two draws in three valid, one wild (a uniform pick: ``one_of`` leans on its first branch).
+changes = st.sampled_from((valid_changes, wild_changes, valid_changes)).flatmap(lambda c: c)
+
+
+#: A random TOML document: tables of random keys holding random values and structures.
+toml_tables = st.recursive(
+    st.one_of(st.integers(), st.floats(), st.booleans(), st.text(max_size=6)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=10,
+).filter(lambda v: isinstance(v, dict))
+
+
+def structure_text(table: dict[str, Any]) -> str:
+    """A random table (:data:`toml_tables`) as the text of a scenario file."""
+    return "".join(f"{toml_text.key(k)} = {toml_text.value(v)}\n" for k, v in table.items())
 
 
 def toml_of(changes: list[tuple[str, Any]]) -> str:

@@ -164,3 +164,81 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_temporaries(tmp_path: Path) -
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert _leftovers(out) == []
     assert not list((tmp_path / "system-tmp").iterdir())
+
+
+# ---------------------------------------------------------------- strict types (issue 11)
+
+#: [uncertainty] tables with a value of the wrong type: (file text, line, field, expected).
+WRONG_TYPES = {
+    "bool_low": (
+        '[uncertainty.inputs."site.location_factor"]\ndist = "triangular"\nlow = true\n'
+        "high = 1.3\n",
+        3,
+        "uncertainty.inputs.site.location_factor.low",
+        "got True; expected a number",
+    ),
+    "text_high": (
+        '[uncertainty.inputs."site.location_factor"]\ndist = "uniform"\nlow = 0.9\nhigh = "8"\n',
+        4,
+        "uncertainty.inputs.site.location_factor.high",
+        "got '8'; expected a number",
+    ),
+    "bool_volatility": (
+        '[uncertainty.prices.cu_usd_per_t]\nprocess = "log"\nvolatility_pct = true\n',
+        3,
+        "uncertainty.prices.cu_usd_per_t.volatility_pct",
+        "got True; expected a number",
+    ),
+    "text_half_life": (
+        '[uncertainty.prices]\nhalf_life_years = "8"\n',
+        2,
+        "uncertainty.prices.half_life_years",
+        "got '8'; expected a number",
+    ),
+    "yes_enabled": (
+        '[uncertainty.prices]\nenabled = "yes"\n',
+        2,
+        "uncertainty.prices.enabled",
+        "got 'yes'; expected true or false",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["risk", "run"])
+@pytest.mark.parametrize("case", WRONG_TYPES, ids=list(WRONG_TYPES))
+def test_a_wrong_type_in_uncertainty_is_one_line_exit_2(
+    case: str, command: str, tmp_path: Path
+) -> None:
+    # before, true was read as 1, "8" as 8.0 and "yes" as on; every command checks the table
+    from typer.testing import CliRunner
+
+    from orevalue.cli import app
+
+    text, line, field, expected = WRONG_TYPES[case]
+    path = tmp_path / f"{case}.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    extra = ["-n", "16", "--sobol", "0", "--no-tornado", "--workers", "1"]
+    args = [command, str(path), "--out", str(out), "-q", *(extra if command == "risk" else [])]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    (message,) = result.stderr.splitlines()  # the field's description may follow
+    assert message.startswith(f"{path}:{line}: {field}: {expected}"), message
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["risk", "report"])
+def test_workers_help_shows_its_default(command: str) -> None:
+    # "[default: CPUs]" written into the help text was read as Rich markup and vanished
+    from typer.testing import CliRunner
+
+    from orevalue.cli import app
+
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    start = next(i for i, ln in enumerate(lines) if "│ --workers " in ln)
+    end = next(i for i in range(start + 1, len(lines)) if "│ --" in lines[i])
+    entry = " ".join(ln.strip("│ ") for ln in lines[start:end])  # the option's wrapped lines
+    assert "processes." in entry and "[default: (CPUs)]" in entry, entry

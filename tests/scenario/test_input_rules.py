@@ -124,14 +124,28 @@ def test_run_checks_the_uncertainty_table_as_risk_does(tmp_path):
     "text, where",
     [
         ("[project]\ndiscount_rate_pct = -99.9\n", "project.discount_rate_pct"),
-        ("[project]\nstart_year = 1900\n", "project.start_year"),
-        ("[feeds.concentrate]\nfirst_year = 1990\nlast_year = 1995\n", "feeds.concentrate"),
+        # (a feed within the project: with none the case is refused, test below)
+        (
+            "[project]\nstart_year = 1900\n[feeds.concentrate]\nfirst_year = 1900\n",
+            "project.start_year",
+        ),
+        ("[feeds.blister]\nenabled = true\nfirst_year = 1990\nlast_year = 1995\n", "feeds.blister"),
     ],
     ids=["discount", "start-year", "feed-years"],
 )
 def test_implausible_values_warn(tmp_path, text, where):
     scenario = orevalue.load(_write(tmp_path, text))
     assert any(where in note for note in scenario.notes), scenario.notes
+
+
+def test_a_case_whose_every_feed_misses_the_project_is_refused(tmp_path):
+    path = _write(tmp_path, "[feeds.concentrate]\nfirst_year = 1990\nlast_year = 1995\n")
+    with pytest.raises(ScenarioError) as exc:
+        orevalue.load(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:1: feeds: no enabled feed is available within the project's 2027-2054; "
+        "the plant would buy and make nothing"
+    ]
 
 
 def test_the_default_case_has_no_warnings():

@@ -191,3 +191,57 @@ def test_run_with_a_site_preset_says_it_too(tmp_path: Path) -> None:
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
     assert "stages.smelter.capacity_ref_t_per_yr: got 1e-300; must be >= 1" in done.stderr
     assert not out.exists()
+
+
+#: A sites file with a value of the wrong type: (file text, line, field, expected). Before,
+#: true was read as 1, "8" as 8.0 and "yes" switched a source on.
+WRONG_TYPES = {
+    "bool_security": (
+        "[sites.saindak]\nsecurity_usd_per_yr = true\n",
+        2,
+        "sites.saindak.security_usd_per_yr",
+        "got True; expected a number",
+    ),
+    "text_rail_rate": (
+        '[economics]\nrail_usd_per_t_km = "8"\n',
+        2,
+        "economics.rail_usd_per_t_km",
+        "got '8'; expected a number",
+    ),
+    "text_leg_km": (
+        '[legs.saindak-nokkundi-rail]\nkm = "8"\n',
+        2,
+        "legs.saindak-nokkundi-rail.km",
+        "got '8'; expected a number",
+    ),
+    "inf_fuel": (  # an infinite price plans nothing
+        "[sites.saindak]\nfuel_usd_per_gj = inf\n",
+        2,
+        "sites.saindak.fuel_usd_per_gj",
+        "got inf; expected a finite number",
+    ),
+    "yes_enabled": (
+        '[sources.reko-diq]\nenabled = "yes"\n',
+        2,
+        "sources.reko-diq.enabled",
+        "got 'yes'; expected true or false",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_TYPES, ids=list(WRONG_TYPES))
+def test_a_wrong_type_in_a_sites_file_is_one_line_exit_2(case: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orevalue.cli import app
+
+    text, line, field, expected = WRONG_TYPES[case]
+    path = tmp_path / f"{case}.sites.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["site", "--sites", str(path), "--out", str(out), "-q"])
+    assert result.exit_code == 2, result.output
+    (message,) = result.stderr.splitlines()  # the field's description may follow
+    assert message.startswith(f"{path}:{line}: {field}: {expected}"), message
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert not out.exists()

@@ -393,11 +393,13 @@ def test_default_ranking_and_plan(default_siting):
 
 def test_run_site_gives_the_programmes_margin(default_scenario, tmp_path):
     """The engine fed a site's costs (orevalue run --site) finds the programme's margin, site by
-    site, once taxes that the screen treats linearly are set aside."""
+    site, once taxes that the screen treats linearly are set aside, and residue handling,
+    which the screen does not cost (slag, lime and gypsum at no cost here)."""
     case = tmp_path / "no-turnover-taxes.toml"
     case.write_text(
         'name = "x"\n[fiscal]\ncustoms_duty_capital_goods_pct = 0.0\n'
-        "minimum_tax_pct_of_turnover = 0.0\n",
+        "minimum_tax_pct_of_turnover = 0.0\n[residues]\nslag_freight_usd_per_t = 0.0\n"
+        "slag_disposal_usd_per_t = 0.0\nlime_usd_per_t = 0.0\ngypsum_disposal_usd_per_t = 0.0\n",
         encoding="utf-8",
     )
     scenario = orevalue.load(case)

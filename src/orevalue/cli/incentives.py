@@ -38,7 +38,10 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 def _print_package(console: Console, design: Any) -> None:
     t = design.targets
-    target = f"equity IRR >= {t['equity_irr_pct']:g} % real, minimum DSCR >= {t['min_dscr']:g}"
+    whose = "private shareholders' " if t.get("equity") == "private" else ""
+    target = (
+        f"{whose}equity IRR >= {t['equity_irr_pct']:g} % real, minimum DSCR >= {t['min_dscr']:g}"
+    )
     ref = design.reference
     console.print(
         f"Pathway {design.pathway}: today equity IRR {_pct(ref['equity_irr'])}, "
@@ -120,7 +123,7 @@ def _print_ranking(console: Console, design: Any) -> None:
     console.print(table)
     if month is not None:
         console.print(
-            f"A month of approval delay saved is worth USD {_musd(month)} m of plant NPV to the "
+            f"A month of approval delay saved is worth USD {_musd(month)} m of NPV to the "
             "investor (negative while the plant loses money: its losses come sooner).",
             markup=False,
         )
@@ -132,13 +135,13 @@ def _print_pareto(console: Console, design: Any, rows: int = 12) -> None:
         title=f"Pareto front: public cost against investor NPV ({len(front)} packages)",
         title_justify="left",
     )
-    for col in ("public cost USD m", "plant NPV USD m", "equity IRR", "min DSCR", "bankable"):
+    for col in ("public cost USD m", "investor NPV USD m", "equity IRR", "min DSCR", "bankable"):
         table.add_column(col, justify="right")
     step = max(1, len(front) // rows)
     for r in front[::step]:
         table.add_row(
             _musd(r["public_cost_pv_usd"]),
-            _musd(r["npv_usd"]),
+            _musd(r.get("investor_npv_usd", r["npv_usd"])),
             _pct(r["equity_irr"]),
             _num(r["dscr_min"]),
             "yes" if r["bankable"] else "no",

@@ -32,7 +32,9 @@ def report_command(
         typer.Option("--sobol", min=0, help="Sobol base samples (a power of 2); 0 for none."),
     ] = 512,
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Risk worker processes [default: CPUs].")
+        int | None,
+        # (square brackets in help are Rich markup: the default is given as show_default)
+        typer.Option("--workers", min=1, help="Risk worker processes.", show_default="CPUs"),
     ] = None,
     site: Annotated[
         str | None,

@@ -220,7 +220,7 @@ def financing(
         debt_share=p["finance.debt_pct_of_capex"] / 100.0,
         rate=p["finance.interest_rate_pct"] / 100.0,
         first_repayment_col=tl.build_years + f.grace_years,
-        tenor_years=f.tenor_years,
+        tenor_years=p.get("finance.tenor_years", f.tenor_years),
         sculpted=f.repayment == "sculpted",
         target_dscr=p["finance.target_dscr"],
     )

@@ -43,6 +43,17 @@ def mine_lines(
     }
 
 
+def localised_posts(p: Params, tl: schedule.Timeline, foreign_posts: float) -> np.ndarray:
+    """Foreign posts a localisation programme hands to nationals once it has run, (N,): the
+    share ``labour.localisation_pct`` reaches on its schedule (linear over
+    ``labour.localisation_years`` from start-up, as the wages of
+    :func:`orevalue.economics.plant_costs.localisation_usd`) times the foreign posts."""
+    years = p.get("labour.localisation_years", 5.0)
+    ramp = np.clip((tl.op_index + 1.0) / years, 0.0, 1.0) * tl.operating  # (N, Y)
+    reached = ramp.max(axis=1)
+    return p.get("labour.localisation_pct")[:, 0] / 100.0 * reached * foreign_posts
+
+
 def physical(
     scenario: Scenario, p: Params, case: PlantCase, tl: schedule.Timeline, exports: np.ndarray
 ) -> dict[str, np.ndarray]:
@@ -69,16 +80,18 @@ def physical(
     # products sold at home (acid) leave the site by their own mode
     at_home = [s for s in case.sold if not scenario.terms[s].exported]
     acid = sum((flows.mass_t(scenario, p, s) for s in at_home), start=zero)
+    staff = case.staff.items()
+    foreign_jobs = sum((c for s, c in staff if s in foreign_skills), start=np.zeros((n, 1)))[:, 0]
+    domestic_jobs = sum((c for s, c in staff if s not in foreign_skills), start=np.zeros((n, 1)))[
+        :, 0
+    ]
+    localised = localised_posts(p, tl, foreign_jobs)
     out = {
         "jobs_construction_peak": (case.lines["capex"] - case.lines["customs_duty"]).sum(axis=1)
         / 1e6
         * p["project.construction_peak_jobs_per_musd"][:, 0],
-        "jobs_operations_domestic": sum(
-            (c for s, c in case.staff.items() if s not in foreign_skills), start=np.zeros((n, 1))
-        )[:, 0],
-        "jobs_operations_foreign": sum(
-            (c for s, c in case.staff.items() if s in foreign_skills), start=np.zeros((n, 1))
-        )[:, 0],
+        "jobs_operations_domestic": domestic_jobs + localised,
+        "jobs_operations_foreign": foreign_jobs - localised,
         "power_gwh_per_yr": case.use["power_mwh"][:, col] / 1000.0,
         "power_mw_average": case.use["power_mwh"][:, col] / 8760.0,
         "water_m3_per_day": case.use["water_m3"][:, col] / 365.0,

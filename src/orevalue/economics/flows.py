@@ -54,4 +54,10 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
         s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
         for s in stages
     }
-    return PathwayFlows(stages, processed, supply.available_dry_t, streams, capacity)
+    # an imported feed is bought only as far as the plant takes it, and only by a plant
+    available = {
+        f: processed[f] if supply.imported(f) else a
+        for f, a in supply.available_dry_t.items()
+        if not supply.imported(f) or f in processed
+    }
+    return PathwayFlows(stages, processed, available, streams, capacity)

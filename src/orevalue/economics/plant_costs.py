@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orevalue.economics import costs, schedule
+from orevalue.economics import costs, residues, schedule
 from orevalue.economics.flows import PathwayFlows
 from orevalue.params import Params
 from orevalue.scenario import Scenario
@@ -26,6 +26,7 @@ OPEX_PARTS = (
     "labour",
     "g_and_a",
     "security",
+    "residues",
 )
 
 
@@ -84,6 +85,8 @@ class OperatingCosts:
     total_usd: np.ndarray
     #: wages moved home by localisation, (to nationals, off expatriates), USD (N, Y)
     localised_usd: tuple[np.ndarray, np.ndarray] | None = None
+    #: slag, lime and gypsum handling, net (economics/residues.py), USD (N, Y)
+    residues_usd: np.ndarray | None = None
 
     def wages_usd(self) -> tuple[np.ndarray, np.ndarray]:
         """The (domestic, foreign) wage bill by year, USD (N, Y)."""
@@ -141,7 +144,8 @@ def operating_costs(
             "maintenance": capital.base_initial_usd
             * (p["project.maintenance_pct_of_capex_per_yr"] / 100.0),
             "labour": domestic + foreign,
-            "g_and_a": p["services.g_and_a_usd_per_yr"] * services_scale,
+            "g_and_a": p["services.g_and_a_usd_per_yr"] * services_scale
+            + p.get("site.land_rent_usd_per_yr"),
             "security": p["site.security_usd_per_yr"],
         }
         if flows.stages
@@ -153,8 +157,11 @@ def operating_costs(
     localised = localisation_usd(scenario, p, tl, staff) if flows.stages else None
     if localised is not None:
         total = total + localised[0] - localised[1]
+    handling = residues.handling_usd(scenario, p, flows)
+    if handling is not None:
+        total = total + handling
     return OperatingCosts(
-        basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised
+        basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised, handling
     )
 
 
@@ -168,9 +175,11 @@ def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarra
             start=zeros,
         )
         for k in OPEX_PARTS
+        if k != "residues"
     }
     if opex.localised_usd is not None:
         parts["labour"] = parts["labour"] + opex.localised_usd[0] - opex.localised_usd[1]
+    parts["residues"] = zeros + (opex.residues_usd if opex.residues_usd is not None else 0.0)
     return parts
 
 

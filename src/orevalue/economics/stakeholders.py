@@ -83,6 +83,7 @@ def stakeholders(
         k: p[f"local_content.{k}_domestic_pct"] / 100.0
         for k in ("power", "fuel", "water", "consumables", "maintenance", "g_and_a", "security")
     }
+    home["residues"] = p.get("residues.domestic_pct", 100.0) / 100.0
     capex_home = p["local_content.capex_domestic_pct"] / 100.0
     domestic = sum((opex_parts[k] * home[k] for k in home), start=built_usd * capex_home)
     foreign = sum(

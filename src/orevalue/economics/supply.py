@@ -3,6 +3,13 @@
 Every pathway that builds a plant takes the same tonnage of a feed it consumes (the lesser of
 what is available and the nameplate at the year's utilisation), so tonnages and values are
 worked out once per evaluation and shared by all pathways. Arrays are (N samples, Y years).
+
+A domestic feed is bought at export parity: its value on its terms (CIF China) less the ocean
+freight and the site's leg to the port. An imported feed (``imported = true``)
+is bought CIF a Pakistani port: its value on its terms plus that landed freight per wet t; it
+fills the room the feeds before it leave, and what the plant does not take is not bought (it
+is neither exported nor beyond capacity). Its purchase is an import: its export earnings are
+minus what the plant pays for it.
 """
 
 from __future__ import annotations
@@ -82,7 +89,7 @@ class FeedSupply:
         out = np.zeros((self.p.n_samples, next(iter(self.available_dry_t.values())).shape[1]))
         for feed, available in self.available_dry_t.items():
             spec = self.scenario.terms[self.scenario.feeds[feed].terms]
-            if spec.feed_sizing == "nameplate":
+            if spec.feed_sizing == "nameplate" and not self.imported(feed):
                 out = out + available - self.processed_dry_t[feed]
         return out
 
@@ -98,10 +105,18 @@ class FeedSupply:
             )
         return self._purchase[feed]
 
+    def imported(self, feed: str) -> bool:
+        """Whether ``feed`` is bought abroad (``imported``)."""
+        return self.scenario.feeds[feed].imported
+
     def fob_usd(self, feed: str, processed: bool) -> np.ndarray:
         """Export earnings, FOB Pakistani port, of the feed a plant leaves unprocessed
-        (``processed``) or of all of it (no plant), USD (N, Y)."""
+        (``processed``) or of all of it (no plant), USD (N, Y). An imported feed earns minus
+        what the plant pays for it where a plant buys it (landed at the site), else 0."""
         key = (feed, processed)
+        if key not in self._fob and self.imported(feed):
+            bought = self.purchase(feed)[0].total_usd if processed else 0.0
+            self._fob[key] = -bought + np.zeros_like(self.available_dry_t[feed])
         if key not in self._fob:
             dry_t = self.available_dry_t[feed]
             if processed:
@@ -112,9 +127,13 @@ class FeedSupply:
     def _value(self, feed: str, dry_t: np.ndarray, ocean: bool, regulated: bool = False) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
         export FOB value) or with the freight the plant's site saves too; at the regulated
-        treatment and refining charges where ``regulated``."""
+        treatment and refining charges where ``regulated``. An imported feed pays its landed
+        freight on top of its value on its terms, whichever the leg."""
         p, kind = self.p, self.scenario.feeds[feed].terms
-        freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
+        if self.imported(feed):
+            freight = -p[f"feeds.{feed}.landed_freight_usd_per_wmt"]
+        else:
+            freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
         market = self.purchase_market if regulated else self.market
         return terms.value(self.scenario, p, kind, lot, market, freight)

@@ -36,7 +36,7 @@ def _ranking(setup: Setup, sweep: Priced, where: list[tuple[int, int]]) -> list[
     last = {j: row for row, (j, _) in enumerate(where, start=1)}  # the highest level's row
     for j, (name, lever) in enumerate(setup.levers.levers.items()):
         r = last[j]
-        gain = float(sweep.npv_usd[r] - sweep.npv_usd[0])
+        gain = float(sweep.investor_npv_usd[r] - sweep.investor_npv_usd[0])
         irr_gain = float(np.nan_to_num(sweep.equity_irr[r] - sweep.equity_irr[0]))
         c = float(cost[r])
         rows.append(
@@ -48,6 +48,8 @@ def _ranking(setup: Setup, sweep: Priced, where: list[tuple[int, int]]) -> list[
                 "pays": lever.pays,
                 "tag": lever.tag,
                 "investor_npv_gain_usd": gain,
+                "plant_npv_gain_usd": float(sweep.npv_usd[r] - sweep.npv_usd[0]),
+                "mine_npv_change_usd": float(sweep.mine_npv_usd[r] - sweep.mine_npv_usd[0]),
                 "equity_irr_gain_pct_points": 100.0 * irr_gain,
                 "public_cost_pv_usd": c,
                 **{f"public_cost_{lv}_pv_usd": float(by_level[lv][r]) for lv in LEVELS},
@@ -164,7 +166,7 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
             found = priced.amounts[pick]
     result = Design(
         setup.pathway,
-        {"equity_irr_pct": t.equity_irr_pct, "min_dscr": t.min_dscr},
+        {"equity_irr_pct": t.equity_irr_pct, "min_dscr": t.min_dscr, "equity": t.equity},
         METHOD,
         priced.row(0),
         at_limit,
@@ -193,7 +195,7 @@ def design(setup: Setup, levels: int = 9, n_random: int = 3000, seed: int = 0) -
     for row in result.ranking:
         j = names.index(row["lever"])
         first = float(unit.amounts[j, j])
-        gain = float(unit.npv_usd[j] - priced.npv_usd[0])
+        gain = float(unit.investor_npv_usd[j] - priced.investor_npv_usd[0])
         row["investor_npv_per_unit_usd"] = gain / first if first > 0 else float("nan")
     result.pareto = _pareto(priced, names, irr, dscr)
     result.evaluations = evaluations
@@ -212,6 +214,11 @@ def _subset(priced: Priced, idx: np.ndarray) -> Priced:
         priced.jobs_domestic[idx],
         priced.jobs_foreign[idx],
         priced.payer,
+        priced.project_equity_irr[idx],
+        priced.private_equity_irr[idx],
+        priced.private_equity_npv_usd[idx],
+        priced.mine_npv_usd[idx],
+        priced.equity,
     )
 
 
@@ -219,7 +226,7 @@ def _pareto(priced: Priced, names: list[str], irr: float, dscr: float) -> list[d
     """The Pareto front of public cost against investor NPV over every package priced."""
     cost = priced.cost_pv_usd()
     ok = priced.bankable(100.0 * irr, dscr)  # irr a fraction here
-    front = pareto_front(cost, np.nan_to_num(priced.npv_usd, nan=-np.inf))
+    front = pareto_front(cost, np.nan_to_num(priced.investor_npv_usd, nan=-np.inf))
     return [
         {
             **priced.row(int(i)),

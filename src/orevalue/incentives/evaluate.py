@@ -16,14 +16,55 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from orevalue import engine
-from orevalue.economics import metrics
-from orevalue.incentives.levers import LeverSet
+from orevalue.economics import chain, metrics, schedule
+from orevalue.economics.cashflow import permit_delay_factor
+from orevalue.economics.mine import mine_years
+from orevalue.incentives.levers import HOLDERS, Lever, LeverSet
 from orevalue.incentives.spending import SPENDINGS, Run
 from orevalue.params import Params
 from orevalue.scenario import Scenario, ScenarioError
 from orevalue.scenario.errors import Problem
 
 LEVELS = ("province", "federation")
+#: Holder kinds of the private shareholders, whose equity IRR is the investor's hurdle.
+PRIVATE = HOLDERS["private"]
+
+
+def holder_names(scenario: Scenario) -> dict[str, str]:
+    """Placeholder (``province``, ``federation``, ``private``) -> the name of the case's
+    shareholder of that kind with the largest share, for the kinds the case has."""
+    out: dict[str, str] = {}
+    for placeholder, kinds in HOLDERS.items():
+        of_kind = [
+            (float(h.share_pct), n) for n, h in scenario.ownership.items() if h.holder in kinds
+        ]
+        if of_kind:
+            out[placeholder] = max(of_kind)[1]
+    return out
+
+
+def _resolved(name: str, lever: Lever, names: dict[str, str], file: str) -> tuple[Lever, list]:
+    """``lever`` with its shareholder placeholders (``ownership.{private}.share_pct``) put
+    as the case's shareholders, or the problems found."""
+    problems = []
+
+    def put(path: str) -> str:
+        for placeholder in HOLDERS:
+            token = "{" + placeholder + "}"
+            if token in path:
+                if placeholder not in names:
+                    msg = f"the case has no {placeholder} shareholder in [ownership] for '{path}'"
+                    problems.append(Problem(file, f"{name}.path", msg))
+                    return path
+                path = path.replace(token, names[placeholder])
+        return path
+
+    update = {
+        "path": put(lever.path),
+        "offset": put(lever.offset) if lever.offset else "",
+        "status_quo": {put(k): v for k, v in lever.status_quo.items()},
+    }
+    return lever.model_copy(update=update), problems
 
 
 @dataclass
@@ -35,6 +76,8 @@ class Setup:
     pathway: str
     levers: LeverSet
     base: Params
+    #: scenario switches the levers need on (an obligation), written into the overlay too
+    switches: dict[str, bool] = field(default_factory=dict)
     _reference: Run | None = field(default=None, repr=False)
 
     @property
@@ -59,9 +102,15 @@ def make_setup(scenario: Scenario, levers: LeverSet, pathway: str) -> Setup:
     keep = dict.fromkeys([scenario.baseline_pathway, pathway])
     cut = scenario.model_copy(update={"pathways": {k: scenario.pathways[k] for k in keep}})
     base = Params.from_scenario(cut)
-    problems = []
+    problems: list[Problem] = []
+    names = holder_names(cut)
+    resolved = {}
     for name, lever in levers.levers.items():
-        for path in (lever.path, *lever.status_quo):
+        resolved[name], found = _resolved(name, lever, names, levers.file)
+        problems += found
+    levers = LeverSet(resolved, levers.targets, levers.file)
+    for name, lever in levers.levers.items():
+        for path in (lever.path, *([lever.offset] if lever.offset else []), *lever.status_quo):
             if path not in base:
                 msg = f"'{path}' is no numeric field of the scenario"
                 problems.append(Problem(levers.file, f"{name}.path", msg))
@@ -70,7 +119,41 @@ def make_setup(scenario: Scenario, levers: LeverSet, pathway: str) -> Setup:
     # a lever's status quo stands where the case leaves its field at 0 (no delay, no premium
     # given); a value the case gives (a site's security premium) is kept
     today = {k: v for k, v in levers.status_quo().items() if float(base[k][0, 0]) == 0.0}
-    return Setup(cut, pathway, levers, base.replace(today))
+    base = base.replace(today)
+    cut, switches = _with_obligation(cut, levers, base, pathway)
+    return Setup(cut, pathway, levers, base, switches=switches)
+
+
+#: Lever paths that price a domestic-processing obligation (``mine_plan.regulated_terms``).
+OBLIGATION = "mine_plan.regulated_"
+
+
+def _with_obligation(
+    cut: Scenario, levers: LeverSet, base: Params, pathway: str
+) -> tuple[Scenario, dict[str, bool]]:
+    """``cut`` with the domestic-processing obligation switched on where a lever moves its
+    regulated TC/RC, and the switch for the overlay. The case's regulated TC/RC must price
+    the plant as the market does today (so no lever is the case): checked on the engine."""
+    if not any(lv.path.startswith(OBLIGATION) for lv in levers.levers.values()):
+        return cut, {}
+    name = next(n for n, lv in levers.levers.items() if lv.path.startswith(OBLIGATION))
+    plan = cut.mine_plan
+    if plan is None:
+        msg = "a domestic-processing obligation needs the case's [mine_plan]"
+        raise ScenarioError([Problem(levers.file, f"{name}.path", msg)])
+    if plan.regulated_terms:
+        return cut, {"mine_plan.regulated_terms": True}
+    on = cut.model_copy(update={"mine_plan": plan.model_copy(update={"regulated_terms": True})})
+    one = Params(dict(base.items()), 1)
+    npv = [_run_plain(s, one, pathway).result.plant["npv_usd"][0] for s in (cut, on)]
+    if abs(npv[1] - npv[0]) > 1.0:
+        msg = (
+            "the case's regulated TC/RC (mine_plan.regulated_tc_usd_per_dmt, "
+            "regulated_rc_usc_per_lb) must be the market's today so that no lever is the case: "
+            f"switched on at them, the plant's NPV moves by USD {npv[1] - npv[0]:,.0f}"
+        )
+        raise ScenarioError([Problem(levers.file, f"{name}.path", msg)])
+    return on, {"mine_plan.regulated_terms": True}
 
 
 def package_params(setup: Setup, amounts: np.ndarray) -> Params:
@@ -81,15 +164,20 @@ def package_params(setup: Setup, amounts: np.ndarray) -> Params:
     for j, lever in enumerate(setup.levers.levers.values()):  # levers, not packages
         today = moved.get(lever.path, setup.base[lever.path][:1])
         moved[lever.path] = lever.apply(today, amounts[:, j : j + 1])
+        if lever.offset:  # the other side of a share handed over
+            other = moved.get(lever.offset, setup.base[lever.offset][:1])
+            moved[lever.offset] = other - (moved[lever.path] - today)
     wide = Params(dict(setup.base.items()), n)
     return wide.replace({k: np.broadcast_to(v, (n, 1)) for k, v in moved.items()})
 
 
 def _run(setup: Setup, p: Params) -> Run:
-    results = engine.evaluate(
-        setup.scenario, params=p, breakeven=False, detail=False, compare=False
-    )
-    return Run(p, results.pathways[setup.pathway])
+    return _run_plain(setup.scenario, p, setup.pathway)
+
+
+def _run_plain(scenario: Scenario, p: Params, pathway: str) -> Run:
+    results = engine.evaluate(scenario, params=p, breakeven=False, detail=False, compare=False)
+    return Run(p, results.pathways[pathway])
 
 
 @dataclass(frozen=True)
@@ -98,7 +186,7 @@ class Priced:
     cost, USD present value at the country's rate."""
 
     amounts: np.ndarray  # (N, L)
-    equity_irr: np.ndarray
+    equity_irr: np.ndarray  # the hurdle's: the private shareholders' or the project's
     dscr_min: np.ndarray
     npv_usd: np.ndarray  # the plant's NPV after tax at the investor's rate
     forgone_pv_usd: dict[str, np.ndarray]  # revenue forgone by level
@@ -106,6 +194,18 @@ class Priced:
     jobs_domestic: np.ndarray
     jobs_foreign: np.ndarray
     payer: tuple[str, ...]  # level paying each lever's outlay
+    project_equity_irr: np.ndarray  # IRR of the whole equity cash flow
+    private_equity_irr: np.ndarray  # IRR of the private shareholders' cash
+    private_equity_npv_usd: np.ndarray  # their NPV at the investor's rate
+    mine_npv_usd: np.ndarray  # the mine company's NPV in the integrated chain (0: no mine)
+    equity: str = "private"  # whose equity is the investor's: "private" or "project"
+
+    @property
+    def investor_npv_usd(self) -> np.ndarray:
+        """What the package is worth to the investor, USD (N,): the private shareholders'
+        equity NPV (after free carry, withholding and debt), or the plant's NPV when the
+        hurdle is the project's."""
+        return self.private_equity_npv_usd if self.equity == "private" else self.npv_usd
 
     def cost_pv_usd(self, level: str | None = None) -> np.ndarray:
         """Public cost: revenue forgone plus outlays, of one level (None: both)."""
@@ -131,6 +231,11 @@ class Priced:
             "equity_irr": float(self.equity_irr[i]),
             "dscr_min": float(self.dscr_min[i]),
             "npv_usd": float(self.npv_usd[i]),
+            "investor_npv_usd": float(self.investor_npv_usd[i]),
+            "project_equity_irr": float(self.project_equity_irr[i]),
+            "private_equity_irr": float(self.private_equity_irr[i]),
+            "private_equity_npv_usd": float(self.private_equity_npv_usd[i]),
+            "mine_npv_usd": float(self.mine_npv_usd[i]),
             "public_cost_pv_usd": float(self.cost_pv_usd()[i]),
             **{f"public_cost_{lv}_pv_usd": float(self.cost_pv_usd(lv)[i]) for lv in LEVELS},
         }
@@ -138,6 +243,35 @@ class Priced:
 
 def _at_least(values: np.ndarray, floor: float) -> np.ndarray:
     return np.where(np.isnan(values), -np.inf, values) >= floor - 1e-12
+
+
+def private_equity(run: Run) -> tuple[np.ndarray, np.ndarray]:
+    """IRR and NPV (USD, at the investor's rate, moved by any approval delay) of the private
+    shareholders' cash (dividends after withholding less the equity they pay in, the state's
+    free carry included), (N,); the project's equity where the case has no private holder."""
+    case, p = run.result.case, run.params
+    private = [h.net_usd for h in case.holders.values() if h.holder in PRIVATE]
+    cash = sum(private[1:], start=private[0]) if private else case.lines["cash_flow_to_equity"]
+    rate = engine.discount_rate(p)
+    return metrics.irr(cash), metrics.npv(rate, cash) * permit_delay_factor(p, rate)
+
+
+def mine_income_tax_pv_usd(scenario: Scenario, run: Run) -> np.ndarray:
+    """The mine's income tax to the federation in the integrated chain
+    (:mod:`orevalue.economics.chain`) that the plant's country view does not count, PV USD
+    at the country's rate on the plant's first year like the plant's government lines, (N,):
+    the chain's mine income tax less the plant view's change of it at a transfer price off
+    arm's length (the plant view counts the mine's royalties and export duty already).
+    Zero without a mine plan."""
+    r = run.result
+    if scenario.mine_plan is None or not r.chain:
+        return np.zeros(run.params.n_samples)
+    rate = engine.country_discount_rate(run.params)
+    plant_years = schedule.timeline(scenario).years
+    axis = chain.chain_axis(mine_years(scenario).years, plant_years)
+    to_plant_year = (1.0 + rate) ** float(plant_years[0] - axis[0])
+    counted = r.country.get("government_pv_usd_mine_income_tax_change", 0.0)
+    return r.chain["mine_income_tax_pv_usd"] * to_plant_year - counted
 
 
 def price(setup: Setup, amounts: np.ndarray) -> Priced:
@@ -155,11 +289,19 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
     forgone = {
         lv: ref.result.country[gov.format(lv)] - pkg.result.country[gov.format(lv)] for lv in LEVELS
     }
+    mine_tax = mine_income_tax_pv_usd(setup.scenario, ref) - mine_income_tax_pv_usd(
+        setup.scenario, pkg
+    )
+    forgone["federation"] = forgone["federation"] + mine_tax
     plant, country = pkg.result.plant, pkg.result.country
     no_debt = pkg.params["finance.debt_pct_of_capex"][:, 0] <= 0  # no loan, no cover to meet
+    private_irr, private_npv = private_equity(pkg)
+    project_irr = plant["equity_irr"]
+    hurdle = private_irr if setup.levers.targets.equity == "private" else project_irr
+    mine = pkg.result.chain.get("mine_npv_usd", np.zeros(amounts.shape[0]))
     return Priced(
         amounts,
-        plant["equity_irr"],
+        hurdle,
         np.where(no_debt, np.inf, plant["dscr_min"]),
         plant["npv_usd"],
         forgone,
@@ -167,4 +309,9 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
         country["jobs_operations_domestic"],
         country["jobs_operations_foreign"],
         tuple(lv.pays for lv in levers),
+        project_irr,
+        private_irr,
+        private_npv,
+        mine,
+        setup.levers.targets.equity,
     )

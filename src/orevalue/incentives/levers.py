@@ -55,6 +55,12 @@ def _cut(today: np.ndarray, amount: np.ndarray) -> np.ndarray:
     return today - amount
 
 
+@kind("add_whole")
+def _add_whole(today: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    """The field raised by the amount in whole units (years of a loan's tenor)."""
+    return today + np.floor(amount + 1e-9)
+
+
 @kind("share_off")
 def _share_off(today: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """The field cut by ``amount`` % of itself (an exemption, a subsidy)."""
@@ -70,7 +76,16 @@ SPENDING = (
     "interest_subsidy",
     "per_unit",
     "training",
+    "term_premium",
 )
+
+#: Placeholders a lever's paths may hold for a shareholder of the case's ``[ownership]``, by
+#: the kind of holder: the largest share of that kind (``private``: foreign or domestic).
+HOLDERS = {
+    "province": ("province",),
+    "federation": ("federation",),
+    "private": ("foreign", "domestic_private"),
+}
 
 
 class Lever(BaseModel):
@@ -91,6 +106,12 @@ class Lever(BaseModel):
     spending: str = Field(default="none", description=f"public spending: {', '.join(SPENDING)}")
     part: str = Field(default="", description="operating cost part a subsidy pays (opex_part)")
     usd_per_unit: float = Field(default=0.0, ge=0, description="state cost per unit (per_unit)")
+    offset: str = Field(
+        default="", description="field moved by the opposite change (a share handed over)"
+    )
+    premium_pct: float = Field(
+        default=0.0, ge=0, le=100, description="lender's premium a year on the extra balance"
+    )
     enabled: bool = Field(default=True, description="searched unless a lever file's use says")
     source: str = Field(description="where the range comes from")
     tag: Literal["S", "D", "E"] = Field(description="S sourced, D derived, E estimate")
@@ -115,6 +136,11 @@ class Targets(BaseModel):
     min_dscr: float = Field(default=1.3, ge=0, description="lowest debt-service cover allowed")
     max_loss_probability: float | None = Field(
         default=None, ge=0, le=1, description="highest P(plant NPV < 0) on a risk run; none"
+    )
+    equity: Literal["private", "project"] = Field(
+        default="private",
+        description="whose equity IRR meets the hurdle: the private shareholders' (after the "
+        "state's free carry and dividend withholding) or the whole project's",
     )
 
 

@@ -36,7 +36,7 @@ class Design:
     """What the designer found (USD present values at the country's rate)."""
 
     pathway: str
-    targets: dict[str, float]
+    targets: dict[str, Any]
     method: str
     reference: dict[str, float]
     at_limit: dict[str, float]
@@ -49,7 +49,7 @@ class Design:
     pareto: list[dict[str, Any]] = field(default_factory=list)
     evaluations: int = 0
     #: scenario field -> value of the package (for the overlay), empty when none is bankable
-    fields: dict[str, float] = field(default_factory=dict)
+    fields: dict[str, float | bool] = field(default_factory=dict)
     levers: dict[str, dict[str, Any]] = field(default_factory=dict)  # the table searched
     seconds: float = 0.0
     #: the P(NPV < 0) check on a risk run, when asked for (:mod:`orevalue.incentives.riskcheck`)

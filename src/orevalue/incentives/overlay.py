@@ -15,17 +15,24 @@ from orevalue.scenario.tables import PROVENANCE_KEYS, deep_merge, split_provenan
 from orevalue.scenario.xlsx import is_workbook, read_workbook
 
 
-def package_fields(setup: Setup, amounts: np.ndarray) -> dict[str, float]:
+def package_fields(setup: Setup, amounts: np.ndarray) -> dict[str, float | bool]:
     """Dotted scenario field -> value of the package ``amounts`` (L,), for every field a
-    lever moves or gives a status quo for."""
+    lever moves (and its offset) or gives a status quo for, and the switches it needs."""
     p = package_params(setup, np.asarray(amounts, float)[None, :])
     paths: dict[str, None] = {}
     for lever in setup.levers.levers.values():
         paths.update(dict.fromkeys([*lever.status_quo, lever.path]))
-    return {path: float(p[path][0, 0]) for path in paths}
+        if lever.offset:
+            paths[lever.offset] = None
+    whole = {lv.path for lv in setup.levers.levers.values() if lv.kind == "add_whole"}
+    values: dict[str, float | bool] = {
+        path: round(float(p[path][0, 0])) if path in whole else float(p[path][0, 0])
+        for path in paths
+    }
+    return {**values, **setup.switches}
 
 
-def _nested(fields: dict[str, float]) -> dict[str, Any]:
+def _nested(fields: dict[str, float | bool]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path, value in fields.items():
         *tables, leaf = path.split(".")
@@ -52,7 +59,7 @@ def _dump(table: dict[str, Any], prefix: str, out: list[str]) -> None:
 
 
 def overlay_text(
-    fields: dict[str, float], scenario_file: str | Path | None, header: list[str]
+    fields: dict[str, float | bool], scenario_file: str | Path | None, header: list[str]
 ) -> str:
     """TOML text of a scenario file: ``scenario_file``'s own tables (a TOML file's or an input
     workbook's; none for the default case) with ``fields`` laid over them; ``header`` lines

@@ -111,3 +111,19 @@ def _training(lever: Lever, amount: np.ndarray, ref: Run, pkg: Run) -> np.ndarra
     ramp = np.clip((op_index + 1.0) / years, 0.0, 1.0) * operating
     localised = (share_now - share_before) * ramp * pkg.result.case.staff.get(lever.part, 0)
     return np.diff(localised, axis=1, prepend=0.0) * lever.usd_per_unit
+
+
+@spending("term_premium")
+def _term_premium(lever: Lever, amount: np.ndarray, ref: Run, pkg: Run) -> np.ndarray:
+    """A policy bank holding its loan longer: ``premium_pct`` a year on the balance the
+    package leaves outstanding above the reference's (the longer tenor), at the opening of
+    each year. The rate cut of a concessional loan is priced by ``interest_subsidy``."""
+    debt, before = pkg.result.case.debt, ref.result.case.debt
+    if debt is None or before is None:
+        return _none(lever, amount, ref, pkg)
+
+    def opening(balance: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.zeros_like(balance[:, :1]), balance[:, :-1]], axis=1)
+
+    extra = np.maximum(opening(debt.balance_usd) - opening(before.balance_usd), 0.0)
+    return extra * lever.premium_pct / 100.0

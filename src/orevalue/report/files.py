@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from orevalue.atomic import write_atomic
-from orevalue.results import Results
+from orevalue.catalog import ELEMENTS, OZ_PER_T
+from orevalue.economics.balance import GROUPS, KOZ, pathway_balance
+from orevalue.results import Results, _jsonable_tree
 
 
 def trade_context() -> dict[str, Any]:
@@ -44,7 +46,57 @@ def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
         doc[key] = value
         for name, make in after.get(key, []):
             doc[name] = make()
+    for name, pathway in doc["pathways"].items():
+        pathway["balance"] = _jsonable_tree(_pick_tree(balances(results)[name], sample))
     return doc
+
+
+def balances(results: Results) -> dict[str, dict[str, Any]]:
+    """The physical balance of every pathway in the first full year, arrays (N,)
+    (:func:`orevalue.economics.balance.pathway_balance`)."""
+    return {
+        name: pathway_balance(
+            results.scenario, results.params, name, r.case.flows, results.steady_index
+        )
+        for name, r in results.pathways.items()
+    }
+
+
+def _pick_tree(tree: Any, sample: int) -> Any:
+    if isinstance(tree, dict):
+        return {k: _pick_tree(v, sample) for k, v in tree.items()}
+    return tree[sample]
+
+
+#: Columns of streams.csv after pathway, group and stream.
+STREAM_COLUMNS = (
+    "mass_t_per_yr",
+    *(f"{el}_t_per_yr" for el in ELEMENTS),
+    *(f"{el}_koz_per_yr" for el in KOZ),
+)
+
+
+def streams_csv(results: Results, sample: int = 0) -> str:
+    """Every stream of every pathway in the first full year as CSV text, t/yr (gold and
+    silver also koz/yr), by group; then per pathway the closure: what comes in, what goes
+    out and the mass taken up from air, flux and water."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("pathway", "group", "stream", *STREAM_COLUMNS))
+    for name, bal in balances(results).items():
+        for group in GROUPS:
+            for stream, entry in bal[group].items():
+                values = [f"{entry[c][sample]:.10g}" for c in STREAM_COLUMNS]
+                writer.writerow((name, group, stream, *values))
+        closure = bal["closure"]
+        for side in ("in", "out"):
+            tonnes = [closure[f"{el}_{side}_t_per_yr"][sample] for el in ELEMENTS]
+            koz = [closure[f"{el}_{side}_t_per_yr"][sample] * OZ_PER_T / 1e3 for el in KOZ]
+            values = (closure[f"mass_{side}_t_per_yr"][sample], *tonnes, *koz)
+            writer.writerow((name, "closure", side, *(f"{v:.10g}" for v in values)))
+        taken = f"{closure['mass_taken_up_t_per_yr'][sample]:.10g}"
+        writer.writerow((name, "closure", "taken_up", taken, *[""] * (len(STREAM_COLUMNS) - 1)))
+    return buffer.getvalue()
 
 
 def annual_csv(results: Results, pathway: str, sample: int = 0) -> str:
@@ -60,13 +112,15 @@ def annual_csv(results: Results, pathway: str, sample: int = 0) -> str:
 
 
 def write_results(results: Results, out_dir: Path) -> list[Path]:
-    """Write results.json, one annual CSV per pathway and the resolved price deck (prices.csv)
+    """Write results.json, one annual CSV per pathway, the resolved price deck (prices.csv) and
+    streams.csv (the physical balance)
     into ``out_dir``; return the paths."""
     text = json.dumps(results_document(results), indent=2, allow_nan=False) + "\n"
     texts = {"results.json": text}
     for name in results.pathways:
         texts[f"annual_{name}.csv"] = annual_csv(results, name)
     texts["prices.csv"] = prices_csv(results)
+    texts["streams.csv"] = streams_csv(results)
     written = []
     for filename, text in texts.items():
         write_atomic(out_dir / filename, text)

@@ -55,9 +55,11 @@ def resolve_prices(
         if path is not None:
             resolved.append(path)
     names = [s.name for s in resolved]
+    # series whose own table has a problem, reported already: not again in the correlation
+    reported = set(raw) - set(PRICE_SETTINGS) - set(names) - {x.name for x in linked}
     corr = np.eye(len(names))
     if spec.correlation is not None:
-        _correlate(spec.correlation, names, corr, problems)
+        _correlate(spec.correlation, names, corr, problems, reported)
     if not resolved:
         return None
     return PricePaths(start_year, tuple(resolved), tuple(linked), corr)
@@ -121,15 +123,18 @@ def _simulated(
     )
 
 
-def _correlate(raw: Any, names: list[str], corr: np.ndarray, problems: Problems) -> None:
+def _correlate(
+    raw: Any, names: list[str], corr: np.ndarray, problems: Problems, reported: set[str]
+) -> None:
     """``[uncertainty.prices.correlation]`` written into ``corr`` (rows and columns in the
-    order of ``names``, the simulated series) where it is valid."""
+    order of ``names``, the simulated series) where it is valid; a series of ``reported``
+    (its own table has a problem already said) is not named again."""
     where = f"{WHERE}.correlation"
     c = problems.validate(PriceCorrelationSpec, raw, where)
     if c is None:
         return
     for i, name in enumerate(c.series):
-        if name not in names:
+        if name not in names and name not in reported:
             problems.add(
                 f"{where}.series.{i}",
                 f"'{name}' is not a simulated series (simulated: {', '.join(names)})",

@@ -47,8 +47,10 @@ META = ("source", "tag", "note")
 
 
 class _Model(BaseModel):
-    # ranges of real numbers only: an infinite bound or a NaN samples nothing meaningful
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # ranges of real numbers only: an infinite bound or a NaN samples nothing meaningful;
+    # strict as the scenario's tables: a bool is not a number, a text is not a number, "yes"
+    # is not a bool (ints are still numbers where floats are expected; TOML lists are lists)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class InputSpec(_Model):

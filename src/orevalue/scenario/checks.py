@@ -6,9 +6,17 @@ import re
 
 from orevalue import catalog
 from orevalue.scenario.errors import unknown_name
+from orevalue.scenario.fields import price_range
 from orevalue.scenario.mine import check_mine
 from orevalue.scenario.regimes import regime_names
-from orevalue.scenario.schema import ELEMENTS, NAME_PATTERN, NAME_RULE, Scenario, feed_grade
+from orevalue.scenario.schema import (
+    ELEMENTS,
+    NAME_PATTERN,
+    NAME_RULE,
+    Scenario,
+    TermsCase,
+    feed_grade,
+)
 
 
 def produced_streams(scenario: Scenario, stage_names: list[str]) -> set[str]:
@@ -130,6 +138,13 @@ def _feeds(s: Scenario) -> Found:
         if feed.terms not in feedable:
             expected = ", ".join(repr(k) for k in feedable)
             found.append((f"feeds.{name}.terms", f"got {feed.terms!r}; expected one of {expected}"))
+    p = s.project
+    end_year = p.start_year + len(p.construction_spend_pct) + p.operating_years - 1
+    active = s.active_feeds().values()
+    if active and all(f.last_year < p.start_year or f.first_year > end_year for f in active):
+        # one such feed among others is a warning (plausibility_notes); all: nothing to run
+        message = f"no enabled feed is available within the project's {p.start_year}-{end_year}"
+        found.append(("feeds", f"{message}; the plant would buy and make nothing"))
     return found
 
 
@@ -324,12 +339,27 @@ def _terms(s: Scenario) -> Found:
         for el in paid:
             if el not in priced:
                 found.append((where, f"no price series prices '{el}' (data/price_series.toml)"))
-    for name in s.prices:
+            elif (deck := catalog.element_price_series(el).key) not in s.prices:
+                found.append((where, f"pays for '{el}' but the case has no [prices.{deck}] deck"))
+    for name, deck in s.prices.items():
         found += _series(f"prices.{name}", name)
+        for year, value in deck.items():
+            found += _price_value(f"prices.{name}.{year}", name, value)
     for name, case in s.terms_cases.items():
-        for series in case.prices:
-            found += _series(f"terms_cases.{name}.{series}", series)
+        for series, value in case.prices.items():
+            where = f"terms_cases.{name}.{series}"
+            found += _series(where, series) or _price_value(where, series, value)
     return found
+
+
+def _price_value(path: str, series: str, value: float) -> Found:
+    """A price below its series' range (:func:`~orevalue.scenario.fields.price_range`): a
+    metal's or a product's price is never negative."""
+    low, high = price_range(series)
+    if value >= low:
+        return []
+    what = TermsCase.extra_description(series)
+    return [(path, f"got {value:g}; must be >= {low:g}, allowed {low:g} to {high:g} ({what})")]
 
 
 def _basis(s: Scenario, name: str, outputs: set[str]) -> Found:

@@ -95,6 +95,7 @@ _MESSAGES = {
 }
 
 
+_RANGE_ERRORS = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
 _VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
 
 
@@ -144,6 +145,9 @@ def problem_from_error(
         template = (wording or {}).get(kind) or _MESSAGES.get(kind)
         text = template.format(**err.get("ctx", {})) if template else err["msg"]
         message = text if kind == "missing" else f"got {err['input']!r}; {text}"
+        allowed = field_range(parts, root) if kind in _RANGE_ERRORS else ""
+        if " to " in allowed:  # a one-sided bound is the range already
+            message += f", allowed {allowed}"
         unit = field_description(parts, root)
         if unit and kind != "missing":
             message += f" ({unit})"
@@ -241,16 +245,17 @@ def describe(parts: list[str]) -> str:
     return ""
 
 
-def field_range(parts: list[str]) -> str:
+def field_range(parts: list[str], root: type[BaseModel] | None = None) -> str:
     """The range allowed of the numeric schema field at ``parts`` ("0 to 1e+06", ">= 0",
     "> 0 to 100"), or "" for a field without one; a table of numbers (a wage by skill) gives
-    the range of its values."""
-    owner = _model_at(parts[:-1])
+    the range of its values. ``root`` is the schema (the scenario's by default)."""
+    owner = _model_at(parts[:-1], root)
     if not (isinstance(owner, type) and issubclass(owner, BaseModel) and parts):
         return ""
     field = owner.model_fields.get(parts[-1])
     if field is None:
-        return ""
+        extra = getattr(owner, "extra_range", None)  # a table-driven key
+        return extra(parts[-1]) if extra is not None else ""
     metadata = list(field.metadata)
     tp = field.annotation
     while True:  # a table's or a list's values: their range

@@ -38,6 +38,22 @@ NAME_RULE = (
 )
 
 
+#: Largest size of a price series' value, in its unit (a deck's year or a terms case's flat
+#: value): above any real price (gold is a few thousand USD/oz, antimony tens of thousands USD/t).
+PRICE_LIMIT = 1e6
+#: What a price series prices (data/price_series.toml) whose values are never below 0: a
+#: metal's or a product's price. A charge, a premium or a netback may be (spot treatment charges
+#: fell below 0 in 2024, a new cathode brand may sell at a discount, acid may cost to remove).
+NON_NEGATIVE_PRICES = ("element", "product")
+
+
+def price_range(series: str) -> tuple[float, float]:
+    """The values the price series ``series`` may take, in its unit (low, high)."""
+    known = catalog.price_series().get(series)
+    low = 0.0 if known is not None and known.prices in NON_NEGATIVE_PRICES else -PRICE_LIMIT
+    return low, PRICE_LIMIT
+
+
 #: A year as a table key: TOML keys are text ("2030"), read as whole numbers.
 YearKey = Annotated[int, Strict(False), Field(ge=1900, le=2200)]
 

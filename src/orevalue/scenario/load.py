@@ -198,6 +198,8 @@ def load(
         base = resolve_case(case)
         _, provenance = split_provenance(parse_toml(case_text(base), base))
         book = read_workbook(path, provenance)
+        if book.values and "name" not in book.values:  # as a TOML file: its own folder
+            book.values = {"name": Path(path).stem, **book.values}
         first = Overlay(f"set in {Path(path).name}", book.values)
         try:
             return load(None, (first, *overlays), path, case)
@@ -222,7 +224,10 @@ def load(
     file = file or base
     layers.extend((overlay.label, overlay.values) for overlay in overlays)
     file = str(source) if source is not None else file
-    merged = lay_regime(raw_default, layers, provenance, file)
+    try:
+        merged = lay_regime(raw_default, layers, provenance, file)
+    except ScenarioError as exc:  # the regime the file names: at its line
+        raise _at_line(exc, file, text) from None
     # a value counts as the user's when it differs from what it replaces: the case with the
     # chosen regime's preset under it
     default_leaves = {
@@ -241,6 +246,19 @@ def load(
             # a { value, source, tag } overrides what it gives and keeps the rest
             provenance[leaf] = {**provenance.get(leaf, {}), **given}
     return _validate(merged, provenance, file, text, base, notes)
+
+
+def _at_line(exc: ScenarioError, file: str, text: str) -> ScenarioError:
+    """``exc`` with each problem placed in ``file`` by the file's name at its line in ``text``."""
+    lines = toml_text.key_lines(text) if text else {}
+    return ScenarioError(
+        [
+            Problem(file, p.path, p.message, toml_text.find_line(lines, p.path))
+            if p.file == Path(file).name and p.line is None
+            else p
+            for p in exc.problems
+        ]
+    )
 
 
 def _validate(

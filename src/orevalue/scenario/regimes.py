@@ -56,8 +56,12 @@ def lay_regime(
             regime = regime.get("value")
         if regime is not None:
             name, where = regime, label.removeprefix("set in ")
+    if not isinstance(name, str):  # a number or a list is no regime's name
+        known = ", ".join(regime_names())
+        problem = f"got {name!r}; expected a regime's name in quotes (known: {known})"
+        raise ScenarioError([Problem(where, "fiscal.regime", problem)])
     try:
-        values, prov = regime_preset(str(name))
+        values, prov = regime_preset(name)
     except KeyError:
         problem = unknown_name("regime", str(name), regime_names())
         raise ScenarioError([Problem(where, "fiscal.regime", problem)]) from None

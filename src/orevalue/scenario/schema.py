@@ -15,6 +15,7 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     ELEMENTS,
     NAME_PATTERN,
     NAME_RULE,
+    PRICE_LIMIT,
     Element,
     Heads,
     NonNeg,
@@ -25,8 +26,10 @@ from orevalue.scenario.fields import (  # noqa: F401 (the schema's names, re-exp
     Year,
     YearKey,
     _Model,
+    price_range,
 )
 from orevalue.scenario.mine import MinePlan
+from orevalue.scenario.residues import Residues
 from orevalue.scenario.sales_terms import (  # noqa: F401 (re-exported)
     TERMS_FUNCTIONS,
     ConcentrateTerms,
@@ -109,6 +112,26 @@ Feed = create_model(
     last_year=(Year, Field(description="last calendar year the feed is available")),
     **{el.grade_field: _grade_field(el) for el in catalog.elements().values()},
     moisture_pct=(float, Field(ge=0, lt=100, description="moisture as shipped, % of wet mass")),
+    imported=(
+        bool,
+        Field(
+            default=False,
+            description="bought abroad, CIF a Pakistani port, at its terms' CIF China value plus "
+            "landed_freight_usd_per_wmt (else a domestic feed, bought at export parity: the "
+            "ocean and site legs deducted)",
+        ),
+    ),
+    landed_freight_usd_per_wmt=(
+        float,
+        Field(
+            default=0.0,
+            ge=-1e4,
+            le=1e4,
+            description="an imported feed: freight the plant pays on top of its terms' CIF "
+            "China value to land it at the site (origin to a Pakistani port less origin to "
+            "China, plus port handling and port to site), USD per wet t",
+        ),
+    ),
 )
 
 
@@ -196,6 +219,11 @@ class Site(_Model):
     security_usd_per_yr: Rng(0, 1e10) = Field(
         default=0.0, description="security cost of operating at the site, USD/yr"
     )
+    land_rent_usd_per_yr: Rng(0, 1e10) = Field(
+        default=0.0,
+        description="rent of the plant's land, USD/yr, in its G&A (0: owned or in G&A; "
+        "orevalue incentives prices land at zero rent)",
+    )
     feed_mode: Literal["rail", "road"] = Field(description="how feed reaches the site")
     product_mode: Literal["rail", "road"] = Field(description="how metal products reach the port")
     acid_mode: Literal["rail", "road"] = Field(description="how acid leaves the site")
@@ -241,7 +269,9 @@ def _refuse_markers(value: Any) -> Any:
 #: the case's deck; ``flat = V`` (one value every year) or ``replace = true`` (its knots only)
 #: replaces the case's deck instead (resolved by :func:`orevalue.scenario.tables.lay_decks`).
 Deck = Annotated[
-    dict[YearKey, Rng(-1e6, 1e6)], BeforeValidator(_refuse_markers), Field(min_length=1)
+    dict[YearKey, Rng(-PRICE_LIMIT, PRICE_LIMIT)],
+    BeforeValidator(_refuse_markers),
+    Field(min_length=1),
 ]
 
 
@@ -256,7 +286,8 @@ class TermsCase(_Model):
     (:mod:`orevalue.scenario.checks`)."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float] = Field(init=False)
+    # the range of every series; one that is never negative is checked in checks.py
+    __pydantic_extra__: dict[str, Rng(-PRICE_LIMIT, PRICE_LIMIT)] = Field(init=False)
 
     label: str = ""
 
@@ -274,6 +305,12 @@ class TermsCase(_Model):
             return ""
         what = series.description.split(",")[0]
         return f"{what}, {series.unit.replace('USc/', 'US cents/')}"
+
+    @classmethod
+    def extra_range(cls, name: str) -> str:
+        """The values a series a case sets may take ("0 to 1e+06"), as ``init`` shows them."""
+        low, high = price_range(name)
+        return f"{low:g} to {high:g}"
 
 
 class Labour(_Model):
@@ -447,6 +484,7 @@ class Scenario(_Model, Sourced):
     ownership: dict[str, Shareholder]
     finance: Finance
     local_content: LocalContent
+    residues: Residues | None = None
     uncertainty: dict[str, Any] = Field(
         default_factory=dict, description="distributions of inputs for risk runs, by dotted path"
     )

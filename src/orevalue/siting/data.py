@@ -41,7 +41,11 @@ Mode = Literal["rail", "road"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # strict as the scenario's tables: a bool is not a number, a text is not a number, "yes"
+    # is not a bool; real numbers only (an infinite or NaN cost plans nothing)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, strict=True
+    )
 
 
 class PowerOption(_Model):

@@ -116,14 +116,14 @@ def _pareto(ctx: Ctx, design: dict[str, Any]) -> Block:
                 },
                 {
                     "x": [P(*base, i, "public_cost_pv_usd") for i in idx],
-                    "y": [P(*base, i, "npv_usd") for i in idx],
+                    "y": [P(*base, i, "investor_npv_usd") for i in idx],
                 },
             )
         )
     lay = charts.layout(
-        "Pareto front: public cost against the investor's plant NPV, USD m (present value)",
+        "Pareto front: public cost against the investor's NPV, USD m (present value)",
         xaxis={"title": {"text": "public cost, USD m"}},
-        yaxis={"title": {"text": "plant NPV, USD m"}},
+        yaxis={"title": {"text": "investor NPV, USD m"}},
     )
     return chart("incentives-pareto", charts.figure(data, lay), "Packages no other beats on both.")
 
