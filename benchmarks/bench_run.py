@@ -14,31 +14,32 @@ import tempfile
 
 import orevalue
 from orevalue.params import Params
-from timing import command_seconds, median_seconds
+from timing import command_spread, median_seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    python = sys.executable
     with tempfile.TemporaryDirectory() as out:
-        python = sys.executable
-        rows = [
-            (
-                "python -c pass (interpreter alone)",
-                command_seconds([python, "-c", "pass"], args.repeat),
-            ),
-            (
-                "python -c 'import orevalue'",
-                command_seconds([python, "-c", "import orevalue"], args.repeat),
-            ),
-            (
-                "orevalue run --quiet (cold start, default case)",
-                command_seconds(
-                    [python, "-m", "orevalue", "run", "--quiet", "--out", out], args.repeat
-                ),
-            ),
-        ]
+        commands = {
+            "python -c pass (interpreter alone, the baseline)": [python, "-c", "pass"],
+            "python -c 'import orevalue'": [python, "-c", "import orevalue"],
+            "orevalue --help": [python, "-m", "orevalue", "--help"],
+            "orevalue run --quiet (cold start, default case)": [
+                *(python, "-m", "orevalue", "run", "--quiet", "--out", out)
+            ],
+        }
+        spreads = {label: command_spread(cmd, args.repeat) for label, cmd in commands.items()}
+    base = next(iter(spreads.values()))[1]
+    width = max(map(len, spreads))
+    print(f"{'command (fresh process)':<{width}}  median ms  (min-max)      x interpreter")
+    for label, (lo, mid, hi) in spreads.items():
+        spread = f"({lo * 1e3:.0f}-{hi * 1e3:.0f})"
+        print(f"{label:<{width}}  {mid * 1e3:9.0f}  {spread:<13} {mid / base:8.1f}")
+    print()
+    rows = []
     scenario = orevalue.load()
     rows.append(("load() default case, in process", median_seconds(orevalue.load, args.repeat)))
     rows.append(

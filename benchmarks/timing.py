@@ -21,3 +21,13 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
 def command_seconds(cmd: list[str], repeat: int) -> float:
     """Median wall time of running ``cmd`` in a fresh process, seconds."""
     return median_seconds(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)
+
+
+def command_spread(cmd: list[str], repeat: int) -> tuple[float, float, float]:
+    """Minimum, median and maximum wall time of ``cmd`` in a fresh process, seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times), max(times)

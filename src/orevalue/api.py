@@ -375,6 +375,7 @@ def report(
     command: str = "orevalue report",
     sweep: Path | None = None,
     incentives: Design | None = None,
+    portfolio: Any | None = None,
 ) -> Brief:
     """The brief of the case: verdict, pathways, per-tonne waterfall, cash flows, who gets
     each dollar, government revenue, needs, siting (unless ``siting`` is False), risk (the
@@ -382,7 +383,7 @@ def report(
     :func:`evaluate`'s when already computed; ``command`` is how to reproduce it; ``sweep``
     is a table ``orevalue sweep`` wrote, whose best and worst points and heat map the brief
     adds (raises :class:`orevalue.report.brief.sweep.SweepFileError` when it cannot be
-    read)."""
+    read); ``portfolio`` is :func:`portfolio`'s programme, for the brief's portfolio page."""
     from orevalue.report.brief import BriefInputs, build
 
     loaded = _loaded(case)
@@ -409,6 +410,8 @@ def report(
         from orevalue.incentives.document import design_document
 
         inputs.extra["incentives"] = design_document(incentives)
+    if portfolio is not None:  # the section "The province's programme"
+        inputs.extra["portfolio"] = plain_json(portfolio.to_dict())
     html, doc = build(inputs)
     return Brief(html, doc)
 

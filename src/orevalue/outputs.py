@@ -78,6 +78,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "fraction": ("pct", "%"),
     "percentage points": ("pp", "% points"),
     "years": ("yr", "years"),
+    "months": ("yr", "months"),
     "ratio": ("x", ""),
     "jobs": ("n", ""),
     "MW": ("n", "MW"),

@@ -2,10 +2,12 @@
 
 Each case is evaluated on its own (its focus pathway against its baseline, the plant view and
 the country view); the portfolio adds what adds up (capex, export earnings gained, government
-revenue, jobs, power, water) and notes where plants share a site, so that the port, grid and
-water the province promises are planned once. A case's own infrastructure costs stay in it: the
-sharing is reported, not netted. Money is real USD of each case's base year (all 2026 for the
-embedded cases); present values at each case's discount rate.
+revenue, jobs, power, water) and nets what plants on one site share: the public connections of
+the site (its grid tie and any zone water line the public pays for, data/sites.toml) are built
+once for all the plants there, so the programme's total counts each once. The plants' own
+capex (owner's costs and infrastructure inside their fence) stays in each case. Money is real
+USD of each case's base year (all 2026 for the embedded cases); present values at each case's
+discount rate.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from orevalue import catalog
 from orevalue.economics.terms import main_element
 from orevalue.scenario import Scenario
+from orevalue.siting.data import SiteData, SitesData, load_sites
 
 #: The Balochistan cases the portfolio takes when none is named.
 DEFAULT_CASES = ("copper", "gold", "antimony")
@@ -35,7 +38,14 @@ FIGURES = {
     "jobs_construction_peak": ("jobs at the construction peak", "jobs"),
     "power_mw_average": ("average power", "MW"),
     "water_m3_per_day": ("water", "m³/day"),
+    "public_infrastructure_usd": (
+        "public connections of the plant's site (grid tie, zone water line); the total counts "
+        "a connection shared by plants on one site once",
+        "USD",
+    ),
 }
+#: Figures whose total is not the sum of the cases' (shared connections counted once).
+NETTED = ("public_infrastructure_usd",)
 _COUNTRY = (
     "export_gain_usd_per_yr",
     "export_gain_pv_usd",
@@ -64,8 +74,8 @@ class Portfolio:
             "cases": self.cases,
             "total": self.total,
             "shared_sites": self.shared_sites,
-            "note": "each case carries its own infrastructure costs; shared sites are reported, "
-            "not netted",
+            "note": "a public connection (grid tie, zone water line) shared by plants on one "
+            "site is counted once in the total; each plant's own capex stays in its case",
         }
 
 
@@ -84,6 +94,26 @@ def province_spends_usd(scenario: Scenario, capex_initial_usd: float) -> float:
 def site_area(site_name: str) -> str:
     """The place a site's name gives first ("Port Qasim" of "Port Qasim / Dhabeji SEZ")."""
     return site_name.split("/")[0].split("(")[0].strip()
+
+
+def site_of(sites: SitesData, site_name: str) -> SiteData | None:
+    """The siting table's site a case's site name places it at: the same area (the place its
+    name gives first) as the site's label or an alias; None where no site matches."""
+    area = site_area(site_name).lower()
+    for site in sites.sites.values():
+        if area in {site_area(n).lower() for n in (site.label, *site.aliases)}:
+            return site
+    return None
+
+
+def public_connections_usd(site: SiteData | None) -> float:
+    """What the public pays to connect a site, USD: the fixed capex of every power and water
+    option the public pays for (payer "public"; the grid tie, a zone water line), built once
+    whatever number of plants it serves. 0 for a site the siting table does not hold."""
+    if site is None:
+        return 0.0
+    options = [*site.power.values(), *site.water.values()]
+    return float(sum(o.fixed_capex_usd for o in options if o.payer == "public"))
 
 
 def case_figures(scenario: Scenario, results: Any) -> dict[str, Any]:
@@ -105,6 +135,9 @@ def case_figures(scenario: Scenario, results: Any) -> dict[str, Any]:
         focus.country["jobs_operations_foreign"][0]
     )
     out["province_spends_usd"] = province_spends_usd(scenario, out["capex_initial_usd"])
+    out["public_infrastructure_usd"] = public_connections_usd(
+        site_of(load_sites(), scenario.site.name)
+    )
     return out
 
 
@@ -119,13 +152,21 @@ def portfolio(evaluated: list[tuple[Scenario, Any]]) -> Portfolio:
     by_area: dict[str, list[str]] = {}
     for key, c in cases.items():
         by_area.setdefault(site_area(c["site"]), []).append(key)
+    # one connection per site: the most any plant there needs (all equal for one site)
+    total["public_infrastructure_usd"] = sum(
+        max(cases[k]["public_infrastructure_usd"] for k in keys) for keys in by_area.values()
+    )
     shared = [
         {
             "area": area,
             "cases": keys,
             "power_mw_average": sum(cases[k]["power_mw_average"] for k in keys),
             "water_m3_per_day": sum(cases[k]["water_m3_per_day"] for k in keys),
-            "note": "one grid connection, water supply and port access can serve these plants",
+            "public_infrastructure_usd": max(cases[k]["public_infrastructure_usd"] for k in keys),
+            "saved_usd": sum(cases[k]["public_infrastructure_usd"] for k in keys)
+            - max(cases[k]["public_infrastructure_usd"] for k in keys),
+            "note": "one grid connection, water supply and port access serve these plants: "
+            "the programme's total counts the public connection once",
         }
         for area, keys in by_area.items()
         if len(keys) > 1

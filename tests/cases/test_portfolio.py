@@ -1,4 +1,5 @@
-"""The portfolio: several cases as one programme; totals add up, shared sites are noted."""
+"""The portfolio: several cases as one programme; totals add up, and a public connection
+shared by plants on one site is counted once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 
 from orevalue import api
 from orevalue.cli import app
-from orevalue.portfolio import FIGURES, province_spends_usd, site_area
+from orevalue.portfolio import FIGURES, NETTED, province_spends_usd, site_area
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +21,30 @@ def programme():
 def test_the_default_portfolio_is_the_three_balochistan_cases(programme):
     assert list(programme.cases) == ["copper", "gold", "antimony"]
     for key in FIGURES:
-        assert programme.total[key] == pytest.approx(sum(c[key] for c in programme.cases.values()))
+        if key not in NETTED:
+            total = sum(c[key] for c in programme.cases.values())
+            assert programme.total[key] == pytest.approx(total), key
 
 
 def test_copper_and_gold_share_port_qasim(programme):
     shared = {s["area"]: s["cases"] for s in programme.shared_sites}
     assert shared == {"Port Qasim": ["copper", "gold"]}
     assert site_area("Hub SEZ (Lasbela)") == "Hub SEZ"
+
+
+def test_a_shared_public_connection_is_counted_once(programme):
+    """data/sites.toml: Port Qasim's grid tie USD 10 m and Hub's USD 15 m are the public's
+    (payer "public"; Port Qasim's zone water line has no connection capex). Copper and gold
+    at Port Qasim need one tie, antimony at Hub another: 10 + 15 = 25 m, not 10 + 10 + 15."""
+    c = programme.cases
+    assert [c[m]["public_infrastructure_usd"] for m in ("copper", "gold", "antimony")] == [
+        10e6,
+        10e6,
+        15e6,
+    ]
+    assert programme.total["public_infrastructure_usd"] == 25e6
+    (qasim,) = programme.shared_sites
+    assert qasim["public_infrastructure_usd"] == 10e6 and qasim["saved_usd"] == 10e6
 
 
 def test_the_province_pays_its_share_less_its_carry():
@@ -43,3 +61,31 @@ def test_the_command_writes_portfolio_json(tmp_path):
     assert list(doc["cases"]) == ["gold", "antimony"] and doc["shared_sites"] == []
     bad = CliRunner().invoke(app, ["portfolio", "platinum", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "no case named 'platinum'" in bad.output
+
+
+def test_report_portfolio_adds_the_programme_page_with_a_chart_per_metal(tmp_path):
+    """orevalue report --portfolio: the headline table and a chart per metal, every number
+    equal to its source in brief.json; without the option, no such page."""
+    from report.test_report import BriefParser, check_charts, check_numbers
+
+    args = ["report", "--case", "antimony", "--no-siting", "--out", str(tmp_path), "--quiet"]
+    result = CliRunner().invoke(app, [*args, "--portfolio"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "balochistan-antimony"
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    doc = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+    assert list(doc["portfolio"]["cases"]) == ["copper", "gold", "antimony"]
+    assert "--portfolio" in doc["command"] and "The province&#x27;s programme" in html
+    parser = BriefParser()
+    parser.feed(html)
+    ours = [n for n in parser.numbers if n["data-key"].startswith("/portfolio")]
+    assert len(ours) >= 11 * 4 + 2  # the headline table (3 metals and the total), shared site
+    check_numbers(doc, ours)
+    figures = json.loads(parser.figures)
+    charts = {f"portfolio-{m}" for m in ("copper", "gold", "antimony")}
+    assert charts <= set(figures)
+    assert check_charts(doc, {k: figures[k] for k in charts}) == 3 * 5
+    assert doc["portfolio"]["total"]["public_infrastructure_usd"] == 25e6
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "portfolio" not in json.loads((folder / "brief.json").read_text(encoding="utf-8"))

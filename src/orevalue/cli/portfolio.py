@@ -25,6 +25,7 @@ ROWS = (
     ("npv_usd", "Plant NPV after tax, USD m", "musd"),
     ("power_mw_average", "Power, average, MW", "int"),
     ("water_m3_per_day", "Water, m³/day", "int"),
+    ("public_infrastructure_usd", "Public site connections, USD m (shared once)", "musd"),
 )
 
 
@@ -78,7 +79,9 @@ def portfolio_command(
         console.print(
             f"Shared site {shared['area']}: {', '.join(shared['cases'])} "
             f"({shared['power_mw_average']:,.0f} MW, {shared['water_m3_per_day']:,.0f} m³/day "
-            "together); each case still carries its own infrastructure cost",
+            f"together); one public connection of USD "
+            f"{shared['public_infrastructure_usd'] / 1e6:,.0f} m serves them "
+            f"(USD {shared['saved_usd'] / 1e6:,.0f} m saved in the total)",
             markup=False,
         )
     console.print(f"Wrote portfolio.json to {target}/", markup=False)

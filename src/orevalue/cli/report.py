@@ -58,6 +58,10 @@ def report_command(
     incentives: Annotated[
         bool, typer.Option("--incentives", help="Add what it would take (orevalue incentives).")
     ] = False,
+    portfolio: Annotated[
+        bool,
+        typer.Option("--portfolio", help="Add the province's programme (orevalue portfolio)."),
+    ] = False,
     out: Annotated[
         Path,
         typer.Option("--out", help="Folder for the brief (<out>/<scenario>[-site][-regime]/)."),
@@ -93,6 +97,7 @@ def report_command(
     command = _command(scenario, case, risk, seed, sobol, site, regime, no_siting, sweep)
     design = api.incentives(loaded) if incentives else None
     command += " --incentives" if incentives else ""
+    command += " --portfolio" if portfolio else ""
     try:
         brief = api.report(
             loaded,
@@ -101,6 +106,7 @@ def report_command(
             command=command,
             sweep=sweep,
             incentives=design,
+            portfolio=api.portfolio() if portfolio else None,
         )
     except SweepFileError as exc:
         raise fail(f"--sweep {sweep}: cannot read the sweep table: {exc}") from None

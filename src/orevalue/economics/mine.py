@@ -240,7 +240,27 @@ def mine_view(scenario: Scenario, p: Params) -> dict[str, np.ndarray]:
         out[key] = line.sum(axis=1) / np.maximum(producing, 1)
     out["capex_usd"] = case.lines["capex"].sum(axis=1)
     out["first_year"] = np.full(p.n_samples, float(case.years.years[0]))
+    out.update(feed_runs_out(case, p))
     return out
+
+
+def feed_runs_out(case: MineCase, p: Params) -> dict[str, np.ndarray]:
+    """When the mine's concentrate runs out, (N,): ``last_year``, the last calendar year with
+    ore milled, and ``plant_feed_months``, the concentrate of the whole life in months of the
+    plant's feed at full output (nameplate x the final utilisation), the measure of GA §0 #1
+    ("less than 18 months of feed for a 2 kt/yr roaster")."""
+    years = case.years.years.astype(float)
+    last = np.where(case.ore_t > 0, years, -np.inf).max(axis=1)
+    full = p["project.nameplate_conc_dmt_per_yr"][:, 0] * (
+        p.vector("project.utilisation_pct")[:, -1] / 100.0
+    )
+    months = np.divide(
+        12.0 * case.concentrate_dry_t.sum(axis=1),
+        full,
+        out=np.full(p.n_samples, np.inf),
+        where=full > 0,
+    )
+    return {"last_year": np.where(np.isfinite(last), last, np.nan), "plant_feed_months": months}
 
 
 def supplies_feed(scenario: Scenario) -> bool:

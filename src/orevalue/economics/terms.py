@@ -213,7 +213,9 @@ def element_price(
     p: Params, t: str, spec: Any, lot: Lot, market: Market, freight: np.ndarray | float
 ) -> Value:
     """Bullion or doré: content of one element in the unit of its price series (oz for gold)
-    x the payable share x the price, less a refining charge per payable unit (USD/oz)."""
+    x the payable share x the price, plus the premium series per payable unit (a discount by
+    year where negative: bars before their Good Delivery listing), less a refining charge per
+    payable unit (USD/oz)."""
     price, per_t = market.element_price(spec.element)
     units = lot.elements_t[spec.element] * per_t
     payable = p[f"{t}.payable_pct"]
@@ -223,7 +225,10 @@ def element_price(
     refining = p[f"{t}.refining_usd_per_unit"]
     if refining.any():
         charges = units * refining
-    return Value({spec.element: units * price}, charges_usd=charges)
+    premium: np.ndarray | float = 0.0
+    for series in spec.premiums:
+        premium = premium + units * market[series]
+    return Value({spec.element: units * price}, charges_usd=charges, premium_usd=premium)
 
 
 @register("product_price", needs_mass=True)

@@ -267,6 +267,8 @@ MINE_ROWS = (
     "revenue_usd_per_yr",
     "government_province_pv_usd",
     "government_federation_pv_usd",
+    "last_year",
+    "plant_feed_months",
 )
 #: Rows of the chain table (group "chain"): the chain, then who gains over the baseline.
 CHAIN_ROWS = (

@@ -15,8 +15,19 @@ from orevalue.results import Results
 
 #: Metrics that are legitimately undefined (NaN) for some cash flows: an IRR of flows that
 #: never change sign, a payback never reached, a cover ratio without debt, a tax rate or
-#: break-even without profit. Any other number that is not finite is a warning.
-UNDEFINED_ALLOWED = ("irr", "payback", "dscr", "aetr", "breakeven")
+#: break-even without profit (the government's take and the METR of a plant that never
+#: earns before government; a royalty rate without revenue). Any other number that is not
+#: finite is a warning.
+UNDEFINED_ALLOWED = (
+    "irr",
+    "payback",
+    "dscr",
+    "aetr",
+    "breakeven",
+    "metr",
+    "government_take",
+    "effective_royalty_rate",
+)
 
 
 def nonfinite_warnings(results: Results, sample: int = 0) -> list[str]:
@@ -153,7 +164,25 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
         )
         + "."
     )
+    lines.extend(_mine_feed_lines(results, sample))
     return lines
+
+
+def _mine_feed_lines(results: Results, sample: int) -> list[str]:
+    """When the mine that supplies the plant's feed runs out, where it does within the
+    plant's life: the last year and how many months of the plant's feed it gave."""
+    plan = results.scenario.mine_plan
+    if plan is None or not plan.supplies_feed or not results.mine:
+        return []
+    last = results.mine["last_year"][sample]
+    if not math.isfinite(last) or last >= results.years[-1]:
+        return []
+    months = results.mine["plant_feed_months"][sample]
+    return [
+        f"The local mine's concentrate ({plan.feed}) runs out after {last:.0f}: "
+        f"{months:,.1f} months of the plant's feed at full output; from {last + 1:.0f} the "
+        "plant runs on its other feeds only."
+    ]
 
 
 #: What the verdict says of the best pathway's country view after its Pakistani operating

@@ -139,6 +139,14 @@ class _TrackingParams(Params):
         self.read.update(k for k in self._values if k.startswith(path + "."))
         return super().deck(path, years)
 
+    def replace(self, updates: Any) -> Params:
+        """A copy that records its reads here too (the mine's feed grades are a copy)."""
+        out = super().replace(updates)
+        tracked = _TrackingParams.__new__(_TrackingParams)
+        tracked.__dict__.update(out.__dict__)
+        tracked.read = self.read
+        return tracked
+
 
 def not_read_per_sample(scenario: Scenario, p: Params, paths: list[str]) -> list[str]:
     """Paths among ``paths`` the model never reads from the parameters."""

@@ -365,6 +365,8 @@ def _price_value(path: str, series: str, value: float) -> Found:
 def _basis(s: Scenario, name: str, outputs: set[str]) -> Found:
     stream, _, element = s.stages[name].basis.partition(".")
     where = f"stages.{name}.basis"
+    if not element and stream in s.feeds and stream in s.stages[name].inputs:
+        return []  # sized by the dry tonnes of a feed it takes in (ore milled)
     if stream not in outputs:
         return [(where, unknown_name("stream", stream, outputs))]
     if element and element not in ELEMENTS:

@@ -99,6 +99,11 @@ class ElementPriceTerms(_SalesTerms):
         default=0.0,
         description="refining charge, USD per payable unit of the element's price (per oz)",
     )
+    premiums: list[str] = Field(
+        default_factory=list,
+        description="price series of premiums (or discounts) paid on top, per payable unit of "
+        "the element's price (per oz), by year",
+    )
 
 
 class ProductPriceTerms(_SalesTerms):

@@ -32,6 +32,7 @@ from orevalue.report.brief.sections import (
     needs_section,
     pathways_section,
     per_tonne_section,
+    portfolio_section,
     risk_section,
     siting_section,
     sweep_section,
@@ -66,6 +67,7 @@ def document(inputs: BriefInputs) -> dict[str, Any]:
         "risk": risk,
         "site": inputs.siting.to_dict() if inputs.siting is not None else None,
         **({"incentives": inputs.extra["incentives"]} if "incentives" in inputs.extra else {}),
+        **({"portfolio": inputs.extra["portfolio"]} if "portfolio" in inputs.extra else {}),
     }
 
 
@@ -88,6 +90,7 @@ def assemble(inputs: BriefInputs, doc: dict[str, Any] | None = None) -> dict[str
         siting_section(ctx),
         risk_section(ctx),
         sweep_section(ctx),
+        portfolio_section(ctx),
         trade_section(ctx) if metal_name(s) == "copper" else None,  # copper exports only
         assumptions_section(ctx),
     ]

@@ -6,6 +6,7 @@ from orevalue.report.brief.country import dollars_section, needs_section, trade_
 from orevalue.report.brief.government import government_section
 from orevalue.report.brief.incentives import incentives_section
 from orevalue.report.brief.margin import cash_flows_section, per_tonne_section
+from orevalue.report.brief.portfolio import portfolio_section
 from orevalue.report.brief.risk import risk_section
 from orevalue.report.brief.siting import siting_section
 from orevalue.report.brief.sweep import sweep_section
@@ -19,6 +20,7 @@ __all__ = [
     "needs_section",
     "pathways_section",
     "per_tonne_section",
+    "portfolio_section",
     "risk_section",
     "siting_section",
     "sweep_section",
