@@ -144,8 +144,8 @@ class Stage(_Model):
     label: str = ""
     inputs: list[str] = Field(min_length=1, description="streams the stage takes in")
     basis: str = Field(
-        description='what sizes the stage: an element of a stream ("anode.cu") or a '
-        'stream\'s total mass ("anode")'
+        description='what sizes the stage: an element of a stream ("<stream>.<element>") or '
+        'a stream\'s total mass ("<stream>")'
     )
     rest: str = Field(description="output stream taking what the splits leave")
     split: dict[str, dict[Element, Pct]] = Field(
