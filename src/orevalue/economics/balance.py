@@ -21,7 +21,7 @@ import numpy as np
 from orevalue import flowsheet
 from orevalue.catalog import ELEMENTS, OZ_PER_T
 from orevalue.economics.flows import PathwayFlows
-from orevalue.economics.residues import Residues, residues
+from orevalue.economics.residues import COST_PARTS, Residues, residues
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -41,26 +41,22 @@ def stream_entry(mass_t: np.ndarray, elements: dict[str, np.ndarray]) -> dict[st
     return out
 
 
-def _is_imported(scenario: Scenario, feed: str) -> bool:
-    return scenario.feeds[feed].imported
-
-
 def pathway_balance(
     scenario: Scenario, p: Params, pathway: str, flows: PathwayFlows, col: int
 ) -> dict[str, dict[str, dict[str, np.ndarray]] | dict[str, np.ndarray]]:
     """The balance of ``pathway`` in year column ``col``: streams by group (each a dict of
     arrays (N,)), then ``closure`` and ``residue_handling``."""
     zeros = np.zeros_like(next(iter(flows.feeds_available_dry_t.values())))
-    res = residues(scenario, p, flows, zeros) if flows.stages else None
+    res = residues(scenario, p, flows, zeros) if flows.stages else Residues.zero(zeros)
     taken = {i for st in flows.stages for i in scenario.stages[st].inputs}
     sold = set(scenario.pathways[pathway].sells) if flows.stages else set()
     groups: dict[str, dict[str, dict[str, np.ndarray]]] = {g: {} for g in GROUPS}
     exported: dict[str, np.ndarray] = {}
     for feed, available in flows.feeds_available_dry_t.items():
         processed = flows.feeds_processed_dry_t.get(feed, zeros)
-        bought = processed if _is_imported(scenario, feed) else available
-        groups["feeds"][feed] = _feed_entry(p, feed, bought)
-        if not _is_imported(scenario, feed):
+        imported = scenario.feeds[feed].imported
+        groups["feeds"][feed] = _feed_entry(p, feed, processed if imported else available)
+        if not imported:
             exported[feed] = available - processed
     for feed, dry_t in exported.items():
         groups["products"][feed] = _feed_entry(p, feed, dry_t)
@@ -82,7 +78,7 @@ def pathway_balance(
         if name in groups[group]:  # a feed exported and also a product: add them
             entry = {k: v + groups[group][name][k] for k, v in entry.items()}
         groups[group][name] = entry
-    if res is not None and weak in flows.streams:
+    if flows.stages and weak in flows.streams:
         groups["residues"]["gypsum"] = stream_entry(res.gypsum_t, res.gypsum)
         groups["reagents"]["lime"] = stream_entry(res.lime_t, {})
     out: dict = {g: {n: _at(e, col) for n, e in groups[g].items()} for g in GROUPS}
@@ -118,19 +114,15 @@ def _closure(groups: dict[str, dict[str, dict[str, np.ndarray]]]) -> dict[str, n
     return closure
 
 
-def _handling(res: Residues | None, zeros: np.ndarray, col: int) -> dict[str, np.ndarray]:
+def _handling(res: Residues, zeros: np.ndarray, col: int) -> dict[str, np.ndarray]:
     """Residue tonnages t/yr and costs USD/yr in year ``col`` (zeros without a plant)."""
-    res = res if res is not None else Residues(zeros, zeros, zeros, zeros, zeros, {}, {})
     lines = {
         "slag_t_per_yr": res.slag_t,
         "slag_sold_t_per_yr": res.slag_sold_t,
         "weak_acid_h2so4_t_per_yr": res.weak_acid_h2so4_t,
         "lime_t_per_yr": res.lime_t,
         "gypsum_t_per_yr": res.gypsum_t,
-        **{f"{k}_usd_per_yr": zeros + res.costs_usd.get(k, 0.0) for k in _COSTS},
-        "residues_usd_per_yr": zeros + (res.total_usd if res.costs_usd else 0.0),
+        **{f"{k}_usd_per_yr": zeros + res.costs_usd[k] for k in COST_PARTS},
+        "residues_usd_per_yr": zeros + res.total_usd,
     }
     return {k: np.asarray(v)[:, col] for k, v in lines.items()}
-
-
-_COSTS = ("slag_freight", "slag_disposal", "slag_sales", "lime", "gypsum_disposal")

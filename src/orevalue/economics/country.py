@@ -43,7 +43,7 @@ def mine_lines(
     }
 
 
-def localised_posts(p: Params, tl: schedule.Timeline, foreign_posts: float) -> np.ndarray:
+def localised_posts(p: Params, tl: schedule.Timeline, foreign_posts: np.ndarray) -> np.ndarray:
     """Foreign posts a localisation programme hands to nationals once it has run, (N,): the
     share ``labour.localisation_pct`` reaches on its schedule (linear over
     ``labour.localisation_years`` from start-up, as the wages of
@@ -80,11 +80,12 @@ def physical(
     # products sold at home (acid) leave the site by their own mode
     at_home = [s for s in case.sold if not scenario.terms[s].exported]
     acid = sum((flows.mass_t(scenario, p, s) for s in at_home), start=zero)
-    staff = case.staff.items()
-    foreign_jobs = sum((c for s, c in staff if s in foreign_skills), start=np.zeros((n, 1)))[:, 0]
-    domestic_jobs = sum((c for s, c in staff if s not in foreign_skills), start=np.zeros((n, 1)))[
-        :, 0
-    ]
+
+    def jobs(foreign: bool) -> np.ndarray:
+        counts = (c for s, c in case.staff.items() if (s in foreign_skills) == foreign)
+        return sum(counts, start=np.zeros((n, 1)))[:, 0]
+
+    foreign_jobs, domestic_jobs = jobs(True), jobs(False)
     localised = localised_posts(p, tl, foreign_jobs)
     out = {
         "jobs_construction_peak": (case.lines["capex"] - case.lines["customs_duty"]).sum(axis=1)

@@ -49,6 +49,11 @@ class Residues:
     costs_usd: dict[str, np.ndarray]  # slag_freight, slag_disposal, slag_sales (< 0), lime,
     # gypsum_disposal
 
+    @classmethod
+    def zero(cls, zeros: np.ndarray) -> Residues:
+        """No residues: every tonnage and cost line ``zeros`` (N, Y)."""
+        return cls(zeros, zeros, zeros, zeros, zeros, {}, dict.fromkeys(COST_PARTS, zeros))
+
     @property
     def total_usd(self) -> np.ndarray:
         """Net cost of residue handling, USD (N, Y): the parts added (slag sales negative)."""
@@ -72,8 +77,7 @@ def residues(
     """
     spec = scenario.residues
     if spec is None:
-        costs = dict.fromkeys(_COST_PARTS, zeros)
-        return Residues(zeros, zeros, zeros, zeros, zeros, {}, costs)
+        return Residues.zero(zeros)
     r = "residues"
     slag_t = zeros
     if spec.slag_stream in flows.streams:
@@ -103,7 +107,8 @@ def residues(
     return Residues(slag_t, slag_t * sold, acid_t, lime_t, gypsum_t, gypsum, costs)
 
 
-_COST_PARTS = ("slag_freight", "slag_disposal", "slag_sales", "lime", "gypsum_disposal")
+#: The residue cost lines, in the order the balance reports them.
+COST_PARTS = ("slag_freight", "slag_disposal", "slag_sales", "lime", "gypsum_disposal")
 
 
 def handling_usd(scenario: Scenario, p: Params, flows: PathwayFlows) -> np.ndarray | None:

@@ -225,7 +225,6 @@ def _subset(priced: Priced, idx: np.ndarray) -> Priced:
     """The packages ``idx`` of ``priced``."""
     return Priced(
         priced.amounts[idx],
-        priced.equity_irr[idx],
         priced.dscr_min[idx],
         priced.npv_usd[idx],
         {k: v[idx] for k, v in priced.forgone_pv_usd.items()},

@@ -134,9 +134,9 @@ def _with_obligation(
     """``cut`` with the domestic-processing obligation switched on where a lever moves its
     regulated TC/RC, and the switch for the overlay. The case's regulated TC/RC must price
     the plant as the market does today (so no lever is the case): checked on the engine."""
-    if not any(lv.path.startswith(OBLIGATION) for lv in levers.levers.values()):
+    name = next((n for n, lv in levers.levers.items() if lv.path.startswith(OBLIGATION)), None)
+    if name is None:
         return cut, {}
-    name = next(n for n, lv in levers.levers.items() if lv.path.startswith(OBLIGATION))
     plan = cut.mine_plan
     if plan is None:
         msg = "a domestic-processing obligation needs the case's [mine_plan]"
@@ -186,7 +186,6 @@ class Priced:
     cost, USD present value at the country's rate."""
 
     amounts: np.ndarray  # (N, L)
-    equity_irr: np.ndarray  # the hurdle's: the private shareholders' or the project's
     dscr_min: np.ndarray
     npv_usd: np.ndarray  # the plant's NPV after tax at the investor's rate
     forgone_pv_usd: dict[str, np.ndarray]  # revenue forgone by level
@@ -199,6 +198,12 @@ class Priced:
     private_equity_npv_usd: np.ndarray  # their NPV at the investor's rate
     mine_npv_usd: np.ndarray  # the mine company's NPV in the integrated chain (0: no mine)
     equity: str = "private"  # whose equity is the investor's: "private" or "project"
+
+    @property
+    def equity_irr(self) -> np.ndarray:
+        """The hurdle's equity IRR, fraction (N,): the private shareholders' or, when the
+        hurdle is the project's, the whole equity's."""
+        return self.private_equity_irr if self.equity == "private" else self.project_equity_irr
 
     @property
     def investor_npv_usd(self) -> np.ndarray:
@@ -296,12 +301,9 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
     plant, country = pkg.result.plant, pkg.result.country
     no_debt = pkg.params["finance.debt_pct_of_capex"][:, 0] <= 0  # no loan, no cover to meet
     private_irr, private_npv = private_equity(pkg)
-    project_irr = plant["equity_irr"]
-    hurdle = private_irr if setup.levers.targets.equity == "private" else project_irr
     mine = pkg.result.chain.get("mine_npv_usd", np.zeros(amounts.shape[0]))
     return Priced(
         amounts,
-        hurdle,
         np.where(no_debt, np.inf, plant["dscr_min"]),
         plant["npv_usd"],
         forgone,
@@ -309,7 +311,7 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
         country["jobs_operations_domestic"],
         country["jobs_operations_foreign"],
         tuple(lv.pays for lv in levers),
-        project_irr,
+        plant["equity_irr"],
         private_irr,
         private_npv,
         mine,
