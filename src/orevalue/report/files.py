@@ -26,10 +26,13 @@ def trade_context() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
+def results_document(
+    results: Results, sample: int = 0, balance: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """results.json as a dict: :meth:`Results.to_dict` with the verdict and the warnings (one
     line each, counted by their list) after the scenario and, for a copper case, today's
-    copper exports to China after the regimes."""
+    copper exports to China after the regimes; each pathway's physical balance (``balance``,
+    from :func:`balances`, worked out here when not given)."""
     from orevalue.report.labels import metal_name
     from orevalue.report.verdict import verdict, warnings_of
 
@@ -46,8 +49,9 @@ def results_document(results: Results, sample: int = 0) -> dict[str, Any]:
         doc[key] = value
         for name, make in after.get(key, []):
             doc[name] = make()
+    balance = balances(results) if balance is None else balance
     for name, pathway in doc["pathways"].items():
-        pathway["balance"] = _jsonable_tree(_pick_tree(balances(results)[name], sample))
+        pathway["balance"] = _jsonable_tree(_pick_tree(balance[name], sample))
     return doc
 
 
@@ -76,14 +80,17 @@ STREAM_COLUMNS = (
 )
 
 
-def streams_csv(results: Results, sample: int = 0) -> str:
+def streams_csv(
+    results: Results, sample: int = 0, balance: dict[str, dict[str, Any]] | None = None
+) -> str:
     """Every stream of every pathway in the first full year as CSV text, t/yr (gold and
     silver also koz/yr), by group; then per pathway the closure: what comes in, what goes
-    out and the mass taken up from air, flux and water."""
+    out and the mass taken up from air, flux and water (``balance`` as for
+    :func:`results_document`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("pathway", "group", "stream", *STREAM_COLUMNS))
-    for name, bal in balances(results).items():
+    for name, bal in (balances(results) if balance is None else balance).items():
         for group in GROUPS:
             for stream, entry in bal[group].items():
                 values = [f"{entry[c][sample]:.10g}" for c in STREAM_COLUMNS]
@@ -115,12 +122,14 @@ def write_results(results: Results, out_dir: Path) -> list[Path]:
     """Write results.json, one annual CSV per pathway, the resolved price deck (prices.csv) and
     streams.csv (the physical balance)
     into ``out_dir``; return the paths."""
-    text = json.dumps(results_document(results), indent=2, allow_nan=False) + "\n"
+    balance = balances(results)  # the physical balance, for results.json and streams.csv
+    text = json.dumps(results_document(results, balance=balance), indent=2, allow_nan=False)
+    text += "\n"
     texts = {"results.json": text}
     for name in results.pathways:
         texts[f"annual_{name}.csv"] = annual_csv(results, name)
     texts["prices.csv"] = prices_csv(results)
-    texts["streams.csv"] = streams_csv(results)
+    texts["streams.csv"] = streams_csv(results, balance=balance)
     written = []
     for filename, text in texts.items():
         write_atomic(out_dir / filename, text)
