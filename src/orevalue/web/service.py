@@ -155,14 +155,13 @@ def incentives(
 def render(sections: list[dict[str, Any]]) -> tuple[list[dict[str, str]], dict[str, Any]]:
     """Brief sections (blocks) as HTML with the brief's own renderer, and the chart
     figures they draw (by chart id)."""
-    from orevalue.report.brief.render import _block
+    from orevalue.report.brief.render import blocks_html
 
     figures: dict[str, Any] = {}
     out = [
-        {"id": s["id"], "title": s["title"],
-         "html": "".join(_block(b, figures) for b in s["blocks"])}
+        {"id": s["id"], "title": s["title"], "html": blocks_html(s["blocks"], figures)}
         for s in sections
-    ]  # fmt: skip
+    ]
     return out, figures
 
 

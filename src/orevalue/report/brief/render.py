@@ -195,13 +195,19 @@ def _block(block: dict[str, Any], figures: dict[str, Any]) -> str:
     raise ValueError(f"unknown block kind {kind!r}")
 
 
+def blocks_html(blocks: list[dict[str, Any]], figures: dict[str, Any]) -> str:
+    """A section's blocks as HTML; the figures its charts draw are added to ``figures`` by
+    chart id (the page's script draws them)."""
+    return "".join(_block(b, figures) for b in blocks)
+
+
 def render(brief: dict[str, Any]) -> str:
     """The brief (from :func:`content.assemble`) as one self-contained HTML document."""
     meta = brief["meta"]
     figures: dict[str, Any] = {}
     sections = []
     for section in brief["sections"]:
-        blocks = "".join(_block(b, figures) for b in section["blocks"])
+        blocks = blocks_html(section["blocks"], figures)
         sections.append(
             f'<section id="{escape(section["id"])}"><h2>{escape(section["title"])}</h2>'
             f"{blocks}</section>"
