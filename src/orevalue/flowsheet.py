@@ -9,6 +9,7 @@ construction, and :func:`check_conservation` verifies it after every balance.
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import numpy as np
 
@@ -39,30 +40,58 @@ def consumed_feeds(scenario: Scenario, stages: list[str]) -> list[str]:
 
 
 def _unit_balance(
-    scenario: Scenario, p: Params, order: list[str], feed: str, unit: np.ndarray
+    scenario: Scenario,
+    p: Params,
+    order: list[str],
+    feed: str,
+    unit: np.ndarray,
+    memo: dict | None = None,
 ) -> dict[str, Stream]:
-    """Element tonnes of every stream per dry tonne of ``feed``, shaped like the parameters."""
-    streams: dict[str, Stream] = {feed: feed_elements(p, feed, unit)}
+    """Element tonnes of every stream per dry tonne of ``feed``, shaped like the parameters.
+
+    With a ``memo`` (one evaluation's, see :func:`unit_balances`) the streams after each
+    leading run of stages are kept, so pathways that build the same first stages share them
+    (the same arrays: what is read of them downstream is worked out once)."""
+    memo = {} if memo is None else memo
+    key: tuple = ("unit balance", feed)
+    if key not in memo:
+        memo[key] = {feed: feed_elements(p, feed, unit)}
+    streams = memo[key]
     for name in order:
-        stage = scenario.stages[name]
-        present = [streams[i] for i in stage.inputs if i in streams]
-        if not present:
-            continue
-        inflow = (
-            {el: sum(s[el] for s in present) for el in ELEMENTS}
-            if len(present) > 1
-            else {el: present[0][el] for el in ELEMENTS}
-        )
-        left = dict(inflow)
-        for out, split in stage.split.items():
-            stream = streams.setdefault(out, {el: 0.0 * inflow[el] for el in ELEMENTS})
-            for el in split:
-                moved = inflow[el] * (p[f"stages.{name}.split.{out}.{el}"] / 100.0)
-                stream[el] = stream[el] + moved
-                left[el] = left[el] - moved
-        rest = streams.setdefault(stage.rest, {el: 0.0 * inflow[el] for el in ELEMENTS})
-        for el in ELEMENTS:
-            rest[el] = rest[el] + left[el]
+        key = (*key, name)
+        if key not in memo:
+            memo[key] = _after_stage(scenario, p, name, streams)
+        streams = memo[key]
+    return streams
+
+
+def _after_stage(
+    scenario: Scenario, p: Params, name: str, streams: dict[str, Stream]
+) -> dict[str, Stream]:
+    """The streams once stage ``name`` has split its inputs (a new mapping: the streams it
+    adds to are copied first, the others are the same objects)."""
+    stage = scenario.stages[name]
+    present = [streams[i] for i in stage.inputs if i in streams]
+    if not present:
+        return streams
+    inflow = (
+        {el: sum(s[el] for s in present) for el in ELEMENTS}
+        if len(present) > 1
+        else {el: present[0][el] for el in ELEMENTS}
+    )
+    left = dict(inflow)
+    streams = dict(streams)
+    for out, split in stage.split.items():
+        stream = streams[out] = dict(streams.get(out) or {el: 0.0 * inflow[el] for el in ELEMENTS})
+        for el in split:
+            moved = inflow[el] * (p[f"stages.{name}.split.{out}.{el}"] / 100.0)
+            stream[el] = stream[el] + moved
+            left[el] = left[el] - moved
+    rest = streams[stage.rest] = dict(
+        streams.get(stage.rest) or {el: 0.0 * inflow[el] for el in ELEMENTS}
+    )
+    for el in ELEMENTS:
+        rest[el] = rest[el] + left[el]
     return streams
 
 
@@ -75,6 +104,9 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
         self._terms = terms  # (feed tonnes, feed tonnes summed over years, stream per tonne)
         self._values: dict[str, np.ndarray] = {}
         self._removed: set[str] = set()
+        self._assigned: set[str] = set()  # elements given a value, not worked out
+        #: values worked out from the stream once (its mass by its rule: stream_mass_t)
+        self.derived: dict[tuple, Any] = {}
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key in self._values:
@@ -89,12 +121,14 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
 
     def __setitem__(self, key: str, value: np.ndarray) -> None:
         self._values[key] = value
+        self._assigned.add(key)
         self._removed.discard(key)
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
             raise KeyError(key)
         self._values.pop(key, None)
+        self._assigned.discard(key)
         if key in ELEMENTS:
             self._removed.add(key)
 
@@ -110,7 +144,7 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
 
     def year_total(self, key: str) -> np.ndarray:
         """Tonnes of ``key`` summed over the years, per sample (N,)."""
-        if key in self._values or key not in ELEMENTS:
+        if key in self._assigned or key not in ELEMENTS:
             return _year_total(self[key])
         return sum(
             (_year_total(total * unit[key]) for _, total, unit in self._terms), start=np.zeros(1)
@@ -136,18 +170,26 @@ def balance(
 
 
 def unit_balances(
-    scenario: Scenario, p: Params, stages: list[str], feeds: list[str]
+    scenario: Scenario, p: Params, stages: list[str], feeds: list[str], memo: dict | None = None
 ) -> dict[str, dict[str, Stream]]:
-    """Per feed, the element tonnes of every stream per dry tonne of that feed, (N, 1)."""
+    """Per feed, the element tonnes of every stream per dry tonne of that feed, (N, 1).
+
+    ``memo`` is one evaluation's store (one scenario, one ``p``: the feed supply's), in which
+    the pathways of the evaluation share the streams of the stages they have in common and,
+    through :func:`scale`, those streams at the same tonnages."""
     order = stage_order(scenario, stages)
     unit = np.ones((p.n_samples, 1))
-    return {feed: _unit_balance(scenario, p, order, feed, unit) for feed in feeds}
+    return {feed: _unit_balance(scenario, p, order, feed, unit, memo) for feed in feeds}
 
 
 def scale(
-    units: dict[str, dict[str, Stream]], feeds_dry_t: dict[str, np.ndarray]
+    units: dict[str, dict[str, Stream]],
+    feeds_dry_t: dict[str, np.ndarray],
+    memo: dict | None = None,
 ) -> dict[str, Stream]:
-    """The streams of :func:`unit_balances` at the given feed tonnages."""
+    """The streams of :func:`unit_balances` at the given feed tonnages; with the ``memo``
+    given to :func:`unit_balances`, a stream of the same unit streams at the same tonnage
+    arrays is the same :class:`ScaledStream` (its elements are worked out once)."""
     terms: dict[str, list[tuple[np.ndarray, np.ndarray, Stream]]] = {}
     for feed, dry_t in feeds_dry_t.items():
         tonnes = np.asarray(dry_t, dtype=float)
@@ -157,8 +199,18 @@ def scale(
             else tonnes
         )
         for name, stream in units[feed].items():
-            terms.setdefault(name, []).append((tonnes, total, stream))
-    return {name: ScaledStream(t) for name, t in terms.items()}
+            terms.setdefault(name, []).append((dry_t, total, stream))
+    out: dict[str, Stream] = {}
+    for name, t in terms.items():
+        key = ("scaled", name, *((id(dry_t), id(unit)) for dry_t, _, unit in t))
+        if memo is not None and key in memo:
+            out[name] = memo[key][1]
+            continue
+        scaled = ScaledStream([(np.asarray(d, dtype=float), total, u) for d, total, u in t])
+        if memo is not None:  # the arrays the key names kept alive with it
+            memo[key] = (t, scaled)
+        out[name] = scaled
+    return out
 
 
 def check_conservation(
@@ -188,10 +240,18 @@ def check_conservation(
 def stream_mass_t(scenario: Scenario, p: Params, name: str, stream: Stream) -> np.ndarray:
     """Mass of a stream: from one element's grade where the scenario gives one, else the sum of
     its tracked elements."""
+    derived = getattr(stream, "derived", None)
+    key = ("mass", name, id(p), id(scenario))
+    if derived is not None and key in derived:
+        return derived[key][2]
     rule = scenario.streams.get(name)
     if rule is None:
-        return sum(stream[el] for el in ELEMENTS)
-    return stream[rule.element] / (p[f"streams.{name}.pct"] / 100.0)
+        mass = sum(stream[el] for el in ELEMENTS)
+    else:
+        mass = stream[rule.element] / (p[f"streams.{name}.pct"] / 100.0)
+    if derived is not None:  # (p and the scenario kept alive with it: their ids stay theirs)
+        derived[key] = (p, scenario, mass)
+    return mass
 
 
 def basis_t(

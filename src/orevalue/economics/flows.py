@@ -3,7 +3,7 @@ capacity each of its stages is built for. What every step of the plant view read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,8 @@ class PathwayFlows:
     feeds_available_dry_t: dict[str, np.ndarray]
     streams: dict[str, flowsheet.Stream]
     capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis t/yr at nameplate, (N, 1)
+    #: the evaluation's store of what its pathways share (FeedSupply.memo), or empty
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def mass_t(self, scenario: Scenario, p: Params, stream: str) -> np.ndarray:
         """Total mass of ``stream``, t (N, Y): a feed's dry tonnage, else from its elements."""
@@ -45,11 +47,12 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
     stages = list(scenario.pathways[pathway].stages)
     consumed = flowsheet.consumed_feeds(scenario, stages)
     processed = {f: supply.processed_dry_t[f] for f in consumed}
-    units = flowsheet.unit_balances(scenario, p, stages, consumed)  # per tonne, shared by:
-    streams = flowsheet.scale(units, processed)
+    memo = supply.memo if p is supply.p and scenario is supply.scenario else {}
+    units = flowsheet.unit_balances(scenario, p, stages, consumed, memo)  # per tonne, shared by:
+    streams = flowsheet.scale(units, processed, memo)
     flowsheet.check_conservation(scenario, stages, streams)
     nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
-    at_nameplate = flowsheet.scale(units, nameplate)
+    at_nameplate = flowsheet.scale(units, nameplate, memo)
     capacity = {
         s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
         for s in stages
@@ -60,4 +63,4 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
         for f, a in supply.available_dry_t.items()
         if not supply.imported(f) or f in processed
     }
-    return PathwayFlows(stages, processed, available, streams, capacity)
+    return PathwayFlows(stages, processed, available, streams, capacity, memo)

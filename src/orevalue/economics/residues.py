@@ -114,7 +114,14 @@ COST_PARTS = ("slag_freight", "slag_disposal", "slag_sales", "lime", "gypsum_dis
 def handling_usd(scenario: Scenario, p: Params, flows: PathwayFlows) -> np.ndarray | None:
     """Net cost of the pathway's residue handling, USD (N, Y); None without a
     ``[residues]`` table or a plant (the operating cost line ``residues``)."""
-    if scenario.residues is None or not flows.stages:
+    spec = scenario.residues
+    if spec is None or not flows.stages:
         return None
-    shape = next(iter(flows.feeds_processed_dry_t.values()))
-    return residues(scenario, p, flows, np.zeros_like(shape), elements=False).total_usd
+    # pathways that share the streams (the same first stages) share the cost: once per run
+    inputs = tuple(flows.streams.get(s) for s in (spec.slag_stream, spec.weak_acid_stream))
+    key = ("residue handling", *map(id, inputs))
+    if key not in flows.memo:
+        shape = next(iter(flows.feeds_processed_dry_t.values()))
+        total = residues(scenario, p, flows, np.zeros_like(shape), elements=False).total_usd
+        flows.memo[key] = (inputs, total)
+    return flows.memo[key][1]

@@ -28,6 +28,8 @@ class FeedSupply:
 
     def __init__(self, scenario: Scenario, p: Params, tl: schedule.Timeline, market: Market):
         self.scenario, self.p, self.market = scenario, p, market
+        #: what the pathways of one evaluation share (streams of common stages, their values)
+        self.memo: dict = {}
         #: dry t per year available, (N, Y)
         self.available_dry_t = {
             f: schedule.feed_available_dry_t(scenario, p, f, tl) for f in scenario.active_feeds()
