@@ -83,16 +83,17 @@ def sales_and_feed(
 ) -> SalesAndFeed:
     """Revenue from the products ``pathway`` sells and the cost of the feed it buys;
     ``zeros`` (N, Y) gives the lines their shape."""
-    sold: dict[str, Value] = {}
-    for product in scenario.pathways[pathway].sells if flows.stages else []:
-        mass = flows.mass_t(scenario, p, product) if terms.needs_mass(scenario, product) else None
-        freight = terms.freight_usd_per_t(scenario, p, product, ocean_only=False)
-        lot = terms.Lot(flows.streams[product], mass)
-        sold[product] = terms.value(scenario, p, product, lot, market, freight)
+    sold = {
+        product: _sold(scenario, p, flows, product, market)
+        for product in (scenario.pathways[pathway].sells if flows.stages else [])
+    }
     sales = sum(sold.values(), start=Value())
     # each feed at export parity, once: its value, and any export duty it would have paid
     parity = {f: supply.purchase(f) for f in flows.feeds_processed_dry_t}
-    bought = sum((v for v, _ in parity.values()), start=Value())
+    key = ("bought", tuple(parity))
+    if key not in supply.memo:  # the same feeds, the same sum: its total worked out once
+        supply.memo[key] = sum((v for v, _ in parity.values()), start=Value())
+    bought = supply.memo[key]
     duty = sum((d for _, d in parity.values()), start=zeros)
     arms_length = bought.total_usd - duty
     transfer = p["fiscal.transfer_price_pct_of_arms_length"] / 100.0
@@ -106,12 +107,36 @@ def sales_and_feed(
         duty,
         arms_length,
         transfer,
-        zeros + sales.total_usd,
-        zeros + arms_length * transfer,
-        zeros + product_main,
+        _line(zeros, sales.total_usd),
+        _line(zeros, arms_length * transfer),
+        _line(zeros, product_main),
         main,
         margin_parts_keys(scenario, pathway),
     )
+
+
+def _sold(
+    scenario: Scenario, p: Params, flows: PathwayFlows, product: str, market: Market
+) -> Value:
+    """Value of ``product`` on its terms; pathways of one evaluation that make the same
+    stream (the same array: the streams of common stages) share one valuation of it."""
+    stream = flows.streams[product]
+    key = ("sold", product, id(stream), id(market))
+    if key not in flows.memo:
+        needs = terms.needs_mass(scenario, product)
+        mass = flows.mass_t(scenario, p, product) if needs else None
+        freight = terms.freight_usd_per_t(scenario, p, product, ocean_only=False)
+        lot = terms.Lot(stream, mass)
+        flows.memo[key] = (stream, market, terms.value(scenario, p, product, lot, market, freight))
+    return flows.memo[key][2]
+
+
+def _line(zeros: np.ndarray, x: np.ndarray | float) -> np.ndarray:
+    """``x`` as a line shaped like ``zeros`` (N, Y): itself where it has that shape already
+    (no copy: lines are never changed in place), else broadcast."""
+    if isinstance(x, np.ndarray) and x.shape == zeros.shape and x.dtype == zeros.dtype:
+        return x
+    return zeros + x
 
 
 def margin_parts(sf: SalesAndFeed, zeros: np.ndarray) -> dict[str, np.ndarray]:
@@ -168,10 +193,14 @@ def export_fob_usd(
         spec = scenario.terms[product]
         if not spec.exported:
             continue
-        out[product] = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
-        if spec.freight != "none":
-            mass = flows.mass_t(scenario, p, product)
-            out[product] = out[product] - mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+        key = ("fob", product, id(value))  # a valuation shared by pathways: its FOB too
+        if key not in flows.memo:
+            fob = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
+            if spec.freight != "none":
+                mass = flows.mass_t(scenario, p, product)
+                fob = fob - mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+            flows.memo[key] = (value, fob)
+        out[product] = flows.memo[key][1]
     return out
 
 
