@@ -64,8 +64,12 @@ def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     duty = base * (p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate)
     capex = base + duty
     if flows.stages:  # the state's grant off, the delay's standing cost on (0 by default)
-        grant = base * (p.get("finance.capex_grant_pct") / 100.0)
-        capex = capex - grant + permit_holding_usd(p, base.shape[1])
+        grant_pct = p.get("finance.capex_grant_pct")
+        if grant_pct.any():  # (taking off a grant of 0 changes nothing: skipped)
+            capex = capex - base * (grant_pct / 100.0)
+        holding = permit_holding_usd(p, 1)
+        if holding.any():
+            capex = capex + permit_holding_usd(p, base.shape[1])
     sustaining = (
         base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * tl.operating.astype(float)
     )
