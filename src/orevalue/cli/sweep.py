@@ -12,7 +12,12 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
-from orevalue.cli.risk import SchedulerOpt, check_scheduler_option, scheduler_errors
+from orevalue.cli.risk import (
+    SchedulerOpt,
+    check_scheduler_option,
+    scheduler_errors,
+    skip_exit_collection,
+)
 
 if TYPE_CHECKING:
     from orevalue.sweep import Sweep
@@ -65,6 +70,7 @@ def sweep_command(
     from orevalue.scenario import ScenarioError
     from orevalue.sweep import heatmap, table
 
+    skip_exit_collection()
     check_scheduler_option(scheduler)
     if parquet:
         try:
