@@ -43,20 +43,29 @@ def _direction_numbers(d: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _initial_v(d: int) -> np.ndarray:
-    """Direction numbers (d, BITS), each scaled to its bit (Bratley and Fox's recurrence)."""
+    """Direction numbers (d, BITS), each scaled to its bit: Bratley and Fox's (1988)
+    recurrence over the primitive polynomial of degree m of each dimension, all dimensions at
+    once (the first is all ones)."""
     poly, vinit = _direction_numbers(d)
-    v = np.zeros((d, BITS), dtype=np.uint32)
-    v[0] = 1
+    poly = poly.astype(np.uint64)
     degree = np.array([int(p).bit_length() - 1 for p in poly])
-    for row in range(1, d):
-        p, m = int(poly[row]), int(degree[row])
-        v[row, :m] = vinit[row, :m]
-        for j in range(m, BITS):
-            new = int(v[row, j - m])
-            for k in range(m):
-                if (p >> (m - 1 - k)) & 1:
-                    new ^= (2 << k) * int(v[row, j - k - 1])
-            v[row, j] = new & 0xFFFFFFFF
+    degree[0] = BITS  # the first dimension is all ones, no recurrence
+    v = np.zeros((d, BITS), dtype=np.uint64)
+    columns = np.arange(min(BITS, vinit.shape[1]))
+    v[:, columns] = np.where(columns < degree[:, None], vinit[:, columns], 0)
+    v[0] = 1
+    rows = np.arange(d)
+    for j in range(BITS):
+        active = degree <= j
+        if not active.any():
+            continue
+        r, m, p = rows[active], degree[active], poly[active]
+        new = v[r, j - m]
+        for k in range(int(m.max())):
+            term = (k < m) & (((p >> np.maximum(m - 1 - k, 0).astype(np.uint64)) & 1) == 1)
+            new ^= np.where(term, np.uint64(2 << k) * v[r, j - k - 1], np.uint64(0))
+        v[r, j] = new
+    v = (v & 0xFFFFFFFF).astype(np.uint32)
     return v * (np.uint32(1) << np.arange(BITS - 1, -1, -1, dtype=np.uint32))
 
 
