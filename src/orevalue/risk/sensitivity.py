@@ -21,24 +21,33 @@ import numpy as np
 from orevalue.params import Params
 from orevalue.risk import CHUNK, prices, saltelli
 from orevalue.risk.montecarlo import evaluate_outputs
-from orevalue.risk.sampling import Factor, RiskModel
+from orevalue.risk.sampling import Draws, Factor, RiskModel
 
 Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
 #: Rows of a run's Sobol design evaluated as one task: a quarter of a Monte Carlo chunk, so
 #: that the design's ~20,000 rows are ten tasks the workers share evenly (each row's outputs
 #: are the same whatever rows it is evaluated with).
 SOBOL_CHUNK = 2048
+#: Simulated paths of a price series whose yearly 10th and 90th percentiles are its tornado
+#: settings.
+N_REF = 4000
 
 
-def factor_paths(model: RiskModel, factor: Factor, seed: int, n_ref: int = 4000) -> tuple:  # type: ignore[type-arg]
-    """(low, high) settings of a factor: parameter updates at its 10th and 90th percentiles."""
+def factor_paths(
+    model: RiskModel, factor: Factor, seed: int, n_ref: int = N_REF, draws: Draws | None = None
+) -> tuple:  # type: ignore[type-arg]
+    """(low, high) settings of a factor: parameter updates at its 10th and 90th percentiles.
+
+    A price path's come from ``draws`` (the first ``n_ref`` samples of ``seed``'s random
+    numbers, drawn here when not given: the same for every series)."""
     if factor.input is not None:
         low, high = factor.input.dist.p10_p90()
         return {factor.name: low}, {factor.name: high}
     pm = model.spec.prices
     assert pm is not None
     series = factor.name.removeprefix("prices.")
-    draws = model.draws(seed, 0, n_ref)  # inputs stay at the scenario's values
+    if draws is None:
+        draws = model.draws(seed, 0, n_ref)  # inputs stay at the scenario's values
     paths = prices.path_updates(
         pm, model.base_params(n_ref), model.years, draws.shocks, draws.regime_u, only=series
     )
@@ -53,7 +62,9 @@ def tornado(
 ) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
     """Base values of ``outputs`` and, per output, the factors ranked by swing."""
     factors = list(model.factors)
-    settings = [factor_paths(model, f, seed) for f in factors]
+    paths = [f for f in factors if f.input is None]
+    draws = model.draws(seed, 0, N_REF) if paths else None
+    settings = [factor_paths(model, f, seed, draws=draws) for f in factors]
     rows = [dict[str, float]()] + [s for pair in settings for s in pair]
     n = len(rows)
     inputs = {f.name for f in factors if f.input is not None}
