@@ -12,7 +12,12 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
-from orevalue.cli.risk import SchedulerOpt, check_scheduler_option
+from orevalue.cli.risk import (
+    SchedulerOpt,
+    check_scheduler_option,
+    scheduler_errors,
+    skip_exit_collection,
+)
 
 if TYPE_CHECKING:
     from orevalue.sweep import Sweep
@@ -62,10 +67,10 @@ def sweep_command(
     worst points, a table of every point's key metrics per pathway, and a heat map of the
     plant NPV over two inputs with the break-even line."""
     from orevalue import api
-    from orevalue.risk.daskrun import SchedulerError
     from orevalue.scenario import ScenarioError
     from orevalue.sweep import heatmap, table
 
+    skip_exit_collection()
     check_scheduler_option(scheduler)
     if parquet:
         try:
@@ -76,20 +81,19 @@ def sweep_command(
             ) from None
     try:
         loaded = api.load(scenario, case=case)
-        result = api.sweep(
-            loaded,
-            vary or [],
-            samples=samples,
-            seed=seed,
-            pathway=pathway,
-            chunk=chunk,
-            scheduler=scheduler,
-            workers=workers,
-        )
+        with scheduler_errors(scheduler):
+            result = api.sweep(
+                loaded,
+                vary or [],
+                samples=samples,
+                seed=seed,
+                pathway=pathway,
+                chunk=chunk,
+                scheduler=scheduler,
+                workers=workers,
+            )
     except ScenarioError as exc:
         raise bad_input(exc) from None
-    except SchedulerError as exc:
-        raise fail(f"--scheduler {scheduler}: {exc}") from None
     target = out / result.scenario / "sweep"
     try:
         written = table.write(result, target, parquet=parquet)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,14 +37,13 @@ class RiskOptions:
 
 
 def _monte_carlo(
-    model: RiskModel,
+    started: montecarlo.Started,
     options: RiskOptions,
-    folder: Path,
     writer: _ParquetSink | None,
     report: Progress,
 ) -> montecarlo.MonteCarlo:
-    """The Monte Carlo run into ``folder``, each chunk written to ``writer`` (if any, closed
-    at the end, removed on failure) and reported as progress."""
+    """The results of the queued Monte Carlo run, each chunk written to ``writer`` (if any,
+    closed at the end, removed on failure) and reported as progress."""
 
     def on_chunk(start: int, stop: int, out: dict[str, np.ndarray], inputs: dict) -> None:  # type: ignore[type-arg]
         if writer is not None:
@@ -52,17 +51,7 @@ def _monte_carlo(
         report("monte carlo", stop, options.samples)
 
     try:
-        mc = montecarlo.run(
-            model,
-            options.samples,
-            options.seed,
-            folder,
-            options.chunk_size,
-            options.workers,
-            on_chunk,
-            want_inputs=writer is not None,
-            scheduler=options.scheduler,
-        )
+        mc = started.finish(on_chunk)
         if writer is not None:
             writer.close()
     except BaseException:
@@ -139,28 +128,32 @@ def _run_block(options: RiskOptions, mc_seconds: float) -> dict[str, Any]:
     }
 
 
-def _tornado(
-    model: RiskModel, headline: list[str], options: RiskOptions, report: Progress
-) -> dict[str, Any]:
-    """Each headline output's base value and tornado bars."""
+def _tornado(results: Iterator[Any], headline: list[str], report: Progress) -> dict[str, Any]:
+    """Each headline output's base value and tornado bars, from the tornado's task."""
     report("tornado", 0, 1)
-    base, table = sensitivity.tornado(model, headline, options.seed)
+    base, table = next(results)
     out = {name: {"base": base[name], "bars": table[name]} for name in headline}
     report("tornado", 1, 1)
     return out
 
 
 def _sobol(
-    model: RiskModel, headline: list[str], options: RiskOptions, report: Progress
+    model: RiskModel,
+    plan: sensitivity.Design,
+    results: Iterator[dict[str, np.ndarray]],
+    headline: list[str],
+    options: RiskOptions,
+    report: Progress,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Sobol indices of each headline output, and the inputs worth a study for each."""
-    indices = sensitivity.sobol(
-        model,
-        headline,
-        options.sobol_base,
-        options.seed,
-        on_progress=lambda done, total: report("sobol", done, total),
-    )
+    """Sobol indices of each headline output from the design's chunks, and the inputs worth
+    a study for each."""
+    rows = plan.x.shape[0]
+    y = {name: np.empty(rows) for name in headline}
+    for (start, stop), out in zip(plan.chunks(), results, strict=True):
+        for name in headline:
+            y[name][start:stop] = out[name]
+        report("sobol", stop, rows)
+    indices = plan.indices(y)
     sobol = {
         "base_samples": options.sobol_base,
         "evaluations": options.sobol_base * (len(model.factors) + 2),
@@ -201,13 +194,43 @@ def _run_risk(
     headline = [f"{name}.npv_usd" for name in building]
 
     writer = _ParquetSink(options.parquet, model) if options.parquet else None
+    want_tornado = options.tornado and bool(model.factors)
+    n_base = options.sobol_base if model.factors else 0
+    tasks = len(montecarlo.chunks(options.samples, options.chunk_size)) + want_tornado
+    tasks += sensitivity.model_design_tasks(model, n_base) if n_base else 0
     started = time.perf_counter()
-    with montecarlo.temporary_folder(options.scratch) as folder:
-        mc = _monte_carlo(model, options, Path(folder), writer, report)
+    with (
+        montecarlo.temporary_folder(options.scratch) as folder,
+        montecarlo.executor(model, options.scheduler, options.workers, tasks) as ex,
+    ):
+        # every stage queued at once: the workers go on to the tornado and the Sobol design
+        # while this process reads the Monte Carlo's results and sums them up
+        queued = montecarlo.start(
+            ex,
+            model,
+            options.samples,
+            options.seed,
+            Path(folder),
+            options.chunk_size,
+            want_inputs=writer is not None,
+        )
+        tornado = ex.map(sensitivity.tornado, [(headline, options.seed)]) if want_tornado else None
+        plan = sensitivity.model_design(model, n_base, options.seed) if n_base else None
+        if plan is not None:
+            calls = [(plan.x[a:b], headline) for a, b in plan.chunks()]
+            sobol = ex.map(sensitivity.evaluate_design, calls)
+        mc = _monte_carlo(queued, options, writer, report)
         mc_seconds = time.perf_counter() - started
         results = _pathway_results(scenario, mc, options.samples)
         hist = _npv_histograms(scenario, mc, building, results)
         mc.store.close()
+        extra: dict[str, Any] = {}
+        if tornado is not None:
+            extra["tornado"] = _tornado(tornado, headline, report)
+        if plan is not None:
+            extra["sobol"], extra["worth_a_study"] = _sobol(
+                model, plan, sobol, headline, options, report
+            )
 
     out: dict[str, Any] = {
         "orevalue_version": __version__,
@@ -223,11 +246,8 @@ def _run_risk(
             "pathways/<name>/npv_usd/histogram",
         },
         "uncertainty": describe_uncertainty(model),
+        **extra,
     }
-    if options.tornado and model.factors:
-        out["tornado"] = _tornado(model, headline, options, report)
-    if options.sobol_base > 0 and model.factors:
-        out["sobol"], out["worth_a_study"] = _sobol(model, headline, options, report)
     out["run"]["total_seconds"] = time.perf_counter() - started
     return out
 

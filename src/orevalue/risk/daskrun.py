@@ -20,7 +20,7 @@ import signal
 import threading
 import warnings
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,12 +96,12 @@ def _workers_ignore_sigint() -> Iterator[None]:
     group, and only this one should act on it (closing the cluster, which ends the workers)
     rather than each worker printing a traceback. An ignored signal stays ignored across fork
     and exec; a Ctrl-C meanwhile is held back (blocked) and delivered here afterwards."""
-    from orevalue.risk.montecarlo import _block_sigint, _restore_signals
+    from orevalue.risk.workers import block_sigint, restore_signals
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = _block_sigint()
+    held = block_sigint()
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
@@ -109,7 +109,7 @@ def _workers_ignore_sigint() -> Iterator[None]:
         finally:
             signal.signal(signal.SIGINT, previous)
     finally:
-        _restore_signals(held)
+        restore_signals(held)
 
 
 def chunk_task(
@@ -156,15 +156,21 @@ def ordered_map(client: Any, fn: Any, calls: Iterator[tuple[Any, ...]]) -> Itera
         client.cancel(list(running))
 
 
-def dask_map(
-    model: RiskModel,
-    jobs: list[tuple[int, int, int, bool]],
-    scheduler: str,
-    workers: int,
-    folder: Path,
-) -> Iterator[tuple[int, int, None, Any, dict[str, Any]]]:
-    """Results of ``jobs`` (seed, start, stop, want inputs) run as Dask tasks, in order."""
+class DaskExecutor:
+    """Calls as Dask tasks (see :func:`ordered_map`), the model sent to every worker once."""
+
+    remote = True
+
+    def __init__(self, client: Any, model: Any):
+        self.client, self.model = client, model
+
+    def map(self, fn: Any, calls: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+        return ordered_map(self.client, fn, ((self.model, *call) for call in calls))
+
+
+@contextlib.contextmanager
+def executor(model: RiskModel, scheduler: str, workers: int) -> Iterator[DaskExecutor]:
+    """An executor on the cluster of ``scheduler`` (see :func:`client_for`) for one run: the
+    Monte Carlo chunks, the tornado and the Sobol design's chunks."""
     with client_for(scheduler, workers) as client:
-        shared = client.scatter(model, broadcast=True)
-        calls = ((shared, *job, str(folder)) for job in jobs)
-        yield from ordered_map(client, chunk_task, calls)
+        yield DaskExecutor(client, client.scatter(model, broadcast=True))

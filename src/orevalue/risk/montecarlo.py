@@ -10,13 +10,10 @@ on the chunk size or the number of workers.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
-import signal
 import socket
 import tempfile
 import time
@@ -25,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from orevalue.engine import evaluate
 from orevalue.risk import CHUNK
 from orevalue.risk.sampling import RiskModel
+from orevalue.risk.workers import Executor, local
+from orevalue.risk.workers import default_workers as default_workers  # known here before
+from orevalue.risk.workers import tune_allocator as tune_allocator
 
 log = logging.getLogger(__name__)
 
@@ -167,30 +166,6 @@ class MonteCarlo:
     best: dict[str, int] = field(default_factory=dict)  # pathway -> samples where it is best
 
 
-_WORKER_MODEL: RiskModel | None = None
-
-
-def _init_worker(model: RiskModel) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = model
-    # Ctrl-C reaches every process of the terminal's group: only the parent acts on it (it
-    # terminates the pool), so the workers print no traceback each
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):  # blocked while the parent forked it
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    tune_allocator()
-    # one BLAS thread per worker: the workers already fill the CPUs, and idle BLAS threads
-    # spinning for work took a second core from each (2 workers ran no faster than 1)
-    threadpool_limits(1)
-
-
-def _chunk(args: tuple[int, int, int, bool]) -> tuple[int, int, dict, dict, dict]:  # type: ignore[type-arg]
-    seed, start, stop, want_inputs = args
-    model = _WORKER_MODEL
-    assert model is not None
-    return run_chunk(model, seed, start, stop, want_inputs)
-
-
 def run_chunk(
     model: RiskModel, seed: int, start: int, stop: int, want_inputs: bool = False
 ) -> tuple[int, int, dict[str, np.ndarray], dict[str, dict[str, int]], dict[str, np.ndarray]]:
@@ -253,8 +228,7 @@ def run(
     folder: Path,
     chunk_size: int = CHUNK,
     workers: int = 1,
-    on_chunk: Callable[[int, int, dict[str, np.ndarray], dict[str, np.ndarray]], None]
-    | None = None,
+    on_chunk: OnChunk | None = None,
     want_inputs: bool = False,
     scheduler: str = POOL,
 ) -> MonteCarlo:
@@ -266,93 +240,77 @@ def run(
     processes on this machine), ``"local"`` (a Dask ``LocalCluster`` of ``workers``) or the
     ``tcp://`` address of a Dask scheduler; on Dask each chunk is a task that writes its own
     outputs into the store and returns only its counts (see :mod:`orevalue.risk.daskrun`).
+    A whole risk run shares one executor between its stages: see :func:`start`.
     """
+    with executor(model, scheduler, workers, len(chunks(n, chunk_size))) as ex:
+        return start(ex, model, n, seed, folder, chunk_size, want_inputs).finish(on_chunk)
+
+
+def executor(
+    model: RiskModel, scheduler: str, workers: int, tasks: int
+) -> contextlib.AbstractContextManager[Executor]:
+    """The executor of a run of ``tasks`` calls: this machine's (:func:`workers.local`) for
+    :data:`POOL`, else a Dask cluster's (:func:`orevalue.risk.daskrun.executor`)."""
+    if scheduler == POOL:
+        return local(model, workers, tasks)
+    from orevalue.risk import daskrun
+
+    return daskrun.executor(model, scheduler, workers)
+
+
+#: Called after each chunk, in sample order: (start, stop, outputs, sampled inputs).
+OnChunk = Callable[[int, int, dict[str, np.ndarray], dict[str, np.ndarray]], None]
+
+
+@dataclass
+class Started:
+    """A Monte Carlo run whose chunks are queued on an executor; :meth:`finish` takes their
+    results in sample order into the store and the counts."""
+
+    model: RiskModel
+    mc: MonteCarlo
+    results: Iterator[tuple]  # type: ignore[type-arg]
+    want_inputs: bool
+
+    def finish(self, on_chunk: OnChunk | None = None) -> MonteCarlo:
+        mc, names = self.mc, self.mc.store.names
+        for start, stop, out, counts, inputs in self.results:
+            if out is None:  # written into the store by a Dask worker; read back if wanted
+                out = {n: mc.store.read(n, start, stop) for n in names} if self.want_inputs else {}
+            else:
+                for name in names:
+                    mc.store.write(name, start, out[name])
+                counts = chunk_counts(self.model, out, counts)
+            _add_counts(mc, counts)
+            if on_chunk is not None:
+                on_chunk(start, stop, out, inputs)
+        return mc
+
+
+def start(
+    ex: Executor,
+    model: RiskModel,
+    n: int,
+    seed: int,
+    folder: Path,
+    chunk_size: int = CHUNK,
+    want_inputs: bool = False,
+) -> Started:
+    """Queue the ``n`` samples' chunks on ``ex`` (see :func:`run`), the column store in
+    ``folder`` made first (Dask workers write into it)."""
     names = output_names(model)
     mc = MonteCarlo(n, seed, ColumnStore(folder, names, n))
     mc.beats_baseline = {name: 0 for name, pw in model.scenario.pathways.items() if pw.stages}
     mc.best = dict.fromkeys(model.scenario.pathways, 0)
-    jobs = [(seed, a, b, want_inputs) for a, b in chunks(n, chunk_size)]
     tune_allocator()
-    if scheduler == POOL:
-        source = _map(model, jobs, workers)
+    jobs = [(seed, a, b, want_inputs) for a, b in chunks(n, chunk_size)]
+    if ex.remote:
+        from orevalue.risk.daskrun import chunk_task
+
+        results = ex.map(chunk_task, [(*job, str(folder)) for job in jobs])
     else:
-        from orevalue.risk.daskrun import dask_map
-
-        source = dask_map(model, jobs, scheduler, workers, folder)
-    # closed at once on any exception (Ctrl-C included), so the pool stops with the run; one
-    # BLAS thread here too (see analysis.run_risk), for callers that run chunks in this process
-    with contextlib.closing(source) as results, threadpool_limits(1):
-        for start, stop, out, counts, inputs in results:
-            if out is None:  # written into the store by a Dask worker; read back if wanted
-                out = {n: mc.store.read(n, start, stop) for n in names} if want_inputs else {}
-            else:
-                for name in names:
-                    mc.store.write(name, start, out[name])
-                counts = chunk_counts(model, out, counts)
-            _add_counts(mc, counts)
-            if on_chunk is not None:
-                on_chunk(start, stop, out, inputs)
-    return mc
-
-
-def _map(model: RiskModel, jobs: list[tuple[int, int, int, bool]], workers: int) -> Iterator:  # type: ignore[type-arg]
-    if workers <= 1 or len(jobs) <= 1:
-        for seed, start, stop, want in jobs:
-            yield run_chunk(model, seed, start, stop, want)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    # SIGINT is held back while the workers start (they inherit the mask and ignore it, see
-    # _init_worker): a Ctrl-C is then a KeyboardInterrupt in the parent only, delivered once
-    # the pool's exit (which terminates the workers) is registered, and never lost
-    with contextlib.ExitStack() as stack:
-        held = _block_sigint()
-        try:
-            pool = stack.enter_context(
-                context.Pool(min(workers, len(jobs)), _init_worker, (model,))
-            )
-        finally:
-            _restore_signals(held)
-        yield from pool.imap(_chunk, jobs)
-
-
-def _block_sigint() -> set[signal.Signals] | None:
-    """Block SIGINT in this thread where the platform can; the signals blocked before."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-
-
-def _restore_signals(previous: set[signal.Signals] | None) -> None:
-    """Block again only the signals blocked before :func:`_block_sigint` (a SIGINT that came
-    meanwhile is delivered now)."""
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def default_workers() -> int:
-    """Worker processes by default: the CPUs this process may use, at most 8."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
-
-
-def tune_allocator() -> None:
-    """Keep freed (samples x years) arrays for reuse instead of returning them to the system.
-
-    glibc serves blocks above a threshold with fresh mmap pages and returns freed heap tops to
-    the system; a chunk's many short-lived arrays then pay a page fault per 4 kB each time.
-    Raising both thresholds (glibc's mallopt) made the engine ~1.8x faster in the benchmark;
-    peak memory is unchanged. A no-op where glibc is not the allocator.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-1, 1 << 29)  # M_TRIM_THRESHOLD: 512 MB
-        libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD: 32 MB (its maximum on 64-bit)
-    except (OSError, AttributeError):
-        pass
+        results = ex.map(run_chunk, jobs)
+    return Started(model, mc, results, want_inputs)
 
 
 # ------------------------------------------------------------------ temporaries

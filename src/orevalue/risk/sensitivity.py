@@ -4,34 +4,50 @@
   own values; bars ranked by the swing of the output. A price path's P10/P90 is the path of
   the 10th/90th percentile of that series in every year (from simulated paths of it alone).
 - Sobol: first-order (S1, the share of the output's variance the factor explains alone) and
-  total (ST, including its interactions) indices by Saltelli's scheme (SALib), factors taken as
+  total (ST, including its interactions) indices by Saltelli's scheme (as SALib computes them,
+  see :mod:`orevalue.risk.saltelli`), factors taken as
   independent. A price path is one factor (all its yearly shocks and regime draws as a group).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from orevalue.params import Params
-from orevalue.risk import CHUNK, prices
+from orevalue.risk import CHUNK, prices, saltelli
 from orevalue.risk.montecarlo import evaluate_outputs
-from orevalue.risk.sampling import Factor, RiskModel
+from orevalue.risk.sampling import Draws, Factor, RiskModel
 
 Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
+#: Rows of a run's Sobol design evaluated as one task: a quarter of a Monte Carlo chunk, so
+#: that the design's ~20,000 rows are ten tasks the workers share evenly (each row's outputs
+#: are the same whatever rows it is evaluated with).
+SOBOL_CHUNK = 2048
+#: Simulated paths of a price series whose yearly 10th and 90th percentiles are its tornado
+#: settings.
+N_REF = 4000
 
 
-def factor_paths(model: RiskModel, factor: Factor, seed: int, n_ref: int = 4000) -> tuple:  # type: ignore[type-arg]
-    """(low, high) settings of a factor: parameter updates at its 10th and 90th percentiles."""
+def factor_paths(
+    model: RiskModel, factor: Factor, seed: int, n_ref: int = N_REF, draws: Draws | None = None
+) -> tuple:  # type: ignore[type-arg]
+    """(low, high) settings of a factor: parameter updates at its 10th and 90th percentiles.
+
+    A price path's come from ``draws`` (the first ``n_ref`` samples of ``seed``'s random
+    numbers, drawn here when not given: the same for every series)."""
     if factor.input is not None:
         low, high = factor.input.dist.p10_p90()
         return {factor.name: low}, {factor.name: high}
     pm = model.spec.prices
     assert pm is not None
     series = factor.name.removeprefix("prices.")
-    draws = model.draws(seed, 0, n_ref)  # inputs stay at the scenario's values
+    if draws is None:
+        draws = model.draws(seed, 0, n_ref)  # inputs stay at the scenario's values
     paths = prices.path_updates(
         pm, model.base_params(n_ref), model.years, draws.shocks, draws.regime_u, only=series
     )
@@ -46,7 +62,9 @@ def tornado(
 ) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
     """Base values of ``outputs`` and, per output, the factors ranked by swing."""
     factors = list(model.factors)
-    settings = [factor_paths(model, f, seed) for f in factors]
+    paths = [f for f in factors if f.input is None]
+    draws = model.draws(seed, 0, N_REF) if paths else None
+    settings = [factor_paths(model, f, seed, draws=draws) for f in factors]
     rows = [dict[str, float]()] + [s for pair in settings for s in pair]
     n = len(rows)
     inputs = {f.name for f in factors if f.input is not None}
@@ -101,10 +119,8 @@ def saltelli_design(groups: list[str], n_base: int, seed: int) -> np.ndarray:
     that group's columns taken from B, then B; (n_base x (groups + 2), D). SALib builds the
     same matrix element by element, which takes seconds for a few hundred dimensions.
     """
-    from scipy.stats import qmc
-
     d = len(groups)
-    base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random(n_base)
+    base = saltelli.sobol_points(2 * d, n_base, seed)
     a, b = base[:, :d], base[:, d:]
     columns = np.asarray(groups)
     blocks = [a]
@@ -115,6 +131,45 @@ def saltelli_design(groups: list[str], n_base: int, seed: int) -> np.ndarray:
         blocks.append(mixed)
     blocks.append(b)
     return np.stack(blocks, axis=1).reshape(-1, d)
+
+
+@dataclass(frozen=True)
+class Design:
+    """A Saltelli design: the factor of each index (``labels``) and the unit-cube rows ``x``
+    (n_base x (labels + 2), dims) to evaluate, in chunks of ``chunk`` rows."""
+
+    labels: list[str]
+    x: np.ndarray
+    seed: int
+    chunk: int = CHUNK
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """Row ranges evaluated at once (fixed: the same whatever runs them)."""
+        n = self.x.shape[0]
+        return [(a, min(a + self.chunk, n)) for a in range(0, n, self.chunk)]
+
+    def indices(self, y: dict[str, np.ndarray]) -> dict[str, dict[str, dict[str, float]]]:
+        """S1, ST and their 95 % half-widths per label of each output's values ``y`` (one per
+        row); none for an output that is not finite everywhere or does not vary."""
+        result: dict[str, dict[str, dict[str, float]]] = {}
+        for name, values in y.items():
+            if not np.isfinite(values).all() or np.var(values) == 0.0:
+                result[name] = {}
+                continue
+            si = saltelli.indices(values, len(self.labels), self.seed)
+            result[name] = {
+                label: {key: float(si[key][i]) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+                for i, label in enumerate(self.labels)
+            }
+        return result
+
+
+def design(names: list[str], groups: list[str], n_base: int, seed: int) -> Design:
+    """The design of Sobol indices by group (by name when there is one group only) of the
+    unit-cube dimensions ``names``; ``n_base`` should be a power of 2."""
+    unique = list(dict.fromkeys(groups))
+    labels = unique if len(unique) > 1 else names
+    return Design(labels, saltelli_design(groups if len(unique) > 1 else names, n_base, seed), seed)
 
 
 def sobol_indices(
@@ -132,42 +187,39 @@ def sobol_indices(
     ``evaluate(x)`` maps rows of a unit-cube design (n, len(names)) to outputs (n,) each.
     ``n_base`` should be a power of 2; the design has n_base x (groups + 2) rows.
     """
-    from SALib.analyze import sobol as analyze
-
-    unique = list(dict.fromkeys(groups))
-    problem = {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [[0.0, 1.0]] * len(names),
-        "groups": groups if len(unique) > 1 else None,
-    }
-    x = saltelli_design(groups if len(unique) > 1 else names, n_base, seed)
-    y = {name: np.empty(x.shape[0]) for name in outputs}
-    for start in range(0, x.shape[0], chunk):
-        stop = min(start + chunk, x.shape[0])
-        out = evaluate(x[start:stop])
+    plan = dataclasses.replace(design(names, groups, n_base, seed), chunk=chunk)
+    y = {name: np.empty(plan.x.shape[0]) for name in outputs}
+    for start, stop in plan.chunks():
+        out = evaluate(plan.x[start:stop])
         for name in outputs:
             y[name][start:stop] = out[name]
         if on_progress is not None:
-            on_progress(stop, x.shape[0])
-    result: dict[str, dict[str, dict[str, float]]] = {}
-    labels = unique if len(unique) > 1 else names
-    for name in outputs:
-        values = y[name]
-        if not np.isfinite(values).all() or np.var(values) == 0.0:
-            result[name] = {}
-            continue
-        si = analyze.analyze(problem, values, calc_second_order=False, seed=seed)
-        result[name] = {
-            label: {
-                "S1": float(si["S1"][i]),
-                "S1_conf": float(si["S1_conf"][i]),
-                "ST": float(si["ST"][i]),
-                "ST_conf": float(si["ST_conf"][i]),
-            }
-            for i, label in enumerate(labels)
-        }
-    return result
+            on_progress(stop, plan.x.shape[0])
+    return plan.indices(y)
+
+
+def model_design(model: RiskModel, n_base: int = 512, seed: int = 0) -> Design | None:
+    """The Sobol design over the model's factors (inputs and price paths), in chunks of
+    :data:`SOBOL_CHUNK` rows; None without any factor."""
+    groups = model.groups()
+    if not groups:
+        return None
+    names = [f"{g}#{i}" for i, g in enumerate(groups)]
+    return dataclasses.replace(design(names, groups, n_base, seed), chunk=SOBOL_CHUNK)
+
+
+def model_design_tasks(model: RiskModel, n_base: int) -> int:
+    """Chunks of :func:`model_design` (known before the design is drawn)."""
+    groups = model.groups()
+    unique = len(dict.fromkeys(groups))
+    rows = n_base * ((unique if unique > 1 else len(groups)) + 2) if groups else 0
+    return -(-rows // SOBOL_CHUNK)
+
+
+def evaluate_design(model: RiskModel, x: np.ndarray, outputs: list[str]) -> dict[str, np.ndarray]:
+    """``outputs`` of the model at unit-cube design rows ``x`` (one task of a run)."""
+    out = evaluate_outputs(model, model.params(model.from_unit(x)))[0]
+    return {name: out[name] for name in outputs}
 
 
 def sobol(
@@ -178,15 +230,17 @@ def sobol(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Sobol indices of ``outputs`` over the model's factors (inputs and price paths)."""
-    groups = model.groups()
-    if not groups:
+    plan = model_design(model, n_base, seed)
+    if plan is None:
         return {name: {} for name in outputs}
-    names = [f"{g}#{i}" for i, g in enumerate(groups)]
-
-    def evaluate(x: np.ndarray) -> dict[str, np.ndarray]:
-        return evaluate_outputs(model, model.params(model.from_unit(x)))[0]
-
-    return sobol_indices(names, groups, evaluate, outputs, n_base, seed, on_progress=on_progress)
+    rows = plan.x.shape[0]
+    y = {name: np.empty(rows) for name in outputs}
+    for start, stop in plan.chunks():
+        for name, values in evaluate_design(model, plan.x[start:stop], outputs).items():
+            y[name][start:stop] = values
+        if on_progress is not None:
+            on_progress(stop, rows)
+    return plan.indices(y)
 
 
 def worth_a_study(
