@@ -73,18 +73,19 @@ class Jobs:
 
     def _run(self, run_id: int) -> None:
         start = time.perf_counter()
+        status, reason = DONE, ""
         try:
             self._compute(run_id)
         except Cancelled:
-            self._finish(run_id, FAILED, "cancelled by the user", start)
+            status, reason = FAILED, "cancelled by the user"
         except Exception as exc:  # a failed run is recorded, never lost
-            self._finish(run_id, FAILED, f"{type(exc).__name__}: {exc}", start)
-        else:
-            self._finish(run_id, DONE, "", start)
-        finally:
-            with self.lock:
-                self.active.discard(run_id)
-                self.cancelled.discard(run_id)
+            status, reason = FAILED, f"{type(exc).__name__}: {exc}"
+        # the slot is free before the row says the run ended: a client that sees "done" or
+        # "failed" may submit the next job at once (it waited for a slot the row had let go)
+        with self.lock:
+            self.active.discard(run_id)
+            self.cancelled.discard(run_id)
+        self._finish(run_id, status, reason, start)
 
     def _compute(self, run_id: int) -> None:
         with self.factory.begin() as s:
