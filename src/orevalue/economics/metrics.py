@@ -44,10 +44,12 @@ def npv(rate: ArrayLike, cash_flows_usd: ArrayLike) -> np.ndarray:
     r = np.asarray(rate, dtype=float).reshape(-1)
     t = np.arange(cf.shape[1])
     # einsum's row-by-row sums of products: each row's result is the same whatever the other
-    # rows (a BLAS product may round differently by position, breaking chunk invariance)
+    # rows (a BLAS product may round differently by position, breaking chunk invariance); the
+    # factors are (1 + r)^-t whether the rows share one rate or not, so a row's NPV is the same
+    # bits alone or among rows of other rates (siting values its sites as one batch)
     if r.size == 1 or (r.size == cf.shape[0] and np.all(r == r[0])):
         return np.einsum("ij,j->i", cf, (1.0 + r[0]) ** -t.astype(float))  # one rate
-    factors = np.exp(np.multiply.outer(-np.log1p(r), t))
+    factors = (1.0 + r[:, None]) ** -t.astype(float)
     if factors.shape == cf.shape:
         return np.einsum("ij,ij->i", cf, factors)
     return (cf * factors).sum(axis=1)

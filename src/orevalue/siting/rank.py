@@ -2,12 +2,12 @@
 overlay that carries a site's costs into ``orevalue run --site``.
 
 Siting works on the scenario object it is given and never evaluates it: the after-tax NPV of
-a site's costs comes from the function the caller passes in (:func:`orevalue.api.site_npv`).
+a site's costs comes from the function the caller passes in (:func:`orevalue.api.site_npvs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,9 +24,10 @@ from orevalue.siting.plan import (
 )
 from orevalue.siting.solve import InfeasibleError, Solution, solve
 
-#: After-tax plant NPV (USD) of the scenario with a site's overlay laid over it, taxed under
-#: the regime named (the site's zone's), as the full engine computes it.
-NpvFunction = Callable[[Overlay, str], float]
+#: After-tax plant NPVs (USD) of several sites at once: for each (overlay, regime) pair, the
+#: scenario with the site's overlay laid over it, taxed under the regime named (the site's
+#: zone's), as the full engine computes it (:func:`orevalue.api.site_npvs`).
+NpvFunction = Callable[[Sequence[tuple[Overlay, str]]], list[float]]
 
 SITE_FIELDS = (
     "location_factor",
@@ -208,9 +209,11 @@ def analyse(
             continue
         rank = SiteRank(key, site.label, site.zone, read_plan(single, sol, baseline), [])
         rank.overlay = overlay_for(single, sol, baseline, key)
-        if npv is not None:
-            rank.npv_usd = npv(rank.overlay, site.zone)
         ranking.append(rank)
+    if npv is not None:  # one call, so that the engine values the sites in batches
+        valued = [r for r in ranking if r.overlay is not None]
+        for r, value in zip(valued, npv([(r.overlay, r.zone) for r in valued]), strict=True):
+            r.npv_usd = value
     ranking.sort(key=lambda r: -r.plan.margin_usd_per_yr if r.plan else float("inf"))
     notes = [
         "Taxes in the screen: turnover taxes (EPZ presumptive tax, or minimum tax outside a "
