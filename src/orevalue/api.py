@@ -344,8 +344,9 @@ def _site_batch(
                 columns.setdefault(f"site.{key}", []).append(float(value))
     if not given:
         return [
-            engine.evaluate(loaded.variant(o, *zone), breakeven=False, detail=False, compare=False)
-            .value(pathway, "plant", "npv_usd")
+            engine.evaluate(
+                loaded.variant(o, *zone), breakeven=False, detail=False, compare=False
+            ).value(pathway, "plant", "npv_usd")
             for o in overlays
         ]
     n = len(overlays)
