@@ -7,6 +7,9 @@ a site's costs comes from the function the caller passes in (:func:`orevalue.api
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -179,37 +182,92 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
     return Overlay(label=f"site preset {key}", values={"site": values})
 
 
+#: Fewest programmes worth solving on more than one process (forking costs ~10 ms a worker).
+PARALLEL_FROM = 12
+#: The model and the baseline a forked worker solves its single-site plans against.
+_SHARED: tuple[Model, Solution] | None = None
+
+
+def workers_for(jobs: int, workers: int | None = None) -> int:
+    """Processes to solve ``jobs`` programmes on: ``workers`` if given, else every CPU this
+    process may use (at most 8) from :data:`PARALLEL_FROM` programmes on. One where forking
+    is unsafe or impossible: other threads running (a web server), a daemonic process (a
+    pool's worker) or no ``fork`` on this platform."""
+    if workers is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        workers = min(cpus or 1, 8) if jobs >= PARALLEL_FROM else 1
+    if (
+        threading.active_count() > 1
+        or multiprocessing.current_process().daemon
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    return max(1, min(workers, jobs))
+
+
+def _solve_job(key: str | None) -> Solution | SiteRank | tuple[type, list]:
+    """One programme of the analysis (in a worker or not): the best plan over all sites
+    (``key`` None) or site ``key`` alone; an error as (its class, its problems), which the
+    parent raises (a ScenarioError does not survive pickling)."""
+    assert _SHARED is not None
+    model, baseline = _SHARED
+    try:
+        if key is None:
+            return solve(model)
+        site = model.data.sites[key]
+        options = replace(model.options, sites=(key,), max_sites=None, force=True)
+        single = _with(model, options)
+        try:
+            sol = solve(single)
+        except InfeasibleError as exc:
+            return SiteRank(key, site.label, site.zone, None, [str(p) for p in exc.problems])
+        rank = SiteRank(key, site.label, site.zone, read_plan(single, sol, baseline), [])
+        rank.overlay = overlay_for(single, sol, baseline, key)
+        return rank
+    except ScenarioError as exc:
+        return (type(exc), exc.problems)
+
+
+def _solve_all(model: Model, baseline: Solution, keys: list[str | None], workers: int) -> list:
+    """:func:`_solve_job` of every key, in order, on ``workers`` forked processes (each
+    programme on one; HiGHS is deterministic, so the plans are those of one process)."""
+    global _SHARED
+    _SHARED = (model, baseline)
+    try:
+        if workers <= 1:
+            return [_solve_job(k) for k in keys]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_solve_job, keys, chunksize=1)
+    finally:
+        _SHARED = None
+
+
 def analyse(
     scenario: Scenario,
     data: SitesData,
     options: Options | None = None,
     npv: NpvFunction | None = None,
+    workers: int | None = None,
 ) -> Siting:
     """Best plan over all sites, and each site alone ranked by its margin (best first).
 
-    ``npv``, when given, values each feasible site's costs (its overlay, under its zone's
-    regime) with the full engine: the NPV after tax of the ranking.
-    Raises :class:`InfeasibleError` when no plan over all sites meets the constraints.
+    ``npv``, when given, values every feasible site's costs (its overlay, under its zone's
+    regime) with the full engine, in one call: the NPV after tax of the ranking. The
+    programmes (the best plan and one per site) are solved on ``workers`` processes
+    (:func:`workers_for`). Raises :class:`InfeasibleError` when no plan over all sites meets
+    the constraints.
     """
     options = options or Options()
     model = model_for(scenario, data, options)
     base_model = _with(model, replace(options, baseline=True, sites=None))
     baseline = solve(base_model)
-    best_sol = solve(model)
+    keys: list[str | None] = [None, *data.sites]  # the longest programme first
+    done = _solve_all(model, baseline, keys, workers_for(len(keys), workers))
+    for item in done:
+        if isinstance(item, tuple):
+            raise item[0](item[1])
+    best_sol, ranking = done[0], done[1:]
     best = read_plan(model, best_sol, baseline)
-    ranking = []
-    for key, site in data.sites.items():
-        single = _with(model, replace(options, sites=(key,), max_sites=None, force=True))
-        try:
-            sol = solve(single)
-        except InfeasibleError as exc:
-            ranking.append(
-                SiteRank(key, site.label, site.zone, None, [str(p) for p in exc.problems])
-            )
-            continue
-        rank = SiteRank(key, site.label, site.zone, read_plan(single, sol, baseline), [])
-        rank.overlay = overlay_for(single, sol, baseline, key)
-        ranking.append(rank)
     if npv is not None:  # one call, so that the engine values the sites in batches
         valued = [r for r in ranking if r.overlay is not None]
         for r, value in zip(valued, npv([(r.overlay, r.zone) for r in valued]), strict=True):
