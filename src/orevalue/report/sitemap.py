@@ -9,12 +9,14 @@ from a few public coordinates, for orientation only.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from orevalue.atomic import write_atomic
+from orevalue.siting.rank import can_fork
 
 #: Approximate Makran and Sindh coastline, (lat, lon) west to east: Gwadar Bay (Jiwani),
 #: Gwadar, Pasni, Ormara, Sonmiani, Karachi, Port Qasim, Indus delta, Sir Creek.
@@ -218,16 +220,37 @@ def _frame(ax: Any, siting: Any, net: Any, coast: np.ndarray) -> None:
     ax.grid(True, color="#f0f0f0", lw=0.5)
 
 
+def _save_svg(fig: Any, path: Path) -> None:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    write_atomic(path, buffer.getvalue())
+
+
 def _save(fig: Any, folder: Path) -> list[Path]:
-    """Write the figure as ``map.png`` and ``map.svg`` (no date in the SVG); close it."""
+    """Write the figure as ``map.png`` and ``map.svg`` (no date in the SVG); close it.
+
+    The two renderings are independent, so where forking is safe the SVG is drawn by a
+    forked child while this process draws the PNG (a 100-site map takes over a second
+    each); the files are those of drawing them one after the other. Should the child fail,
+    the SVG is drawn here, so that any error is this process's own."""
     import matplotlib.pyplot as plt
 
     png, svg = folder / "map.png", folder / "map.svg"
-    _save_png(fig, png)
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    child = os.fork() if can_fork() else -1
+    if child == 0:  # the child: the SVG only, and leave without Python's exit handlers
+        code = 1
+        try:
+            _save_svg(fig, svg)
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        _save_png(fig, png)
+    finally:
+        drawn = child > 0 and os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+    if not drawn:
+        _save_svg(fig, svg)
     plt.close(fig)
-    write_atomic(svg, buffer.getvalue())
     return [png, svg]
 
 

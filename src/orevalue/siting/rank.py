@@ -188,21 +188,25 @@ PARALLEL_FROM = 12
 _SHARED: tuple[Model, Solution] | None = None
 
 
+def can_fork() -> bool:
+    """Whether this process may fork workers safely: no other thread running (a web server's
+    would leave locks held in the child), not a daemonic process (a pool's worker), and a
+    platform with ``fork``."""
+    return (
+        threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
 def workers_for(jobs: int, workers: int | None = None) -> int:
     """Processes to solve ``jobs`` programmes on: ``workers`` if given, else every CPU this
-    process may use (at most 8) from :data:`PARALLEL_FROM` programmes on. One where forking
-    is unsafe or impossible: other threads running (a web server), a daemonic process (a
-    pool's worker) or no ``fork`` on this platform."""
+    process may use (at most 8) from :data:`PARALLEL_FROM` programmes on; one where forking
+    is unsafe (:func:`can_fork`)."""
     if workers is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         workers = min(cpus or 1, 8) if jobs >= PARALLEL_FROM else 1
-    if (
-        threading.active_count() > 1
-        or multiprocessing.current_process().daemon
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return 1
-    return max(1, min(workers, jobs))
+    return max(1, min(workers, jobs)) if can_fork() else 1
 
 
 def _solve_job(key: str | None) -> Solution | SiteRank | tuple[type, list]:
