@@ -279,28 +279,21 @@ def sweep(
 # ------------------------------------------------------------------ siting
 
 
-def site_npv(
-    case: Loaded | Scenario, pathway: str | None = None
-) -> Callable[[Overlay, str | None], float]:
-    """The after-tax plant NPV (USD) of ``pathway`` (the case's focus pathway unless given)
-    with one site's overlay laid over the case and taxed under the regime given (its zone's):
-    :func:`site_npvs` for one site."""
+def site_npv(case: Loaded | Scenario, pathway: str | None = None) -> Callable[..., float]:
+    """:func:`site_npvs` for one site: ``npv(overlay, regime)``."""
     many = site_npvs(case, pathway)
     return lambda overlay, regime: many([(overlay, regime)])[0]
 
 
 def site_npvs(case: Loaded | Scenario, pathway: str | None = None) -> NpvFunction:
     """The function siting ranks sites with: for each (overlay, regime) pair, the after-tax
-    plant NPV (USD) of ``pathway`` (the case's focus pathway unless given) with that site's
-    overlay laid over the case and taxed under the regime (its zone's; None: the case's).
+    plant NPV (USD) of ``pathway`` (the case's focus pathway unless given) with the site's
+    overlay laid over the case, taxed under the regime (its zone's; None: the case's). The
+    sites of one regime are one evaluation, a site a sample (:mod:`orevalue.sitenpv`)."""
+    from orevalue.sitenpv import batch_npvs
 
-    The sites taxed under one regime are one evaluation of N samples, a site a sample: their
-    overlays differ in numbers only (costs, freights, premiums), which the engine takes per
-    sample; the text of ``[site]`` (name, freight modes) counts freight tonnes in the country
-    view and never the plant's NPV. Each site's values are checked as loading checks them; a
-    site whose values fail is loaded on its own, so its error is the loader's.
-    """
     name = pathway if pathway is not None else _scenario(case).focus_pathway
+    loaded = _loaded(case)
 
     def npvs(pairs: Sequence[tuple[Overlay, str | None]]) -> list[float]:
         out: list[float] = [0.0] * len(pairs)
@@ -308,53 +301,13 @@ def site_npvs(case: Loaded | Scenario, pathway: str | None = None) -> NpvFunctio
         for i, (_, regime) in enumerate(pairs):
             by_regime.setdefault(regime, []).append(i)
         for regime, idx in by_regime.items():
-            values = _site_batch(_loaded(case), [pairs[i][0] for i in idx], regime, name)
-            for i, value in zip(idx, values, strict=True):
+            zone = (regime_overlay(regime, f"zone regime {regime}"),) if regime else ()
+            sites = [pairs[i][0] for i in idx]
+            for i, value in zip(idx, batch_npvs(loaded.variant, sites, zone, name), strict=True):
                 out[i] = value
         return out
 
     return npvs
-
-
-def _site_batch(
-    loaded: Loaded, overlays: list[Overlay], regime: str | None, pathway: str
-) -> list[float]:
-    """Plant NPVs of ``overlays`` under ``regime``, one evaluation with a sample per site."""
-    import numpy as np
-
-    from orevalue import engine
-    from orevalue.params import Params
-    from orevalue.scenario.tables import split_provenance
-
-    zone = [regime_overlay(regime, f"zone regime {regime}")] if regime is not None else []
-    variant = loaded.variant(overlays[0], *zone)
-    site = variant.site
-    given = [split_provenance(o.values.get("site", {}))[0] for o in overlays]
-    if any(set(o.values) - {"site"} for o in overlays):  # more than site costs: one at a time
-        given = []
-    columns: dict[str, list[float]] = {}
-    for overlay, values in zip(overlays, given, strict=True):
-        try:
-            checked = type(site).model_validate({**site.model_dump(), **values})
-        except ValueError:  # pydantic's; the loader names file, field and what is allowed
-            loaded.variant(overlay, *zone)
-            raise
-        for key, value in checked.model_dump().items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                columns.setdefault(f"site.{key}", []).append(float(value))
-    if not given:
-        return [
-            engine.evaluate(
-                loaded.variant(o, *zone), breakeven=False, detail=False, compare=False
-            ).value(pathway, "plant", "npv_usd")
-            for o in overlays
-        ]
-    n = len(overlays)
-    params = Params.from_scenario(variant, n).replace(
-        {k: np.asarray(v) for k, v in columns.items()}
-    )
-    results = engine.evaluate(variant, params, breakeven=False, detail=False, compare=False)
-    return [results.value(pathway, "plant", "npv_usd", i) for i in range(n)]
 
 
 def site(
