@@ -12,13 +12,15 @@ as the command runs it: load the case, rank every site with the engine's NPVs, w
 files and draw the map. With ``--baseline`` (the ``src`` folder of another checkout, e.g. the
 previous commit in a ``git worktree``), each command runs on both trees in turn, run by run,
 and the ratio (this tree / baseline) is the median of the paired ratios with their range.
-Figures are medians with min-max; shared machines are noisy, so compare ratios within a run.
+Figures are medians with min-max, wall time and CPU time (user + system of the process and
+its workers); shared machines are noisy, so compare ratios within a run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +46,7 @@ from orevalue.siting.synthetic import random_sites_data
 from orevalue.report.sitetables import write_siting
 from orevalue.report.sitemap import draw_map
 loaded = api.load()
+api.risk_spec(loaded)  # the command's check of the case's [uncertainty] table
 data = random_sites_data(100, n_sizes=5, n_power=3, seed=0)
 npv = api.site_npvs(loaded) if hasattr(api, "site_npvs") else api.site_npv(loaded)
 siting = analyse(loaded.scenario, data, Options(), npv)
@@ -110,11 +113,15 @@ def commands(out: str) -> list[tuple[str, list[str], float]]:
     ]
 
 
-def _run(src: Path, args: list[str]) -> float:
+def _run(src: Path, args: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, the process and its workers) of one run."""
     env = {**os.environ, "PYTHONPATH": str(src)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def _spread(values: list[float], scale: float = 1.0, fmt: str = "{:.2f}") -> str:
@@ -123,7 +130,8 @@ def _spread(values: list[float], scale: float = 1.0, fmt: str = "{:.2f}") -> str
 
 
 def command_rows(repeat: int, baseline: Path | None) -> None:
-    """Each command ``repeat`` times in a fresh process, alternating with the baseline."""
+    """Each command ``repeat`` times in a fresh process, alternating with the baseline; wall
+    time and CPU time (which a loaded machine moves less)."""
     with tempfile.TemporaryDirectory(prefix="bench-site-") as out:
         rows = []
         for label, args, target in commands(out):
@@ -137,17 +145,20 @@ def command_rows(repeat: int, baseline: Path | None) -> None:
                     base.append(_run(baseline, args))
             rows.append((label, mine, base, target))
     width = max(len(r[0]) for r in rows)
-    head = f"{'command (fresh process)':<{width}}  {'this tree, s':>18}"
+    head = f"{'command (fresh process)':<{width}}  what  {'this tree, s':>20}"
     if baseline is not None:
-        head += f"  {'baseline, s':>18}  {'ratio (paired)':>20}"
+        head += f"  {'baseline, s':>20}  {'ratio (paired)':>20}"
     print(head + "  target")
     for label, mine, base, target in rows:
-        line = f"{label:<{width}}  {_spread(mine):>18}"
-        if base:
-            ratios = [m / b for m, b in zip(mine, base, strict=True)]
-            line += f"  {_spread(base):>18}  {_spread(ratios, fmt='{:.3f}'):>20}"
-        ok = "ok" if statistics.median(mine) < target else "MISSED"
-        print(f"{line}  < {target:g} s {ok}")
+        for k, what in enumerate(("wall", "CPU ")):
+            ours = [m[k] for m in mine]
+            line = f"{label if k == 0 else '':<{width}}  {what}  {_spread(ours):>20}"
+            if base:
+                theirs = [b[k] for b in base]
+                ratios = [m / b for m, b in zip(ours, theirs, strict=True)]
+                line += f"  {_spread(theirs):>20}  {_spread(ratios, fmt='{:.3f}'):>20}"
+            ok = "ok" if statistics.median(ours) < target else "MISSED"
+            print(f"{line}  < {target:g} s {ok}" if k == 0 else line)
 
 
 def main() -> None:
