@@ -67,6 +67,12 @@ class MinePlan(_Model):
         description="the feed's tonnage and grades come from the mine (false: the feed's own "
         "figures, the mine valued alongside)",
     )
+    captive_share_pct: Pct = Field(
+        default=0.0,
+        description="policy lever, a captive-feed contract: share of the mine's concentrate, "
+        "%, the plant takes with the mine's tonnage and grades (the balance of its need at "
+        "the feed's own figures); supplies_feed = true is a share of 100",
+    )
     first_year: Year = Field(description="first calendar year of production")
     life_years: int = Field(ge=1, le=100, description="years of production")
     phases: dict[str, MinePhase] = Field(min_length=1, description="phases, by name")
