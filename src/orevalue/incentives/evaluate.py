@@ -120,8 +120,29 @@ def make_setup(scenario: Scenario, levers: LeverSet, pathway: str) -> Setup:
     # given); a value the case gives (a site's security premium) is kept
     today = {k: v for k, v in levers.status_quo().items() if float(base[k][0, 0]) == 0.0}
     base = base.replace(today)
+    _check_captive(cut, levers)
     cut, switches = _with_obligation(cut, levers, base, pathway)
     return Setup(cut, pathway, levers, base, switches=switches)
+
+
+#: The lever path of a captive-feed contract's share of the mine's concentrate.
+CAPTIVE = "mine_plan.captive_share_pct"
+
+
+def _check_captive(cut: Scenario, levers: LeverSet) -> None:
+    """A captive-feed share needs a mine plan whose feed the plant does not already take in
+    full (``supplies_feed = true`` is a share of 100: the lever would move nothing)."""
+    name = next((n for n, lv in levers.levers.items() if lv.path == CAPTIVE), None)
+    plan = cut.mine_plan
+    if name is None or (plan is not None and not plan.supplies_feed):
+        return
+    msg = (
+        "a captive-feed share needs the case's [mine_plan] with supplies_feed = false (true "
+        "already takes all of the mine's concentrate)"
+        if plan is not None
+        else "a captive-feed share needs the case's [mine_plan]"
+    )
+    raise ScenarioError([Problem(levers.file, f"{name}.path", msg)])
 
 
 #: Lever paths that price a domestic-processing obligation (``mine_plan.regulated_terms``).

@@ -143,6 +143,14 @@ def check_mine(plan: MinePlan | None, feeds: dict[str, Any]) -> list[tuple[str, 
         found.append(
             ("mine_plan.phases", f"one phase must start in mine_plan.first_year {plan.first_year}")
         )
+    if plan.supplies_feed and plan.captive_share_pct not in (0.0, 100.0):
+        found.append(
+            (
+                "mine_plan.captive_share_pct",
+                "a share of the mine's concentrate needs supplies_feed = false (true takes all "
+                f"of it, a share of 100); got {plan.captive_share_pct:g}",
+            )
+        )
     if plan.feed not in feeds:
         found.append(("mine_plan.feed", f"must name a [feeds] table; got '{plan.feed}'"))
     if plan.recovery_pct.get(plan.element, 0.0) <= 0:
