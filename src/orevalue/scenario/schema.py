@@ -98,6 +98,10 @@ def _grade_field(el: catalog.Element) -> tuple[Any, Any]:
     return (float, Field(default=0.0, ge=0, le=el.max, description=f"{el.name}, {unit}"))
 
 
+MINED = (
+    "ore in the ground a pathway's own stages mine (a CIL mine and plant): never exported or "
+    "bought; the mine royalty (mine.royalty_*_pct) is due on the metal they recover, at its price"
+)
 #: A feed: its terms and tonnage, then one grade per element of data/elements.toml
 #: (``cu_pct``, ``au_g_per_t``, ...), then its moisture.
 Feed = create_model(
@@ -121,6 +125,7 @@ Feed = create_model(
             "ocean and site legs deducted)",
         ),
     ),
+    mined=(bool, Field(default=False, description=MINED)),
     landed_freight_usd_per_wmt=(
         float,
         Field(
