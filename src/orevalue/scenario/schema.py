@@ -56,9 +56,7 @@ class Project(_Model):
     utilisation_pct: list[Pct] = Field(
         min_length=1, description="utilisation of nameplate by operating year, %; the last holds"
     )
-    nameplate_conc_dmt_per_yr: Rng(0, 1e8) = Field(
-        description="smelter nameplate, dry t concentrate/yr"
-    )
+    nameplate_conc_dmt_per_yr: Rng(0, 1e8) = Field(description="plant nameplate, dry t of feed/yr")
     owner_and_infra_pct: Rng(0, 500) = Field(
         description="owner's, infrastructure, contingency, % of EPC"
     )
