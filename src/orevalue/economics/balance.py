@@ -54,13 +54,14 @@ def pathway_balance(
     exported: dict[str, np.ndarray] = {}
     for feed, available in flows.feeds_available_dry_t.items():
         processed = flows.feeds_processed_dry_t.get(feed, zeros)
-        imported = scenario.feeds[feed].imported
+        # imported feed only as far as it is bought, ore in the ground as far as it is mined
+        taken_only = scenario.feeds[feed].imported or scenario.feeds[feed].mined
         lots = flows.lots.get(feed)
         if lots is None:
-            groups["feeds"][feed] = _feed_entry(p, feed, processed if imported else available)
+            groups["feeds"][feed] = _feed_entry(p, feed, processed if taken_only else available)
         else:  # a captive-feed contract: each lot at its grades
             groups["feeds"][feed] = _lots_entry(feed, [(q, a) for q, a, _, _ in lots])
-        if not imported:
+        if not taken_only:
             exported[feed] = available - processed
     for feed, dry_t in exported.items():
         lots = flows.lots.get(feed)
