@@ -156,3 +156,29 @@ def test_a_package_with_a_longer_tenor_re_runs_through_its_overlay(tmp_path):
         ("npv_usd", "npv_usd"),
     ):
         assert plant[key][0] == pytest.approx(m[theirs], rel=1e-9, abs=1e-9), key
+
+
+def test_the_public_cost_takes_the_mine_as_the_chain_sees_it(captive):
+    """The plant view sees the mine through the plant's feed: with all of the mine's
+    concentrate under contract it sees the mine plan's Phase 2 exports, which it does not see
+    at the feed's own figures. The public cost takes the mine's royalties, export duty and
+    income tax from the chain, which sees all of the mine's concentrate either way."""
+    rows = np.array([[0.0], [100.0]])
+    priced = price(captive, rows)
+    run = _plain(captive.scenario, package_params(captive, rows)).pathways["cathode"]
+    c, ch, p = run.country, run.chain, package_params(captive, rows)
+    g = p["project.discount_rate_pct"][0, 0] / 100.0
+    # the chain's axis starts in 2026 (Phase 1's capex, 4 years before 2030), the plant's in
+    # 2027 (its construction)
+    to_plant_year = (1.0 + g) ** 1
+    assert captive.reference.result.chain and to_plant_year > 1.0
+    share = 5.0 / (5.0 + 1.5)  # the province's 5 % of the mine's 6.5 % of royalties
+    plant_province = (
+        c["government_revenue_province_pv_usd"] - c["government_pv_usd_mine_royalty_province"]
+    )
+    mine_province = ch["mine_royalties_pv_usd"] * share * to_plant_year
+    hand = -(plant_province[1] - plant_province[0]) - (mine_province[1] - mine_province[0])
+    assert priced.forgone_pv_usd["province"][1] == pytest.approx(hand, rel=1e-9)
+    # the plant view alone would count the royalty on the Phase 2 exports as a gain
+    seen = c["government_pv_usd_mine_royalty_province"]
+    assert seen[1] - seen[0] > 5.0 * (mine_province[1] - mine_province[0])

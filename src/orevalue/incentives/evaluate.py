@@ -282,22 +282,41 @@ def private_equity(run: Run) -> tuple[np.ndarray, np.ndarray]:
     return metrics.irr(cash), metrics.npv(rate, cash) * permit_delay_factor(p, rate)
 
 
-def mine_income_tax_pv_usd(scenario: Scenario, run: Run) -> np.ndarray:
-    """The mine's income tax to the federation in the integrated chain
-    (:mod:`orevalue.economics.chain`) that the plant's country view does not count, PV USD
-    at the country's rate on the plant's first year like the plant's government lines, (N,):
-    the chain's mine income tax less the plant view's change of it at a transfer price off
-    arm's length (the plant view counts the mine's royalties and export duty already).
-    Zero without a mine plan."""
+def mine_government_pv_usd(scenario: Scenario, run: Run) -> dict[str, np.ndarray]:
+    """What the governments get from the mine in the integrated chain
+    (:mod:`orevalue.economics.chain`) less what the plant's country view counts of it, by
+    level, PV USD at the country's rate on the plant's first year like the plant's
+    government lines, (N,). The chain sees the whole mine (all its concentrate, exported or
+    sold to the plant, and its income tax); the plant view sees the mine through the plant's
+    feed (its royalties and export duty on the feed's tonnage, the income tax moved by the
+    transfer price), which changes with a captive-feed share (the mine plan's tonnage in place
+    of the feed's own). The province: the royalty to it; the federation: the federal royalty,
+    the export duty and the income tax. Zero without a mine plan."""
     r = run.result
+    zeros = np.zeros(run.params.n_samples)
     if scenario.mine_plan is None or not r.chain:
-        return np.zeros(run.params.n_samples)
-    rate = engine.country_discount_rate(run.params)
+        return {lv: zeros for lv in LEVELS}
+    p = run.params
+    rate = engine.country_discount_rate(p)
     plant_years = schedule.timeline(scenario).years
     axis = chain.chain_axis(mine_years(scenario).years, plant_years)
     to_plant_year = (1.0 + rate) ** float(plant_years[0] - axis[0])
-    counted = r.country.get("government_pv_usd_mine_income_tax_change", 0.0)
-    return r.chain["mine_income_tax_pv_usd"] * to_plant_year - counted
+    rp, rf = p["mine.royalty_province_pct"][:, 0], p["mine.royalty_federal_pct"][:, 0]
+    to_province = np.divide(rp, rp + rf, out=np.zeros_like(rp), where=(rp + rf) > 0)
+    royalties = r.chain["mine_royalties_pv_usd"] * to_plant_year
+    federal = (r.chain["mine_export_duty_pv_usd"] + r.chain["mine_income_tax_pv_usd"]) * (
+        to_plant_year
+    )
+    c = r.country
+    counted_federal = sum(
+        c.get(f"government_pv_usd_{k}", zeros)
+        for k in ("mine_royalty_federal", "export_duty", "mine_income_tax_change")
+    )
+    return {
+        "province": royalties * to_province
+        - c.get("government_pv_usd_mine_royalty_province", zeros),
+        "federation": royalties * (1.0 - to_province) + federal - counted_federal,
+    }
 
 
 def price(setup: Setup, amounts: np.ndarray) -> Priced:
@@ -315,10 +334,10 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
     forgone = {
         lv: ref.result.country[gov.format(lv)] - pkg.result.country[gov.format(lv)] for lv in LEVELS
     }
-    mine_tax = mine_income_tax_pv_usd(setup.scenario, ref) - mine_income_tax_pv_usd(
-        setup.scenario, pkg
-    )
-    forgone["federation"] = forgone["federation"] + mine_tax
+    mine_ref = mine_government_pv_usd(setup.scenario, ref)
+    mine_pkg = mine_government_pv_usd(setup.scenario, pkg)
+    for lv in LEVELS:  # the mine as the chain sees it, not as the plant's feed shows it
+        forgone[lv] = forgone[lv] + (mine_ref[lv] - mine_pkg[lv])
     plant, country = pkg.result.plant, pkg.result.country
     no_debt = pkg.params["finance.debt_pct_of_capex"][:, 0] <= 0  # no loan, no cover to meet
     private_irr, private_npv = private_equity(pkg)
