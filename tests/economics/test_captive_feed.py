@@ -166,14 +166,33 @@ def test_the_plant_s_invoice_is_the_two_lots_at_their_prices_by_hand(cases):
     room = 930_000.0 * 0.55  # nameplate x the first year's utilisation
     captive = s * mine_t  # taken first: 267,223 t
     balance = min((1.0 - s) * 857_000.0, room - captive)  # the rest of the room: 244,277 t
-    # the price of a dry t of each lot, from the plant taking it alone (all the mine's, or
-    # all the feed's own figures), in that year
+    # the price of a dry t of each lot by hand from the 2030 prices and the concentrate terms:
+    # Cu payable min(28 x 96.5 %, 28 - 1) = 27 %; Au 97 % at 10 g/t and above; Ag 90 % at 30
+    # g/t and above; TC per dmt, RC per payable lb, Au RC 5 USD/oz and Ag RC 0.40 USD/oz
+    # payable; no As penalty at 0.05 %; ocean freight 28 USD/wmt at 9 % moisture, the site at
+    # the port. The mine's concentrate: 0.28 g/t Au x 63.1 % and 1.5 g/t Ag x 60 % per t ore,
+    # in 0.48 % x 86.6 % / 28 % t of concentrate per t ore
+    market = Market.from_params(Params.from_scenario(today), schedule.timeline(today).years)
+    price = {k: float(market[k][0, col]) for k in market}
+    pull = 0.0048 * 0.866 / 0.28
+
+    def per_dmt(au_g_per_t: float, ag_g_per_t: float) -> float:
+        au_oz, ag_oz = au_g_per_t * 0.97 / 31.1034768, ag_g_per_t * 0.90 / 31.1034768
+        payable_lb = 0.27 * 2204.62262185
+        metal = 0.27 * price["cu_usd_per_t"] + au_oz * price["au_usd_per_oz"]
+        metal += ag_oz * price["ag_usd_per_oz"]
+        charges = price["tc_usd_per_dmt"] + 5.0 * au_oz + 0.40 * ag_oz
+        charges += price["rc_usc_per_lb"] / 100.0 * payable_lb
+        return metal - charges - 28.0 / (1.0 - 0.09)
+
+    u_mine = per_dmt(0.28 * 0.631 / pull, 1.5 * 0.60 / pull)  # 11.9 g/t Au, 60.6 g/t Ag
+    u_own = per_dmt(10.8, 40.0)
+    # the plant taking each lot alone pays that price a dry t
     cost_100, all_mine = _year_cost(today, 100.0)
     cost_0, all_own = _year_cost(today, 0.0)
-    u_mine = cost_100 / all_mine.processed_dry_t[FEED][0, col]
-    u_own = cost_0 / all_own.processed_dry_t[FEED][0, col]
-    # the mine plan's concentrate is richer: 11.9 g/t Au and 61 g/t Ag against 10.8 and 40
-    assert u_mine != pytest.approx(u_own, rel=1e-3)
+    assert cost_100 == pytest.approx(u_mine * all_mine.processed_dry_t[FEED][0, col], rel=1e-9)
+    assert cost_0 == pytest.approx(u_own * all_own.processed_dry_t[FEED][0, col], rel=1e-9)
+    assert u_mine > u_own  # the mine plan's concentrate is the richer
     cost, supply = _year_cost(today, 100.0 * s)
     lots = supply.lots[FEED]
     assert lots[0].processed[0, col] == pytest.approx(captive, rel=1e-12)
