@@ -17,7 +17,7 @@ def site_command(
     case: CaseOpt = None,
     sites: Annotated[
         Path | None,
-        typer.Option("--sites", help="Siting data merged onto the embedded sites.toml."),
+        typer.Option("--sites", help="Siting data merged onto the case's embedded sites file."),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for results (<out>/<scenario>/site/).")
@@ -59,14 +59,6 @@ def site_command(
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     loaded = load_case(scenario, case=case)
-    from orevalue.report.labels import metal_name
-
-    if metal_name(loaded.scenario) != "copper":  # sites.toml's network is the copper chain's
-        raise fail(
-            f"{loaded.scenario.name}: orevalue site places a smelter and a refinery on the "
-            "network of data/sites.toml (mine, blister and import sources of concentrate); "
-            "this case has none: its site is the case's own [site] table"
-        )
     try:
         siting = api.site(
             loaded,

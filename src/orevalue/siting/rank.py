@@ -18,6 +18,7 @@ from orevalue.siting.plan import (
     Plan,
     conc_freight_usd,
     dominant_mode,
+    imports_landed_usd,
     product_freight_usd_per_t,
     read_plan,
     smelted_wmt,
@@ -139,6 +140,8 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
     # the export port
     smelted = smelted_wmt(model, sol)
     saved = conc_freight_usd(model, baseline) - conc_freight_usd(model, sol)
+    if model.units.single:  # the engine's feed of one group is the blend, imports included
+        saved -= imports_landed_usd(model, sol) - imports_landed_usd(model, baseline)
     saving = saved / smelted if smelted > 0 else 0.0
     product = product_freight_usd_per_t(model, sol)
     here = f"orevalue site plan for {key} ({data.source_file})"
