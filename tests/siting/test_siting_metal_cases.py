@@ -47,6 +47,7 @@ def test_the_command_works_without_a_copper_word(runs, case):
         "site.json",
     ]
     assert not COPPER_WORDS.findall(output), COPPER_WORDS.findall(output)
+    assert f"orevalue run --case {case} --site " in output  # the hint keeps the case
     for name in ("site.json", "ranking.csv", "map.svg"):
         text = (folder / name).read_text(encoding="utf-8")
         assert not COPPER_WORDS.findall(text), (name, COPPER_WORDS.findall(text)[:5])

@@ -85,8 +85,9 @@ def site_command(
         best = siting.ranking[0].key if siting.ranking and siting.ranking[0].feasible else None
         if best:
             zone = siting.data.sites[best].zone
+            which = f"--case {case} " if case and scenario is None else ""
             console.print(
-                f"Carry a site's costs into every metric: orevalue run --site {best} "
+                f"Carry a site's costs into every metric: orevalue run {which}--site {best} "
                 f"(add --regime {zone} for its zone's taxes)",
                 markup=False,
                 soft_wrap=True,
