@@ -8,6 +8,10 @@ full utilisation (the year the engine quotes margins for), so the siting screen 
 (``focus_pathway``); the smelter pathway is the longest other pathway whose stages begin the
 refinery pathway's, and its main product is the intermediate the refinery takes (for the
 copper case: ``anode`` feeding ``cathode``). The refinery is what the focus pathway adds.
+A focus pathway with no such first part (gold's refinery, antimony's roaster line) is one
+group: all its stages at one site, making the product itself. Several concentrate feeds (gold's
+scrap and doré, antimony's local and imported concentrate) travel as one blend, in the shares
+the engine processes them in that year.
 """
 
 from __future__ import annotations
