@@ -123,14 +123,21 @@ def test_antimony_blend_in_the_steady_year_is_the_imported_concentrate(sitings):
 
 def test_antimony_freights_are_the_legs_by_hand(sitings):
     """Hub: concentrate 40 km by road from Karachi Port (0.055 USD/t-km) and trioxide back;
-    Port Qasim / Dhabeji: 35 km of road to Port Qasim then 20 km of rail (0.025). An import
-    pays 120 USD/wmt landed (the case's import parity), which the overlay carries as feed
-    freight."""
+    Port Qasim / Dhabeji: 35 km of road to Port Qasim then 20 km of rail (0.025). The imported
+    concentrate costs its FOB value plus the 60 USD/wmt ocean leg and the case's 60 USD/wmt
+    landed freight: `run --site` carries its landed freight plus the haul, and the local
+    feed's import parity (the case's -120 USD/wmt) less the haul."""
     ranks = {r.key: r for r in sitings["antimony"].ranking}
     hub = ranks["hub"].overlay.values["site"]
     assert hub["conc_freight_site_to_port_usd_per_wmt"]["value"] == pytest.approx(
         -(120.0 + 40 * 0.055)
     )
+    feeds = ranks["hub"].overlay.values["feeds"]
+    assert feeds["concentrate"]["landed_freight_usd_per_wmt"]["value"] == pytest.approx(
+        60.0 + 40 * 0.055
+    )
+    gwadar = ranks["gwadar"].overlay.values["feeds"]["concentrate"]
+    assert gwadar["landed_freight_usd_per_wmt"]["value"] == pytest.approx(60.0 + 650 * 0.055)
     assert hub["product_freight_site_to_port_usd_per_t"]["value"] == pytest.approx(40 * 0.055)
     qasim = ranks["port-qasim"].overlay.values["site"]
     assert qasim["conc_freight_site_to_port_usd_per_wmt"]["value"] == pytest.approx(

@@ -107,7 +107,7 @@ class Source(_Model):
     landed_usd_per_wmt: NonNeg | None = Field(
         default=None,
         description="what an import costs over its FOB value, USD/wmt (default: the "
-        "scenario's ocean freight)",
+        "scenario's ocean freight, plus its landed freight for a feed the case imports)",
     )
 
 

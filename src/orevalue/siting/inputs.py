@@ -110,15 +110,7 @@ def sources_of(data: SitesData, units: UnitEconomics, net: Network) -> Sources:
         ]
     )
     avail = np.where(commodity == CONC, conc_dmt / moist, units.blister_available_t_per_yr)
-    landed = np.array(
-        [
-            units.ocean_conc_usd_per_wmt
-            if data.sources[s].landed_usd_per_wmt is None
-            else data.sources[s].landed_usd_per_wmt
-            for s in names
-        ],
-        dtype=float,
-    )
+    landed = source_landed_usd_per_wmt(data, units)
     import_max = np.array(
         [(data.sources[s].max_dmt_per_yr or 0.0) / moist for s in names], dtype=float
     )
@@ -131,6 +123,22 @@ def sources_of(data: SitesData, units: UnitEconomics, net: Network) -> Sources:
         landed_usd_per_wmt=landed,
         supply_ub=np.where(is_import, import_max, avail) * enabled,
         port=np.array(port, dtype=int),
+    )
+
+
+def source_landed_usd_per_wmt(data: SitesData, units: UnitEconomics) -> np.ndarray:
+    """(S,) what each source's feed costs over its FOB value if imported, USD/wmt: the
+    source's ``landed_usd_per_wmt``, else the ocean leg plus the scenario's landed freight for
+    a feed the case imports, else the ocean leg."""
+    ocean = units.ocean_conc_usd_per_wmt
+    return np.array(
+        [
+            src.landed_usd_per_wmt
+            if src.landed_usd_per_wmt is not None
+            else units.feed_landed_usd_per_wmt.get(src.feed, ocean)
+            for src in data.sources.values()
+        ],
+        dtype=float,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from orevalue.siting.inputs import source_landed_usd_per_wmt
 from orevalue.siting.model import (
     ANODE,
     COMPONENTS,
@@ -425,17 +426,10 @@ def conc_freight_usd(model: Model, sol: Solution) -> float:
 
 
 def imports_landed_usd(model: Model, sol: Solution) -> float:
-    """What the imports of a plan cost over their FOB value (ocean freight in, or the
-    source's ``landed_usd_per_wmt``), USD/yr."""
+    """What the imports of a plan cost over their FOB value, USD/yr
+    (:func:`~orevalue.siting.inputs.source_landed_usd_per_wmt`)."""
     supply = _val(sol.x, model, "supply")
-    landed = np.array(
-        [
-            model.units.ocean_conc_usd_per_wmt
-            if (src := model.data.sources[s]).landed_usd_per_wmt is None
-            else src.landed_usd_per_wmt
-            for s in model.sources
-        ]
-    )
+    landed = source_landed_usd_per_wmt(model.data, model.units)
     imports = np.array([model.data.sources[s].kind == "import" for s in model.sources])
     return float((landed * supply)[imports].sum())
 

@@ -178,7 +178,21 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
     for name in SITE_FIELDS:
         meta = prov.get(f"sites.{key}.{name}", {})
         values[name] = {"value": getattr(s, name), **meta} if meta else getattr(s, name)
-    return Overlay(label=f"site preset {key}", values={"site": values})
+    tables: dict[str, Any] = {"site": values}
+    if model.units.single and model.units.feed_landed_usd_per_wmt:
+        tables["feeds"] = _imported_feeds(model, saving, here)
+    return Overlay(label=f"site preset {key}", values=tables)
+
+
+def _imported_feeds(model: Model, saving: float, here: str) -> dict[str, Any]:
+    """The landed freight of each feed the case imports, USD/wmt: what the plan pays for the
+    feed it ships over its FOB value, less the ocean leg the feed's CIF China value holds."""
+    landed = -saving - model.units.ocean_conc_usd_per_wmt
+    note = f"{here}: import cost over FOB plus the haul to the site, less the ocean leg, per wmt"
+    return {
+        f: {"landed_freight_usd_per_wmt": {"value": landed, "source": note, "tag": "D"}}
+        for f in model.units.feed_landed_usd_per_wmt
+    }
 
 
 def analyse(

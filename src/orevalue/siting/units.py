@@ -98,6 +98,8 @@ class UnitEconomics:
     feed_word: str  # what the plant takes, as reports name it ("concentrate", "feed")
     feed_blend: dict[str, float]  # dry share of each feed in the concentrate commodity
     feed_dmt_per_yr: dict[str, float]  # each blended feed's dry t/yr processed (steady year)
+    #: an imported feed's cost over its FOB value, USD/wmt: the ocean leg and its landed freight
+    feed_landed_usd_per_wmt: dict[str, float]
     commodities: tuple[str, ...]  # names of the network's slots: concentrate feed, smelter
     # product, metal feed, refined product, as the case names its feeds and products
     conc_feed: str
@@ -366,6 +368,16 @@ def _feed_of(
     return processed, shares, inputs, value, moisture
 
 
+def _landed(b: _Basis, feeds: tuple[str, ...]) -> dict[str, float]:
+    """Each feed the case imports: its cost over its FOB value, USD/wmt (the ocean leg its
+    CIF China value holds plus its landed freight)."""
+    return {
+        f: b.ocean_conc + _f(b.p[f"feeds.{f}.landed_freight_usd_per_wmt"])
+        for f in feeds
+        if b.scenario.feeds[f].imported
+    }
+
+
 def _names(
     ways: SitingPathways,
     smelter: list[str],
@@ -441,6 +453,7 @@ def unit_economics(
         feed_word=word,
         feed_blend=shares,
         feed_dmt_per_yr=processed,
+        feed_landed_usd_per_wmt=_landed(b, feeds),
         commodities=commodities,
         conc_feed=feeds[0] if len(feeds) == 1 else "+".join(feeds),
         blister_feed=blister_feed,
