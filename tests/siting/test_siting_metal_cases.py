@@ -200,3 +200,13 @@ def test_run_site_and_the_briefs_siting_section_keep_the_case(tmp_path, case):
     words = re.sub(r"<[^>]+>", " ", section)
     assert "Where to build" in words and "mixed-integer" in words
     assert not COPPER_WORDS.findall(words), COPPER_WORDS.findall(words)
+
+
+@pytest.mark.parametrize("case", ["gold", "antimony"])
+def test_refined_pct_on_a_one_group_case_exits_2_naming_the_option(tmp_path, case):
+    result = CliRunner().invoke(
+        app, ["site", "--case", case, "--refined-pct", "50", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "--refined-pct" in result.output and "one site" in result.output
+    assert not any(tmp_path.iterdir())  # nothing written

@@ -50,6 +50,7 @@ def site_command(
     from orevalue import api
     from orevalue.report.sitetables import print_siting, write_siting
     from orevalue.scenario import ScenarioError
+    from orevalue.siting.units import siting_pathways
 
     if objective not in ("system", "plant"):
         raise fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")
@@ -59,6 +60,11 @@ def site_command(
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     loaded = load_case(scenario, case=case)
+    if refined_pct is not None and siting_pathways(loaded.scenario).single:
+        raise fail(
+            f"--refined-pct: {loaded.output_name} plans every stage of its focus pathway at one "
+            "site, so there is no intermediate to refine elsewhere; leave the option out"
+        )
     try:
         siting = api.site(
             loaded,
