@@ -4,15 +4,17 @@ A carry-forward (of losses or of tax credits) and the search for an IRR depend o
 before, so numpy can only step through them one year at a time, an array pass per year. These
 kernels loop over samples and years in compiled code instead. Each row's result depends on that
 row alone, so results do not depend on how samples are chunked. They are compiled on first use
-and cached on disk next to this module (Numba's ``cache=True``).
+and cached on disk next to this module (Numba's ``cache=True``); a small call (one sample) runs
+the same functions interpreted, which starts faster (:mod:`orevalue.jit`).
 """
 
 from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from orevalue.jit import numba  # compiled where it pays: see orevalue.jit
 
 _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
