@@ -8,7 +8,7 @@ shareholders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -116,6 +116,10 @@ class BeforeFinancing:
     lines: dict[str, np.ndarray]
     basis: TaxBasis
     income_taxes: dict[str, np.ndarray]
+    #: the royalty on the plant's sales alone (``lines["royalty"]`` adds the mined royalty)
+    royalty_on_sales_usd: np.ndarray
+    #: the mine royalties on the ore the plant mines, by instrument (empty: it mines none)
+    mined_royalty: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _tax_basis(
@@ -164,11 +168,15 @@ def taxes_before_financing(
     opex_usd: np.ndarray,
     sales: SalesAndFeed,
     working_capital_change: np.ndarray,
+    mined_royalty: dict[str, np.ndarray] | None = None,
 ) -> BeforeFinancing:
-    """The plant royalty on sales, EBITDA, the taxes on income before financing and the
-    investor's cash flow before and after them."""
+    """The plant royalty on sales (and the ``mined_royalty`` of a plant that mines its own
+    ore, by instrument: :func:`orevalue.economics.mine.mined_royalty_usd`), EBITDA, the taxes
+    on income before financing and the investor's cash flow before and after them."""
     revenue, feed_cost = sales.revenue_usd, sales.feed_cost_usd
-    royalty = fiscal.royalty_usd(revenue, p["fiscal.plant_royalty_pct_of_sales"] / 100.0)
+    on_sales = fiscal.royalty_usd(revenue, p["fiscal.plant_royalty_pct_of_sales"] / 100.0)
+    mined_royalty = mined_royalty or {}
+    royalty = sum(mined_royalty.values(), start=on_sales) if mined_royalty else on_sales
     ebitda = revenue - feed_cost - opex_usd - royalty
     basis = _tax_basis(scenario, p, tl, bool(flows.stages), capital, revenue, ebitda)
     unlevered = income_taxes(scenario, p, basis)
@@ -187,7 +195,7 @@ def taxes_before_financing(
         "cash_flow_pre_tax": pre_tax,
         "cash_flow": pre_tax - tax,
     }
-    return BeforeFinancing(lines, basis, unlevered)
+    return BeforeFinancing(lines, basis, unlevered, on_sales, mined_royalty)
 
 
 @dataclass(frozen=True)

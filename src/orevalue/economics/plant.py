@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orevalue.economics import finance, schedule
+from orevalue.economics import finance, mine, schedule
 from orevalue.economics.cashflow import (
     INVESTOR_LINES,
     BeforeFinancing,
@@ -126,7 +126,10 @@ def plant_case(
     wc_change = working_capital_change_usd(
         p, flows, sales.feed_cost_usd, market, sales.main_element
     )
-    before = taxes_before_financing(scenario, p, tl, flows, cap, opex.total_usd, sales, wc_change)
+    mined = mine.mined_royalty_usd(scenario, p, flows, market)
+    before = taxes_before_financing(
+        scenario, p, tl, flows, cap, opex.total_usd, sales, wc_change, mined
+    )
     case = PlantCase(
         flows,
         dict(before.lines),
@@ -152,13 +155,15 @@ def plant_case(
     case.debt, case.holders = fin.debt, own.levered
     case.lines.update(_financed_lines(cap, before, fin))
     case.lines.update(mine_sales_to_plant_usd(scenario, sales, zeros))
-    royalty_to, royalty = scenario.fiscal.plant_royalty_to, before.lines["royalty"]
+    royalty_to, royalty = scenario.fiscal.plant_royalty_to, before.royalty_on_sales_usd
     case.government = government_lines(
         royalty_to, fin.income_taxes, royalty, cap.customs_duty_usd, own.levered
     )
     case.government_unlevered = government_lines(
         royalty_to, before.income_taxes, royalty, cap.customs_duty_usd, own.unlevered
     )
+    case.government.update(before.mined_royalty)  # the royalty on the ore the plant mines
+    case.government_unlevered.update(before.mined_royalty)
     case.stakeholders = stakeholders(
         p,
         case.opex_parts,
