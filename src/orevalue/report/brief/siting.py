@@ -17,8 +17,6 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import total
-from orevalue.siting.plan import refined_key
-from orevalue.siting.rank import npv_key
 
 
 def siting_section(ctx: Ctx) -> dict[str, Any] | None:
@@ -99,6 +97,8 @@ def _plan(ctx: Ctx) -> list[Block]:
                 caption="The optimal plan",
             )
         )
+        from orevalue.siting.plan import refined_key  # SciPy's optimiser: only with a siting
+
         facts = [
             (f"{product}, kt/yr", pointer_join(best, refined_key(product)), "kt"),
             ("power, average MW", pointer_join(best, "power_mw"), "n"),
@@ -120,6 +120,8 @@ def _plan(ctx: Ctx) -> list[Block]:
 def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
     """Each site hosting the plant alone, best first, as a table and a chart of its NPV."""
     src, inputs = ctx.src, ctx.inputs
+    from orevalue.siting.rank import npv_key  # SciPy's optimiser: only with a siting
+
     product = inputs.siting.best.refined_product  # the focus pathway's main product
     npv = npv_key(product)
     blocks: list[Block] = []
