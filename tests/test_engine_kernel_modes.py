@@ -4,8 +4,6 @@ compare the two on random inputs, kernel by kernel and through the whole engine.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -150,16 +148,3 @@ def test_z90_is_scipys_normal_quantile() -> None:
     from orevalue.risk.distributions import Z90
 
     assert float(special.ndtri(0.9)) == Z90
-
-
-def test_run_imports_neither_numba_nor_scipy(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    code = (
-        "import sys, runpy\n"
-        f"sys.argv = ['orevalue', 'run', '--quiet', '--out', {str(tmp_path)!r}]\n"
-        "try:\n    runpy.run_module('orevalue', run_name='__main__')\n"
-        "except SystemExit as exc:\n    assert not exc.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numba', 'scipy')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
-    assert (tmp_path / "balochistan-copper" / "results.json").is_file()
