@@ -218,28 +218,24 @@ def _frame(ax: Any, siting: Any, net: Any, coast: np.ndarray) -> None:
     ax.grid(True, color="#f0f0f0", lw=0.5)
 
 
-def _save(fig: Any, folder: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write the figure as ``map.png`` and ``map.svg`` (no date in the SVG), those of them
-    ``formats`` names; close it."""
+def _save(fig: Any, folder: Path) -> list[Path]:
+    """Write the figure as ``map.png`` and ``map.svg`` (no date in the SVG); close it."""
     import matplotlib.pyplot as plt
 
-    written = []
-    if "png" in formats:
-        _save_png(fig, folder / "map.png")
-        written.append(folder / "map.png")
-    if "svg" in formats:
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        write_atomic(folder / "map.svg", buffer.getvalue())
-        written.append(folder / "map.svg")
+    png, svg = folder / "map.png", folder / "map.svg"
+    _save_png(fig, png)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    return written
+    write_atomic(svg, buffer.getvalue())
+    return [png, svg]
 
 
-def draw_map(siting: Any, folder: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+def draw_map(siting: Any, folder: Path, svg_only: bool = False) -> list[Path]:
     """Draw the best plan of ``siting`` (an :class:`orevalue.siting.Siting`) to
-    ``folder/map.png`` and ``folder/map.svg`` (those ``formats`` names: the brief embeds the
-    SVG only, and rendering the PNG took a quarter of a second); return the paths."""
+    ``folder/map.png`` and ``folder/map.svg`` (the SVG alone with ``svg_only``: the brief
+    embeds it, and rendering the PNG it never read took a quarter of a second); return the
+    paths."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -262,4 +258,16 @@ def draw_map(siting: Any, folder: Path, formats: tuple[str, ...] = ("png", "svg"
     _legend(ax, plan)
     _frame(ax, siting, net, coast)
     fig.tight_layout()
-    return _save(fig, folder, formats)
+    return _save_svg_only(fig, folder) if svg_only else _save(fig, folder)
+
+
+def _save_svg_only(fig: Any, folder: Path) -> list[Path]:
+    """Write the figure as ``map.svg`` alone (no date in it, as :func:`_save` writes it);
+    close it."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    write_atomic(folder / "map.svg", buffer.getvalue())
+    return [folder / "map.svg"]
