@@ -148,3 +148,17 @@ def test_z90_is_scipys_normal_quantile() -> None:
     from orevalue.risk.distributions import Z90
 
     assert float(special.ndtri(0.9)) == Z90
+
+
+def test_threads_share_kernels(modes: None) -> None:
+    # the web app evaluates on several threads: small calls stay interpreted per thread and
+    # the first compiled call builds one dispatcher however many threads ask at once
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(23)
+    small = [_flows(rng, 2, 28) for _ in range(8)]
+    large = _flows(rng, 400, 28)
+    serial = [metrics.irr(cf) for cf in small] + [metrics.irr(large)]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(metrics.irr, [*small, large]))
+    assert all(_same_bits(a, b) for a, b in zip(serial, threaded, strict=True))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
 import types
 from collections.abc import Callable
@@ -51,18 +52,20 @@ _MODES = ("auto", "compiled", "interpreted")
 
 
 class _State:
-    """The process's choice: ``mode`` (one of :data:`_MODES`), the interpreted time spent and
-    the depth of interpreted calls under way (only outermost calls are timed)."""
+    """The process's choice: ``mode`` (one of :data:`_MODES`) and the interpreted time spent;
+    per thread (the web app evaluates on several), the depth of the interpreted calls under
+    way: only outermost calls are timed, and the kernels they call run interpreted too."""
 
     mode = os.environ.get("OREVALUE_KERNELS", "auto")
     interpreted = 0.0
-    depth = 0
+    local = threading.local()
 
 
 if _State.mode not in _MODES:  # a developer's knob: an unknown value leaves the default
     _State.mode = "auto"
 
 _compiled_globals: dict[int, dict[str, Any]] = {}
+_LOCK = threading.RLock()  # re-entered: building one module's globals builds its kernels
 
 
 def set_mode(mode: str) -> str:
@@ -104,35 +107,38 @@ class Kernel:
     def dispatcher(self) -> Any:
         """Numba's dispatcher of this kernel (compiling, or loading the cache, on first call)."""
         if self._dispatcher is None:
-            g = _globals_for(self.py_func.__globals__)  # may build this kernel's dispatcher
-            if self._dispatcher is None:
-                import numba
+            with _LOCK:  # one dispatcher per kernel, whichever thread asks first
+                g = _globals_for(self.py_func.__globals__)  # may build this one's dispatcher
+                if self._dispatcher is None:
+                    import numba
 
-                f = self.py_func
-                copy = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__)
-                copy.__qualname__, copy.__doc__ = f.__qualname__, f.__doc__
-                self._dispatcher = numba.njit(**self.options)(copy)
+                    f = self.py_func
+                    copy = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__)
+                    copy.__qualname__, copy.__doc__ = f.__qualname__, f.__doc__
+                    self._dispatcher = numba.njit(**self.options)(copy)
         return self._dispatcher
 
     def __call__(self, *args: Any) -> Any:
         mode = _State.mode
-        if _State.depth or mode == "interpreted" or (mode == "auto" and _small(args)):
+        nested = getattr(_State.local, "depth", 0)
+        if nested or mode == "interpreted" or (mode == "auto" and _small(args)):
             return self._interpreted(args)
         return self.dispatcher(*args)
 
     def _interpreted(self, args: tuple[Any, ...]) -> Any:
         """The Python function on ``args``, timed against :data:`BUDGET` when outermost."""
-        if _State.depth:
+        local = _State.local
+        if getattr(local, "depth", 0):
             return self.py_func(*args)
         import numpy as np
 
-        _State.depth += 1
+        local.depth = 1
         start = time.perf_counter()
         try:
             with np.errstate(all="ignore"):  # as compiled code: no warnings, NaN and inf flow
                 return self.py_func(*args)
         finally:
-            _State.depth -= 1
+            local.depth = 0
             _State.interpreted += time.perf_counter() - start
             if _State.mode == "auto" and _State.interpreted > BUDGET:
                 _State.mode = "compiled"
