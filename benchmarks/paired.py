@@ -5,6 +5,7 @@ compares runs of one moment on a shared machine (run on demand, never in the tes
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,16 +38,25 @@ def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _run(cmd: Sequence[str], env: Mapping[str, str], fresh_cache: bool) -> float:
-    """Wall time of ``cmd`` in a fresh process; with ``fresh_cache`` in an empty Numba cache
-    folder (a first run after installing: every kernel that runs compiled is compiled)."""
+def _run(cmd: Sequence[str], env: Mapping[str, str], fresh_cache: bool) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, its children's included) of ``cmd`` in a fresh
+    process; with ``fresh_cache`` in an empty Numba cache folder (a first run after
+    installing: every kernel that runs compiled is compiled)."""
     with tempfile.TemporaryDirectory(prefix="orevalue-bench-") as folder:
         run_env = dict(env)
         if fresh_cache:
             run_env["NUMBA_CACHE_DIR"] = folder
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(list(cmd), env=run_env, check=True, capture_output=True)
-        return time.perf_counter() - start
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+#: CPU times of the last :func:`interleaved` call, as its wall times are laid out.
+CPU: dict[str, dict[str, list[float]]] = {}
 
 
 def interleaved(
@@ -56,14 +66,18 @@ def interleaved(
 ) -> dict[str, dict[str, list[float]]]:
     """Wall times of each command (label: argv after ``python``, whether in a fresh Numba
     cache) for each source tree (name: folder of the package), ``repeat`` rounds of every
-    command on every tree in turn, after one warm-up round (bytecode and caches written)."""
+    command on every tree in turn, after one warm-up round (bytecode and caches written).
+    Their CPU times go to :data:`CPU`."""
     times: dict[str, dict[str, list[float]]] = {c: {t: [] for t in trees} for c in commands}
+    for label in commands:
+        CPU[label] = {t: [] for t in trees}
     for round_ in range(repeat + 1):
         for label, (argv, fresh) in commands.items():
             for name, src in trees.items():
-                seconds = _run([sys.executable, *argv], tree_env(src), fresh)
+                wall, cpu = _run([sys.executable, *argv], tree_env(src), fresh)
                 if round_:
-                    times[label][name].append(seconds)
+                    times[label][name].append(wall)
+                    CPU[label][name].append(cpu)
     return times
 
 
@@ -82,19 +96,23 @@ def table(
     trees: Sequence[str],
     unit: str = "ms",
 ) -> str:
-    """Rows of median (min-max) per tree and, with two trees, the ratio of the first's median
-    to the second's (the baseline's)."""
+    """Rows of median (min-max) wall time per tree and, with two trees, the ratios of the
+    first's medians to the second's (the baseline's): wall time, and CPU time (from
+    :data:`CPU`), which a loaded machine disturbs less."""
     scale, digits = (1e3, 0) if unit == "ms" else (1.0, 2)
     width = max(map(len, times))
     head = f"{'command (fresh process)':<{width}}  " + "  ".join(
         f"{name + ', ' + unit + ' median (min-max)':<28}" for name in trees
     )
-    lines = [head + ("  ratio" if len(trees) == 2 else "")]
+    lines = [head + ("  wall ratio  CPU ratio" if len(trees) == 2 else "")]
     for label, per_tree in times.items():
         cells = "  ".join(f"{spread(per_tree[t], scale, digits):<28}" for t in trees)
         line = f"{label:<{width}}  {cells}"
         if len(trees) == 2:
             a, b = (statistics.median(per_tree[t]) for t in trees)
-            line += f"  {a / b:5.2f}"
+            line += f"  {a / b:10.2f}"
+            if label in CPU:
+                c, d = (statistics.median(CPU[label][t]) for t in trees)
+                line += f"  {c / d:9.2f}"
         lines.append(line)
     return "\n".join(lines)
