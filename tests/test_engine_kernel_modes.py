@@ -162,3 +162,9 @@ def test_threads_share_kernels(modes: None) -> None:
     with ThreadPoolExecutor(4) as pool:
         threaded = list(pool.map(metrics.irr, [*small, large]))
     assert all(_same_bits(a, b) for a, b in zip(serial, threaded, strict=True))
+
+
+def test_kernels_pickle_by_name() -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(kernels.irr_rows)) is kernels.irr_rows

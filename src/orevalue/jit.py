@@ -118,6 +118,10 @@ class Kernel:
                     self._dispatcher = numba.njit(**self.options)(copy)
         return self._dispatcher
 
+    def __reduce__(self) -> str:
+        """Pickled by name, as a function is (the module's global of that name)."""
+        return self.__qualname__
+
     def __call__(self, *args: Any) -> Any:
         mode = _State.mode
         nested = getattr(_State.local, "depth", 0)
