@@ -64,6 +64,33 @@ def _carry_if_any(
 
 
 @numba.njit(**_JIT)
+def _carry_used(income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray) -> None:
+    """The loss used each year of :func:`_carry_if_any` alone, into ``used`` (Y,), with the
+    same operations from the first loss on (before it nothing is used: zeros)."""
+    years, first = income.size, -1
+    for t in range(years):
+        if income[t] < 0.0:
+            first = t
+            break
+    if first < 0:
+        used[:] = 0.0
+        return
+    for t in range(years):
+        if not np.isfinite(income[t]):  # a sample that cannot be evaluated: NaN, never 0
+            used[:] = np.nan
+            return
+    cum[: first + 1] = 0.0  # cum[t + 1] = CL_t
+    used[:first] = 0.0
+    queue = 0.0
+    for t in range(first, years):
+        cum[t + 1] = cum[t] - min(income[t], 0.0)
+        front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
+        use = min(max(income[t], 0.0), max(cum[t] - front, 0.0))
+        used[t] = use
+        queue = front + use
+
+
+@numba.njit(**_JIT)
 def carry_forward(
     income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
 ) -> None:
@@ -120,8 +147,10 @@ def _taxes_row(
     into ``out`` (4, Y).
     """
     years = taxable.size
+    # below the lowest threshold no bracket is reached
+    thresholds_floor = super_thresholds_pkr_m[0] if super_thresholds_pkr_m.size else np.inf
     cum = work[0]
-    base, used, balance = work[1, :years], work[2, :years], work[3, :years]
+    base, used = work[1, :years], work[2, :years]
     cit, super_tax, normal = work[4, :years], work[5, :years], work[6, :years]
     excess, room, from_minimum = work[7, :years], work[8, :years], work[9, :years]
     stream, used_minimum, used_alternative = work[10, :years], work[11, :years], work[12, :years]
@@ -144,12 +173,13 @@ def _taxes_row(
         base[t] = taxable[t] * taxed[t]
         if holiday_losses_carry_forward and taxable[t] < 0.0:
             base[t] = taxable[t]
-    _carry_if_any(base, loss_carry_years, cum, used, balance)
+    _carry_used(base, loss_carry_years, cum, used)
     for t in range(years):
         after_losses = max(base[t], 0.0) - used[t]
         income_pkr_m = after_losses * pkr_per_usd / 1e6
         rate = 0.0  # the rate of the highest bracket the income reaches
-        for k in range(super_thresholds_pkr_m.size - 1, -1, -1):
+        lowest = super_thresholds_pkr_m.size if income_pkr_m >= thresholds_floor else 0
+        for k in range(lowest - 1, -1, -1):
             if income_pkr_m >= super_thresholds_pkr_m[k]:
                 rate = super_rates[k]
                 break
@@ -167,10 +197,10 @@ def _taxes_row(
         # carries both, and loss carry-forward arithmetic sets the credit off
         stream[t] = room[t] - from_minimum[t]
     # the shorter-lived credit is used first
-    _carry_if_any(stream, minimum_carry_years, cum, used_minimum, balance)
+    _carry_used(stream, minimum_carry_years, cum, used_minimum)
     for t in range(years):
         stream[t] = (room[t] - used_minimum[t]) - (excess[t] - from_minimum[t])
-    _carry_if_any(stream, alternative_carry_years, cum, used_alternative, balance)
+    _carry_used(stream, alternative_carry_years, cum, used_alternative)
     for t in range(years):
         credit = used_minimum[t] + used_alternative[t]
         if normal[t] > 0.0:
