@@ -253,6 +253,22 @@ def ou_paths(shocks: np.ndarray, phi: float, scale: float, out: np.ndarray) -> N
 
 
 @numba.njit(**_JIT)
+def ou_paths_at(
+    shocks: np.ndarray, phi: float, scale: float, index: np.ndarray, out: np.ndarray
+) -> None:
+    """The deviations of :func:`ou_paths` (the spot year's 0, then X_{k+1} = phi X_k +
+    scale e_k) read at columns ``index`` (J,) of each path into ``out`` (n, J): one pass, the
+    path of a sample in cache."""
+    path = np.empty(shocks.shape[1] + 1)
+    path[0] = 0.0
+    for i in range(shocks.shape[0]):
+        for k in range(shocks.shape[1]):
+            path[k + 1] = phi * path[k] + scale * shocks[i, k]
+        for j in range(index.size):
+            out[i, j] = path[index[j]]
+
+
+@numba.njit(**_JIT)
 def markov_states(
     start: bool, p_leave_true: float, p_leave_false: float, u: np.ndarray, out: np.ndarray
 ) -> None:
