@@ -116,7 +116,85 @@ def declining_balance(
 
 
 #: Rows of the scratch space of :func:`_taxes_row`, each of Y + 1 values.
-_WORK_ROWS = 16
+_WORK_ROWS = 6
+
+
+@numba.njit(**_JIT)
+def _carry_step(
+    income: float, t: int, carry_years: int, cum: np.ndarray, queue: float, seen: bool
+) -> tuple[float, float, bool]:
+    """Year ``t`` of :func:`_carry_used` for a row known to be finite: the loss used, and the
+    queue position and whether a loss has arisen after it (``cum`` as there)."""
+    seen = seen or income < 0.0
+    if not seen:  # before the first loss nothing is used
+        cum[t + 1] = 0.0
+        return 0.0, queue, seen
+    cum[t + 1] = cum[t] - min(income, 0.0)
+    front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
+    use = min(max(income, 0.0), max(cum[t] - front, 0.0))
+    return use, front + use, seen
+
+
+@numba.njit(**_JIT)
+def _taxes_one_pass(
+    taxable: np.ndarray,
+    turnover: np.ndarray,
+    accounting_profit: np.ndarray,
+    taxed: np.ndarray,
+    holiday_losses_carry_forward: bool,
+    carry_years: tuple[int, int, int],
+    rates: tuple[float, float, float, float],
+    super_thresholds_pkr_m: np.ndarray,
+    super_rates: np.ndarray,
+    work: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """:func:`_taxes_row` of a finite row, every step of a year before the next year: each
+    carry-forward's year t depends on its stream up to t only, so the three run side by side
+    (``rates``: corporate, PKR per USD, minimum, alternative)."""
+    cit_rate, pkr_per_usd, minimum_rate, alternative_rate = rates
+    floor_k = super_thresholds_pkr_m[0] if super_thresholds_pkr_m.size else np.inf
+    cum_loss, cum_minimum, cum_alternative = work[0], work[1], work[2]
+    cum_loss[0] = cum_minimum[0] = cum_alternative[0] = 0.0
+    q_loss, q_minimum, q_alternative = 0.0, 0.0, 0.0
+    s_loss, s_minimum, s_alternative = False, False, False
+    for t in range(taxable.size):
+        base = taxable[t] * taxed[t]
+        if holiday_losses_carry_forward and taxable[t] < 0.0:
+            base = taxable[t]
+        used, q_loss, s_loss = _carry_step(base, t, carry_years[0], cum_loss, q_loss, s_loss)
+        after_losses = max(base, 0.0) - used
+        income_pkr_m = after_losses * pkr_per_usd / 1e6
+        rate = 0.0  # the rate of the highest bracket the income reaches
+        lowest = super_thresholds_pkr_m.size if income_pkr_m >= floor_k else 0
+        for k in range(lowest - 1, -1, -1):
+            if income_pkr_m >= super_thresholds_pkr_m[k]:
+                rate = super_rates[k]
+                break
+        cit = cit_rate * after_losses
+        super_tax = rate * after_losses
+        normal = cit + super_tax
+        minimum = minimum_rate * max(turnover[t], 0.0) * taxed[t]
+        alternative = alternative_rate * max(accounting_profit[t], 0.0) * taxed[t]
+        floor = max(minimum, alternative)
+        excess = max(floor - normal, 0.0)
+        room = max(normal - floor, 0.0)
+        from_minimum = excess if minimum >= alternative else 0.0
+        used_minimum, q_minimum, s_minimum = _carry_step(
+            room - from_minimum, t, carry_years[1], cum_minimum, q_minimum, s_minimum
+        )
+        stream = (room - used_minimum) - (excess - from_minimum)
+        used_alternative, q_alternative, s_alternative = _carry_step(
+            stream, t, carry_years[2], cum_alternative, q_alternative, s_alternative
+        )
+        credit = used_minimum + used_alternative
+        if normal > 0.0:
+            out[0, t] = cit - credit * (cit / normal)
+            out[1, t] = super_tax - credit * (super_tax / normal)
+        else:
+            out[0, t], out[1, t] = cit, super_tax
+        out[2, t] = excess
+        out[3, t] = 0.0
 
 
 @numba.njit(**_JIT)
@@ -141,25 +219,19 @@ def _taxes_row(
 ) -> None:
     """The rules of :func:`orevalue.economics.taxes.corporate_taxes_usd` for one sample.
 
-    USD rows are (Y,), ``taxed`` the share of each year's income not exempt, rates fractions,
-    carry years -1 for unlimited; ``work`` (at least 13, Y + 1) is scratch space. Writes the
+    USD rows are (Y,), ``taxed`` the share of each year's income not exempt, rates fractions
+    (a figure that is not finite, a holiday's share included, makes the taxes NaN),
+    carry years -1 for unlimited; ``work`` (at least 3, Y + 1) is scratch space. Writes the
     corporate income tax, super tax, minimum and alternative tax, and presumptive turnover tax
     into ``out`` (4, Y).
     """
     years = taxable.size
-    # below the lowest threshold no bracket is reached
-    thresholds_floor = super_thresholds_pkr_m[0] if super_thresholds_pkr_m.size else np.inf
-    cum = work[0]
-    base, used = work[1, :years], work[2, :years]
-    cit, super_tax, normal = work[4, :years], work[5, :years], work[6, :years]
-    excess, room, from_minimum = work[7, :years], work[8, :years], work[9, :years]
-    stream, used_minimum, used_alternative = work[10, :years], work[11, :years], work[12, :years]
     finite = True
     for rate in (cit_rate, pkr_per_usd, minimum_rate, alternative_rate):
         finite = finite and np.isfinite(rate)
     finite = finite and np.isfinite(presumptive_rate)
     for t in range(years):
-        for x in (taxable[t], turnover[t], accounting_profit[t]):
+        for x in (taxable[t], turnover[t], accounting_profit[t], taxed[t]):
             finite = finite and np.isfinite(x)
     if not finite:  # a sample that cannot be evaluated: NaN, never a tax of 0
         out[:, :] = np.nan
@@ -169,47 +241,19 @@ def _taxes_row(
             out[0, t] = out[1, t] = out[2, t] = 0.0
             out[3, t] = presumptive_rate * max(turnover[t], 0.0)
         return
-    for t in range(years):
-        base[t] = taxable[t] * taxed[t]
-        if holiday_losses_carry_forward and taxable[t] < 0.0:
-            base[t] = taxable[t]
-    _carry_used(base, loss_carry_years, cum, used)
-    for t in range(years):
-        after_losses = max(base[t], 0.0) - used[t]
-        income_pkr_m = after_losses * pkr_per_usd / 1e6
-        rate = 0.0  # the rate of the highest bracket the income reaches
-        lowest = super_thresholds_pkr_m.size if income_pkr_m >= thresholds_floor else 0
-        for k in range(lowest - 1, -1, -1):
-            if income_pkr_m >= super_thresholds_pkr_m[k]:
-                rate = super_rates[k]
-                break
-        cit[t] = cit_rate * after_losses
-        super_tax[t] = rate * after_losses
-        normal[t] = cit[t] + super_tax[t]
-        minimum = minimum_rate * max(turnover[t], 0.0) * taxed[t]
-        alternative = alternative_rate * max(accounting_profit[t], 0.0) * taxed[t]
-        floor = max(minimum, alternative)
-        excess[t] = max(floor - normal[t], 0.0)
-        room[t] = max(normal[t] - floor, 0.0)
-        # the floor that binds decides which credit arises
-        from_minimum[t] = excess[t] if minimum >= alternative else 0.0
-        # a credit arises where the floor binds, room where it does not: one signed stream
-        # carries both, and loss carry-forward arithmetic sets the credit off
-        stream[t] = room[t] - from_minimum[t]
-    # the shorter-lived credit is used first
-    _carry_used(stream, minimum_carry_years, cum, used_minimum)
-    for t in range(years):
-        stream[t] = (room[t] - used_minimum[t]) - (excess[t] - from_minimum[t])
-    _carry_used(stream, alternative_carry_years, cum, used_alternative)
-    for t in range(years):
-        credit = used_minimum[t] + used_alternative[t]
-        if normal[t] > 0.0:
-            out[0, t] = cit[t] - credit * (cit[t] / normal[t])
-            out[1, t] = super_tax[t] - credit * (super_tax[t] / normal[t])
-        else:
-            out[0, t], out[1, t] = cit[t], super_tax[t]
-        out[2, t] = excess[t]
-        out[3, t] = 0.0
+    _taxes_one_pass(
+        taxable,
+        turnover,
+        accounting_profit,
+        taxed,
+        holiday_losses_carry_forward,
+        (loss_carry_years, minimum_carry_years, alternative_carry_years),
+        (cit_rate, pkr_per_usd, minimum_rate, alternative_rate),
+        super_thresholds_pkr_m,
+        super_rates,
+        work,
+        out,
+    )
 
 
 @numba.njit(**_JIT)
@@ -390,7 +434,7 @@ def investor_lines(
     revenue, capex, sustaining = lines[0], lines[3], lines[4]
     n, y = revenue.shape
     work = np.empty((_WORK_ROWS, y + 1))
-    taxable, accounting, taxed = work[13, :y], work[14, :y], work[15, :y]
+    taxable, accounting, taxed = work[3, :y], work[4, :y], work[5, :y]
     s = np.empty((13, y))  # one sample's lines, in cache
     for i in range(n):
         _before_taxes_row(i, lines, rates, build_col, book_stop, builds, declining, depreciation, s)

@@ -148,3 +148,108 @@ def test_investor_lines_are_the_numpy_rules_to_the_bit(declining, builds, seed):
     for name, got, want in zip(kt.BASIS_ROWS, basis_out, expected_basis, strict=True):
         np.testing.assert_array_equal(got, np.broadcast_to(want, (n, y)), err_msg=name)
     assert np.isnan(lines_out[-1, 1]).all() == builds  # a sample's NaN never becomes a 0 tax
+
+
+def _taxes_step_by_step(
+    taxable: np.ndarray,
+    turnover: np.ndarray,
+    accounting_profit: np.ndarray,
+    taxed: np.ndarray,
+    holiday_losses_carry_forward: bool,
+    carry_years: tuple[int, int, int],
+    rates: tuple[float, float, float, float],
+    super_thresholds_pkr_m: np.ndarray,
+    super_rates: np.ndarray,
+    work: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """The taxes of a finite row as the engine worked them out before they ran in one pass:
+    each step over the whole row, each carry-forward over its whole stream."""
+    years = taxable.size
+    loss_carry_years, minimum_carry_years, alternative_carry_years = carry_years
+    cit_rate, pkr_per_usd, minimum_rate, alternative_rate = rates
+    # below the lowest threshold no bracket is reached
+    thresholds_floor = super_thresholds_pkr_m[0] if super_thresholds_pkr_m.size else np.inf
+    cum = work[0]
+    base, used = work[1, :years], work[2, :years]
+    cit, super_tax, normal = work[4, :years], work[5, :years], work[6, :years]
+    excess, room, from_minimum = work[7, :years], work[8, :years], work[9, :years]
+    stream, used_minimum, used_alternative = work[10, :years], work[11, :years], work[12, :years]
+    for t in range(years):
+        base[t] = taxable[t] * taxed[t]
+        if holiday_losses_carry_forward and taxable[t] < 0.0:
+            base[t] = taxable[t]
+    kt._carry_used(base, loss_carry_years, cum, used)
+    for t in range(years):
+        after_losses = max(base[t], 0.0) - used[t]
+        income_pkr_m = after_losses * pkr_per_usd / 1e6
+        rate = 0.0  # the rate of the highest bracket the income reaches
+        lowest = super_thresholds_pkr_m.size if income_pkr_m >= thresholds_floor else 0
+        for k in range(lowest - 1, -1, -1):
+            if income_pkr_m >= super_thresholds_pkr_m[k]:
+                rate = super_rates[k]
+                break
+        cit[t] = cit_rate * after_losses
+        super_tax[t] = rate * after_losses
+        normal[t] = cit[t] + super_tax[t]
+        minimum = minimum_rate * max(turnover[t], 0.0) * taxed[t]
+        alternative = alternative_rate * max(accounting_profit[t], 0.0) * taxed[t]
+        floor = max(minimum, alternative)
+        excess[t] = max(floor - normal[t], 0.0)
+        room[t] = max(normal[t] - floor, 0.0)
+        # the floor that binds decides which credit arises
+        from_minimum[t] = excess[t] if minimum >= alternative else 0.0
+        # a credit arises where the floor binds, room where it does not: one signed stream
+        # carries both, and loss carry-forward arithmetic sets the credit off
+        stream[t] = room[t] - from_minimum[t]
+    # the shorter-lived credit is used first
+    kt._carry_used(stream, minimum_carry_years, cum, used_minimum)
+    for t in range(years):
+        stream[t] = (room[t] - used_minimum[t]) - (excess[t] - from_minimum[t])
+    kt._carry_used(stream, alternative_carry_years, cum, used_alternative)
+    for t in range(years):
+        credit = used_minimum[t] + used_alternative[t]
+        if normal[t] > 0.0:
+            out[0, t] = cit[t] - credit * (cit[t] / normal[t])
+            out[1, t] = super_tax[t] - credit * (super_tax[t] / normal[t])
+        else:
+            out[0, t], out[1, t] = cit[t], super_tax[t]
+        out[2, t] = excess[t]
+        out[3, t] = 0.0
+
+
+def _row(values):
+    return arrays(np.float64, 12, elements=values)
+
+
+money = st.one_of(st.floats(-1e9, 1e9, allow_nan=False), st.sampled_from([0.0, -0.0, 1e6]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    taxable=_row(money),
+    turnover=_row(money),
+    accounting=_row(money),
+    taxed=_row(st.sampled_from([0.0, 0.25, 1.0])),
+    holiday_losses=st.booleans(),
+    carry=st.tuples(st.integers(-1, 5), st.integers(-1, 5), st.integers(-1, 5)),
+    rates=st.tuples(
+        st.sampled_from([0.0, 0.29]),
+        st.sampled_from([280.0, 1e-3]),
+        st.sampled_from([0.0, 0.0125, 0.2]),
+        st.sampled_from([0.0, 0.17, 0.5]),
+    ),
+)
+def test_the_taxes_in_one_pass_are_the_taxes_step_by_step(
+    taxable, turnover, accounting, taxed, holiday_losses, carry, rates
+):
+    # every year's carry-forwards depend on the years before only: one pass over the years
+    # gives the numbers of the passes over the whole row, signs of zero included
+    thresholds = np.ascontiguousarray(BRACKETS[:, 0])
+    super_rates = np.ascontiguousarray(BRACKETS[:, 1] / 100.0)
+    args = (taxable, turnover, accounting, taxed, holiday_losses, carry, rates)
+    one, passes = np.empty((4, 12)), np.empty((4, 12))
+    kt._taxes_one_pass(*args, thresholds, super_rates, np.empty((3, 13)), one)
+    _taxes_step_by_step(*args, thresholds, super_rates, np.empty((16, 13)), passes)
+    np.testing.assert_array_equal(one, passes)
+    np.testing.assert_array_equal(np.signbit(one), np.signbit(passes))
