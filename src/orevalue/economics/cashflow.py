@@ -257,6 +257,8 @@ def financing(
 ) -> Financing:
     """Debt drawn on the capex and repaid from the cash flow available for debt service after
     the grace years; the taxes after interest; what is left for the shareholders."""
+    if before.basis is None:
+        raise ValueError("financing needs the tax basis: taxes_before_financing(keep_basis=True)")
     lines = before.lines
     cfads = lines["ebitda"] - lines["sustaining_capex"] - lines["working_capital_change"]
     cfads = cfads - lines["income_tax"]
