@@ -114,9 +114,10 @@ def load(
     if site is not None:
         from orevalue.siting import load_sites, resolve_site, site_overlay
 
-        data = load_sites()
+        plain = load_scenario(path, case=case)
+        data = load_sites(scenario=plain)  # the case's own candidate sites
         key = resolve_site(data, site)
-        overlays.append(site_overlay(key, load_scenario(path, case=case), data))
+        overlays.append(site_overlay(key, plain, data))
         site_key = overlays[-1].label.removeprefix("site preset ")
         parts.append(site_key)
     if regime is not None:
@@ -307,8 +308,9 @@ def site(
     max_sites: int | None = None,
     engine_npv: bool = True,
 ) -> Siting:
-    """Where to build: the best plan over the candidate sites (the embedded sites.toml with
-    the file ``sites`` merged onto it), each site ranked on its own and, with
+    """Where to build: the best plan over the candidate sites (the case's embedded siting
+    data, :func:`orevalue.siting.data.sites_file`, with the file ``sites`` merged onto it),
+    each site ranked on its own and, with
     ``engine_npv``, valued after tax by the engine (:func:`site_npv`).
 
     ``objective`` "system" counts public infrastructure, "plant" has the province build it;
@@ -324,7 +326,7 @@ def site(
         refined_pct=refined_pct,
         max_sites=max_sites,
     )
-    data = load_sites(sites)
+    data = load_sites(sites, _scenario(case))
     npv = site_npv(case) if engine_npv else None
     return analyse(_scenario(case), data, options, npv)
 
@@ -359,7 +361,7 @@ def brief_siting(case: Loaded | Scenario) -> tuple[Siting | None, str | None, st
     loaded = _loaded(case)
     try:
         plain = load_scenario(loaded.path, case=loaded.case) if loaded.overlays else loaded.scenario
-        siting = site(Loaded(plain, path=loaded.path))
+        siting = site(Loaded(plain, path=loaded.path, case=loaded.case))
     except (ScenarioError, InfeasibleError) as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]
         return None, "No siting analysis: " + "; ".join(str(p) for p in problems), None

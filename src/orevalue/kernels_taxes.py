@@ -319,6 +319,7 @@ BASIS_ROWS = (
     "super_tax",
     "minimum_and_alternative_tax",
     "presumptive_turnover_tax",
+    "royalty_on_sales",
 )
 #: The rows of the per-sample figures :func:`investor_lines` reads, ``rates`` (len, N).
 RATE_ROWS = (
@@ -336,9 +337,9 @@ RATE_ROWS = (
     "alternative",
     "presumptive",
 )
-# rows of one sample's scratch lines: INVESTOR_ROWS at _LINE, BASIS_ROWS at _BASIS
+# rows of one sample's scratch lines (14, Y): INVESTOR_ROWS at _LINE, BASIS_ROWS at _BASIS
 _LINE = np.array([0, 1, 2, 10, 11, 12])
-_BASIS = np.array([3, 4, 5, 6, 7, 8, 9])
+_BASIS = np.array([3, 4, 5, 6, 7, 8, 9, 13])
 
 
 @numba.njit(**_JIT)
@@ -367,11 +368,12 @@ def _before_taxes_row(
     builds: bool,
     declining: bool,
     depreciation: np.ndarray,
+    mined: np.ndarray,
     s: np.ndarray,
 ) -> None:
-    """Royalty, EBITDA, working capital change, tax and book depreciation of sample ``i``
-    (rows 0-4 of its scratch lines ``s``), in the order of operations of the numpy rules they
-    replace."""
+    """Royalty (on sales in row 13, with the ``mined`` royalties in row 0), EBITDA, working
+    capital change, tax and book depreciation of sample ``i`` (rows 0-4 of its scratch lines
+    ``s``), in the order of operations of the numpy rules they replace."""
     revenue, feed_cost, opex, _, sustaining, metal_in, price = lines
     years = revenue.shape[1]
     wdv, level_before = 0.0, 0.0
@@ -379,6 +381,9 @@ def _before_taxes_row(
     for t in range(years):
         r = revenue[i, t]
         royalty = (r if r >= 0.0 or r != r else 0.0) * rates[0, i]
+        s[13, t] = royalty
+        for m in range(mined.shape[0]):  # the mine royalties of a plant that mines its ore
+            royalty = royalty + mined[m, i, t]
         s[0, t] = royalty
         s[1, t] = r - feed_cost[i, t] - opex[i, t] - royalty
         level = feed_cost[i, t] * rates[1, i] + metal_in[i, t] * rates[2, i] * price[i, t]
@@ -406,6 +411,7 @@ def investor_lines(
     builds: bool,
     declining: bool,
     depreciation: np.ndarray,
+    mined: np.ndarray,
     years: np.ndarray,
     first_year: int,
     holiday_end_year: float,
@@ -426,7 +432,9 @@ def investor_lines(
     process and its price per tonne, USD (N, Y); ``rates`` the per-sample figures of
     :data:`RATE_ROWS`, fractions (N,). ``build_col`` is the first operating column (where the
     initial capex enters service and book depreciation starts; it stops before
-    ``book_stop``); ``depreciation`` the tax depreciation when it is not ``declining`` balance.
+    ``book_stop``); ``depreciation`` the tax depreciation when it is not ``declining`` balance;
+    ``mined`` (M, N, Y) the mine royalties of a plant that mines its own ore, added in turn to
+    the royalty on sales (M = 0 where it mines none).
     The holiday runs ``rates[7]`` years from 1 January of ``first_year`` to at most
     ``holiday_end_year`` (:func:`orevalue.economics.taxes.holiday_share`); ``carry_years``
     holds the loss, minimum-tax and alternative-tax carry-forward years (-1: unlimited).
@@ -435,9 +443,11 @@ def investor_lines(
     n, y = revenue.shape
     work = np.empty((_WORK_ROWS, y + 1))
     taxable, accounting, taxed = work[3, :y], work[4, :y], work[5, :y]
-    s = np.empty((13, y))  # one sample's lines, in cache
+    s = np.empty((14, y))  # one sample's lines, in cache
     for i in range(n):
-        _before_taxes_row(i, lines, rates, build_col, book_stop, builds, declining, depreciation, s)
+        _before_taxes_row(
+            i, lines, rates, build_col, book_stop, builds, declining, depreciation, mined, s
+        )
         stop = _nan_min(first_year + rates[7, i], holiday_end_year)
         for t in range(y):
             start = years[t]

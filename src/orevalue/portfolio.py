@@ -3,8 +3,10 @@
 Each case is evaluated on its own (its focus pathway against its baseline, the plant view and
 the country view); the portfolio adds what adds up (capex, export earnings gained, government
 revenue, jobs, power, water) and nets what plants on one site share: the public connections of
-the site (its grid tie and any zone water line the public pays for, data/sites.toml) are built
-once for all the plants there, so the programme's total counts each once. The plants' own
+the site (its grid tie and any zone water line the public pays for, in each case's siting
+data: data/sites.toml for copper, data/sites-gold.toml and sites-antimony.toml, whose sites
+keep the copper file's keys and names where they are the same place) are built once for all
+the plants there, so the programme's total counts the largest once. The plants' own
 capex (owner's costs and infrastructure inside their fence) stays in each case. Money is real
 USD of each case's base year (all 2026 for the embedded cases); present values at each case's
 discount rate.
@@ -135,8 +137,8 @@ def case_figures(scenario: Scenario, results: Any) -> dict[str, Any]:
         focus.country["jobs_operations_foreign"][0]
     )
     out["province_spends_usd"] = province_spends_usd(scenario, out["capex_initial_usd"])
-    out["public_infrastructure_usd"] = public_connections_usd(
-        site_of(load_sites(), scenario.site.name)
+    out["public_infrastructure_usd"] = public_connections_usd(  # the case's own siting data
+        site_of(load_sites(scenario=scenario), scenario.site.name)
     )
     return out
 

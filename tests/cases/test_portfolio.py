@@ -32,19 +32,40 @@ def test_copper_and_gold_share_port_qasim(programme):
     assert site_area("Hub SEZ (Lasbela)") == "Hub SEZ"
 
 
+def _public_connections(file: str, site: str) -> float:
+    """USD the public pays to connect ``site`` in the embedded siting data ``file``, read
+    from the TOML itself: the fixed capex of every power and water option paid by "public"."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("orevalue.data").joinpath(file).read_text(encoding="utf-8")
+    spec = tomllib.loads(text)["sites"][site]
+    options = [*spec["power"].values(), *spec["water"].values()]
+
+    def value(x):
+        return x["value"] if isinstance(x, dict) else x
+
+    return sum(value(o.get("fixed_capex_usd", 0.0)) for o in options if o.get("payer") == "public")
+
+
 def test_a_shared_public_connection_is_counted_once(programme):
-    """data/sites.toml: Port Qasim's grid tie USD 10 m and Hub's USD 15 m are the public's
-    (payer "public"; Port Qasim's zone water line has no connection capex). Copper and gold
-    at Port Qasim need one tie, antimony at Hub another: 10 + 15 = 25 m, not 10 + 10 + 15."""
+    """Each case's own siting data: copper's Port Qasim grid tie (data/sites.toml, 10 m),
+    gold's feeder at Port Qasim (sites-gold.toml) and antimony's at Hub (sites-antimony.toml).
+    Copper and gold at Port Qasim need one connection, the larger; antimony at Hub another."""
+    copper = _public_connections("sites.toml", "port-qasim")
+    gold = _public_connections("sites-gold.toml", "port-qasim")
+    antimony = _public_connections("sites-antimony.toml", "hub")
+    assert copper == 10e6 and 0 < gold < copper and antimony > 0
     c = programme.cases
     assert [c[m]["public_infrastructure_usd"] for m in ("copper", "gold", "antimony")] == [
-        10e6,
-        10e6,
-        15e6,
+        copper,
+        gold,
+        antimony,
     ]
-    assert programme.total["public_infrastructure_usd"] == 25e6
+    assert programme.total["public_infrastructure_usd"] == pytest.approx(copper + antimony)
     (qasim,) = programme.shared_sites
-    assert qasim["public_infrastructure_usd"] == 10e6 and qasim["saved_usd"] == 10e6
+    assert qasim["public_infrastructure_usd"] == copper
+    assert qasim["saved_usd"] == pytest.approx(gold)
 
 
 def test_the_province_pays_its_share_less_its_carry():
@@ -85,7 +106,10 @@ def test_report_portfolio_adds_the_programme_page_with_a_chart_per_metal(tmp_pat
     charts = {f"portfolio-{m}" for m in ("copper", "gold", "antimony")}
     assert charts <= set(figures)
     assert check_charts(doc, {k: figures[k] for k in charts}) == 3 * 5
-    assert doc["portfolio"]["total"]["public_infrastructure_usd"] == 25e6
+    expected = _public_connections("sites.toml", "port-qasim") + _public_connections(
+        "sites-antimony.toml", "hub"
+    )
+    assert doc["portfolio"]["total"]["public_infrastructure_usd"] == pytest.approx(expected)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "portfolio" not in json.loads((folder / "brief.json").read_text(encoding="utf-8"))

@@ -38,12 +38,13 @@ def test_the_loss_used_is_the_full_ledgers(income, carry_years):
     np.testing.assert_array_equal(only, used)
 
 
-def _numpy_lines(inputs, r, build, life, declining, holiday_end, carries, builds):
+def _numpy_lines(inputs, r, build, life, declining, holiday_end, carries, builds, mined):
     """The lines as the numpy rules of the plant view work them out (USD (N, Y))."""
     revenue, feed, opex, capex, sustaining, metal_in, price = inputs
     n, y = revenue.shape
     col = lambda k: r[k][:, None]  # noqa: E731 - a per-sample figure as (N, 1)
-    royalty = fiscal.royalty_usd(revenue, col(0))
+    on_sales = fiscal.royalty_usd(revenue, col(0))
+    royalty = sum(mined, start=on_sales) if len(mined) else on_sales
     ebitda = revenue - feed - opex - royalty
     level = feed * col(1) + metal_in * col(2) * price
     change = np.diff(level, axis=1, prepend=0.0)
@@ -80,13 +81,14 @@ def _numpy_lines(inputs, r, build, life, declining, holiday_end, carries, builds
     tax = sum(found.values(), start=np.zeros_like(ebitda))
     pre_tax = ebitda - capex - sustaining - change
     lines = (royalty, ebitda, change, tax, pre_tax, pre_tax - tax)
-    return lines, (dep, book, exempt, *found.values())
+    return lines, (dep, book, exempt, *found.values(), on_sales)
 
 
+@pytest.mark.parametrize("mines", [0, 2])
 @pytest.mark.parametrize("declining", [True, False])
 @pytest.mark.parametrize("builds", [True, False])
-@pytest.mark.parametrize("seed", range(4))
-def test_investor_lines_are_the_numpy_rules_to_the_bit(declining, builds, seed):
+@pytest.mark.parametrize("seed", range(3))
+def test_investor_lines_are_the_numpy_rules_to_the_bit(mines, declining, builds, seed):
     rng = np.random.default_rng(seed)
     n, y, build, life = 64, YEARS.size, 3, 9
     money = lambda scale: rng.normal(scale, scale, (n, y))  # noqa: E731
@@ -116,8 +118,9 @@ def test_investor_lines_are_the_numpy_rules_to_the_bit(declining, builds, seed):
     r[7, 0], inputs[1][1, 5] = np.nan, np.inf  # samples that cannot be evaluated
     carries = (6, 5, 10)
     inputs = [np.ascontiguousarray(a) for a in inputs]
+    mined = np.abs(rng.normal(1e6, 1e6, (mines, n, y)))  # mine royalties of its own ore
     expected, expected_basis = _numpy_lines(
-        inputs, r, build, life, declining, 2035.5, carries, builds
+        inputs, r, build, life, declining, 2035.5, carries, builds, list(mined)
     )
     depreciation = np.zeros((1, 1))
     if not declining:
@@ -132,6 +135,7 @@ def test_investor_lines_are_the_numpy_rules_to_the_bit(declining, builds, seed):
         builds,
         declining,
         np.ascontiguousarray(depreciation),
+        mined if mines else np.zeros((0, 1, 1)),
         YEARS,
         int(YEARS[build]),
         2035.5,

@@ -24,13 +24,23 @@ def test_a_focus_pathway_further_down_the_chain_takes_the_longest_first_part():
     assert (ways.smelter, ways.refinery, ways.intermediate) == ("cathode", "rod", "cathode")
 
 
-def test_without_a_first_part_siting_says_which_pathway_it_needs():
+def test_without_a_first_part_siting_plans_the_focus_pathway_as_one_group():
+    """No other pathway builds the focus pathway's first stages: every stage of the focus
+    pathway is one group at one site, selling its own product."""
     scenario = orevalue.load()
     alone = {k: v for k, v in scenario.pathways.items() if k not in ("anode",)}
     case = scenario.model_copy(update={"pathways": alone, "focus_pathway": "cathode"})
+    ways = siting_pathways(case)
+    assert ways.single and ways.smelter == ways.refinery == "cathode"
+    assert ways.intermediate == "cathode"
+
+
+def test_a_focus_pathway_without_stages_cannot_be_sited():
+    scenario = orevalue.load()
+    case = scenario.model_copy(update={"focus_pathway": scenario.baseline_pathway})
     with pytest.raises(ScenarioError) as err:
         siting_pathways(case)
-    assert err.value.problems[0].path == "pathways.cathode"
+    assert err.value.problems[0].path == f"pathways.{scenario.baseline_pathway}"
 
 
 def test_public_keys_of_site_json_follow_the_product():

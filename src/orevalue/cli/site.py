@@ -17,7 +17,7 @@ def site_command(
     case: CaseOpt = None,
     sites: Annotated[
         Path | None,
-        typer.Option("--sites", help="Siting data merged onto the embedded sites.toml."),
+        typer.Option("--sites", help="Siting data merged onto the case's embedded sites file."),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for results (<out>/<scenario>/site/).")
@@ -50,6 +50,7 @@ def site_command(
     from orevalue import api
     from orevalue.report.sitetables import print_siting, write_siting
     from orevalue.scenario import ScenarioError
+    from orevalue.siting.units import siting_pathways
 
     if objective not in ("system", "plant"):
         raise fail(f"--objective: got {objective!r}; expected 'system' or 'plant'")
@@ -59,13 +60,10 @@ def site_command(
     if max_sites is not None and max_sites < 1:
         raise fail(f"--max-sites: got {max_sites}; must be at least 1")
     loaded = load_case(scenario, case=case)
-    from orevalue.report.labels import metal_name
-
-    if metal_name(loaded.scenario) != "copper":  # sites.toml's network is the copper chain's
+    if refined_pct is not None and siting_pathways(loaded.scenario).single:
         raise fail(
-            f"{loaded.scenario.name}: orevalue site places a smelter and a refinery on the "
-            "network of data/sites.toml (mine, blister and import sources of concentrate); "
-            "this case has none: its site is the case's own [site] table"
+            f"--refined-pct: {loaded.output_name} plans every stage of its focus pathway at one "
+            "site, so there is no intermediate to refine elsewhere; leave the option out"
         )
     try:
         siting = api.site(
@@ -93,8 +91,9 @@ def site_command(
         best = siting.ranking[0].key if siting.ranking and siting.ranking[0].feasible else None
         if best:
             zone = siting.data.sites[best].zone
+            which = f"--case {case} " if case and scenario is None else ""
             console.print(
-                f"Carry a site's costs into every metric: orevalue run --site {best} "
+                f"Carry a site's costs into every metric: orevalue run {which}--site {best} "
                 f"(add --regime {zone} for its zone's taxes)",
                 markup=False,
                 soft_wrap=True,

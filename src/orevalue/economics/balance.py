@@ -54,9 +54,10 @@ def pathway_balance(
     exported: dict[str, np.ndarray] = {}
     for feed, available in flows.feeds_available_dry_t.items():
         processed = flows.feeds_processed_dry_t.get(feed, zeros)
-        imported = scenario.feeds[feed].imported
-        groups["feeds"][feed] = _feed_entry(p, feed, processed if imported else available)
-        if not imported:
+        # imported feed only as far as it is bought, ore in the ground as far as it is mined
+        taken_only = scenario.feeds[feed].imported or scenario.feeds[feed].mined
+        groups["feeds"][feed] = _feed_entry(p, feed, processed if taken_only else available)
+        if not taken_only:
             exported[feed] = available - processed
     for feed, dry_t in exported.items():
         groups["products"][feed] = _feed_entry(p, feed, dry_t)

@@ -8,7 +8,7 @@ shareholders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -99,6 +99,11 @@ class BeforeFinancing:
     lines: dict[str, np.ndarray]
     basis: TaxBasis | None  # None where not kept
     income_taxes: dict[str, np.ndarray]
+    #: the royalty on the plant's sales alone (``lines["royalty"]`` adds the mined royalty;
+    #: None where not kept)
+    royalty_on_sales_usd: np.ndarray | None
+    #: the mine royalties on the ore the plant mines, by instrument (empty: it mines none)
+    mined_royalty: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _usd(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -151,10 +156,13 @@ def taxes_before_financing(
     sales: SalesAndFeed,
     market: Market,
     keep_basis: bool = True,
+    mined_royalty: dict[str, np.ndarray] | None = None,
 ) -> BeforeFinancing:
-    """The plant royalty on sales, EBITDA, the change in working capital, tax and book
-    depreciation, the holiday, the taxes on income before financing and the investor's cash
-    flow before and after them, in one compiled pass (:func:`kernels_taxes.investor_lines`).
+    """The plant royalty on sales (and the ``mined_royalty`` of a plant that mines its own
+    ore, by instrument: :func:`orevalue.economics.mine.mined_royalty_usd`), EBITDA, the change
+    in working capital, tax and book depreciation, the holiday, the taxes on income before
+    financing and the investor's cash flow before and after them, in one compiled pass
+    (:func:`kernels_taxes.investor_lines`).
 
     Working capital is days of feed cost plus the main element in process at its price,
     built up as they grow and released in the last year. Tax depreciation is of the initial
@@ -185,6 +193,10 @@ def taxes_before_financing(
     book = lines[3].sum(axis=1) / life  # as taxes.straight_line_book_depreciation_usd
     start_up = int(tl.years[build]) if build < tl.years.size else 9999
     brackets = np.asarray(f.super_tax_brackets, dtype=float).reshape(-1, 2)
+    mined_royalty = mined_royalty or {}
+    mined = np.zeros((0, 1, 1))
+    if mined_royalty:
+        mined = np.stack([_usd(v, shape) for v in mined_royalty.values()])
     out = np.empty((len(kernels_taxes.INVESTOR_ROWS), n, y))
     kept = np.empty((len(kernels_taxes.BASIS_ROWS), n if keep_basis else 1, y))
     kernels_taxes.investor_lines(
@@ -195,6 +207,7 @@ def taxes_before_financing(
         builds,
         declining,
         np.ascontiguousarray(depreciation, dtype=float),
+        mined,
         np.asarray(tl.years, dtype=float),
         start_up,
         float(f.holiday_end_year),
@@ -221,10 +234,13 @@ def taxes_before_financing(
         "cash_flow": row["cash_flow"],
     }
     if not keep_basis:
-        return BeforeFinancing(investor, None, {})
+        on_sales = None if mined_royalty else row["royalty"]
+        return BeforeFinancing(investor, None, {}, on_sales, mined_royalty)
     dep, book_dep, exempt = kept[:3]
     basis = TaxBasis(builds, lines[0], row["ebitda"], dep, book_dep, lines[4], exempt)
-    return BeforeFinancing(investor, basis, dict(zip(TAX_LINES, kept[3:], strict=True)))
+    by_instrument = dict(zip(TAX_LINES, kept[3:7], strict=True))
+    on_sales = kept[7] if mined_royalty else row["royalty"]
+    return BeforeFinancing(investor, basis, by_instrument, on_sales, mined_royalty)
 
 
 def _carry_years(f: Fiscal) -> np.ndarray:

@@ -96,10 +96,15 @@ class _Years:
 def plant_government(scenario: Scenario, case: PlantCase) -> dict[str, np.ndarray]:
     """What the plant pays the governments before financing, by level, USD (N, Y): the
     difference of its cash flows before government and after tax (royalty, customs duty on
-    imported plant, income taxes), the royalty to the level that collects it and the rest to
-    the federation."""
+    imported plant, income taxes), the royalty to the level that collects it (the mine
+    royalty of a plant that mines its own ore to the province) and the rest to the
+    federation."""
     lines = case.lines
     total = lines.get("cash_flow_pre_government", lines["cash_flow_pre_tax"]) - lines["cash_flow"]
+    mined = case.government.get("mine_royalty_province")
+    if mined is not None:  # it mines its own ore: the royalty on sales, then the mine's
+        on_sales = case.government["plant_royalty_province"]
+        return {"province": on_sales + mined, "federation": total - (on_sales + mined)}
     royalty = lines["royalty"]
     province = royalty if scenario.fiscal.plant_royalty_to == "province" else 0.0 * royalty
     return {"province": province, "federation": total - province}

@@ -156,7 +156,10 @@ def country_view(
     col = schedule.steady_index(scenario, tl)
     fob, exports = earnings.fob_usd, earnings.total_usd
     mine = mine_lines(scenario, p, case, fob)
-    lines = {**case.government, **{k: v for k, v in mine.items() if k != "mine_sales"}}
+    lines = dict(case.government)
+    for key, line in mine.items():  # a plant that mines its own ore pays mine royalty too
+        if key != "mine_sales":
+            lines[key] = line + lines[key] if key in lines else line
     levels = gov.by_level(lines)
     total = levels["province"] + levels["federation"]
     country = {

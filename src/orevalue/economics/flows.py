@@ -57,10 +57,18 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
         s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
         for s in stages
     }
-    # an imported feed is bought only as far as the plant takes it, and only by a plant
+    # an imported feed is bought only as far as the plant takes it, and only by a plant; ore
+    # in the ground (``mined``) is there only where the pathway's stages mine it, as far as
+    # they do: left in the ground it is neither exported nor traded
+    bought_only = {f for f in supply.available_dry_t if supply.imported(f) or _mined(scenario, f)}
     available = {
-        f: processed[f] if supply.imported(f) else a
+        f: processed[f] if f in bought_only else a
         for f, a in supply.available_dry_t.items()
-        if not supply.imported(f) or f in processed
+        if f not in bought_only or f in processed
     }
     return PathwayFlows(stages, processed, available, streams, capacity, memo)
+
+
+def _mined(scenario: Scenario, feed: str) -> bool:
+    """Whether ``feed`` is ore in the ground that a pathway's own stages mine (``mined``)."""
+    return scenario.feeds[feed].mined

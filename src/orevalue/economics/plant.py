@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orevalue.economics import finance, schedule
+from orevalue.economics import finance, mine, schedule
 from orevalue.economics.cashflow import (
     INVESTOR_LINES,
     BeforeFinancing,
@@ -122,8 +122,9 @@ def plant_case(
     cap = capital(p, tl, flows)
     opex = operating_costs(scenario, p, tl, flows, cap)
     sales = sales_and_feed(scenario, p, pathway, flows, supply, market, zeros)
+    mined = mine.mined_royalty_usd(scenario, p, flows, market)
     before = taxes_before_financing(
-        scenario, p, tl, flows, cap, opex.total_usd, sales, market, stop_after != INVESTOR
+        scenario, p, tl, flows, cap, opex.total_usd, sales, market, stop_after != INVESTOR, mined
     )
     wc_change = before.lines["working_capital_change"]
     case = PlantCase(
@@ -151,13 +152,15 @@ def plant_case(
     case.debt, case.holders = fin.debt, own.levered
     case.lines.update(_financed_lines(cap, before, fin))
     case.lines.update(mine_sales_to_plant_usd(scenario, sales, zeros))
-    royalty_to, royalty = scenario.fiscal.plant_royalty_to, before.lines["royalty"]
+    royalty_to, royalty = scenario.fiscal.plant_royalty_to, before.royalty_on_sales_usd
     case.government = government_lines(
         royalty_to, fin.income_taxes, royalty, cap.customs_duty_usd, own.levered
     )
     case.government_unlevered = government_lines(
         royalty_to, before.income_taxes, royalty, cap.customs_duty_usd, own.unlevered
     )
+    case.government.update(before.mined_royalty)  # the royalty on the ore the plant mines
+    case.government_unlevered.update(before.mined_royalty)
     case.stakeholders = stakeholders(
         p,
         case.opex_parts,

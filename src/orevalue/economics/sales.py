@@ -183,11 +183,14 @@ def export_fob_usd(
 ) -> dict[str, np.ndarray]:
     """Export earnings by product, FOB Pakistani port (only ocean freight deducted), (N, Y).
 
-    Feed not processed (before start-up, or beyond capacity) is exported as it is; products
-    sold at home (terms with ``exported = false``: acid) are not counted.
+    Feed not processed (before start-up, or beyond capacity) is exported as it is, but ore
+    in the ground (a ``mined`` feed) never is; products sold at home (terms with
+    ``exported = false``: acid) are not counted.
     """
     out: dict[str, np.ndarray] = {}
     for feed in flows.feeds_available_dry_t:
+        if scenario.feeds[feed].mined:  # ore a stage mines: never exported as it is
+            continue
         out[feed] = supply.fob_usd(feed, feed in flows.feeds_processed_dry_t)
     for product, value in sold.items():
         spec = scenario.terms[product]

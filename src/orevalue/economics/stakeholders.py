@@ -19,6 +19,8 @@ PLANT_ROYALTIES = outputs.instruments(kind="royalty", payer="plant")
 PLANT_DUTIES = outputs.instruments(kind="duty", payer="plant")
 PLANT_WITHHOLDING = outputs.instruments(kind="withholding", payer="plant")
 PLANT_EQUITY = outputs.instruments(kind="equity", payer="plant")
+#: The mine royalties, which a plant that mines its own ore pays too.
+MINE_ROYALTIES = outputs.instruments(kind="royalty", payer="mine")
 
 
 def _plant_instruments(level: str) -> tuple[str, ...]:
@@ -29,6 +31,13 @@ def _plant_instruments(level: str) -> tuple[str, ...]:
         *(k for k in mine if k not in PLANT_ROYALTIES),
         *(k for k in mine if k in PLANT_ROYALTIES),
     )
+
+
+def _paid(level: str, government: dict[str, np.ndarray]) -> tuple[str, ...]:
+    """The instruments of ``level`` the plant pays: its own (:func:`_plant_instruments`),
+    then the mine royalties where it mines its own ore (they are in ``government``)."""
+    mined = (k for k in MINE_ROYALTIES if k in government and _level(k) == level)
+    return (*_plant_instruments(level), *mined)
 
 
 def _level(instrument: str) -> str:
@@ -96,8 +105,8 @@ def stakeholders(
         "wages_expatriate": wages_usd[1],
         "suppliers_pakistani": domestic,
         "suppliers_foreign": foreign,
-        "province": sum((government[k] for k in _plant_instruments("province")), start=zeros),
-        "federation": sum((government[k] for k in _plant_instruments("federation")), start=zeros),
+        "province": sum((government[k] for k in _paid("province", government)), start=zeros),
+        "federation": sum((government[k] for k in _paid("federation", government)), start=zeros),
         "equity_pakistani_private": sum(
             (h.net_usd for h in holders.values() if h.holder == "domestic_private"), start=zeros
         ),

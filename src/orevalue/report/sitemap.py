@@ -45,6 +45,13 @@ COLOURS = {
 }
 
 
+def colours(plan: Any) -> dict[str, str]:
+    """Each of the plan's commodities (feed, intermediate, metal feed, product: as the case
+    names them) with the colour of its slot in :data:`COLOURS`."""
+    names = getattr(plan, "commodities", ()) or tuple(COLOURS)
+    return dict(zip(names, COLOURS.values(), strict=False))
+
+
 def _save_png(fig: Any, path: Path) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150)
@@ -83,7 +90,7 @@ def _draw_flows(ax: Any, plan: Any, pos: dict[str, tuple[float, float]]) -> None
             xytext=(x0, y0),
             arrowprops={
                 "arrowstyle": "-|>",
-                "color": COLOURS.get(commodity, "k"),
+                "color": colours(plan).get(commodity, "k"),
                 "lw": width,
                 "alpha": 0.8,
                 "shrinkA": 4,
@@ -177,7 +184,7 @@ def _legend(ax: Any, plan: Any) -> None:
         Line2D([], [], color="#bdbdbd", lw=1, label="leg to build"),
         *[
             Line2D([], [], color=c, lw=3, label=f"{name} flow")
-            for name, c in COLOURS.items()
+            for name, c in colours(plan).items()
             if any(name in u.t_per_yr for u in plan.legs)
         ],
         Line2D([], [], marker="^", color="k", ls="", label="feed source"),

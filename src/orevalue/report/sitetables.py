@@ -51,11 +51,39 @@ def _n(kind: str, x: float | None) -> str:
     return outputs.format_value(kind, x, ascii_minus=True)
 
 
+def words(siting: Any) -> dict[str, str]:
+    """What the case calls things, for labels: its ``metal``, the ``feed`` the plant takes,
+    its ``product``, and the ``value_added`` and ``freight`` rows' labels."""
+    units = siting.best_model.units
+    single = getattr(units, "single", False)
+    return {
+        "metal": getattr(units, "metal", "copper"),
+        "feed": getattr(units, "feed_word", "concentrate"),
+        "product": units.product,
+        "value_added": "value added (the plant)" if single else "value added (smelt + refine)",
+    }
+
+
+def _label(siting: Any, key: str, label: str) -> str:
+    """A breakdown row's label in the case's words."""
+    w = words(siting)
+    if key == "value_added":
+        return w["value_added"]
+    return label.replace("concentrate", w["feed"])
+
+
+def _tonnes(t: float, big: bool) -> str:
+    """Tonnes a year, in kt (``big``) or in t for a plant of a few tonnes."""
+    return f"{t / 1e3:,.0f}" if big else f"{t:,.1f}"
+
+
 def ranking_table(siting: Any) -> Table:
-    """Sites side by side (rank order), each hosting both stages alone: USD per t cathode."""
+    """Sites side by side (rank order), each hosting every stage alone: USD per t of the
+    product."""
     ranks = siting.ranking
+    metal = words(siting)["metal"]
     table = PlainTable(
-        title="Where to build: each site alone, USD per t of copper product (rank order)",
+        title=f"Where to build: each site alone, USD per t of {metal} product (rank order)",
         title_justify="left",
         header_style="bold",
     )
@@ -65,7 +93,7 @@ def ranking_table(siting: Any) -> Table:
     table.add_row("zone (fiscal regime)", *[r.zone for r in ranks])
     for key, label, sign in BREAKDOWN:
         table.add_row(
-            f"  {label}",
+            f"  {_label(siting, key, label)}",
             *[_n("usd", sign * r.plan.per_t_product[key]) if r.plan else "" for r in ranks],
         )
     table.add_section()
@@ -115,15 +143,22 @@ def _mix(plan: Any, resource: str) -> str:
 def plan_paragraph(siting: Any) -> str:
     """The optimal plan in one paragraph."""
     plan = siting.best
+    w = words(siting)
+    feed = w["feed"]
     if not plan.stages:
         return (
-            "Optimal plan: build nothing; export the concentrate as it is. No plan pays against "
+            f"Optimal plan: build nothing; export the {feed} as it is. No plan pays against "
             "exporting it; the ranking shows each site forced to host the plant at its best size."
         )
-    unit = {"smelter": "concentrate", "refinery": "cathode"}
+    names = siting.best_model.units.stage_names
+    single = getattr(siting.best_model.units, "single", False)
+    unit = {names[0]: feed, names[1]: w["product"]}
+    big = plan.conc_processed_dmt_per_yr >= 1e3
+    kt = "kt/yr" if big else "t/yr"
     stages = "; ".join(
         f"{s.stage} at {siting.data.sites[s.site].label} ({s.size_pct:g} % size, "
-        f"{s.nameplate_t_per_yr / 1e3:,.0f} kt/yr {unit[s.stage]} nameplate, "
+        f"{_tonnes(s.nameplate_t_per_yr, big)} {kt} {unit[s.stage]} nameplate"
+        f"{' (dry feed)' if single else ''}, "
         f"USD {s.capex_usd / 1e6:,.0f} m)"
         for s in plan.stages
     )
@@ -146,10 +181,10 @@ def plan_paragraph(siting: Any) -> str:
     sign = "gains" if plan.margin_usd_per_yr >= 0 else "loses"
     return (
         f"Optimal plan ({siting.options.objective} objective): {stages}. It processes "
-        f"{plan.conc_processed_dmt_per_yr / 1e3:,.0f} kt/yr of concentrate into "
-        f"{plan.refined_t_per_yr / 1e3:,.0f} kt/yr of {plan.refined_product}{anode}; "
+        f"{_tonnes(plan.conc_processed_dmt_per_yr, big)} {kt} of {feed} into "
+        f"{_tonnes(plan.refined_t_per_yr, big)} {kt} of {plan.refined_product}{anode}; "
         f"power {power}; water {water}. "
-        f"Routes: {routes}. Against exporting the concentrate it {sign} "
+        f"Routes: {routes}. Against exporting the {feed} it {sign} "
         f"USD {abs(plan.margin_usd_per_yr) / 1e6:,.0f} m a year (USD "
         f"{abs(plan.margin_usd_per_yr) * _per(plan):,.0f} per t of product) after "
         f"capital charges; delivered cost {plan.delivered_cost_usd_per_t:,.0f} USD/t against "
@@ -181,11 +216,13 @@ def infrastructure_tables(siting: Any) -> list[Table]:
     )
     out.append(t)
 
+    big = max((u.total_t_per_yr for u in plan.legs), default=1e3) >= 1e3
     t = PlainTable(title="Traffic on each leg", title_justify="left", header_style="bold")
-    for col in ("leg", "from → to", "mode", "km", "kt/yr", "per day", "capacity used"):
+    for col in ("leg", "from → to", "mode", "km", "kt/yr" if big else "t/yr", "per day"):
         t.add_column(col, justify="left" if col in ("leg", "from → to", "mode") else "right")
+    t.add_column("capacity used", justify="right")
     for u in plan.legs:
-        what = ", ".join(f"{c} {v / 1e3:,.0f}" for c, v in u.t_per_yr.items())
+        what = ", ".join(f"{c} {_tonnes(v, big)}" for c, v in u.t_per_yr.items())
         t.add_row(
             u.leg,
             f"{u.from_node} → {u.to_node}",
@@ -208,12 +245,18 @@ def infrastructure_tables(siting: Any) -> list[Table]:
         )
     out.append(t)
 
+    big = max((p.total_t_per_yr for p in plan.ports), default=1e3) >= 1e3
     t = PlainTable(title="Export ports", title_justify="left", header_style="bold")
-    for col in ("port", "kt/yr", "spare capacity used"):
+    for col in ("port", "kt/yr" if big else "t/yr", "spare capacity used"):
         t.add_column(col, justify="left" if col == "port" else "right")
     for p in plan.ports:
-        what = ", ".join(f"{c} {v / 1e3:,.0f}" for c, v in p.t_per_yr.items())
-        t.add_row(p.label, what, f"{p.use_pct:.1f} % of {p.spare_t_per_yr / 1e6:,.0f} Mt/yr")
+        what = ", ".join(f"{c} {_tonnes(v, big)}" for c, v in p.t_per_yr.items())
+        spare = (
+            f"{p.spare_t_per_yr / 1e6:,.0f} Mt/yr"
+            if p.spare_t_per_yr >= 1e6
+            else f"{p.spare_t_per_yr:,.0f} t/yr"
+        )
+        t.add_row(p.label, what, f"{p.use_pct:.1f} % of {spare}")
     out.append(t)
 
     t = PlainTable(
@@ -249,7 +292,8 @@ def print_siting(siting: Any, console: Console | None = None) -> None:
 
 
 def ranking_csv(siting: Any) -> str:
-    """One row per site: rank, zone, feasibility, USD per t cathode by component, totals."""
+    """One row per site: rank, zone, feasibility, USD per t of the product by component,
+    totals; the NPV column is named after the product (``npv_cathode_after_tax_usd``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     keys = [k for k, _, _ in BREAKDOWN]
@@ -264,7 +308,7 @@ def ranking_csv(siting: Any) -> str:
             "delivered_cost_usd_per_t",
             "margin_usd_per_yr",
             "plant_margin_usd_per_yr",
-            "npv_cathode_after_tax_usd",
+            f"npv_{siting.best.refined_product}_after_tax_usd",
             "power_mw_average",
             "water_m3_per_day",
             "problems",

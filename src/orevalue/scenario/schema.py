@@ -56,9 +56,7 @@ class Project(_Model):
     utilisation_pct: list[Pct] = Field(
         min_length=1, description="utilisation of nameplate by operating year, %; the last holds"
     )
-    nameplate_conc_dmt_per_yr: Rng(0, 1e8) = Field(
-        description="smelter nameplate, dry t concentrate/yr"
-    )
+    nameplate_conc_dmt_per_yr: Rng(0, 1e8) = Field(description="plant nameplate, dry t of feed/yr")
     owner_and_infra_pct: Rng(0, 500) = Field(
         description="owner's, infrastructure, contingency, % of EPC"
     )
@@ -98,6 +96,10 @@ def _grade_field(el: catalog.Element) -> tuple[Any, Any]:
     return (float, Field(default=0.0, ge=0, le=el.max, description=f"{el.name}, {unit}"))
 
 
+MINED = (
+    "ore in the ground a pathway's own stages mine (a CIL mine and plant): never exported or "
+    "bought; the mine royalty (mine.royalty_*_pct) is due on the metal they recover, at its price"
+)
 #: A feed: its terms and tonnage, then one grade per element of data/elements.toml
 #: (``cu_pct``, ``au_g_per_t``, ...), then its moisture.
 Feed = create_model(
@@ -121,6 +123,7 @@ Feed = create_model(
             "ocean and site legs deducted)",
         ),
     ),
+    mined=(bool, Field(default=False, description=MINED)),
     landed_freight_usd_per_wmt=(
         float,
         Field(

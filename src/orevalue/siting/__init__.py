@@ -2,7 +2,8 @@
 (scipy.optimize.milp, HiGHS) choosing which sites host which stages, at what size, with which
 power and water, shipping by which legs.
 
-Modules, one job each: ``data`` (schema and loading of sites.toml), ``units`` (per-tonne yields,
+Modules, one job each: ``data`` (schema and loading of sites.toml, or a case's own
+sites-<metal>.toml), ``units`` (per-tonne yields,
 values and costs from the scenario), ``network`` (arcs and incidence), ``taxes`` (zone taxes
 from the regime presets), ``inputs`` (the arrays the programme is built from), ``programme``
 (variables, bounds and sparse rows being assembled), ``constraints`` and ``costs`` (named

@@ -20,7 +20,6 @@ from orevalue.siting.inputs import (
     PRODUCT,
     REFINERY,
     SMELTER,
-    STAGES,
     Process,
     Resource,
     Sources,
@@ -123,7 +122,7 @@ def stage_capacity(prog: Programme, sites: list[str], process: Process) -> None:
         "sizes",
         lambda i: (
             "sizes.pct_of_nameplate",
-            f"the {STAGES[i % 2]} at {sites[i // 2]} can be at most "
+            f"the {process.stage_names[i % 2]} at {sites[i // 2]} can be at most "
             f"{largest:g} % of the scenario's nameplate",
             "t/yr",
         ),

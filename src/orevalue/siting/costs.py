@@ -26,13 +26,19 @@ def _refine_gain(units: UnitEconomics) -> np.ndarray:
 def value_added(prog: Programme, units: UnitEconomics, sources: Sources) -> None:
     """ "value_added", USD/yr per wmt smelted (anode over the concentrate it came from) and per
     t refined (products over anode or blister), negative as a gain; an imported wmt costs its
-    ocean freight in."""
+    landed cost in
+    (its ocean freight unless the source gives ``landed_usd_per_wmt``)."""
     v = prog.var
     smelt_gain = units.anode_t_per_wmt * units.anode_usd_per_t - units.conc_usd_per_wmt
     prog.cost("value_added", v["smelt"], -smelt_gain)
     prog.cost("value_added", v["refine"], -_refine_gain(units)[None, :])
     imports = np.flatnonzero(sources.is_import)
-    prog.cost("value_added", v["supply"][imports], units.ocean_conc_usd_per_wmt)
+    landed = (
+        units.ocean_conc_usd_per_wmt
+        if sources.landed_usd_per_wmt is None
+        else sources.landed_usd_per_wmt[imports]
+    )
+    prog.cost("value_added", v["supply"][imports], landed)
 
 
 def freight(

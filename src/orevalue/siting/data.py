@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -104,6 +104,11 @@ class Source(_Model):
     lon: Lon | None = None
     enabled: bool = True
     max_dmt_per_yr: NonNeg | None = Field(default=None, description="most an import may bring")
+    landed_usd_per_wmt: NonNeg | None = Field(
+        default=None,
+        description="what an import costs over its FOB value, USD/wmt (default: the "
+        "scenario's ocean freight, plus its landed freight for a feed the case imports)",
+    )
 
 
 class Node(_Model):
@@ -177,18 +182,39 @@ class SitesData(_Model, Sourced):
 # ------------------------------------------------------------------ loading
 
 
-def default_sites_text() -> str:
-    """The embedded siting data as TOML text."""
-    return resources.files("orevalue.data").joinpath(DEFAULT_SITES).read_text(encoding="utf-8")
+def sites_file(scenario: Any | None = None) -> str:
+    """The embedded siting data of a case: ``sites-<metal>.toml`` for a case whose focus
+    product is sold for another metal than copper's (``sites-gold.toml``), where it exists;
+    else ``sites.toml`` (the copper chain's network)."""
+    if scenario is None:
+        return DEFAULT_SITES
+    from orevalue import catalog
+    from orevalue.economics.plant import main_product
+    from orevalue.economics.terms import main_element
+
+    try:
+        element = main_element(scenario, main_product(scenario, scenario.focus_pathway))
+        metal = catalog.elements()[element].name
+    except (KeyError, ValueError):
+        return DEFAULT_SITES
+    name = f"sites-{metal}.toml"
+    return name if resources.files("orevalue.data").joinpath(name).is_file() else DEFAULT_SITES
 
 
-def load_sites(path: str | Path | None = None) -> SitesData:
-    """Load siting data: the embedded default, with the file at ``path`` merged onto it.
+def default_sites_text(name: str = DEFAULT_SITES) -> str:
+    """The embedded siting data (``name``, default ``sites.toml``) as TOML text."""
+    return resources.files("orevalue.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def load_sites(path: str | Path | None = None, scenario: Any | None = None) -> SitesData:
+    """Load siting data: the embedded default of ``scenario``'s case (:func:`sites_file`;
+    ``sites.toml`` without one), with the file at ``path`` merged onto it.
 
     Raises :class:`ScenarioError` listing every problem (file, line, field, what is allowed).
     """
-    values, provenance = split_provenance(parse_toml(default_sites_text(), DEFAULT_SITES))
-    file, text = DEFAULT_SITES, ""
+    default = sites_file(scenario)
+    values, provenance = split_provenance(parse_toml(default_sites_text(default), default))
+    file, text = default, ""
     if path is not None:
         file, text = str(path), read_input(path)
         given, given_prov = split_provenance(parse_toml(text, file))
@@ -196,7 +222,9 @@ def load_sites(path: str | Path | None = None) -> SitesData:
         label = f"set in {Path(file).name}"
         provenance.update({leaf: {"source": label, "tag": "user"} for leaf in leaves(given)})
         provenance.update(given_prov)
-    data = validate_input(SitesData, values, file, text or default_sites_text(), check_references)
+    data = validate_input(
+        SitesData, values, file, text or default_sites_text(default), check_references
+    )
     return data.with_source(provenance, file)
 
 

@@ -39,14 +39,15 @@ class Process:
     capacity_t: np.ndarray  # (2, Z) dmt smelted, t refined product per year at steady utilisation
     use: np.ndarray  # (3, 4)
     size_pct: np.ndarray  # (Z,) sizes, % of the scenario's nameplate
+    stage_names: tuple[str, str] = STAGES  # the two groups as messages name them
 
     def most_use(self, column: int) -> float:
         """A bound on one site's use of ``column`` (the largest smelter and refinery at full
         rate, plus 1 % and one unit): the big-M an option's switch is built with."""
         use, beta = self.use, self.product_t_per_t
-        most = (
-            use[0, column] * self.capacity_t[SMELTER, -1] / self.dry_frac
-            + (use[1:, column][beta > 0] / beta[beta > 0]).max() * self.capacity_t[REFINERY, -1]
+        per_t = use[1:, column][beta > 0] / beta[beta > 0]
+        most = use[0, column] * self.capacity_t[SMELTER, -1] / self.dry_frac + (
+            per_t.max() * self.capacity_t[REFINERY, -1] if per_t.size else 0.0
         )
         return float(most * 1.01 + 1.0)
 
@@ -74,6 +75,7 @@ def process_of(units: UnitEconomics) -> Process:
         * np.stack([units.smelter_capacity_dmt, units.refinery_capacity_t]),
         use=use,
         size_pct=units.size_pct,
+        stage_names=units.stage_names,
     )
 
 
@@ -87,6 +89,8 @@ class Sources:
     is_import: np.ndarray  # (S,) bool
     supply_ub: np.ndarray  # (S,) t/yr (concentrate wmt); 0 when disabled
     port: np.ndarray  # (S,) index of the port an import lands at, -1 if none
+    #: (S,) what an import costs over its FOB value, USD/wmt; None: the ocean freight in
+    landed_usd_per_wmt: np.ndarray | None = None
 
 
 def sources_of(data: SitesData, units: UnitEconomics, net: Network) -> Sources:
@@ -94,16 +98,19 @@ def sources_of(data: SitesData, units: UnitEconomics, net: Network) -> Sources:
     import at most its ``max_dmt_per_yr``."""
     names, ports = list(data.sources), list(data.ports)
     moist = 1.0 - units.moisture_frac
-    commodity = np.array(
-        [CONC if data.sources[s].feed == units.conc_feed else BLISTER for s in names]
-    )
+    blend = set(units.feed_blend)
+    commodity = np.array([CONC if data.sources[s].feed in blend else BLISTER for s in names])
     is_import = np.array([data.sources[s].kind == "import" for s in names])
     enabled = np.array([data.sources[s].enabled for s in names])
-    avail = np.where(
-        commodity == CONC,
-        units.conc_available_dmt_per_yr / moist,
-        units.blister_available_t_per_yr,
+    # a mine of a blended feed supplies that feed's tonnes, the others the blend's
+    conc_dmt = np.array(
+        [
+            units.feed_dmt_per_yr.get(data.sources[s].feed, units.conc_available_dmt_per_yr)
+            for s in names
+        ]
     )
+    avail = np.where(commodity == CONC, conc_dmt / moist, units.blister_available_t_per_yr)
+    landed = source_landed_usd_per_wmt(data, units)
     import_max = np.array(
         [(data.sources[s].max_dmt_per_yr or 0.0) / moist for s in names], dtype=float
     )
@@ -113,8 +120,25 @@ def sources_of(data: SitesData, units: UnitEconomics, net: Network) -> Sources:
         node=np.array([net.index[data.source_node(s)] for s in names], dtype=int),
         commodity=commodity,
         is_import=is_import,
+        landed_usd_per_wmt=landed,
         supply_ub=np.where(is_import, import_max, avail) * enabled,
         port=np.array(port, dtype=int),
+    )
+
+
+def source_landed_usd_per_wmt(data: SitesData, units: UnitEconomics) -> np.ndarray:
+    """(S,) what each source's feed costs over its FOB value if imported, USD/wmt: the
+    source's ``landed_usd_per_wmt``, else the ocean leg plus the scenario's landed freight for
+    a feed the case imports, else the ocean leg."""
+    ocean = units.ocean_conc_usd_per_wmt
+    return np.array(
+        [
+            src.landed_usd_per_wmt
+            if src.landed_usd_per_wmt is not None
+            else units.feed_landed_usd_per_wmt.get(src.feed, ocean)
+            for src in data.sources.values()
+        ],
+        dtype=float,
     )
 
 

@@ -185,18 +185,23 @@ def model_for(scenario: Scenario, data: SitesData, options: Options | None = Non
     role = {f: scenario.terms[scenario.feeds[f].terms].function for f in feeds}
     conc = [f for f in feeds if role[f] == "concentrate"]
     blister = [f for f in feeds if role[f] == "metal_content"]
-    if len(conc) != 1 or len(blister) > 1:
+    if not conc or len(blister) > 1:
         raise ScenarioError(
             [
                 Problem(
                     data.source_file,
                     "sources",
-                    "expected one concentrate feed, one blister at most",
+                    "expected a concentrate feed (several are shipped as one blend), one "
+                    "blister at most",
                 )
             ]
         )
+    blend = tuple(f for f in scenario.feeds if f in conc)  # in the case's order
     units = unit_economics(
-        scenario, conc[0], blister[0] if blister else None, data.sizes.pct_of_nameplate
+        scenario,
+        blend[0] if len(blend) == 1 else blend,
+        blister[0] if blister else None,
+        data.sizes.pct_of_nameplate,
     )
     taxes = [
         zone_tax(scenario, s.zone, units, s.security_premium_pct, data.source_file)
@@ -236,6 +241,8 @@ def _demand_rows(
     demand = data.demand
     processed_pct = demand.processed_pct if options.processed_pct is None else options.processed_pct
     refined_pct = demand.refined_pct if options.refined_pct is None else options.refined_pct
+    if units.single:  # one group: nothing is left to refine elsewhere
+        refined_pct = 0.0
     most = demand.max_sites if options.max_sites is None else options.max_sites
     allowed = np.array([options.sites is None or k in options.sites for k in data.sites])
     allowed &= not options.baseline
@@ -315,6 +322,9 @@ def build_model(
 
     has_blister = units.blister_feed is not None and bool((sources.commodity == BLISTER).any())
     rows.site_bounds(prog, allowed, sources, has_blister)
+    if units.single:  # one group: no second stage refines anything
+        prog.ub[prog.var["refine"]] = 0.0
+        prog.ub[prog.var["build"][:, REFINERY]] = 0.0
     for res in (power, water):
         rows.option_bounds(prog, res)
     rows.leg_bounds(prog, net)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from orevalue.siting.inputs import source_landed_usd_per_wmt
 from orevalue.siting.model import (
     ANODE,
     COMPONENTS,
@@ -15,7 +16,6 @@ from orevalue.siting.model import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
     PRODUCT,
-    STAGES,
     Model,
 )
 from orevalue.siting.solve import Solution
@@ -137,8 +137,11 @@ class Plan:
 
         values = asdict(self)
         product = values.pop("refined_product")
-        values.pop("commodities")
+        names = values.pop("commodities")
         renamed = {"refined_t_per_yr": refined_key(product)}
+        if len(names) > 1 and names[1] == product:  # one group: what it makes is the product
+            values.pop("anode_t_per_yr")
+            values.pop("anode_exported_t_per_yr")
         return clean({renamed.get(k, k): v for k, v in values.items()})
 
 
@@ -190,7 +193,7 @@ def _stage_plans(model: Model, v: dict[str, np.ndarray]) -> list[StagePlan]:
         stages.append(
             StagePlan(
                 sites[k],
-                STAGES[g],
+                units.stage_names[g],
                 float(units.size_pct[z]),
                 float(nameplate),
                 float(throughput),
@@ -336,7 +339,7 @@ def _acid_plans(model: Model, v: dict[str, np.ndarray]) -> list[AcidPlan]:
     data, econ = model.data, model.data.economics
     smelt = v["smelt"]
     acid = []
-    for k in np.flatnonzero(smelt > TOL):
+    for k in np.flatnonzero(smelt > TOL) if model.units.acid_t_per_wmt > 0 else []:
         s = data.sites[model.sites[k]]
         tonnes = float(smelt[k] * model.units.acid_t_per_wmt)
         payload = econ.train_payload_t if s.acid_mode == "rail" else econ.truck_payload_t
@@ -378,7 +381,10 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         refine[:, 0].sum() * units.product_t_per_t_anode
         + refine[:, 1].sum() * units.product_t_per_t_blister
     )
-    product = refined + float(export[:, ANODE].sum())
+    anode_exported = float(export[:, ANODE].sum())
+    if units.single:  # one group: what it makes is the product, not an intermediate
+        refined, anode_exported = anode_exported, 0.0
+    product = refined + anode_exported
     per = 1.0 / product if product > TOL else float("nan")
     power = v["power"].sum()
     return Plan(
@@ -392,7 +398,7 @@ def read_plan(model: Model, sol: Solution, baseline: Solution) -> Plan:
         conc_processed_dmt_per_yr=float(smelt.sum() * (1.0 - units.moisture_frac)),
         conc_exported_wmt_per_yr=float(export[:, CONC].sum()),
         anode_t_per_yr=float(smelt.sum() * units.anode_t_per_wmt),
-        anode_exported_t_per_yr=float(export[:, ANODE].sum()),
+        anode_exported_t_per_yr=anode_exported,
         refined_t_per_yr=refined,
         refined_product=units.product,
         commodities=units.commodities,
@@ -417,6 +423,15 @@ def conc_freight_usd(model: Model, sol: Solution) -> float:
     return float(
         cost @ flow[:, CONC] + (extra * model.units.ocean_conc_usd_per_wmt) @ export[:, CONC]
     )
+
+
+def imports_landed_usd(model: Model, sol: Solution) -> float:
+    """What the imports of a plan cost over their FOB value, USD/yr
+    (:func:`~orevalue.siting.inputs.source_landed_usd_per_wmt`)."""
+    supply = _val(sol.x, model, "supply")
+    landed = source_landed_usd_per_wmt(model.data, model.units)
+    imports = np.array([model.data.sources[s].kind == "import" for s in model.sources])
+    return float((landed * supply)[imports].sum())
 
 
 def smelted_wmt(model: Model, sol: Solution) -> float:

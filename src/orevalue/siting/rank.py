@@ -18,6 +18,7 @@ from orevalue.siting.plan import (
     Plan,
     conc_freight_usd,
     dominant_mode,
+    imports_landed_usd,
     product_freight_usd_per_t,
     read_plan,
     smelted_wmt,
@@ -139,6 +140,8 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
     # the export port
     smelted = smelted_wmt(model, sol)
     saved = conc_freight_usd(model, baseline) - conc_freight_usd(model, sol)
+    if model.units.single:  # the engine's feed of one group is the blend, imports included
+        saved -= imports_landed_usd(model, sol) - imports_landed_usd(model, baseline)
     saving = saved / smelted if smelted > 0 else 0.0
     product = product_freight_usd_per_t(model, sol)
     here = f"orevalue site plan for {key} ({data.source_file})"
@@ -175,7 +178,21 @@ def overlay_for(model: Model, sol: Solution, baseline: Solution, key: str) -> Ov
     for name in SITE_FIELDS:
         meta = prov.get(f"sites.{key}.{name}", {})
         values[name] = {"value": getattr(s, name), **meta} if meta else getattr(s, name)
-    return Overlay(label=f"site preset {key}", values={"site": values})
+    tables: dict[str, Any] = {"site": values}
+    if model.units.single and model.units.feed_landed_usd_per_wmt:
+        tables["feeds"] = _imported_feeds(model, saving, here)
+    return Overlay(label=f"site preset {key}", values=tables)
+
+
+def _imported_feeds(model: Model, saving: float, here: str) -> dict[str, Any]:
+    """The landed freight of each feed the case imports, USD/wmt: what the plan pays for the
+    feed it ships over its FOB value, less the ocean leg the feed's CIF China value holds."""
+    landed = -saving - model.units.ocean_conc_usd_per_wmt
+    note = f"{here}: import cost over FOB plus the haul to the site, less the ocean leg, per wmt"
+    return {
+        f: {"landed_freight_usd_per_wmt": {"value": landed, "source": note, "tag": "D"}}
+        for f in model.units.feed_landed_usd_per_wmt
+    }
 
 
 def analyse(

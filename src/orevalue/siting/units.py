@@ -8,6 +8,10 @@ full utilisation (the year the engine quotes margins for), so the siting screen 
 (``focus_pathway``); the smelter pathway is the longest other pathway whose stages begin the
 refinery pathway's, and its main product is the intermediate the refinery takes (for the
 copper case: ``anode`` feeding ``cathode``). The refinery is what the focus pathway adds.
+A focus pathway with no such first part (gold's refinery, antimony's roaster line) is one
+group: all its stages at one site, making the product itself. Several concentrate feeds (gold's
+scrap and doré, antimony's local and imported concentrate) travel as one blend, in the shares
+the engine processes them in that year.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orevalue import flowsheet
+from orevalue import catalog, flowsheet
 from orevalue.economics import costs, schedule, terms
 from orevalue.economics.metrics import capital_recovery_factor
 from orevalue.economics.plant import main_product
 from orevalue.economics.pricing import Market
+from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError
 
@@ -28,11 +33,15 @@ from orevalue.scenario import Problem, Scenario, ScenarioError
 @dataclass(frozen=True)
 class SitingPathways:
     """The two pathways siting plans with: ``refinery`` (the case's focus pathway) and
-    ``smelter`` (its first part, selling ``intermediate``, the refinery's feed)."""
+    ``smelter`` (its first part, selling ``intermediate``, the refinery's feed). A case whose
+    focus pathway has no first part sold on its own (a gold refinery, an antimony roaster and
+    refinery) plans one group (``single``): every stage of the focus pathway at one site, its
+    ``smelter`` and ``refinery`` both the focus pathway and ``intermediate`` its product."""
 
     smelter: str
     refinery: str
     intermediate: str
+    single: bool = False
 
 
 def siting_pathways(scenario: Scenario) -> SitingPathways:
@@ -47,14 +56,15 @@ def siting_pathways(scenario: Scenario) -> SitingPathways:
         and 0 < len(path.stages) < len(stages)
         and list(path.stages) == stages[: len(path.stages)]
     ]
+    if not prefixes and stages:  # one group: the whole focus pathway at one site
+        return SitingPathways(focus, focus, main_product(scenario, focus), single=True)
     if not prefixes:
         raise ScenarioError(
             [
                 Problem(
                     scenario.source_file,
                     f"pathways.{focus}",
-                    "siting needs the focus pathway and another pathway that builds its first "
-                    "stages (the smelter) and sells what the rest refines",
+                    "siting needs a focus pathway that builds at least one stage",
                 )
             ]
         )
@@ -82,6 +92,14 @@ class UnitEconomics:
 
     year: int
     product: str  # the refined main product (the focus pathway's main product)
+    metal: str  # the element the product is sold for, by name ("copper", "gold")
+    single: bool  # one stage group (:class:`SitingPathways`): no refinery of an intermediate
+    stage_names: tuple[str, str]  # the two groups as reports name them
+    feed_word: str  # what the plant takes, as reports name it ("concentrate", "feed")
+    feed_blend: dict[str, float]  # dry share of each feed in the concentrate commodity
+    feed_dmt_per_yr: dict[str, float]  # each blended feed's dry t/yr processed (steady year)
+    #: an imported feed's cost over its FOB value, USD/wmt: the ocean leg and its landed freight
+    feed_landed_usd_per_wmt: dict[str, float]
     commodities: tuple[str, ...]  # names of the network's slots: concentrate feed, smelter
     # product, metal feed, refined product, as the case names its feeds and products
     conc_feed: str
@@ -151,9 +169,12 @@ def _f(x: np.ndarray | float) -> float:
 
 
 def _need_pathways(scenario: Scenario) -> tuple[list[str], list[str]]:
-    """The smelter's stages and the stages the refinery adds (:func:`siting_pathways`)."""
+    """The smelter's stages and the stages the refinery adds (:func:`siting_pathways`); no
+    refinery stages for one group."""
     ways = siting_pathways(scenario)
     smelter = list(scenario.pathways[ways.smelter].stages)
+    if ways.single:
+        return smelter, []
     refinery = [s for s in scenario.pathways[ways.refinery].stages if s not in smelter]
     return smelter, refinery
 
@@ -220,11 +241,13 @@ def _basis(scenario: Scenario) -> _Basis:
     )
 
 
-def _refined_value(b: _Basis, streams: dict) -> tuple[float, float]:
-    """Sales value (USD) of what the refinery pathway sells from ``streams``, and the tonnes
-    of metal product in it."""
+def _refined_value(b: _Basis, streams: dict, exported_only: bool = True) -> tuple[float, float]:
+    """Sales value (USD) of what the refinery pathway sells from ``streams`` (what it exports,
+    or everything with ``exported_only`` False), and the tonnes of metal product in it."""
     s = b.scenario
-    sells = [x for x in s.pathways[s.focus_pathway].sells if s.terms[x].exported]
+    sells = [
+        x for x in s.pathways[s.focus_pathway].sells if s.terms[x].exported or not exported_only
+    ]
     total, refined = 0.0, 0.0
     for product in sells:
         mass = flowsheet.stream_mass_t(s, b.p, product, streams[product])
@@ -289,35 +312,121 @@ def _headcount_labour(scenario: Scenario, p: Params, stages: list[str]) -> tuple
     return _labour(scenario, p, [scenario.stages[s].headcount for s in stages])
 
 
+def feed_blend(scenario: Scenario, feeds: tuple[str, ...]) -> dict[str, float]:
+    """Dry t/yr of each of ``feeds`` a plant processes in the first year of full utilisation,
+    as the engine allocates them (:class:`~orevalue.economics.supply.FeedSupply`: the
+    feeds in the case's order fill the nameplate); the shares of the blend siting ships."""
+    b = _basis(scenario)
+    supply = FeedSupply(scenario, b.p, b.tl, b.market)
+    return {
+        f: _f(supply.processed_dry_t[f][:, b.col]) if f in supply.processed_dry_t else 0.0
+        for f in feeds
+    }
+
+
+def _blend_lot(b: _Basis, shares: dict[str, float]) -> tuple[dict, float, float]:
+    """One dry tonne of the blend: its feeds' tonnes (the flowsheet's inputs), its value on
+    each feed's terms FOB (ocean freight deducted), USD, and its wet tonnes."""
+    inputs, value, wet = {}, 0.0, 0.0
+    for feed, share in shares.items():
+        dry = share * b.one
+        inputs[feed] = dry
+        lot = terms.Lot(flowsheet.feed_elements(b.p, feed, dry), dry, feed)
+        kind = b.scenario.feeds[feed].terms
+        value += _f(terms.value(b.scenario, b.p, kind, lot, b.market, b.ocean_conc).total_usd)
+        wet += share / (1.0 - _f(b.p[f"feeds.{feed}.moisture_pct"]) / 100.0)
+    return inputs, value, wet
+
+
+def _shares(processed: dict[str, float]) -> dict[str, float]:
+    """Dry shares of the blend from each feed's tonnes (equal shares when none is processed)."""
+    total = sum(processed.values())
+    if total <= 0:
+        return dict.fromkeys(processed, 1.0 / len(processed))
+    return {f: t / total for f, t in processed.items()}
+
+
+def _feed_of(
+    b: _Basis, feeds: tuple[str, ...]
+) -> tuple[dict[str, float], dict[str, float], dict, float, float]:
+    """The concentrate the smelter takes, one feed or a blend: each feed's dry t/yr
+    processed in the steady year, their shares, one dry tonne's inputs to the flowsheet, its
+    value (USD, FOB) and its moisture (fraction of the wet tonne)."""
+    if len(feeds) == 1:
+        only = feeds[0]
+        processed = {only: _f(schedule.feed_available_dry_t(b.scenario, b.p, only, b.tl)[:, b.col])}
+        shares = {only: 1.0}
+    else:
+        processed = feed_blend(b.scenario, feeds)
+        shares = _shares(processed)
+    inputs, value, wet_per_dry = _blend_lot(b, shares)
+    moisture = (
+        _f(b.p[f"feeds.{feeds[0]}.moisture_pct"]) / 100.0
+        if len(feeds) == 1
+        else 1.0 - 1.0 / wet_per_dry
+    )
+    return processed, shares, inputs, value, moisture
+
+
+def _landed(b: _Basis, feeds: tuple[str, ...]) -> dict[str, float]:
+    """Each feed the case imports: its cost over its FOB value, USD/wmt (the ocean leg its
+    CIF China value holds plus its landed freight)."""
+    return {
+        f: b.ocean_conc + _f(b.p[f"feeds.{f}.landed_freight_usd_per_wmt"])
+        for f in feeds
+        if b.scenario.feeds[f].imported
+    }
+
+
+def _names(
+    ways: SitingPathways,
+    smelter: list[str],
+    feeds: tuple[str, ...],
+    blister_feed: str | None,
+    product: str,
+) -> tuple[tuple[str, str], str, tuple[str, ...]]:
+    """What reports call the two stage groups, the feed, and the network's four commodity
+    slots (feed, intermediate, metal feed, refined product), in the case's own words."""
+    mid = ways.intermediate
+    if ways.single:
+        word = "concentrate" if len(feeds) == 1 else "feed"
+        slots = ("+".join(feeds), mid, f"{mid} feed", f"{mid} refined")
+        return ("+".join(smelter), "none"), word, slots
+    metal_feed = blister_feed if blister_feed is not None else f"{mid} feed"
+    return ("smelter", "refinery"), "concentrate", ("+".join(feeds), mid, metal_feed, product)
+
+
 def unit_economics(
-    scenario: Scenario, conc_feed: str, blister_feed: str | None, size_pct: list[float]
+    scenario: Scenario,
+    conc_feed: str | tuple[str, ...],
+    blister_feed: str | None,
+    size_pct: list[float],
 ) -> UnitEconomics:
     """Yields, values, use, capex by size and fixed costs of the two stages for ``scenario``.
 
-    ``conc_feed`` is the concentrate the smelter takes; ``blister_feed`` (or None) a metal feed
-    the refinery takes directly.
+    ``conc_feed`` is the concentrate the smelter takes, or several feeds shipped as one blend
+    (each in the share the engine processes them, :func:`feed_blend`); ``blister_feed`` (or
+    None) a metal feed the refinery takes directly.
     """
+    feeds = (conc_feed,) if isinstance(conc_feed, str) else tuple(conc_feed)
+    ways = siting_pathways(scenario)
     smelter, refinery = _need_pathways(scenario)
-    mid = siting_pathways(scenario).intermediate  # what the smelter makes, the refinery takes
+    mid = ways.intermediate  # what the smelter makes, the refinery takes
     b = _basis(scenario)
     p, market, one = b.p, b.market, b.one
-    moisture = _f(p[f"feeds.{conc_feed}.moisture_pct"]) / 100.0
+    processed, shares, inputs, conc_per_dmt, moisture = _feed_of(b, feeds)
 
-    streams = flowsheet.balance(scenario, p, smelter + refinery, {conc_feed: one})
+    streams = flowsheet.balance(scenario, p, smelter + refinery, inputs)
     anode_t = _f(flowsheet.stream_mass_t(scenario, p, mid, streams[mid]))
-    acid_t = (
-        _f(flowsheet.stream_mass_t(scenario, p, "acid", streams["acid"]))
-        if "acid" in streams
-        else 0.0
-    )
-    refined_per_dmt, product_per_dmt = _refined_value(b, streams)
-    conc_lot = terms.Lot(flowsheet.feed_elements(p, conc_feed, one), one, conc_feed)
-    conc_terms = scenario.feeds[conc_feed].terms
-    conc_per_dmt = _f(
-        terms.value(scenario, p, conc_terms, conc_lot, market, b.ocean_conc).total_usd
-    )
-    anode_lot = terms.Lot(streams[mid], anode_t * one)
-    anode_value = _f(terms.value(scenario, p, mid, anode_lot, market, b.ocean_prod).total_usd)
+    acid = streams.get("acid")
+    acid_t = _f(flowsheet.stream_mass_t(scenario, p, "acid", acid)) if acid is not None else 0.0
+    if ways.single:  # the product and the by-products the focus pathway sells, all at home
+        refined_per_dmt, product_per_dmt = 0.0, 0.0
+        anode_value = _refined_value(b, streams, exported_only=False)[0]
+    else:
+        refined_per_dmt, product_per_dmt = _refined_value(b, streams)
+        anode_lot = terms.Lot(streams[mid], anode_t * one)
+        anode_value = _f(terms.value(scenario, p, mid, anode_lot, market, b.ocean_prod).total_usd)
     blister, blister_streams, blister_avail = _blister_terms(b, refinery, blister_feed)
 
     # capacities and capex by size, location factor 1
@@ -331,17 +440,22 @@ def unit_economics(
     conc, blister_basis = (streams, nameplate), (blister_streams, blister_nameplate)
     refinery_nameplate_t = product_per_dmt * nameplate + blister["product"] * blister_nameplate
     util = _f(p.vector("project.utilisation_pct")[:, -1]) / 100.0
-    available = _f(schedule.feed_available_dry_t(scenario, p, conc_feed, b.tl)[:, b.col])
+    available = sum(processed.values())
+    product = main_product(scenario, scenario.focus_pathway)
+    metal = catalog.elements()[terms.main_element(scenario, product)].name
+    names, word, commodities = _names(ways, smelter, feeds, blister_feed, product)
     return UnitEconomics(
         year=b.year,
-        product=main_product(scenario, scenario.focus_pathway),
-        commodities=(
-            conc_feed,
-            mid,
-            blister_feed if blister_feed is not None else f"{mid} feed",
-            main_product(scenario, scenario.focus_pathway),
-        ),
-        conc_feed=conc_feed,
+        product=product,
+        metal=metal,
+        single=ways.single,
+        stage_names=names,
+        feed_word=word,
+        feed_blend=shares,
+        feed_dmt_per_yr=processed,
+        feed_landed_usd_per_wmt=_landed(b, feeds),
+        commodities=commodities,
+        conc_feed=feeds[0] if len(feeds) == 1 else "+".join(feeds),
         blister_feed=blister_feed,
         moisture_frac=moisture,
         utilisation=util,

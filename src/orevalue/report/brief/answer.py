@@ -156,10 +156,10 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
     columns = ["", *[ctx.labels[n] for n in ctx.names]]
     blocks: list[Block] = [
         text(
-            "Each pathway is valued as a plant that buys the concentrate at arm's-length export "
+            "Each pathway is valued as a plant that buys its feed at arm's-length export "
             f"terms (the plant view), in {s.base_year} US dollars, discounted at "
-            f"{ctx.rate_pct:g} % real. Exporting the concentrate as it is builds nothing; the "
-            "others build a smelter, a refinery and a rod mill in turn."
+            f"{ctx.rate_pct:g} % real. The baseline ({ctx.labels[s.baseline_pathway]}) builds "
+            "nothing; each of the others builds the stages its product needs."
         ),
         table(columns, rows, caption="Plant view, pathways side by side", style="pathways"),
     ]

@@ -17,6 +17,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import total
+from orevalue.report.sitetables import words
 from orevalue.siting.plan import refined_key
 from orevalue.siting.rank import npv_key
 
@@ -34,11 +35,18 @@ def siting_section(ctx: Ctx) -> dict[str, Any] | None:
     src = ctx.src
     siting = inputs.siting
     ranking = src.get(P("site", "ranking"), []) or []
+    w = words(siting)
+    names = siting.best_model.units.stage_names
+    hosts = (
+        f"the {names[0]}"
+        if getattr(siting.best_model.units, "single", False)
+        else f"the {names[0]} and the {names[1]}"
+    )
     blocks: list[Block] = [
         text(
-            "A mixed-integer programme chooses which site hosts the smelter and the refinery, "
+            f"A mixed-integer programme chooses which site hosts {hosts}, "
             "at what size, with which power and water, shipping by which legs, to make the most "
-            "of the margin over exporting the concentrate. Each site is also forced to host the "
+            f"of the margin over exporting the {w['feed']}. Each site is also forced to host the "
             "plant alone and ranked; the NPV after tax is the full model's, with the site's costs "
             "and its zone's fiscal regime."
             + (
@@ -100,12 +108,14 @@ def _plan(ctx: Ctx) -> list[Block]:
             )
         )
         facts = [
-            (f"{product}, kt/yr", pointer_join(best, refined_key(product)), "kt"),
+            (f"{product}, kt/yr", pointer_join(best, refined_key(product)), "kt")
+            if siting.best.refined_t_per_yr >= 1e3
+            else (f"{product}, t/yr", pointer_join(best, refined_key(product)), "n"),
             ("power, average MW", pointer_join(best, "power_mw"), "n"),
             ("power to install or connect, MW", pointer_join(best, "power_peak_mw"), "n"),
             ("water, m³/day", pointer_join(best, "water_m3_per_day"), "n"),
             (
-                "margin over exporting concentrate, USD m/yr",
+                f"margin over exporting {words(siting)['feed']}, USD m/yr",
                 pointer_join(best, "margin_usd_per_yr"),
                 "musd",
             ),
@@ -162,8 +172,9 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
             ],
             rows,
             caption="Each site alone, best first",
-            note="Delivered cost and margin per t of copper product against exporting the "
-            f"concentrate, after capital charges; the NPV is the {product} plant's.",
+            note=f"Delivered cost and margin per t of {words(inputs.siting)['metal']} product "
+            f"against exporting the {words(inputs.siting)['feed']}, after capital charges; the "
+            f"NPV is the {product} plant's.",
         )
     )
     if npv_keys:
@@ -196,7 +207,7 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
                         )
                     ],
                     charts.layout(
-                        "Cathode plant NPV after tax at each site, USD m",
+                        f"{product.capitalize()} plant NPV after tax at each site, USD m",
                         height=300,
                         showlegend=False,
                         margin={"l": 170},
