@@ -56,11 +56,20 @@ def pathway_balance(
         processed = flows.feeds_processed_dry_t.get(feed, zeros)
         # imported feed only as far as it is bought, ore in the ground as far as it is mined
         taken_only = scenario.feeds[feed].imported or scenario.feeds[feed].mined
-        groups["feeds"][feed] = _feed_entry(p, feed, processed if taken_only else available)
+        lots = flows.lots.get(feed)
+        if lots is None:
+            groups["feeds"][feed] = _feed_entry(p, feed, processed if taken_only else available)
+        else:  # a captive-feed contract: each lot at its grades
+            groups["feeds"][feed] = _lots_entry(feed, [(q, a) for q, a, _, _ in lots])
         if not taken_only:
             exported[feed] = available - processed
     for feed, dry_t in exported.items():
-        groups["products"][feed] = _feed_entry(p, feed, dry_t)
+        lots = flows.lots.get(feed)
+        groups["products"][feed] = (
+            _feed_entry(p, feed, dry_t)
+            if lots is None
+            else _lots_entry(feed, [(q, a - t) for q, a, t, _ in lots])
+        )
     weak = scenario.residues.weak_acid_stream if scenario.residues is not None else None
     slag = scenario.residues.slag_stream if scenario.residues is not None else None
     for name, stream in flows.streams.items():
@@ -90,6 +99,12 @@ def pathway_balance(
 
 def _feed_entry(p: Params, feed: str, dry_t: np.ndarray) -> dict[str, np.ndarray]:
     return stream_entry(dry_t, flowsheet.feed_elements(p, feed, dry_t))
+
+
+def _lots_entry(feed: str, lots: list[tuple[Params, np.ndarray]]) -> dict[str, np.ndarray]:
+    """A feed in lots at their own grades, summed."""
+    entries = [_feed_entry(q, feed, dry_t) for q, dry_t in lots]
+    return {k: sum(e[k] for e in entries[1:]) + entries[0][k] for k in entries[0]}
 
 
 def _at(entry: dict[str, np.ndarray], col: int) -> dict[str, np.ndarray]:

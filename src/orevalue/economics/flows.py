@@ -24,6 +24,8 @@ class PathwayFlows:
     capacity_t_per_yr: dict[str, np.ndarray]  # stage -> basis t/yr at nameplate, (N, 1)
     #: the evaluation's store of what its pathways share (FeedSupply.memo), or empty
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    #: feeds in two lots (a captive-feed contract), FeedSupply.lots
+    lots: dict = field(default_factory=dict, repr=False, compare=False)
 
     def mass_t(self, scenario: Scenario, p: Params, stream: str) -> np.ndarray:
         """Total mass of ``stream``, t (N, Y): a feed's dry tonnage, else from its elements."""
@@ -49,10 +51,11 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
     processed = {f: supply.processed_dry_t[f] for f in consumed}
     memo = supply.memo if p is supply.p and scenario is supply.scenario else {}
     units = flowsheet.unit_balances(scenario, p, stages, consumed, memo)  # per tonne, shared by:
-    streams = flowsheet.scale(units, processed, memo)
+    lot_units, lot_t, lot_nameplate = _lots(scenario, p, stages, consumed, supply, memo, units)
+    streams = flowsheet.scale(lot_units, lot_t, memo)
     flowsheet.check_conservation(scenario, stages, streams)
     nameplate = {f: supply.nameplate_dry_t[f] for f in consumed}
-    at_nameplate = flowsheet.scale(units, nameplate, memo)
+    at_nameplate = flowsheet.scale(lot_units, lot_nameplate, memo)
     capacity = {
         s: flowsheet.basis_t(scenario, p, scenario.stages[s].basis, at_nameplate, nameplate)
         for s in stages
@@ -66,7 +69,43 @@ def pathway_flows(scenario: Scenario, p: Params, pathway: str, supply: FeedSuppl
         for f, a in supply.available_dry_t.items()
         if f not in bought_only or f in processed
     }
-    return PathwayFlows(stages, processed, available, streams, capacity, memo)
+    lots = {f: supply.lots[f] for f in supply.lots if f in available}
+    return PathwayFlows(stages, processed, available, streams, capacity, memo, lots)
+
+
+def _lots(
+    scenario: Scenario,
+    p: Params,
+    stages: list[str],
+    consumed: list[str],
+    supply: FeedSupply,
+    memo: dict,
+    units: dict[str, dict[str, flowsheet.Stream]],
+) -> tuple[dict, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Unit balances, processed tonnes and nameplates by lot: one lot per feed, two for a
+    feed split by a captive-feed contract (the mine's lot on a unit balance at the mine's
+    grades, its own memo); a lot with no tonnes processed is left out."""
+    out_units: dict[str, dict[str, flowsheet.Stream]] = {}
+    out_t: dict[str, np.ndarray] = {}
+    out_nameplate: dict[str, np.ndarray] = {}
+    for feed in consumed:
+        if feed not in supply.lots:
+            out_units[feed] = units[feed]
+            out_t[feed] = supply.processed_dry_t[feed]
+            out_nameplate[feed] = supply.nameplate_dry_t[feed]
+            continue
+        mine_lot, own_lot = supply.lots[feed]
+        if mine_lot.processed.any():
+            key = f"{feed}\x00captive"
+            mine_memo = memo.setdefault(("captive lot", feed), {}) if memo is supply.memo else {}
+            out_units[key] = flowsheet.unit_balances(
+                scenario, mine_lot.q, stages, [feed], mine_memo
+            )[feed]
+            out_t[key], out_nameplate[key] = mine_lot.processed, mine_lot.nameplate
+        if own_lot.processed.any() or not mine_lot.processed.any():
+            out_units[feed] = units[feed]
+            out_t[feed], out_nameplate[feed] = own_lot.processed, own_lot.nameplate
+    return out_units, out_t, out_nameplate
 
 
 def _mined(scenario: Scenario, feed: str) -> bool:

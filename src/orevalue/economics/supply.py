@@ -10,9 +10,18 @@ is bought CIF a Pakistani port: its value on its terms plus that landed freight 
 fills the room the feeds before it leave, and what the plant does not take is not bought (it
 is neither exported nor beyond capacity). Its purchase is an import: its export earnings are
 minus what the plant pays for it.
+
+A captive-feed contract (``mine_plan.captive_share_pct`` = s, per sample) splits the mine's
+feed into two lots: s x the mine's concentrate at the mine's grades (taken first) and (1 - s) x
+the feed's own figures for the balance of the plant's need, each valued on its own grades (at
+the regulated TC/RC where a domestic-processing obligation is on, else at the market's) and
+each carried through the flowsheet on its own unit balance. s = 0 is the feed's own figures,
+s = 100 the mine's (``supplies_feed = true``).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,6 +30,16 @@ from orevalue.economics import mine, schedule, terms
 from orevalue.economics.pricing import Market, Value
 from orevalue.params import Params
 from orevalue.scenario import Scenario
+
+
+class FeedLot(NamedTuple):
+    """One lot of a feed: the parameters carrying its grades, its dry t available and
+    processed per year, (N, Y), and its part of the feed's nameplate, (N, 1)."""
+
+    q: Params
+    available: np.ndarray
+    processed: np.ndarray
+    nameplate: np.ndarray
 
 
 class FeedSupply:
@@ -37,6 +56,9 @@ class FeedSupply:
         if mine.supplies_feed(scenario):  # the mine's concentrate, phase by phase
             feed = scenario.mine_plan.feed  # type: ignore[union-attr]
             self.available_dry_t[feed] = mine.concentrate_dry_t_on(scenario, p, tl.years)
+        #: feeds in two lots (a captive-feed contract): [the mine's, the feed's own figures]
+        self.lots: dict[str, list[FeedLot]] = {}
+        captive = _captive_lots(scenario, p, tl, self.available_dry_t)
         #: dry t per year a plant consuming the feed processes, (N, Y)
         self.processed_dry_t: dict[str, np.ndarray] = {}
         #: dry t per year at nameplate, (N, 1)
@@ -55,17 +77,26 @@ class FeedSupply:
         #: nameplate the feeds on nameplate terms share, dry t/yr (N, 1)
         self.nameplate_conc_dmt_per_yr = nameplate
         room = nameplate * util  # what is left of the year's capacity, in the feeds' order
+        ramp = np.divide(util, util_final, out=np.zeros_like(util), where=util_final > 0)
+        ramp = np.minimum(ramp, 1.0)
+        taken: dict[str, list[np.ndarray]] = {}
         for feed, available in self.available_dry_t.items():
-            if feed in sized:
-                cap = nameplate
-                self.processed_dry_t[feed] = np.minimum(available, room)
-                room = room - self.processed_dry_t[feed]
-            else:
-                ramp = np.divide(util, util_final, out=np.zeros_like(util), where=util_final > 0)
-                cap = p[f"feeds.{feed}.dry_t_per_yr"]
-                self.processed_dry_t[feed] = available * np.minimum(ramp, 1.0)
+            parts = captive[1] if feed == captive[0] else [available]
+            taken[feed] = []
+            for part in parts:  # the captive lot first: the contract's tonnes are taken first
+                if feed in sized:
+                    taken[feed].append(np.minimum(part, room))
+                    room = room - taken[feed][-1]
+                else:
+                    taken[feed].append(part * ramp)
+            cap = nameplate if feed in sized else p[f"feeds.{feed}.dry_t_per_yr"]
+            self.processed_dry_t[feed] = (
+                taken[feed][0] + taken[feed][1] if len(parts) > 1 else taken[feed][0]
+            )
             self.nameplate_dry_t[feed] = cap
         self._share_nameplate(sized)
+        if captive[0] is not None:
+            self._split(captive[0], captive[1], taken[captive[0]], captive[2])
         self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
@@ -85,6 +116,45 @@ class FeedSupply:
             share = np.divide(mine, at_peak, out=fallback, where=at_peak > 0)
             self.nameplate_dry_t[feed] = self.nameplate_conc_dmt_per_yr * share
 
+    def _split(
+        self, feed: str, available: list[np.ndarray], processed: list[np.ndarray], q: Params
+    ) -> None:
+        """The two lots of a captive-feed contract, each given the part of the feed's
+        nameplate it takes in the year the feed is processed most (per sample)."""
+        total = self.processed_dry_t[feed]
+        peak = np.argmax(total, axis=1)[:, None]
+        at_peak = np.take_along_axis(total, peak, axis=1)
+        share = self.p["mine_plan.captive_share_pct"] / 100.0
+        lots = []
+        for i, (params, avail, done) in enumerate(
+            zip((q, self.p), available, processed, strict=True)
+        ):
+            fallback = share if i == 0 else 1.0 - share
+            mine_at_peak = np.take_along_axis(done, peak, axis=1)
+            part = np.divide(mine_at_peak, at_peak, out=fallback + 0.0 * at_peak, where=at_peak > 0)
+            lots.append(FeedLot(params, avail, done, self.nameplate_dry_t[feed] * part))
+        self.lots[feed] = lots
+
+    def parts(self, feed: str, which: str) -> list[tuple[Params, np.ndarray]]:
+        """The feed's lots as (parameters carrying its grades, dry t (N, Y)): ``which`` is
+        "available", "processed" or "left" (available less processed). One lot (the
+        evaluation's parameters) unless the feed is split by a captive-feed contract; a lot
+        with no tonnes is left out."""
+        if feed not in self.lots:
+            dry_t = {
+                "available": self.available_dry_t[feed],
+                "processed": self.processed_dry_t[feed],
+            }.get(which)
+            if dry_t is None:
+                dry_t = self.available_dry_t[feed] - self.processed_dry_t[feed]
+            return [(self.p, dry_t)]
+        out = []
+        for lot in self.lots[feed]:
+            dry_t = {"available": lot.available, "processed": lot.processed}.get(which)
+            out.append((lot.q, lot.available - lot.processed if dry_t is None else dry_t))
+        kept = [(q, t) for q, t in out if t.any()]
+        return kept or out[-1:]
+
     def beyond_capacity_dry_t(self) -> np.ndarray:
         """Feed on nameplate terms beyond the plant's nameplate x utilisation, exported as it
         is, dry t per year (N, Y)."""
@@ -99,12 +169,11 @@ class FeedSupply:
         """The processed feed at export parity, with the freight the plant's site saves (what
         the plant pays), and the export duty it would have paid abroad, USD (N, Y)."""
         if feed not in self._purchase:
-            dry_t = self.processed_dry_t[feed]
+            parts = self.parts(feed, "processed")
             regulated = self.purchase_market is not None and feed == _mine_feed(self.scenario)
-            self._purchase[feed] = (
-                self._value(feed, dry_t, ocean=False, regulated=regulated),
-                self._export_duty_usd(feed, dry_t),
-            )
+            values = [self._value(feed, t, ocean=False, regulated=regulated, q=q) for q, t in parts]
+            duties = [self._export_duty_usd(feed, t, q) for q, t in parts]
+            self._purchase[feed] = (_summed(values), _summed(duties))
         return self._purchase[feed]
 
     def imported(self, feed: str) -> bool:
@@ -120,23 +189,30 @@ class FeedSupply:
             bought = self.purchase(feed)[0].total_usd if processed else 0.0
             self._fob[key] = -bought + np.zeros_like(self.available_dry_t[feed])
         if key not in self._fob:
-            dry_t = self.available_dry_t[feed]
-            if processed:
-                dry_t = dry_t - self.processed_dry_t[feed]
+            parts = self.parts(feed, "left" if processed else "available")
             # a plant that takes all of it leaves nothing to export: its value is zero (every
             # terms function is linear in the tonnes), with no valuation of zero tonnes
-            if processed and not dry_t.any():
-                self._fob[key] = np.zeros_like(dry_t)
+            if processed and not any(t.any() for _, t in parts):
+                self._fob[key] = np.zeros_like(self.available_dry_t[feed])
             else:
-                self._fob[key] = self._value(feed, dry_t, ocean=True).total_usd
+                values = [self._value(feed, t, ocean=True, q=q).total_usd for q, t in parts]
+                self._fob[key] = _summed(values)
         return self._fob[key]
 
-    def _value(self, feed: str, dry_t: np.ndarray, ocean: bool, regulated: bool = False) -> Value:
+    def _value(
+        self,
+        feed: str,
+        dry_t: np.ndarray,
+        ocean: bool,
+        regulated: bool = False,
+        q: Params | None = None,
+    ) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
         export FOB value) or with the freight the plant's site saves too; at the regulated
-        treatment and refining charges where ``regulated``. An imported feed pays its landed
-        freight on top of its value on its terms, whichever the leg."""
-        p, kind = self.p, self.scenario.feeds[feed].terms
+        treatment and refining charges where ``regulated``; at the grades of ``q`` (default
+        the evaluation's). An imported feed pays its landed freight on top of its value on its
+        terms, whichever the leg."""
+        p, kind = (self.p if q is None else q), self.scenario.feeds[feed].terms
         if self.imported(feed):
             freight = -p[f"feeds.{feed}.landed_freight_usd_per_wmt"]
         else:
@@ -145,14 +221,41 @@ class FeedSupply:
         market = self.purchase_market if regulated else self.market
         return terms.value(self.scenario, p, kind, lot, market, freight)
 
-    def _export_duty_usd(self, feed: str, dry_t: np.ndarray) -> np.ndarray:
+    def _export_duty_usd(self, feed: str, dry_t: np.ndarray, q: Params) -> np.ndarray:
         """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of
-        its FOB value (0 for other feeds)."""
+        its FOB value at the grades of ``q`` (0 for other feeds)."""
         rate = self.p["fiscal.export_duty_conc_pct"]
         if not self.scenario.terms[self.scenario.feeds[feed].terms].mine_sales or not rate.any():
             return np.zeros_like(dry_t)
-        fob = self._value(feed, dry_t, ocean=True).total_usd
+        fob = self._value(feed, dry_t, ocean=True, q=q).total_usd
         return np.maximum(fob, 0.0) * rate / 100.0
+
+
+def _summed(parts: list):
+    """The sum of one or more values (the one itself where there is one)."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + part
+    return out
+
+
+def _captive_lots(
+    scenario: Scenario, p: Params, tl: schedule.Timeline, available: dict[str, np.ndarray]
+) -> tuple[str | None, list[np.ndarray], Params]:
+    """Under a captive-feed contract (``mine_plan.captive_share_pct`` > 0 in some sample,
+    ``supplies_feed`` off), the mine's feed and its two lots available, dry t (N, Y): the
+    share s of the mine's concentrate, and (1 - s) of the feed's own figures; with the
+    parameters carrying the mine's concentrate grades. (None, [], p) without one."""
+    plan = scenario.mine_plan
+    if plan is None or mine.supplies_feed(scenario) or plan.feed not in available:
+        return None, [], p
+    share = p["mine_plan.captive_share_pct"] / 100.0
+    if not share.any():
+        return None, [], p
+    mine_t = share * mine.concentrate_dry_t_on(scenario, p, tl.years)
+    own_t = (1.0 - share) * available[plan.feed]
+    available[plan.feed] = mine_t + own_t
+    return plan.feed, [mine_t, own_t], mine.concentrate_params(scenario, p)[0]
 
 
 class _Elements(dict):

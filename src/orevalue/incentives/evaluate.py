@@ -120,8 +120,29 @@ def make_setup(scenario: Scenario, levers: LeverSet, pathway: str) -> Setup:
     # given); a value the case gives (a site's security premium) is kept
     today = {k: v for k, v in levers.status_quo().items() if float(base[k][0, 0]) == 0.0}
     base = base.replace(today)
+    _check_captive(cut, levers)
     cut, switches = _with_obligation(cut, levers, base, pathway)
     return Setup(cut, pathway, levers, base, switches=switches)
+
+
+#: The lever path of a captive-feed contract's share of the mine's concentrate.
+CAPTIVE = "mine_plan.captive_share_pct"
+
+
+def _check_captive(cut: Scenario, levers: LeverSet) -> None:
+    """A captive-feed share needs a mine plan whose feed the plant does not already take in
+    full (``supplies_feed = true`` is a share of 100: the lever would move nothing)."""
+    name = next((n for n, lv in levers.levers.items() if lv.path == CAPTIVE), None)
+    plan = cut.mine_plan
+    if name is None or (plan is not None and not plan.supplies_feed):
+        return
+    msg = (
+        "a captive-feed share needs the case's [mine_plan] with supplies_feed = false (true "
+        "already takes all of the mine's concentrate)"
+        if plan is not None
+        else "a captive-feed share needs the case's [mine_plan]"
+    )
+    raise ScenarioError([Problem(levers.file, f"{name}.path", msg)])
 
 
 #: Lever paths that price a domestic-processing obligation (``mine_plan.regulated_terms``).
@@ -261,22 +282,41 @@ def private_equity(run: Run) -> tuple[np.ndarray, np.ndarray]:
     return metrics.irr(cash), metrics.npv(rate, cash) * permit_delay_factor(p, rate)
 
 
-def mine_income_tax_pv_usd(scenario: Scenario, run: Run) -> np.ndarray:
-    """The mine's income tax to the federation in the integrated chain
-    (:mod:`orevalue.economics.chain`) that the plant's country view does not count, PV USD
-    at the country's rate on the plant's first year like the plant's government lines, (N,):
-    the chain's mine income tax less the plant view's change of it at a transfer price off
-    arm's length (the plant view counts the mine's royalties and export duty already).
-    Zero without a mine plan."""
+def mine_government_pv_usd(scenario: Scenario, run: Run) -> dict[str, np.ndarray]:
+    """What the governments get from the mine in the integrated chain
+    (:mod:`orevalue.economics.chain`) less what the plant's country view counts of it, by
+    level, PV USD at the country's rate on the plant's first year like the plant's
+    government lines, (N,). The chain sees the whole mine (all its concentrate, exported or
+    sold to the plant, and its income tax); the plant view sees the mine through the plant's
+    feed (its royalties and export duty on the feed's tonnage, the income tax moved by the
+    transfer price), which changes with a captive-feed share (the mine plan's tonnage in place
+    of the feed's own). The province: the royalty to it; the federation: the federal royalty,
+    the export duty and the income tax. Zero without a mine plan."""
     r = run.result
+    zeros = np.zeros(run.params.n_samples)
     if scenario.mine_plan is None or not r.chain:
-        return np.zeros(run.params.n_samples)
-    rate = engine.country_discount_rate(run.params)
+        return {lv: zeros for lv in LEVELS}
+    p = run.params
+    rate = engine.country_discount_rate(p)
     plant_years = schedule.timeline(scenario).years
     axis = chain.chain_axis(mine_years(scenario).years, plant_years)
     to_plant_year = (1.0 + rate) ** float(plant_years[0] - axis[0])
-    counted = r.country.get("government_pv_usd_mine_income_tax_change", 0.0)
-    return r.chain["mine_income_tax_pv_usd"] * to_plant_year - counted
+    rp, rf = p["mine.royalty_province_pct"][:, 0], p["mine.royalty_federal_pct"][:, 0]
+    to_province = np.divide(rp, rp + rf, out=np.zeros_like(rp), where=(rp + rf) > 0)
+    royalties = r.chain["mine_royalties_pv_usd"] * to_plant_year
+    federal = (r.chain["mine_export_duty_pv_usd"] + r.chain["mine_income_tax_pv_usd"]) * (
+        to_plant_year
+    )
+    c = r.country
+    counted_federal = sum(
+        c.get(f"government_pv_usd_{k}", zeros)
+        for k in ("mine_royalty_federal", "export_duty", "mine_income_tax_change")
+    )
+    return {
+        "province": royalties * to_province
+        - c.get("government_pv_usd_mine_royalty_province", zeros),
+        "federation": royalties * (1.0 - to_province) + federal - counted_federal,
+    }
 
 
 def price(setup: Setup, amounts: np.ndarray) -> Priced:
@@ -294,10 +334,10 @@ def price(setup: Setup, amounts: np.ndarray) -> Priced:
     forgone = {
         lv: ref.result.country[gov.format(lv)] - pkg.result.country[gov.format(lv)] for lv in LEVELS
     }
-    mine_tax = mine_income_tax_pv_usd(setup.scenario, ref) - mine_income_tax_pv_usd(
-        setup.scenario, pkg
-    )
-    forgone["federation"] = forgone["federation"] + mine_tax
+    mine_ref = mine_government_pv_usd(setup.scenario, ref)
+    mine_pkg = mine_government_pv_usd(setup.scenario, pkg)
+    for lv in LEVELS:  # the mine as the chain sees it, not as the plant's feed shows it
+        forgone[lv] = forgone[lv] + (mine_ref[lv] - mine_pkg[lv])
     plant, country = pkg.result.plant, pkg.result.country
     no_debt = pkg.params["finance.debt_pct_of_capex"][:, 0] <= 0  # no loan, no cover to meet
     private_irr, private_npv = private_equity(pkg)

@@ -67,6 +67,12 @@ class MinePlan(_Model):
         description="the feed's tonnage and grades come from the mine (false: the feed's own "
         "figures, the mine valued alongside)",
     )
+    captive_share_pct: Pct = Field(
+        default=0.0,
+        description="policy lever, a captive-feed contract: share of the mine's concentrate, "
+        "%, the plant takes with the mine's tonnage and grades (the balance of its need at "
+        "the feed's own figures); supplies_feed = true is a share of 100",
+    )
     first_year: Year = Field(description="first calendar year of production")
     life_years: int = Field(ge=1, le=100, description="years of production")
     phases: dict[str, MinePhase] = Field(min_length=1, description="phases, by name")
@@ -136,6 +142,14 @@ def check_mine(plan: MinePlan | None, feeds: dict[str, Any]) -> list[tuple[str, 
     if plan.first_year not in {ph.first_year for ph in plan.phases.values()}:
         found.append(
             ("mine_plan.phases", f"one phase must start in mine_plan.first_year {plan.first_year}")
+        )
+    if plan.supplies_feed and plan.captive_share_pct not in (0.0, 100.0):
+        found.append(
+            (
+                "mine_plan.captive_share_pct",
+                "a share of the mine's concentrate needs supplies_feed = false (true takes all "
+                f"of it, a share of 100); got {plan.captive_share_pct:g}",
+            )
         )
     if plan.feed not in feeds:
         found.append(("mine_plan.feed", f"must name a [feeds] table; got '{plan.feed}'"))
