@@ -1,9 +1,13 @@
 """Speed of `orevalue report`, printed as a table.
 
-Run on demand:  python benchmarks/bench_report.py [--repeat 3] [--risk 20000]
+Run on demand:  python benchmarks/bench_report.py [--repeat 5] [--baseline /tmp/base]
+    [--risk 20000]
 Whole commands are fresh processes on the default case (imports, evaluation, siting and map,
-HTML, and the PDF through headless Chromium when asked); the stages below them are timed in
-one process. Figures are medians; shared machines are noisy, so compare within one run.
+HTML, and the PDF through headless Chromium when there is one), interleaved with the same
+commands of ``--baseline`` (another checkout) so that the ratio compares runs of one moment;
+bytecode is written and read, as an installed package has it. The stages below them are timed
+in one process of this checkout. Figures are medians and min-max; the load average is printed,
+since shared machines are noisy.
 """
 
 from __future__ import annotations
@@ -12,47 +16,53 @@ import argparse
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from timing import command_seconds, median_seconds
+from paired import interleaved, load, source_of, table
+from timing import median_seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
     parser.add_argument("--risk", type=int, default=20_000, help="samples of the risk row")
     args = parser.parse_args()
-    report = [sys.executable, "-m", "orevalue", "report", "--quiet"]
-    rows: list[tuple[str, float]] = []
+    here = Path(__file__).resolve().parents[1]
+    trees = {"this": source_of(here)}
+    if args.baseline is not None:
+        trees["baseline"] = source_of(args.baseline)
+    sys.path.insert(0, str(trees["this"]))
+    print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory() as out:
-        rows.append(
-            (
-                "orevalue report (default case)",
-                command_seconds([*report, "--out", out], args.repeat),
-            )
-        )
-        rows.append(
-            (
-                "orevalue report --no-siting",
-                command_seconds([*report, "--no-siting", "--out", out], args.repeat),
-            )
-        )
+        report = ["-m", "orevalue", "report", "--quiet", "--out", out]
+        commands = {
+            "orevalue report (default case)": (report, False),
+            "orevalue report --no-siting": ([*report, "--no-siting"], False),
+        }
+        times = interleaved(commands, trees, args.repeat)
         if shutil.which("chromium"):
-            rows.append(
-                ("orevalue report --pdf", command_seconds([*report, "--pdf", "--out", out], 1))
-            )
-        risk = [*report, "--risk", str(args.risk), "--site", "port-qasim", "--pdf"]
-        rows.append(
-            (
-                f"orevalue report --risk {args.risk:,} --site port-qasim --pdf",
-                command_seconds([*risk, "--out", out], 1),
+            pdf = {"orevalue report --pdf": ([*report, "--pdf"], False)}
+            times.update(interleaved(pdf, trees, 1))
+        risk = [*report, "--risk", str(args.risk), "--site", "port-qasim"]
+        times.update(
+            interleaved(
+                {f"orevalue report --risk {args.risk:,} --site port-qasim": (risk, False)}, trees, 1
             )
         )
         size = (Path(out) / "balochistan-copper" / "brief.html").stat().st_size
+    print(table(times, list(trees), unit="s"))
+    print(f"load average after: {load()}")
+    print()
 
+    rows: list[tuple[str, float]] = []
+    start = time.perf_counter()
     import orevalue
-    from orevalue.api import brief_siting
+    from orevalue.api import site, site_map_svg
     from orevalue.report.brief import BriefInputs, build
+
+    rows.append(("  import the engine and the brief (once)", time.perf_counter() - start))
 
     scenario = orevalue.load()
     results = orevalue.evaluate(scenario)
@@ -62,8 +72,12 @@ def main() -> None:
             median_seconds(lambda: orevalue.evaluate(scenario), args.repeat),
         )
     )
-    siting, _, svg = brief_siting(scenario)
-    rows.append(("  siting analysis and map", median_seconds(lambda: brief_siting(scenario), 1)))
+    start = time.perf_counter()
+    siting = site(scenario)
+    rows.append(("  siting analysis (first, with its imports)", time.perf_counter() - start))
+    start = time.perf_counter()
+    svg = site_map_svg(siting)
+    rows.append(("  the map as SVG (first, with matplotlib's import)", time.perf_counter() - start))
     inputs = BriefInputs(results=results, siting=siting, map_svg=svg)
     rows.append(
         ("  assemble and render the HTML", median_seconds(lambda: build(inputs), args.repeat))

@@ -1,60 +1,72 @@
 """Start-up and evaluation speed of `orevalue run`, printed as a table.
 
-Run on demand:  python benchmarks/bench_run.py [--repeat 7]
-Cold start = a fresh Python process running `orevalue run --quiet` on the default case (imports,
-loading, evaluation with break-even solving, writing results). Figures are medians; compare
-ratios within one run, since shared machines are noisy.
+Run on demand:  python benchmarks/bench_run.py [--repeat 5] [--baseline /tmp/base]
+Whole commands run in fresh processes, interleaved with the same commands of ``--baseline``
+(another checkout, e.g. ``git worktree add --detach /tmp/base main``) so that the ratio
+compares runs of one moment: cold start = ``orevalue run --quiet`` on the default case
+(imports, loading, evaluation with break-even solving, writing results); first run = the
+same in an empty Numba cache folder (a first run after installing). Bytecode is written and
+read, as an installed package has it. Figures are medians and min-max; the load average is
+printed, since shared machines are noisy.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
+from pathlib import Path
 
 import orevalue
+from orevalue import jit
 from orevalue.params import Params
-from timing import command_spread, median_seconds
+from paired import interleaved, load, source_of, table
+from timing import median_seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
     args = parser.parse_args()
-    python = sys.executable
+    trees = {"this": source_of(Path(orevalue.__file__).parents[1])}
+    if args.baseline is not None:
+        trees["baseline"] = source_of(args.baseline)
+    print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory() as out:
+        run = ["-m", "orevalue", "run", "--quiet", "--out", out]
         commands = {
-            "python -c pass (interpreter alone, the baseline)": [python, "-c", "pass"],
-            "python -c 'import orevalue'": [python, "-c", "import orevalue"],
-            "orevalue --help": [python, "-m", "orevalue", "--help"],
-            "orevalue run --quiet (cold start, default case)": [
-                *(python, "-m", "orevalue", "run", "--quiet", "--out", out)
-            ],
+            "python -c pass (interpreter alone)": (["-c", "pass"], False),
+            "python -c 'import orevalue'": (["-c", "import orevalue"], False),
+            "orevalue --help": (["-m", "orevalue", "--help"], False),
+            "orevalue run --quiet (cold start, default case)": (run, False),
+            "orevalue run --quiet, first run (empty Numba cache)": (run, True),
         }
-        spreads = {label: command_spread(cmd, args.repeat) for label, cmd in commands.items()}
-    base = next(iter(spreads.values()))[1]
-    width = max(map(len, spreads))
-    print(f"{'command (fresh process)':<{width}}  median ms  (min-max)      x interpreter")
-    for label, (lo, mid, hi) in spreads.items():
-        spread = f"({lo * 1e3:.0f}-{hi * 1e3:.0f})"
-        print(f"{label:<{width}}  {mid * 1e3:9.0f}  {spread:<13} {mid / base:8.1f}")
+        times = interleaved(commands, trees, args.repeat)
+    print(table(times, list(trees)))
+    print(f"load average after: {load()}")
     print()
     rows = []
     scenario = orevalue.load()
     rows.append(("load() default case, in process", median_seconds(orevalue.load, args.repeat)))
-    rows.append(
-        (
-            "evaluate() with break-even TC, N=1",
-            median_seconds(lambda: orevalue.evaluate(scenario), args.repeat),
-        )
-    )
     one = Params.from_scenario(scenario)
-    rows.append(
-        (
-            "evaluate() without break-even, N=1",
-            median_seconds(lambda: orevalue.evaluate(scenario, one, breakeven=False), args.repeat),
+    for mode in ("interpreted", "compiled"):  # orevalue.jit: a process starts interpreted
+        jit.set_mode(mode)
+        orevalue.evaluate(scenario)  # compiled: the cache loaded before timing
+        rows.append(
+            (
+                f"evaluate() with break-even TC, N=1, kernels {mode}",
+                median_seconds(lambda: orevalue.evaluate(scenario), args.repeat),
+            )
         )
-    )
+        rows.append(
+            (
+                f"evaluate() without break-even, N=1, kernels {mode}",
+                median_seconds(
+                    lambda: orevalue.evaluate(scenario, one, breakeven=False), args.repeat
+                ),
+            )
+        )
+    jit.set_mode("auto")
     for n in (1_000, 10_000):
         many = Params.from_scenario(scenario, n)
         t = median_seconds(

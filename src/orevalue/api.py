@@ -351,7 +351,7 @@ def site_map_svg(siting: Siting) -> str:
     from orevalue.report.sitemap import draw_map
 
     with tempfile.TemporaryDirectory(prefix="orevalue-map-") as folder:
-        draw_map(siting, Path(folder))
+        draw_map(siting, Path(folder), svg_only=True)
         return (Path(folder) / "map.svg").read_text(encoding="utf-8")
 
 

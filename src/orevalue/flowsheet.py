@@ -153,6 +153,8 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
 
 def _year_total(flow: np.ndarray | float) -> np.ndarray:
     arr = np.asarray(flow, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] == 1:  # one column: its sum is itself, bit for bit
+        return arr[:, 0]
     return arr.reshape(arr.shape[0], -1).sum(axis=1) if arr.ndim else arr.reshape(1)
 
 

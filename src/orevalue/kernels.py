@@ -4,177 +4,21 @@ A carry-forward (of losses or of tax credits) and the search for an IRR depend o
 before, so numpy can only step through them one year at a time, an array pass per year. These
 kernels loop over samples and years in compiled code instead. Each row's result depends on that
 row alone, so results do not depend on how samples are chunked. They are compiled on first use
-and cached on disk next to this module (Numba's ``cache=True``).
+and cached on disk next to this module (Numba's ``cache=True``); a small call (one sample) runs
+the same functions interpreted, which starts faster (:mod:`orevalue.jit`). The tax kernels
+(carry-forward, depreciation, the corporate taxes and the investor's lines in one pass) are in
+:mod:`orevalue.kernels_taxes`.
 """
 
 from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from orevalue.jit import numba  # compiled where it pays: see orevalue.jit
+
 _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
-
-
-@numba.njit(**_JIT)
-def _carry_row(
-    income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray, balance: np.ndarray
-) -> None:
-    """Losses set off against later income, FIFO with expiry, for one row ``income`` (Y,).
-
-    A loss (negative income) of year s may be set off against positive income in years
-    s+1 .. s+L, L = ``carry_years`` (-1: unlimited), oldest first; unused losses expire. Writes
-    the loss used each year into ``used`` and the losses still usable after each year into
-    ``balance``; ``cum`` (Y + 1,) is scratch space.
-
-    With CL_s the losses arising in years <= s and Q the queue position already used or expired,
-    the losses usable in year t lie between max(Q, CL_{t-L-1}) and CL_{t-1}: a few operations
-    per year.
-    """
-    for t in range(income.size):
-        if not np.isfinite(income[t]):  # a sample that cannot be evaluated: NaN, never 0
-            used[:] = np.nan
-            balance[:] = np.nan
-            return
-    cum[0] = 0.0  # cum[t + 1] = CL_t
-    queue = 0.0
-    for t in range(income.size):
-        cum[t + 1] = cum[t] - min(income[t], 0.0)
-        front = queue if carry_years < 0 else max(queue, cum[max(t - carry_years, 0)])
-        use = min(max(income[t], 0.0), max(cum[t] - front, 0.0))
-        used[t] = use
-        queue = front + use
-        # vintages <= t - L expire at the end of year t
-        gone = queue if carry_years < 0 else max(queue, cum[max(t + 1 - carry_years, 0)])
-        balance[t] = max(cum[t + 1] - gone, 0.0)
-
-
-@numba.njit(**_JIT)
-def _carry_if_any(
-    income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray, balance: np.ndarray
-) -> None:
-    """:func:`_carry_row`, or zeros at once where ``income`` has no loss to carry."""
-    for t in range(income.size):
-        if income[t] < 0.0:
-            _carry_row(income, carry_years, cum, used, balance)
-            return
-    used[:] = 0.0
-    balance[:] = 0.0
-
-
-@numba.njit(**_JIT)
-def carry_forward(
-    income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
-) -> None:
-    """:func:`_carry_row` for every row of ``income``, ``used`` and ``balance`` (N, Y)."""
-    cum = np.empty(income.shape[1] + 1)
-    for i in range(income.shape[0]):
-        _carry_row(income[i], carry_years, cum, used[i], balance[i])
-
-
-@numba.njit(**_JIT)
-def declining_balance(
-    additions: np.ndarray, initial_allowance: np.ndarray, rate: np.ndarray, out: np.ndarray
-) -> None:
-    """Reducing-balance depreciation of ``additions`` (N, Y) into ``out`` (N, Y): an addition
-    gets ``initial_allowance`` (N,) in its year, the written-down value then ``rate`` (N,) a
-    year from the year after."""
-    for i in range(additions.shape[0]):
-        wdv = 0.0
-        for t in range(additions.shape[1]):
-            first = additions[i, t] * initial_allowance[i]
-            out[i, t] = first + wdv * rate[i]
-            wdv = wdv * (1.0 - rate[i]) + additions[i, t] - first
-
-
-@numba.njit(**_JIT)
-def corporate_taxes(
-    taxable: np.ndarray,
-    turnover: np.ndarray,
-    accounting_profit: np.ndarray,
-    taxed: np.ndarray,
-    holiday_losses_carry_forward: bool,
-    loss_carry_years: int,
-    cit_rate: np.ndarray,
-    super_thresholds_pkr_m: np.ndarray,
-    super_rates: np.ndarray,
-    pkr_per_usd: np.ndarray,
-    minimum_rate: np.ndarray,
-    minimum_carry_years: int,
-    alternative_rate: np.ndarray,
-    alternative_carry_years: int,
-    presumptive_rate: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """The rules of :func:`orevalue.economics.taxes.corporate_taxes_usd`, year by year.
-
-    USD arrays are (N, Y), ``taxed`` the share of each year's income not exempt (N, Y), rates
-    fractions per sample (N,), carry years -1 for unlimited. Writes the corporate income tax,
-    super tax, minimum and alternative tax, and presumptive turnover tax into ``out`` (4, N, Y).
-    """
-    n, years = taxable.shape
-    cum = np.empty(years + 1)
-    base, used, balance = np.empty(years), np.empty(years), np.empty(years)
-    cit, super_tax, normal = np.empty(years), np.empty(years), np.empty(years)
-    excess, room, from_minimum = np.empty(years), np.empty(years), np.empty(years)
-    stream, used_minimum, used_alternative = np.empty(years), np.empty(years), np.empty(years)
-    for i in range(n):
-        finite = True
-        for rate in (cit_rate[i], pkr_per_usd[i], minimum_rate[i], alternative_rate[i]):
-            finite = finite and np.isfinite(rate)
-        finite = finite and np.isfinite(presumptive_rate[i])
-        for t in range(years):
-            for x in (taxable[i, t], turnover[i, t], accounting_profit[i, t]):
-                finite = finite and np.isfinite(x)
-        if not finite:  # a sample that cannot be evaluated: NaN, never a tax of 0
-            out[:, i, :] = np.nan
-            continue
-        if presumptive_rate[i] > 0.0:  # a final tax on turnover replaces all the others
-            for t in range(years):
-                out[0, i, t] = out[1, i, t] = out[2, i, t] = 0.0
-                out[3, i, t] = presumptive_rate[i] * max(turnover[i, t], 0.0)
-            continue
-        for t in range(years):
-            base[t] = taxable[i, t] * taxed[i, t]
-            if holiday_losses_carry_forward and taxable[i, t] < 0.0:
-                base[t] = taxable[i, t]
-        _carry_if_any(base, loss_carry_years, cum, used, balance)
-        for t in range(years):
-            after_losses = max(base[t], 0.0) - used[t]
-            income_pkr_m = after_losses * pkr_per_usd[i] / 1e6
-            rate = 0.0  # the rate of the highest bracket the income reaches
-            for k in range(super_thresholds_pkr_m.size - 1, -1, -1):
-                if income_pkr_m >= super_thresholds_pkr_m[k]:
-                    rate = super_rates[k]
-                    break
-            cit[t] = cit_rate[i] * after_losses
-            super_tax[t] = rate * after_losses
-            normal[t] = cit[t] + super_tax[t]
-            minimum = minimum_rate[i] * max(turnover[i, t], 0.0) * taxed[i, t]
-            alternative = alternative_rate[i] * max(accounting_profit[i, t], 0.0) * taxed[i, t]
-            floor = max(minimum, alternative)
-            excess[t] = max(floor - normal[t], 0.0)
-            room[t] = max(normal[t] - floor, 0.0)
-            # the floor that binds decides which credit arises
-            from_minimum[t] = excess[t] if minimum >= alternative else 0.0
-            # a credit arises where the floor binds, room where it does not: one signed stream
-            # carries both, and loss carry-forward arithmetic sets the credit off
-            stream[t] = room[t] - from_minimum[t]
-        # the shorter-lived credit is used first
-        _carry_if_any(stream, minimum_carry_years, cum, used_minimum, balance)
-        for t in range(years):
-            stream[t] = (room[t] - used_minimum[t]) - (excess[t] - from_minimum[t])
-        _carry_if_any(stream, alternative_carry_years, cum, used_alternative, balance)
-        for t in range(years):
-            credit = used_minimum[t] + used_alternative[t]
-            if normal[t] > 0.0:
-                out[0, i, t] = cit[t] - credit * (cit[t] / normal[t])
-                out[1, i, t] = super_tax[t] - credit * (super_tax[t] / normal[t])
-            else:
-                out[0, i, t], out[1, i, t] = cit[t], super_tax[t]
-            out[2, i, t] = excess[t]
-            out[3, i, t] = 0.0
 
 
 @numba.njit(**_JIT)
@@ -408,6 +252,22 @@ def ou_paths(shocks: np.ndarray, phi: float, scale: float, out: np.ndarray) -> N
     for i in range(shocks.shape[0]):
         for k in range(shocks.shape[1]):
             out[i, k + 1] = phi * out[i, k] + scale * shocks[i, k]
+
+
+@numba.njit(**_JIT)
+def ou_paths_at(
+    shocks: np.ndarray, phi: float, scale: float, index: np.ndarray, out: np.ndarray
+) -> None:
+    """The deviations of :func:`ou_paths` (the spot year's 0, then X_{k+1} = phi X_k +
+    scale e_k) read at columns ``index`` (J,) of each path into ``out`` (n, J): one pass, the
+    path of a sample in cache."""
+    path = np.empty(shocks.shape[1] + 1)
+    path[0] = 0.0
+    for i in range(shocks.shape[0]):
+        for k in range(shocks.shape[1]):
+            path[k + 1] = phi * path[k] + scale * shocks[i, k]
+        for j in range(index.size):
+            out[i, j] = path[index[j]]
 
 
 @numba.njit(**_JIT)

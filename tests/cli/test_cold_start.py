@@ -72,3 +72,19 @@ def test_probe_sees_the_engine_when_a_command_runs(tmp_path: object) -> None:
     code, modules = _loaded(["run", "-q", "--out", str(tmp_path)])
     assert code in (0, None)
     assert {"numpy", "orevalue.scenario.schema", "orevalue.engine"} <= modules
+
+
+def test_run_imports_neither_numba_nor_scipy(tmp_path: object) -> None:
+    # one sample's year loops run interpreted (orevalue.jit): loading Numba and its cache
+    # cost a deterministic run 0.4 s, SciPy 0.15 s, openpyxl and the brief 0.5 s
+    code, modules = _loaded(["run", "-q", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert "orevalue.kernels" in modules  # the kernels ran
+    assert not {"numba", "scipy", "openpyxl", "orevalue.report.brief"} & modules
+
+
+def test_report_without_siting_imports_no_optimiser_nor_plotting(tmp_path: object) -> None:
+    code, modules = _loaded(["report", "-q", "--no-siting", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert "orevalue.report.brief" in modules
+    assert not {"numba", "scipy", "matplotlib"} & modules

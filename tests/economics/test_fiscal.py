@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from orevalue import kernels
+from orevalue import kernels_taxes
 from orevalue.economics import taxes
 from orevalue.economics.fiscal import royalty_usd, straight_line_depreciation_usd
 
@@ -67,7 +67,7 @@ def income_tax_usd(income, rate, carry_years: int | None) -> TaxResult:
     income = np.asarray(income, dtype=float)
     used, balance = np.zeros_like(income), np.zeros_like(income)
     lcf = -1 if carry_years is None else carry_years
-    kernels.carry_forward(np.ascontiguousarray(income), lcf, used, balance)
+    kernels_taxes.carry_forward(np.ascontiguousarray(income), lcf, used, balance)
     tax, _ = corporate_tax(income, rate, carry_years=carry_years)
     return TaxResult(tax, used, balance, np.maximum(income, 0.0) - used)
 

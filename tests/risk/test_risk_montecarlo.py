@@ -116,6 +116,11 @@ def test_ou_deviation_has_the_analytic_spread_and_reverts():
     # lag-1 autocorrelation at stationarity is exp(-ln 2 / half-life)
     rho = np.corrcoef(x[:, 29], x[:, 30])[0, 1]
     assert rho == pytest.approx(math.exp(-math.log(2) / 5.0), abs=0.01)
+    # read at the timeline's columns (spot year repeated, the last clipped): the same numbers
+    at = np.clip(np.arange(-2, 34), 0, 30)
+    picked = prices.ou_deviation(shocks[:50], 0.22, 5.0, at=at)
+    assert picked.flags.c_contiguous
+    np.testing.assert_array_equal(picked, x[:50, at])
 
 
 def test_regime_chain_settles_at_its_stationary_share():

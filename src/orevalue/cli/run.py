@@ -35,7 +35,6 @@ def run_command(
 ) -> None:
     """Evaluate every pathway, print the tables and the verdict, write results."""
     from orevalue import api
-    from orevalue.report.excel import write_workbook
     from orevalue.report.files import write_results
     from orevalue.report.terminal import print_results
 
@@ -44,7 +43,9 @@ def run_command(
     target = out / loaded.output_name
     try:
         written = write_results(results, target)
-        if xlsx:
+        if xlsx:  # openpyxl and the brief's unit words: imported only when asked for
+            from orevalue.report.excel import write_workbook
+
             written.append(write_workbook(results, target))
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orevalue.economics import finance, fiscal, schedule, taxes
+from orevalue import kernels_taxes
+from orevalue.economics import finance, schedule, taxes
 from orevalue.economics.flows import PathwayFlows
 from orevalue.economics.ownership import HolderFlows, split_equity
 from orevalue.economics.plant_costs import Capital
@@ -21,6 +22,7 @@ from orevalue.economics.sales import SalesAndFeed
 from orevalue.economics.taxes import TAX_LINES
 from orevalue.params import Params
 from orevalue.scenario import Scenario
+from orevalue.scenario.schema import Fiscal
 
 #: The investor's lines before financing: all a risk run reads.
 INVESTOR_LINES = (
@@ -44,25 +46,6 @@ def permit_delay_factor(p: Params, rate: np.ndarray) -> np.ndarray:
     plant moves by the delay, so its NPV scales by this factor; its IRR does not change."""
     months = p.get("project.permit_delay_months")[:, 0]
     return (1.0 + rate) ** (-months / 12.0)
-
-
-def working_capital_change_usd(
-    p: Params, flows: PathwayFlows, feed_cost_usd: np.ndarray, market: Market, main: str
-) -> np.ndarray:
-    """Change in working capital, USD (N, Y): days of feed cost plus the main element ``main``
-    in process at its price, built up as they grow and released in the last year."""
-    zeros = np.zeros_like(feed_cost_usd)
-    metal_in = sum((flows.streams[f][main] for f in flows.feeds_processed_dry_t), start=zeros)
-    price, usd_per_t = market.element_price(main)
-    if usd_per_t != 1.0:  # a price per oz or lb: USD per tonne
-        price = price * usd_per_t
-    level = (
-        feed_cost_usd * (p["project.working_capital_days_of_feed"] / 365.0)
-        + metal_in * (p["project.metal_in_process_pct"] / 100.0) * price
-    )
-    change = np.diff(level, axis=1, prepend=0.0)
-    change[:, -1] -= level[:, -1]
-    return change
 
 
 @dataclass(frozen=True)
@@ -114,49 +97,53 @@ class BeforeFinancing:
     those taxes by instrument."""
 
     lines: dict[str, np.ndarray]
-    basis: TaxBasis
+    basis: TaxBasis | None  # None where not kept
     income_taxes: dict[str, np.ndarray]
-    #: the royalty on the plant's sales alone (``lines["royalty"]`` adds the mined royalty)
-    royalty_on_sales_usd: np.ndarray
+    #: the royalty on the plant's sales alone (``lines["royalty"]`` adds the mined royalty;
+    #: None where not kept)
+    royalty_on_sales_usd: np.ndarray | None
     #: the mine royalties on the ore the plant mines, by instrument (empty: it mines none)
     mined_royalty: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _tax_basis(
-    scenario: Scenario,
-    p: Params,
-    tl: schedule.Timeline,
-    builds: bool,
-    capital: Capital,
-    revenue_usd: np.ndarray,
-    ebitda_usd: np.ndarray,
-) -> TaxBasis:
-    """Tax and book depreciation of the capital, and the holiday's share of each year."""
-    zeros = np.zeros_like(ebitda_usd)
-    in_service = zeros.copy()
-    if builds:
-        in_service[:, tl.build_years] = capital.initial_usd[:, 0]
-    f = scenario.fiscal
-    depreciation = (
-        taxes.tax_depreciation_usd(
-            in_service + capital.sustaining_usd,
-            f.depreciation_method,
-            p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
-            p["fiscal.depreciation_declining_balance_pct"] / 100.0,
-            f.depreciation_straight_line_years,
-        )
-        if builds
-        else zeros
+def _usd(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A line as the C-ordered (N, Y) float array a kernel reads (no copy where it is one)."""
+    return np.ascontiguousarray(np.broadcast_to(values, shape), dtype=float)
+
+
+def _working_capital_inputs(
+    flows: PathwayFlows, market: Market, main: str, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The main element ``main`` in the feeds processed, t (N, Y), and its price, USD/t."""
+    zeros = np.zeros(shape)
+    metal_in = sum((flows.streams[f][main] for f in flows.feeds_processed_dry_t), start=zeros)
+    price, usd_per_t = market.element_price(main)
+    if usd_per_t != 1.0:  # a price per oz or lb: USD per tonne
+        price = price * usd_per_t
+    return _usd(metal_in, shape), _usd(price, shape)
+
+
+def _rates(p: Params, capital: Capital, book_per_year: np.ndarray, n: int) -> np.ndarray:
+    """The per-sample figures :func:`kernels_taxes.investor_lines` reads (its ``RATE_ROWS``)."""
+    columns = (
+        p["fiscal.plant_royalty_pct_of_sales"] / 100.0,
+        p["project.working_capital_days_of_feed"] / 365.0,
+        p["project.metal_in_process_pct"] / 100.0,
+        capital.initial_usd,
+        p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
+        p["fiscal.depreciation_declining_balance_pct"] / 100.0,
+        book_per_year,
+        p["fiscal.holiday_years"],  # per sample: a package of incentives may vary it
+        p["fiscal.corporate_income_tax_pct"] / 100.0,
+        p["fiscal.pkr_per_usd"],
+        p["fiscal.minimum_tax_pct_of_turnover"] / 100.0,
+        p["fiscal.alternative_tax_pct"] / 100.0,
+        p["fiscal.presumptive_turnover_tax_pct"] / 100.0,
     )
-    book = taxes.straight_line_book_depreciation_usd(
-        capital.capex_usd, tl.build_years, scenario.project.operating_years
-    )
-    start_up = int(tl.years[tl.build_years]) if tl.build_years < tl.years.size else 9999
-    holiday = p["fiscal.holiday_years"]  # per sample: a package of incentives may vary it
-    exempt = taxes.holiday_share(tl.years, start_up, holiday, f.holiday_end_year)
-    return TaxBasis(
-        builds, revenue_usd, ebitda_usd, depreciation, book, capital.sustaining_usd, exempt
-    )
+    out = np.empty((len(kernels_taxes.RATE_ROWS), n))
+    for row, values in zip(out, columns, strict=True):
+        row[:] = np.broadcast_to(np.asarray(values, float).reshape(-1), n)
+    return out
 
 
 def taxes_before_financing(
@@ -167,35 +154,103 @@ def taxes_before_financing(
     capital: Capital,
     opex_usd: np.ndarray,
     sales: SalesAndFeed,
-    working_capital_change: np.ndarray,
+    market: Market,
+    keep_basis: bool = True,
     mined_royalty: dict[str, np.ndarray] | None = None,
 ) -> BeforeFinancing:
     """The plant royalty on sales (and the ``mined_royalty`` of a plant that mines its own
-    ore, by instrument: :func:`orevalue.economics.mine.mined_royalty_usd`), EBITDA, the taxes
-    on income before financing and the investor's cash flow before and after them."""
+    ore, by instrument: :func:`orevalue.economics.mine.mined_royalty_usd`), EBITDA, the change
+    in working capital, tax and book depreciation, the holiday, the taxes on income before
+    financing and the investor's cash flow before and after them, in one compiled pass
+    (:func:`kernels_taxes.investor_lines`).
+
+    Working capital is days of feed cost plus the main element in process at its price,
+    built up as they grow and released in the last year. Tax depreciation is of the initial
+    capex from the first operating year plus sustaining capex; book depreciation (for the
+    accounting profit) spreads the total capex evenly over the operating life. Without
+    ``keep_basis`` (a risk run, which reads the investor's lines only) the depreciation, the
+    holiday's shares and the taxes by instrument are worked out but not kept.
+    """
     revenue, feed_cost = sales.revenue_usd, sales.feed_cost_usd
-    on_sales = fiscal.royalty_usd(revenue, p["fiscal.plant_royalty_pct_of_sales"] / 100.0)
+    shape = n, y = revenue.shape
+    builds, f = bool(flows.stages), scenario.fiscal
+    build, life = tl.build_years, scenario.project.operating_years
+    metal_in, price = _working_capital_inputs(flows, market, sales.main_element, shape)
+    lines = (revenue, feed_cost, opex_usd, capital.capex_usd, capital.sustaining_usd)
+    lines = (*(_usd(line, shape) for line in lines), metal_in, price)
+    declining = f.depreciation_method == "declining_balance"
+    depreciation = np.zeros((1, 1))
+    if builds and not declining:  # straight line: the numpy rule
+        in_service = np.zeros(shape)
+        in_service[:, build] = capital.initial_usd[:, 0]
+        depreciation = taxes.tax_depreciation_usd(
+            in_service + lines[4],
+            f.depreciation_method,
+            p["fiscal.depreciation_initial_allowance_pct"] / 100.0,
+            p["fiscal.depreciation_declining_balance_pct"] / 100.0,
+            f.depreciation_straight_line_years,
+        )
+    book = lines[3].sum(axis=1) / life  # as taxes.straight_line_book_depreciation_usd
+    start_up = int(tl.years[build]) if build < tl.years.size else 9999
+    brackets = np.asarray(f.super_tax_brackets, dtype=float).reshape(-1, 2)
     mined_royalty = mined_royalty or {}
-    royalty = sum(mined_royalty.values(), start=on_sales) if mined_royalty else on_sales
-    ebitda = revenue - feed_cost - opex_usd - royalty
-    basis = _tax_basis(scenario, p, tl, bool(flows.stages), capital, revenue, ebitda)
-    unlevered = income_taxes(scenario, p, basis)
-    tax = sum(unlevered.values(), start=np.zeros_like(ebitda))
-    pre_tax = ebitda - capital.capex_usd - capital.sustaining_usd - working_capital_change
-    lines = {
-        "revenue": revenue,
-        "feed_cost": feed_cost,
-        "opex": opex_usd,
-        "royalty": royalty,
-        "ebitda": ebitda,
-        "capex": capital.capex_usd,
-        "sustaining_capex": capital.sustaining_usd,
-        "working_capital_change": working_capital_change,
-        "income_tax": tax,
-        "cash_flow_pre_tax": pre_tax,
-        "cash_flow": pre_tax - tax,
+    mined = np.zeros((0, 1, 1))
+    if mined_royalty:
+        mined = np.stack([_usd(v, shape) for v in mined_royalty.values()])
+    out = np.empty((len(kernels_taxes.INVESTOR_ROWS), n, y))
+    kept = np.empty((len(kernels_taxes.BASIS_ROWS), n if keep_basis else 1, y))
+    kernels_taxes.investor_lines(
+        lines,
+        _rates(p, capital, book, n),
+        build,
+        min(build + life, y),
+        builds,
+        declining,
+        np.ascontiguousarray(depreciation, dtype=float),
+        mined,
+        np.asarray(tl.years, dtype=float),
+        start_up,
+        float(f.holiday_end_year),
+        f.holiday_losses_carry_forward,
+        _carry_years(f),
+        np.ascontiguousarray(brackets[:, 0]),
+        np.ascontiguousarray(brackets[:, 1] / 100.0),
+        out,
+        keep_basis,
+        kept,
+    )
+    row = dict(zip(kernels_taxes.INVESTOR_ROWS, out, strict=True))
+    investor = {
+        "revenue": lines[0],
+        "feed_cost": lines[1],
+        "opex": lines[2],
+        "royalty": row["royalty"],
+        "ebitda": row["ebitda"],
+        "capex": lines[3],
+        "sustaining_capex": lines[4],
+        "working_capital_change": row["working_capital_change"],
+        "income_tax": row["income_tax"],
+        "cash_flow_pre_tax": row["cash_flow_pre_tax"],
+        "cash_flow": row["cash_flow"],
     }
-    return BeforeFinancing(lines, basis, unlevered, on_sales, mined_royalty)
+    if not keep_basis:
+        on_sales = None if mined_royalty else row["royalty"]
+        return BeforeFinancing(investor, None, {}, on_sales, mined_royalty)
+    dep, book_dep, exempt = kept[:3]
+    basis = TaxBasis(builds, lines[0], row["ebitda"], dep, book_dep, lines[4], exempt)
+    by_instrument = dict(zip(TAX_LINES, kept[3:7], strict=True))
+    on_sales = kept[7] if mined_royalty else row["royalty"]
+    return BeforeFinancing(investor, basis, by_instrument, on_sales, mined_royalty)
+
+
+def _carry_years(f: Fiscal) -> np.ndarray:
+    """Loss, minimum-tax and alternative-tax carry-forward years (-1: unlimited)."""
+    years = (
+        f.loss_carry_forward_years,
+        f.minimum_tax_carry_forward_years,
+        f.alternative_tax_carry_forward_years,
+    )
+    return np.array([-1 if c is None else c for c in years], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -218,6 +273,8 @@ def financing(
 ) -> Financing:
     """Debt drawn on the capex and repaid from the cash flow available for debt service after
     the grace years; the taxes after interest; what is left for the shareholders."""
+    if before.basis is None:
+        raise ValueError("financing needs the tax basis: taxes_before_financing(keep_basis=True)")
     lines = before.lines
     cfads = lines["ebitda"] - lines["sustaining_capex"] - lines["working_capital_change"]
     cfads = cfads - lines["income_tax"]

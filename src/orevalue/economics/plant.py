@@ -26,7 +26,6 @@ from orevalue.economics.cashflow import (
     financing,
     owners,
     taxes_before_financing,
-    working_capital_change_usd,
 )
 from orevalue.economics.flows import PathwayFlows, pathway_flows
 from orevalue.economics.ownership import HolderFlows
@@ -123,13 +122,11 @@ def plant_case(
     cap = capital(p, tl, flows)
     opex = operating_costs(scenario, p, tl, flows, cap)
     sales = sales_and_feed(scenario, p, pathway, flows, supply, market, zeros)
-    wc_change = working_capital_change_usd(
-        p, flows, sales.feed_cost_usd, market, sales.main_element
-    )
     mined = mine.mined_royalty_usd(scenario, p, flows, market)
     before = taxes_before_financing(
-        scenario, p, tl, flows, cap, opex.total_usd, sales, wc_change, mined
+        scenario, p, tl, flows, cap, opex.total_usd, sales, market, stop_after != INVESTOR, mined
     )
+    wc_change = before.lines["working_capital_change"]
     case = PlantCase(
         flows,
         dict(before.lines),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from orevalue import kernels, outputs
+from orevalue import kernels_taxes, outputs
 from orevalue.economics.fiscal import straight_line_depreciation_usd
 
-#: The federal taxes on the plant's income, in the order :func:`kernels.corporate_taxes`
+#: The federal taxes on the plant's income, in the order :func:`kernels_taxes.corporate_taxes`
 #: writes them (the outputs table lists them in that order): corporate income tax, super tax,
 #: minimum and alternative tax, presumptive turnover tax.
 TAX_LINES = outputs.instruments(kind="income_tax", payer="plant")
@@ -45,7 +45,7 @@ def declining_balance_depreciation_usd(
     out = np.empty((n, y))
     additions = np.ascontiguousarray(additions_usd, dtype=float)
     allowance = _per_sample(initial_allowance, n)
-    kernels.declining_balance(additions, allowance, _per_sample(rate, n), out)
+    kernels_taxes.declining_balance(additions, allowance, _per_sample(rate, n), out)
     return out
 
 
@@ -131,7 +131,7 @@ def corporate_taxes_usd(
 
     brackets = np.asarray(super_brackets, dtype=float).reshape(-1, 2)
     out = np.empty((len(TAX_LINES), n, years))
-    kernels.corporate_taxes(
+    kernels_taxes.corporate_taxes(
         usd(taxable_usd),
         usd(turnover_usd),
         usd(accounting_profit_usd),

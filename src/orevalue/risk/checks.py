@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from orevalue.params import Params
 from orevalue.risk import copula
-from orevalue.risk.distributions import Distribution, LogNormal, Normal, normal_cdf
+from orevalue.risk.distributions import Distribution, LogNormal, Normal
 from orevalue.scenario import Scenario
 
 
@@ -91,7 +91,8 @@ def outside_bounds(scenario: Scenario, path: str, dist: Distribution) -> str | N
         else:
             z_low = (math.log(low) - dist.mu) / dist.sigma if low > 0 else -math.inf
             z_high = (math.log(high) - dist.mu) / dist.sigma if high < math.inf else math.inf
-        tail = float(normal_cdf(np.array(z_low)) + 1.0 - normal_cdf(np.array(z_high)))
+        # the two tails by erfc (exact to rounding, and no SciPy import for a check)
+        tail = 0.5 * math.erfc(-z_low / math.sqrt(2.0)) + 0.5 * math.erfc(z_high / math.sqrt(2.0))
         if tail > TAIL:
             return (
                 f"this distribution puts {tail:.2g} of its probability outside what {path} "

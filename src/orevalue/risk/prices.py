@@ -36,10 +36,13 @@ def steps(model: PricePaths, years: np.ndarray) -> int:
     return max(int(years[-1]) - model.start_year, 0)
 
 
-def ou_deviation(shocks: np.ndarray, sigma: float, half_life_years: float) -> np.ndarray:
-    """OU deviations (n, T + 1) from standard normal ``shocks`` (n, T); column 0 (spot) is 0."""
+def ou_deviation(
+    shocks: np.ndarray, sigma: float, half_life_years: float, at: np.ndarray | None = None
+) -> np.ndarray:
+    """OU deviations (n, T + 1) from standard normal ``shocks`` (n, T); column 0 (spot) is 0.
+    With ``at`` (J,), only columns ``at`` of them, (n, J) in C order."""
     n, t = shocks.shape
-    out = np.zeros((n, t + 1))
+    out = np.zeros((n, t + 1) if at is None else (n, at.size))
     if sigma == 0.0 or t == 0:
         return out
     if math.isinf(half_life_years):
@@ -48,7 +51,11 @@ def ou_deviation(shocks: np.ndarray, sigma: float, half_life_years: float) -> np
         kappa = math.log(2.0) / half_life_years
         phi = math.exp(-kappa)
         scale = sigma * math.sqrt((1.0 - phi * phi) / (2.0 * kappa))
-    kernels.ou_paths(np.ascontiguousarray(shocks), phi, scale, out)
+    if at is None:
+        kernels.ou_paths(np.ascontiguousarray(shocks), phi, scale, out)
+    else:
+        at = np.ascontiguousarray(at, dtype=np.int64)
+        kernels.ou_paths_at(np.ascontiguousarray(shocks), phi, scale, at, out)
     return out
 
 
@@ -79,8 +86,8 @@ def series_values(
     """Values of one series in each timeline year, (n, Y)."""
     t = shocks.shape[1]
     index = np.clip(years - start_year, 0, t)  # timeline year -> simulated column
-    # (n, Y) in C order, as the engine's other arrays: the fancy index alone gives F order
-    x = np.ascontiguousarray(ou_deviation(shocks, series.sigma, series.half_life_years)[:, index])
+    # (n, Y) in C order, as the engine's other arrays
+    x = ou_deviation(shocks, series.sigma, series.half_life_years, at=index)
     if series.regime is not None and regime_u is not None:
         r = series.regime
         tight = regime_tight(r.start_tight, r.p_leave_tight, r.p_leave_normal, regime_u)[:, index]

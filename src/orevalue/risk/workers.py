@@ -133,11 +133,13 @@ def tune_allocator() -> None:
     glibc serves blocks above a threshold with fresh mmap pages and returns freed heap tops to
     the system; a chunk's many short-lived arrays then pay a page fault per 4 kB each time.
     Raising both thresholds (glibc's mallopt) made the engine ~1.8x faster in the benchmark;
-    peak memory is unchanged. A no-op where glibc is not the allocator.
+    peak memory is unchanged. The trim threshold is as high as mallopt takes (2 GB): a chunk
+    of 32,768 samples holds over 1 GB at its peak, and with 512 MB it ran at 40 us a sample
+    against 22-24 us at 8,192 (with 2 GB: 24). A no-op where glibc is not the allocator.
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-1, 1 << 29)  # M_TRIM_THRESHOLD: 512 MB
+        libc.mallopt(-1, (1 << 31) - 1)  # M_TRIM_THRESHOLD: 2 GB (an int's maximum)
         libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD: 32 MB (its maximum on 64-bit)
     except (OSError, AttributeError):
         pass

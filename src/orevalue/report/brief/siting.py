@@ -18,8 +18,6 @@ from orevalue.report.brief.blocks import (
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import total
 from orevalue.report.sitetables import words
-from orevalue.siting.plan import refined_key
-from orevalue.siting.rank import npv_key
 
 
 def siting_section(ctx: Ctx) -> dict[str, Any] | None:
@@ -107,6 +105,8 @@ def _plan(ctx: Ctx) -> list[Block]:
                 caption="The optimal plan",
             )
         )
+        from orevalue.siting.plan import refined_key  # SciPy's optimiser: only with a siting
+
         facts = [
             (f"{product}, kt/yr", pointer_join(best, refined_key(product)), "kt")
             if siting.best.refined_t_per_yr >= 1e3
@@ -130,6 +130,8 @@ def _plan(ctx: Ctx) -> list[Block]:
 def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
     """Each site hosting the plant alone, best first, as a table and a chart of its NPV."""
     src, inputs = ctx.src, ctx.inputs
+    from orevalue.siting.rank import npv_key  # SciPy's optimiser: only with a siting
+
     product = inputs.siting.best.refined_product  # the focus pathway's main product
     npv = npv_key(product)
     blocks: list[Block] = []
