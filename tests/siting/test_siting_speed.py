@@ -152,3 +152,30 @@ def test_map_drawn_on_two_processes_equals_the_map_drawn_on_one(
     monkeypatch.setattr(sitemap, "_save_svg", fails_in_child)
     sitemap.draw_map(default_siting, tmp_path / "fallback")
     assert _digests(tmp_path / "fallback") == _digests(tmp_path / "one")
+
+
+def test_a_large_batch_runs_compiled_and_gives_the_same_bits(
+    default_scenario, default_siting, monkeypatch
+):
+    from orevalue import jit, sitenpv
+
+    feasible = [r for r in default_siting.ranking if r.overlay is not None]
+    pairs = [(r.overlay, "epz") for r in feasible]  # one regime: one batch
+    alone = [api.site_npv(default_scenario)(o, z) for o, z in pairs]
+    monkeypatch.setattr(sitenpv, "INTERPRETED", 1)
+    modes = []
+    evaluate = sitenpv.engine.evaluate
+
+    def spy(*args, **kwargs):
+        modes.append(jit.set_mode("auto"))  # the mode the batch runs in (put back below)
+        jit.set_mode(modes[-1])
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(sitenpv.engine, "evaluate", spy)
+    before = jit.set_mode("auto")
+    try:
+        assert api.site_npvs(default_scenario)(pairs) == alone
+        assert modes == ["compiled"]
+        assert jit.set_mode("auto") == "auto"  # and the choice is put back
+    finally:
+        jit.set_mode(before)
