@@ -82,22 +82,40 @@ def _levels(left: Sequence[int], budget: int, used: int, most: int) -> list[int]
         k[i] += 1
 
 
+def _evaluate(f: Batch, points: list[np.ndarray], limit: int) -> list[np.ndarray]:
+    """``f`` on ``points`` in calls of at most ``limit`` points per sample (at least one): a
+    search whose sample count makes even the least a call must hold too large (N samples,
+    the ends and one midpoint of each search) is split, as each sample is its own."""
+    sizes = [len(x) for x in points]
+    if sum(sizes) <= max(limit, 1):
+        return f(points)
+    rows = [(i, j) for i, m in enumerate(sizes) for j in range(m)]
+    out = [np.empty_like(x) for x in points]
+    for start in range(0, len(rows), max(limit, 1)):
+        part = rows[start : start + max(limit, 1)]
+        take = [[j for i, j in part if i == s] for s in range(len(points))]
+        values = f([x[t] for x, t in zip(points, take, strict=True)])
+        for x, t, v in zip(out, take, values, strict=True):
+            x[t] = v
+    return out
+
+
 def solve(
     f: Batch, brackets: Sequence[Bracket], n: int, budget: int, most: int = 2
 ) -> list[np.ndarray]:
     """Per-sample roots (n,) of monotone functions (rising or falling, sample by sample), one
     per bracket; NaN where the range holds no sign change. ``f`` evaluates every search's
-    points in one call; ``budget`` bounds the points per sample of a call (at least one per
-    search with steps left) and ``most`` the steps a search takes per call. A search whose
-    range holds no sign change for any sample stops after the first call (its roots are NaN
-    whatever the bracket)."""
+    points in one call; ``budget`` bounds the points per sample of a call (at least one) and
+    ``most`` the steps a search takes per call. A search whose range holds no sign change for
+    any sample stops after the first call (its roots are NaN whatever the bracket)."""
     count = len(brackets)
     a = [np.full(n, br.lo) for br in brackets]
     b = [np.full(n, br.hi) for br in brackets]
     left = [max(0, br.steps) for br in brackets]
     k = _levels(left, budget, 2 * count, most)
     trees = [_tree(a[i], b[i], k[i]) for i in range(count)]
-    values = f([np.concatenate([[a[i], b[i]], trees[i]]) for i in range(count)])
+    ends = [np.concatenate([[a[i], b[i]], trees[i]]) for i in range(count)]
+    values = _evaluate(f, ends, budget)
     ok = [np.sign(v[0]) * np.sign(v[1]) <= 0 for v in values]
     rising = [v[1] >= v[0] for v in values]
     values = [v[2:] for v in values]
@@ -109,4 +127,4 @@ def solve(
             return [np.where(ok[i], 0.5 * (a[i] + b[i]), np.nan) for i in range(count)]
         k = _levels(left, budget, 0, most)
         trees = [_tree(a[i], b[i], k[i]) for i in range(count)]
-        values = f(trees)
+        values = _evaluate(f, trees, budget)
