@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from orevalue import outputs
+from orevalue import bisection, jit, outputs
+from orevalue.bisection import Bracket
 from orevalue.catalog import element_price_series
-from orevalue.economics import chain, country, metrics, schedule
+from orevalue.economics import chain, country, metrics, plant_batch, schedule
 from orevalue.economics import mine as mine_economics
 from orevalue.economics.cashflow import permit_delay_factor
 from orevalue.economics.plant import (
@@ -97,18 +98,39 @@ def steady_margin_usd_per_t(
 def _solve_bracketed(
     f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, n: int, tol: float = 0.01
 ) -> np.ndarray:
-    """Root of a monotone function per sample by bisection (rising or falling); NaN where the
-    range holds no sign change."""
-    a, b = np.full(n, lo), np.full(n, hi)
-    fa, fb = f(a), f(b)
-    ok = np.sign(fa) * np.sign(fb) <= 0
-    rising = fb >= fa
-    for _ in range(int(np.ceil(np.log2((hi - lo) / tol)))):
-        mid = 0.5 * (a + b)
-        below = (f(mid) < 0) == rising
-        a = np.where(below, mid, a)
-        b = np.where(below, b, mid)
-    return np.where(ok, 0.5 * (a + b), np.nan)
+    """Root of a monotone function of n samples, (n,) to (n,), per sample by bisection (rising
+    or falling); NaN where the range holds no sign change. One midpoint per call of ``f``."""
+    return bisection.solve(
+        lambda x: [np.stack([f(row) for row in x[0]])], [Bracket(lo, hi, tol)], n, 1
+    )[0]
+
+
+def breakevens(
+    scenario: Scenario,
+    p: Params,
+    pathway: str,
+    tl: schedule.Timeline,
+    which: tuple[str, ...] = ("tc", "price"),
+) -> dict[str, np.ndarray]:
+    """Break-even TC/RC (``tc``, :func:`breakeven_tc_usd_per_dmt`) and main-element price
+    (``price``, :func:`breakeven_price`), (N,) each, solved together: each evaluation of the
+    plant holds up to two bisection steps of each search (:mod:`orevalue.bisection`, measured
+    best), within the points that keep its kernels interpreted for one sample (9 of 28 years);
+    the roots are the sequential bisection's, to the bit."""
+    chosen = []
+    if "tc" in which:
+        tc_path, rc_path, tc_per_rc = charge_paths(scenario)
+        chosen.append((Bracket(*BREAKEVEN_TC_RANGE), {tc_path: 1.0, rc_path: tc_per_rc}))
+    if "price" in which:
+        path = element_price_path(scenario, pathway)
+        scale = long_run_price(p, path)
+        lo, hi = (scale * m for m in BREAKEVEN_PRICE_RANGE)
+        chosen.append((Bracket(lo, hi, scale * BREAKEVEN_PRICE_TOL), {path: 1.0}))
+    rate = discount_rate(p)
+    f = plant_batch.npv_batch(scenario, p, pathway, tl, rate, [d for _, d in chosen])
+    budget = jit.SMALL // (plant_batch.KERNEL_ROWS * len(tl.years) * p.n_samples)
+    roots = bisection.solve(f, [br for br, _ in chosen], p.n_samples, budget)
+    return dict(zip([w for w in ("tc", "price") if w in which], roots, strict=True))
 
 
 def breakeven_tc_usd_per_dmt(
@@ -116,16 +138,7 @@ def breakeven_tc_usd_per_dmt(
 ) -> np.ndarray:
     """Flat treatment charge (RC = TC / ``tc_per_rc`` of the terms) at which the plant's
     post-tax NPV is zero."""
-    rate = discount_rate(p)
-    tc_path, rc_path, tc_per_rc = charge_paths(scenario)
-
-    def npv_at(tc: np.ndarray) -> np.ndarray:
-        q = p.flat_deck(tc_path, tc).flat_deck(rc_path, tc / tc_per_rc)
-        market = Market.from_params(q, tl.years)
-        case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
-        return metrics.npv(rate, case.lines["cash_flow"])
-
-    return _solve_bracketed(npv_at, *BREAKEVEN_TC_RANGE, p.n_samples)
+    return breakevens(scenario, p, pathway, tl, ("tc",))["tc"]
 
 
 #: Search range for the break-even price of the main element, as multiples of its long-run
@@ -150,18 +163,7 @@ def breakeven_price(
 ) -> np.ndarray:
     """Flat price of the pathway's main element at which the plant's post-tax NPV is zero at
     the hurdle rate."""
-    rate = discount_rate(p)
-    path = element_price_path(scenario, pathway)
-
-    def npv_at(price: np.ndarray) -> np.ndarray:
-        q = p.flat_deck(path, price)
-        market = Market.from_params(q, tl.years)
-        case = plant_case(scenario, q, pathway, tl, market, stop_after=INVESTOR)
-        return metrics.npv(rate, case.lines["cash_flow"])
-
-    scale = long_run_price(p, path)
-    lo, hi = (scale * m for m in BREAKEVEN_PRICE_RANGE)
-    return _solve_bracketed(npv_at, lo, hi, p.n_samples, tol=scale * BREAKEVEN_PRICE_TOL)
+    return breakevens(scenario, p, pathway, tl, ("price",))["price"]
 
 
 def metr(
@@ -372,10 +374,9 @@ def _full_result(
         if p.n_samples == 1:
             sweep = progressivity(scenario, name, tl)
     if builds and breakeven:
-        tc = breakeven_tc_usd_per_dmt(scenario, p, name, tl)
-        plant["breakeven_tc_usd_per_dmt"] = tc
-        price = outputs.key("breakeven_{series}", main_element(scenario, name))
-        plant[price] = breakeven_price(scenario, p, name, tl)
+        roots = breakevens(scenario, p, name, tl)
+        tc = plant["breakeven_tc_usd_per_dmt"] = roots["tc"]
+        plant[outputs.key("breakeven_{series}", main_element(scenario, name))] = roots["price"]
         plant["metr"] = metr(scenario, p, name, tl, tc)
     ctry, gov_lines, dollars = country.country_view(
         scenario, p, case, tl, country_discount_rate(p), earnings
