@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -82,7 +84,19 @@ def test_a_bad_site_value_in_a_batch_is_the_loaders_error(default_scenario, defa
     assert str(batch_error.value) == str(load_error.value)
 
 
-def test_workers_serial_for_few_programmes_or_where_forking_is_unsafe():
+def _in_fresh_process(name: str, *args: str) -> None:
+    """Run this module's function ``name`` in a new interpreter. Forking needs a process with
+    no other thread, and the suite's Dask tests leave Dask's IO-loop and offload threads
+    running in this one (where siting rightly stays serial)."""
+    code = f"import runpy, sys; runpy.run_path({__file__!r})[{name!r}](*sys.argv[1:])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _workers_serial_for_few_programmes_or_where_forking_is_unsafe() -> None:
+    assert rank.can_fork()
     assert rank.workers_for(rank.PARALLEL_FROM - 1) == 1
     assert rank.workers_for(3, workers=8) == 3  # never more workers than programmes
     assert rank.workers_for(40, workers=2) == 2
@@ -97,7 +111,16 @@ def test_workers_serial_for_few_programmes_or_where_forking_is_unsafe():
         other.join()
 
 
-def test_ranking_on_forked_workers_equals_the_ranking_in_turn(default_scenario):
+def test_workers_serial_for_few_programmes_or_where_forking_is_unsafe():
+    _in_fresh_process("_workers_serial_for_few_programmes_or_where_forking_is_unsafe")
+
+
+def test_ranking_on_forked_workers_equals_the_ranking_in_turn():
+    _in_fresh_process("_ranking_on_forked_workers_equals_the_ranking_in_turn")
+
+
+def _ranking_on_forked_workers_equals_the_ranking_in_turn() -> None:
+    default_scenario = orevalue.load()
     data = random_sites_data(14, n_sizes=3, n_power=2, seed=3)
     assert rank.workers_for(15, workers=2) == 2  # the pool is really used below
     serial = analyse(default_scenario, data, workers=1)
@@ -107,7 +130,13 @@ def test_ranking_on_forked_workers_equals_the_ranking_in_turn(default_scenario):
     assert sum(r.feasible for r in serial.ranking) >= 2
 
 
-def test_an_error_in_a_worker_is_raised_as_it_is_in_turn(default_scenario):
+def test_an_error_in_a_worker_is_raised_as_it_is_in_turn():
+    _in_fresh_process("_an_error_in_a_worker_is_raised_as_it_is_in_turn")
+
+
+def _an_error_in_a_worker_is_raised_as_it_is_in_turn() -> None:
+    default_scenario = orevalue.load()
+    assert rank.workers_for(15, workers=2) == 2  # the error really comes from a worker
     raw = random_sites_data(14, n_sizes=3, n_power=2, seed=3).model_dump(by_alias=True)
     for site in raw["sites"].values():
         for option in site["water"].values():
@@ -129,19 +158,23 @@ def _digests(folder: Path) -> tuple[str, str]:
     return png, hashlib.sha256(svg.encode()).hexdigest()
 
 
-def test_map_drawn_on_two_processes_equals_the_map_drawn_on_one(
-    default_siting, tmp_path, monkeypatch
-):
+def test_map_drawn_on_two_processes_equals_the_map_drawn_on_one(tmp_path):
+    _in_fresh_process("_map_drawn_on_two_processes_equals_the_map_drawn_on_one", str(tmp_path))
+
+
+def _map_drawn_on_two_processes_equals_the_map_drawn_on_one(folder: str) -> None:
+    tmp_path = Path(folder)
+    default_siting = analyse(orevalue.load(), load_sites())
     parent = os.getpid()
     for name in ("one", "two", "fallback"):
         (tmp_path / name).mkdir()
     assert sitemap.can_fork()
     sitemap.draw_map(default_siting, tmp_path / "two")
-    monkeypatch.setattr(sitemap, "can_fork", lambda: False)
+    sitemap.can_fork = lambda: False  # a fresh process of its own: no need to put it back
     sitemap.draw_map(default_siting, tmp_path / "one")
     assert _digests(tmp_path / "two") == _digests(tmp_path / "one")
     # a child that fails leaves the SVG to this process
-    monkeypatch.setattr(sitemap, "can_fork", lambda: True)
+    sitemap.can_fork = lambda: True
     save_svg = sitemap._save_svg
 
     def fails_in_child(fig, path):
@@ -149,7 +182,7 @@ def test_map_drawn_on_two_processes_equals_the_map_drawn_on_one(
             raise OSError("disk full")
         save_svg(fig, path)
 
-    monkeypatch.setattr(sitemap, "_save_svg", fails_in_child)
+    sitemap._save_svg = fails_in_child
     sitemap.draw_map(default_siting, tmp_path / "fallback")
     assert _digests(tmp_path / "fallback") == _digests(tmp_path / "one")
 
