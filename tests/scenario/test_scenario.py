@@ -17,6 +17,7 @@ import orevalue
 from orevalue import toml_text
 from orevalue.scenario import (
     Problem,
+    Problems,
     ScenarioError,
     default_text,
     leaves,
@@ -177,6 +178,27 @@ def test_problem_and_error_text():
     in_order = [problems[2], problems[1], problems[0]]
     assert error.problems == in_order
     assert str(error).splitlines() == [str(p) for p in in_order]
+
+
+def test_problems_scan_the_file_for_lines_only_when_a_problem_needs_one():
+    text = "[project]\nname = 'x'\n\n[feeds.ore]\ncu_pct = -1\n"
+    scans = []
+
+    def lines():
+        scans.append(1)
+        return toml_text.key_lines(text)
+
+    good = Problems("a.toml", lines)
+    good.raise_any()  # a good file is never scanned
+    assert scans == []
+    bad = Problems("a.toml", lines)
+    bad.add("feeds.ore.cu_pct", "must be >= 0")
+    bad.add("feeds.ore", "second")
+    assert scans == [1]  # once, however many problems
+    assert [p.line for p in bad.found] == [5, 4]
+    eager = Problems("a.toml", toml_text.key_lines(text))
+    eager.add("feeds.ore.cu_pct", "must be >= 0")
+    assert eager.found[0] == bad.found[0]
 
 
 def test_toml_syntax_error_gives_the_line(tmp_path):

@@ -102,7 +102,7 @@ def build(scenario: Scenario, params: Params | None = None) -> RiskSpec:
     """
     p = params if params is not None else Params.from_scenario(scenario)
     raw = scenario.uncertainty or {}
-    problems = Problems(scenario.source_file, _key_lines(scenario.source_file))
+    problems = Problems(scenario.source_file, lambda: _key_lines(scenario.source_file))
     for key in raw:
         if key not in (*TABLES, *META):
             close = close_match(key, TABLES)

@@ -10,7 +10,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -160,16 +160,28 @@ ModelT = typing.TypeVar("ModelT", bound=BaseModel)
 class Problems:
     """Problems of one input file, collected in the order found, each with its line.
 
-    ``lines`` maps dotted keys to line numbers (:func:`orevalue.toml_text.key_lines`).
+    ``lines`` maps dotted keys to line numbers (:func:`orevalue.toml_text.key_lines`), or is
+    a function making that map, called once when the first problem needs its line (a file
+    without problems is not scanned: the input check of every command runs on good files).
     """
 
     def __init__(
-        self, file: str, lines: dict[str, int], wording: Mapping[str, str] | None = None
+        self,
+        file: str,
+        lines: dict[str, int] | Callable[[], dict[str, int]],
+        wording: Mapping[str, str] | None = None,
     ) -> None:
         self.file = file
-        self.lines = lines
+        self._lines = lines
         self.wording = wording
         self.found: list[Problem] = []
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """Line of each dotted key of the file, made on first use."""
+        if callable(self._lines):
+            self._lines = self._lines()
+        return self._lines
 
     def add(self, path: str, message: str) -> None:
         """A problem at the dotted ``path``."""
