@@ -81,6 +81,26 @@ def test_run_imports_neither_numba_nor_scipy(tmp_path: object) -> None:
     assert code in (0, None)
     assert "orevalue.kernels" in modules  # the kernels ran
     assert not {"numba", "scipy", "openpyxl", "orevalue.report.brief"} & modules
+    # nothing printed, so no Rich (a tenth of the start) and no risk-only line scan of the file
+    assert not {"rich", "rich.console", "orevalue.report.terminal"} & modules
+
+
+def test_printing_run_and_a_bad_input_still_print(tmp_path: object) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "orevalue", "run", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "Wrote " in done.stdout
+    bad = tmp_path / "bad.toml"  # type: ignore[operator]
+    bad.write_text('[uncertainty.inputs]\n"site.powr_usd_per_kwh" = { dist = "fixed" }\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "orevalue", "run", str(bad), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(f"{bad}:2: uncertainty.inputs.site.powr_usd_per_kwh")
 
 
 def test_report_without_siting_imports_no_optimiser_nor_plotting(tmp_path: object) -> None:

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.scenario import ScenarioError
-
-err = Console(stderr=True)
 
 ScenarioArg = Annotated[
     Path | None,
@@ -39,8 +38,16 @@ CaseOpt = Annotated[
 def fail(*lines: str) -> typer.Exit:
     """Print each line to stderr as it is (no markup, no wrapping); exit code 2."""
     for line in lines:
-        err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        _stderr(line)
     return typer.Exit(code=2)
+
+
+def _stderr(line: str) -> None:
+    """One line to stderr through Rich, imported here: a quiet command that succeeds
+    prints nothing, and Rich's import is a tenth of its start."""
+    from rich.console import Console
+
+    Console(stderr=True).print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
 def bad_input(exc: ScenarioError) -> typer.Exit:
@@ -73,7 +80,7 @@ def load_case(
         if kept:
             raise bad_input(ScenarioError(kept)) from None
     for note in loaded.scenario.notes:
-        err.print(f"warning: {note}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+        _stderr(f"warning: {note}")
     return loaded
 
 

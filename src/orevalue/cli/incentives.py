@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 #: The field of the approval delay: its lever's first unit is the value of a month.
 DELAY_PATH = "project.permit_delay_months"
@@ -35,6 +36,8 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def _print_package(console: Console, design: Any) -> None:
+    from rich.table import Table
+
     t = design.targets
     whose = "private shareholders' " if t.get("equity") == "private" else ""
     target = (
@@ -91,6 +94,8 @@ def _print_package(console: Console, design: Any) -> None:
 
 
 def _print_ranking(console: Console, design: Any) -> None:
+    from rich.table import Table
+
     table = Table(title="Levers alone at their limit (bang for buck)", title_justify="left")
     table.add_column("lever", no_wrap=True)
     for col in (
@@ -128,6 +133,8 @@ def _print_ranking(console: Console, design: Any) -> None:
 
 
 def _print_pareto(console: Console, design: Any, rows: int = 12) -> None:
+    from rich.table import Table
+
     front = design.pareto
     table = Table(
         title=f"Pareto front: public cost against investor NPV ({len(front)} packages)",
@@ -184,6 +191,8 @@ def incentives_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Write without printing.")] = False,
 ) -> None:
     """Find the cheapest package of incentives that makes the plant bankable."""
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.atomic import write_atomic
     from orevalue.incentives.document import design_csvs, design_json

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from orevalue.cli.common import CaseOpt, bad_input, fail
 
@@ -22,6 +21,8 @@ def init_command(
 ) -> None:
     """Write the default case (or ``--case``'s) as a commented scenario file (or input
     workbook) to edit."""
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.atomic import write_atomic
     from orevalue.scenario import ScenarioError

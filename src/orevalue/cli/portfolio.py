@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from orevalue import outputs
 from orevalue.cli.common import bad_input, fail
@@ -40,6 +38,9 @@ def portfolio_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Write without printing.")] = False,
 ) -> None:
     """Evaluate several cases as one programme: what each metal and all of them add."""
+    from rich.console import Console
+    from rich.table import Table
+
     from orevalue import api
     from orevalue.scenario import ScenarioError
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 
@@ -70,6 +69,8 @@ def report_command(
 ) -> None:
     """Write the brief: verdict, pathways, per-tonne waterfall, cash flows, who gets each
     dollar, government revenue, needs, siting, risk and every assumption, in one HTML file."""
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.report.brief.sweep import SweepFileError
     from orevalue.scenario import ScenarioError

@@ -13,16 +13,16 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from orevalue import outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.risk import CHUNK
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SchedulerOpt = Annotated[
     str,
@@ -102,6 +102,8 @@ def risk_command(
 ) -> None:
     """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
     exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.atomic import write_atomic
     from orevalue.scenario import ScenarioError
@@ -192,6 +194,9 @@ def sobol_notes(sobol: dict[str, dict[str, float]]) -> list[str]:
 
 def print_risk(result: dict[str, Any], console: Console) -> None:
     """The risk tables: distributions per pathway, top drivers, estimates worth a study."""
+    from rich.markup import escape
+    from rich.table import Table
+
     run, scen = result["run"], result["scenario"]
     count = f"{run['samples']:,} sample{'' if run['samples'] == 1 else 's'}"
     title = escape(

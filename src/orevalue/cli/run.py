@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from orevalue.cli.common import CaseOpt, ScenarioArg, fail, load_case
 
@@ -36,7 +35,6 @@ def run_command(
     """Evaluate every pathway, print the tables and the verdict, write results."""
     from orevalue import api
     from orevalue.report.files import write_results
-    from orevalue.report.terminal import print_results
 
     loaded = load_case(scenario, site, regime, case)
     results = api.evaluate(loaded)
@@ -49,7 +47,11 @@ def run_command(
             written.append(write_workbook(results, target))
     except OSError as exc:
         raise fail(f"{target}: cannot write results: {exc}") from None
-    if not quiet:
+    if not quiet:  # Rich and the tables: imported only when printing
+        from rich.console import Console
+
+        from orevalue.report.terminal import print_results
+
         print_results(results)
         Console().print(
             f"Wrote {', '.join(p.name for p in written)} to {target}/",

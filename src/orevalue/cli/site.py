@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case
 
@@ -47,6 +46,8 @@ def site_command(
 ) -> None:
     """Rank the candidate sites, choose the best plan (MILP), list the infrastructure it needs
     and draw the map."""
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.report.sitetables import print_siting, write_siting
     from orevalue.scenario import ScenarioError

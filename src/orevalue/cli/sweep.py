@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from orevalue import outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail
@@ -20,6 +18,8 @@ from orevalue.cli.risk import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from orevalue.sweep import Sweep
 
 
@@ -66,6 +66,8 @@ def sweep_command(
     """Evaluate every point of a grid (or a Latin hypercube) of inputs at once: best and
     worst points, a table of every point's key metrics per pathway, and a heat map of the
     plant NPV over two inputs with the break-even line."""
+    from rich.console import Console
+
     from orevalue import api
     from orevalue.scenario import ScenarioError
     from orevalue.sweep import heatmap, table
@@ -112,6 +114,8 @@ def sweep_command(
 
 def print_sweep(result: Sweep, console: Console) -> None:
     """The best and the worst point: the inputs varied and each pathway's plant NPV."""
+    from rich.table import Table
+
     best, worst = result.ranked()
     how = (
         f"{result.n:,} grid points"
