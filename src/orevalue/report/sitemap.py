@@ -270,6 +270,7 @@ def draw_map(siting: Any, folder: Path, svg_only: bool = False) -> list[Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.layout_engine import TightLayoutEngine
 
     model, plan, data = siting.best_model, siting.best, siting.data
     net = model.net
@@ -287,7 +288,10 @@ def draw_map(siting: Any, folder: Path, svg_only: bool = False) -> list[Path]:
     _draw_nodes(ax, data, pos)
     _legend(ax, plan)
     _frame(ax, siting, net, coast)
-    fig.tight_layout()
+    # the tight layout applied once, as Figure.tight_layout computes it, without leaving a
+    # layout engine on the figure: savefig draws a figure that has one twice (a layout pass,
+    # then the drawing), and this layout is done
+    TightLayoutEngine().execute(fig)
     return _save_svg_only(fig, folder) if svg_only else _save(fig, folder)
 
 
