@@ -108,3 +108,11 @@ def test_report_without_siting_imports_no_optimiser_nor_plotting(tmp_path: objec
     assert code in (0, None)
     assert "orevalue.report.brief" in modules
     assert not {"numba", "scipy", "matplotlib"} & modules
+
+
+def test_site_draws_its_map_without_pyplot(tmp_path: object) -> None:
+    # the map is a Figure on the Agg canvas: pyplot's registry and styles are not needed
+    code, modules = _loaded(["site", "-q", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert "matplotlib.figure" in modules  # the map was drawn
+    assert "matplotlib.pyplot" not in modules
