@@ -8,8 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import typer
+
+from orevalue import api
+from orevalue.cli.common import load_case, uncertainty_problems
+from orevalue.scenario import case_files
 
 #: Never imported by the help of the program or of a command.
 HEAVY = ("numpy", "numba", "scipy", "orevalue.scenario.schema", "orevalue.engine")
@@ -116,3 +122,30 @@ def test_site_draws_its_map_without_pyplot(tmp_path: object) -> None:
     assert code in (0, None)
     assert "matplotlib.figure" in modules  # the map was drawn
     assert "matplotlib.pyplot" not in modules
+
+
+@pytest.mark.parametrize("case", sorted(case_files()))
+def test_every_embedded_case_passes_the_uncertainty_check(case: str) -> None:
+    # why load_case need not check an embedded case as it ships: it passes, as risk checks it
+    loaded = api.load(None, case=case)
+    assert uncertainty_problems(loaded) == []
+    api.risk_spec(loaded)  # risk itself accepts it (no value outside its range either)
+
+
+def test_a_file_on_an_embedded_case_is_still_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('case = "gold"\n[uncertainty.inputs]\n"site.powr_usd_per_kwh" = { low = 1 }\n')
+    [problem] = uncertainty_problems(api.load(bad))
+    assert problem.line == 3 and problem.path == "uncertainty.inputs.site.powr_usd_per_kwh"
+    with pytest.raises(typer.Exit) as exc:
+        load_case(bad)
+    assert exc.value.exit_code == 2
+
+
+def test_run_on_an_embedded_case_skips_the_check(tmp_path: object) -> None:
+    code, modules = _loaded(["run", "-q", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert "orevalue.risk.spec" not in modules
+    code, modules = _loaded(["run", "-q", "--regime", "sez", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert "orevalue.risk.spec" in modules  # a preset laid over it: checked

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from orevalue import api
-    from orevalue.scenario import ScenarioError
+    from orevalue.scenario import Problem, ScenarioError
 
 ScenarioArg = Annotated[
     Path | None,
@@ -63,7 +63,11 @@ def load_case(
 ) -> api.Loaded:
     """:func:`orevalue.api.load` with its ``[uncertainty]`` table checked as ``risk`` checks
     it (so that no command runs a file another rejects); a bad input exits with code 2, and
-    the input's warnings (implausible values, an empty file) go to stderr, one line each."""
+    the input's warnings (implausible values, an empty file) go to stderr, one line each.
+
+    An embedded case as it ships (no file, site or regime) is not checked again: every one
+    passes (tests/cli/test_cold_start.py), and the check, an evaluation of its own, was a
+    tenth of a cold ``orevalue run``."""
     from orevalue import api
     from orevalue.scenario import ScenarioError
 
@@ -71,17 +75,28 @@ def load_case(
         loaded = api.load(scenario, site, regime, case=case)
     except ScenarioError as exc:
         raise bad_input(exc) from None
-    try:
-        api.risk_spec(loaded)
-    except ScenarioError as exc:
-        # a range that misses the scenario's own value matters to a risk run only (an
-        # incentive package may move a value below the range its file samples)
-        kept = [p for p in exc.problems if not p.message.startswith("the scenario's value")]
+    if scenario is not None or site is not None or regime is not None:
+        kept = uncertainty_problems(loaded)
         if kept:
-            raise bad_input(ScenarioError(kept)) from None
+            raise bad_input(ScenarioError(kept))
     for note in loaded.scenario.notes:
         _stderr(f"warning: {note}")
     return loaded
+
+
+def uncertainty_problems(loaded: api.Loaded) -> list[Problem]:
+    """The problems of the case's ``[uncertainty]`` table that reject it for every command:
+    all of :func:`orevalue.api.risk_spec`'s but a range missing the scenario's own value,
+    which matters to a risk run only (an incentive package may move a value below the range
+    its file samples)."""
+    from orevalue import api
+    from orevalue.scenario import ScenarioError
+
+    try:
+        api.risk_spec(loaded)
+    except ScenarioError as exc:
+        return [p for p in exc.problems if not p.message.startswith("the scenario's value")]
+    return []
 
 
 @contextmanager
