@@ -9,13 +9,15 @@ from __future__ import annotations
 import shlex
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from orevalue import api
 
 
@@ -69,8 +71,6 @@ def report_command(
 ) -> None:
     """Write the brief: verdict, pathways, per-tonne waterfall, cash flows, who gets each
     dollar, government revenue, needs, siting, risk and every assumption, in one HTML file."""
-    from rich.console import Console
-
     from orevalue import api
     from orevalue.report.brief.sweep import SweepFileError
     from orevalue.scenario import ScenarioError
@@ -86,7 +86,7 @@ def report_command(
     if risk:
         summary = run_risk(
             loaded,
-            Console(stderr=True),
+            _console(stderr=True),
             quiet,
             samples=risk,
             seed=seed,
@@ -114,12 +114,19 @@ def report_command(
     target = out / loaded.output_name
     written = _write(target, brief, pdf)
     if not quiet:
-        Console().print(
+        _console().print(
             f"Wrote {', '.join(p.name for p in written)} to {target}/ "
             f"in {time.perf_counter() - started:.1f} s",
             markup=False,
             soft_wrap=True,
         )
+
+
+def _console(**options: Any) -> Console:
+    """A Rich console, Rich imported here (the command module is imported by every command)."""
+    from rich.console import Console
+
+    return Console(**options)
 
 
 def _check_options(sobol: int, pdf: bool) -> None:
