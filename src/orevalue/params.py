@@ -139,7 +139,8 @@ class Params(Mapping[str, np.ndarray]):
         column = {y: self._values[f"{path}.{y}"] for y in knots}
         lo = np.concatenate([column[knots[i]] for i in left], axis=1)
         hi = np.concatenate([column[knots[i]] for i in right], axis=1)
-        return lo + w * (hi - lo)
+        step = np.subtract(hi, lo, out=hi)  # hi and lo are new here: worked in place
+        return np.add(lo, np.multiply(w, step, out=step), out=lo)
 
     def flat_deck(self, path: str, value: ArrayLike) -> Params:
         """A copy in which the deck at ``path`` is ``value`` in every year."""

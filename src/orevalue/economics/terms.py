@@ -134,16 +134,28 @@ def concentrate(
         g = lot.grade(p, el)
         scale = scale_payable_pct(p, f"{t}.payable_scales.{el}", g)
         units_per_t = g * scale / 100.0 / _grade_per_price_unit(el)
-        metal[el] = (dry_t * units_per_t) * market.element_price(el)[0]
+        usd = dry_t * units_per_t
+        metal[el] = np.multiply(usd, market.element_price(el)[0], out=_out(usd, dry_t))
         if el in spec.rc_usd_per_unit:
             rc = units_per_t * p[f"{t}.rc_usd_per_unit.{el}"]
             per_dmt = rc if isinstance(per_dmt, float) else per_dmt + rc
     rc_series = catalog.price_series()[spec.rc_series]
-    charges = dry_t * (market[spec.tc_series] + per_dmt) + payable_t * (
-        market[spec.rc_series] * rc_series.usd_per_t_factor
-    )
+    # dry_t x (TC + per dmt) + payable_t x RC in USD/t, with two arrays of the shape made
+    tc = market[spec.tc_series] + per_dmt
+    tc = np.multiply(dry_t, tc, out=_out(tc, dry_t))
+    rc = market[spec.rc_series] * rc_series.usd_per_t_factor
+    rc = np.multiply(payable_t, rc, out=_out(rc, payable_t))
+    charges = np.add(tc, rc, out=_out(tc, rc))
     wet_per_dry = 1.0 / (1.0 - p[f"feeds.{lot.feed}.moisture_pct"] / 100.0)
     return Value(metal, charges_usd=charges, freight_usd=dry_t * (wet_per_dry * freight))
+
+
+def _out(made: np.ndarray, other: np.ndarray | float) -> np.ndarray | None:
+    """``made`` (an array just made here, read by nobody else) as the ``out=`` of an operation
+    with ``other`` where it has the result's shape already, else None (a new array)."""
+    if np.broadcast_shapes(made.shape, np.shape(other)) == made.shape:
+        return made
+    return None
 
 
 def _usd(tonnes: np.ndarray, element: str, market: Market) -> np.ndarray:
@@ -182,7 +194,8 @@ def metal_content(
         price, usd_per_t = market.element_price(el)
         # tonnes to the price's unit (oz for a USD/oz price; x 1.0 for USD/t) and payable
         share = usd_per_t * p[f"{t}.payable_pct.{el}"] / 100.0
-        metal[el] = lot.elements_t[el] * share * price
+        usd = lot.elements_t[el] * share
+        metal[el] = np.multiply(usd, price, out=_out(usd, price))
     return Value(
         metal,
         charges_usd=lot.mass_t * p[f"{t}.rc_usd_per_t"],
@@ -199,11 +212,19 @@ def metal_price(
     per tonne."""
     price, _ = market.element_price(spec.element)
     premium: np.ndarray | float = 0.0
+    made = False  # premium is an array made here (summed into and scaled in place)
     for series in spec.premiums:
-        premium = market[series] if isinstance(premium, float) else premium + market[series]
+        if isinstance(premium, float):
+            premium = market[series]
+        elif made and _out(premium, market[series]) is not None:
+            np.add(premium, market[series], out=premium)
+        else:
+            premium, made = premium + market[series], True
+    if not isinstance(premium, float):
+        premium = np.multiply(lot.mass_t, premium, out=_out(premium, lot.mass_t) if made else None)
     return Value(
         {spec.element: lot.mass_t * price},
-        premium_usd=0.0 if isinstance(premium, float) else lot.mass_t * premium,
+        premium_usd=premium,
         freight_usd=lot.mass_t * freight,
     )
 
