@@ -156,3 +156,15 @@ def test_init_case_writes_a_file_that_runs_as_the_case(tmp_path, case):
     assert runner.invoke(app, ["init", str(path), "--case", case]).exit_code == 0
     assert f'case = "{case}"' in path.read_text()
     assert orevalue.load(path).model_dump() == orevalue.load(case=case).model_dump()
+
+
+def test_the_gold_verdict_sets_the_plant_against_its_own_baseline(tmp_path):
+    """Gold's baseline exports doré and scrap, not concentrate; the verdict names its products
+    and plants in words, not keys (the tables' columns keep the keys, with their legend)."""
+    result = runner.invoke(app, ["run", "--case", "gold", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # the terminal wraps lines
+    verdict = text.split("Verdict", 1)[1].split("Wrote", 1)[0]
+    assert "against exporting doré and scrap" in verdict and "concentrate" not in verdict
+    assert "lbma_bars" not in verdict and "per t of lbma bars" in verdict
+    assert "bars_home" not in verdict and "the bars plant" in verdict

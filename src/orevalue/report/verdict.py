@@ -80,7 +80,17 @@ def _n(key: str, value: float) -> str:
 
 def _product_word(product: str) -> str:
     """What a tonne of the product is called in a sentence."""
-    return {"cathode": "cathode", "anode": "anode copper", "rod": "rod"}.get(product, product)
+    words = {"cathode": "cathode", "anode": "anode copper", "rod": "rod"}
+    return words.get(product, product.replace("_", " "))
+
+
+def _against_baseline(results: Results) -> str:
+    """The baseline as the object of "against": "exporting concentrate" for a baseline
+    labelled "Export concentrate" ("exporting doré and scrap" for gold's), else its label."""
+    label = results.pathways[results.scenario.baseline_pathway].label
+    if label.startswith("Export "):
+        return "exporting " + label.removeprefix("Export ")
+    return f"the baseline ({label})"
 
 
 def verdict(results: Results, sample: int = 0) -> list[str]:
@@ -154,7 +164,7 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
     lines.extend(_government_lines(results, sample))
     gain = best.country["export_gain_usd_per_yr"][sample]
     lines.append(
-        f"{best.label} against exporting concentrate: export earnings "
+        f"{best.label} against {_against_baseline(results)}: export earnings "
         f"{'+' if gain >= 0 else '-'}USD {usd(abs(gain))} a year at full output, "
         f"{_n('jobs_operations_domestic', best.country['jobs_operations_domestic'][sample])} "
         "Pakistani and "
@@ -205,6 +215,7 @@ def _government_lines(results: Results, sample: int) -> list[str]:
     compared regimes move it."""
     s = results.scenario
     focus = results.pathways[s.focus_pathway]
+    plant = _product_word(focus.main_product)  # "the cathode plant", "the bars plant"
     c = focus.country
     # present value at the country's rate, as the country view discounts every instrument
     minimum = c.get("government_pv_usd_minimum_and_alternative_tax")
@@ -213,7 +224,8 @@ def _government_lines(results: Results, sample: int) -> list[str]:
         f"to the province and USD {usd(c['government_revenue_federation_pv_usd'][sample])} to the "
         f"federation (present values, mine royalties included), "
         f"{'+' if c['government_revenue_gain_pv_usd'][sample] >= 0 else '-'}USD "
-        f"{usd(abs(c['government_revenue_gain_pv_usd'][sample]))} against exporting concentrate; "
+        f"{usd(abs(c['government_revenue_gain_pv_usd'][sample]))} against "
+        f"{_against_baseline(results)}; "
         f"{_n('share_kept_in_pakistan', c['share_kept_in_pakistan'][sample])} % of the chain's "
         "value stays in Pakistan "
         f"({_n('share_kept_change_pct_points', c['share_kept_change_pct_points'][sample])} points)."
@@ -223,7 +235,7 @@ def _government_lines(results: Results, sample: int) -> list[str]:
         if pv > 0:
             lines.append(
                 f"Under {s.fiscal.regime} the minimum tax on turnover and the alternative tax cost "
-                f"the {focus.name} plant USD {usd(pv)} (present value) beyond its normal income "
+                f"the {plant} plant USD {usd(pv)} (present value) beyond its normal income "
                 "tax: on a thin processing margin a tax on turnover bites hard."
             )
     if results.regimes:
@@ -232,7 +244,7 @@ def _government_lines(results: Results, sample: int) -> list[str]:
         for name in names[1:]:
             row = results.regimes[name][focus.name]
             lines.append(
-                f"Under {name} the {focus.name} plant's NPV is USD {usd(row['npv_usd'])} "
+                f"Under {name} the {plant} plant's NPV is USD {usd(row['npv_usd'])} "
                 f"(against {usd(base['npv_usd'])} under {names[0]}); the governments forgo "
                 f"USD {usd(row.get('revenue_forgone_pv_usd', math.nan))} in present value, "
                 f"USD {row.get('revenue_forgone_per_job_usd', math.nan):,.0f} "
