@@ -105,6 +105,7 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
         self._values: dict[str, np.ndarray] = {}
         self._removed: set[str] = set()
         self._assigned: set[str] = set()  # elements given a value, not worked out
+        self._year_totals: dict[str, np.ndarray] = {}  # see year_total (pathways share streams)
         #: values worked out from the stream once (its mass by its rule: stream_mass_t)
         self.derived: dict[tuple, Any] = {}
 
@@ -114,13 +115,18 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
         if key not in ELEMENTS or key in self._removed:
             raise KeyError(key)
         value = self._terms[0][0] * self._terms[0][2][key]
-        for dry_t, _, unit in self._terms[1:]:
-            value = value + dry_t * unit[key]
+        for dry_t, _, unit in self._terms[1:]:  # (value is new here: summed into in place)
+            more = dry_t * unit[key]
+            if np.broadcast_shapes(value.shape, more.shape) == value.shape:
+                value = np.add(value, more, out=value)
+            else:
+                value = value + more
         self._values[key] = value
         return value
 
     def __setitem__(self, key: str, value: np.ndarray) -> None:
         self._values[key] = value
+        self._year_totals.pop(key, None)
         self._assigned.add(key)
         self._removed.discard(key)
 
@@ -128,6 +134,7 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
         if key not in self:
             raise KeyError(key)
         self._values.pop(key, None)
+        self._year_totals.pop(key, None)
         self._assigned.discard(key)
         if key in ELEMENTS:
             self._removed.add(key)
@@ -143,12 +150,19 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
         return f"ScaledStream({dict(self.items())!r})"
 
     def year_total(self, key: str) -> np.ndarray:
-        """Tonnes of ``key`` summed over the years, per sample (N,)."""
+        """Tonnes of ``key`` summed over the years, per sample (N,); kept, as the conservation
+        check of every pathway sharing the stream reads it again."""
+        if key in self._year_totals:
+            return self._year_totals[key]
         if key in self._assigned or key not in ELEMENTS:
-            return _year_total(self[key])
-        return sum(
-            (_year_total(total * unit[key]) for _, total, unit in self._terms), start=np.zeros(1)
-        )
+            out = _year_total(self[key])
+        else:
+            out = sum(
+                (_year_total(total * unit[key]) for _, total, unit in self._terms),
+                start=np.zeros(1),
+            )
+        self._year_totals[key] = out
+        return out
 
 
 def _year_total(flow: np.ndarray | float) -> np.ndarray:

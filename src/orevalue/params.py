@@ -136,10 +136,19 @@ class Params(Mapping[str, np.ndarray]):
             return np.repeat(self._values[f"{path}.{knots[0]}"], years.size, axis=1)
         span = k[right] - k[left]
         w = np.clip((years - k[left]) / span, 0.0, 1.0)
-        column = {y: self._values[f"{path}.{y}"] for y in knots}
-        lo = np.concatenate([column[knots[i]] for i in left], axis=1)
-        hi = np.concatenate([column[knots[i]] for i in right], axis=1)
-        return lo + w * (hi - lo)
+        # lo + w x (hi - lo), written interval by interval: the years between the same two
+        # knots share their columns (N, 1), so no (N, Y) array of either is made
+        out = np.empty((self.n_samples, years.size))
+        for i in dict.fromkeys(left.tolist()):  # (np.unique would import numpy.ma)
+            cols = np.flatnonzero(left == i)
+            a, b = int(cols[0]), int(cols[-1]) + 1
+            lo, hi = self._values[f"{path}.{knots[i]}"], self._values[f"{path}.{knots[i + 1]}"]
+            if b - a == cols.size:  # years in order: one block of columns
+                dst = np.multiply(w[a:b], hi - lo, out=out[:, a:b])
+                np.add(lo, dst, out=dst)
+            else:
+                out[:, cols] = lo + w[cols] * (hi - lo)
+        return out
 
     def flat_deck(self, path: str, value: ArrayLike) -> Params:
         """A copy in which the deck at ``path`` is ``value`` in every year."""

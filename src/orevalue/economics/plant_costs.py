@@ -59,17 +59,18 @@ def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     n = p.n_samples
     by_stage = [costs.stage_capex_usd(p, s, flows.capacity_t_per_yr[s]) for s in flows.stages]
     base_initial = sum(by_stage, start=np.zeros((n, 1)))
-    base = base_initial * schedule.capex_share(p, tl)
+    share = schedule.capex_share(p, tl)  # a new array each call: scaled in place
+    base = np.multiply(base_initial, share, out=_shaped(share, base_initial, share))
     duty_rate = p["fiscal.customs_duty_capital_goods_pct"] / 100.0
     duty = base * (p["local_content.capex_imported_equipment_pct"] / 100.0 * duty_rate)
     capex = base + duty
     if flows.stages:  # the state's grant off, the delay's standing cost on (0 by default)
         grant_pct = p.get("finance.capex_grant_pct")
         if grant_pct.any():  # (taking off a grant of 0 changes nothing: skipped)
-            capex = capex - base * (grant_pct / 100.0)
+            capex = _add_into(capex, base * (grant_pct / 100.0), subtract=True)
         holding = permit_holding_usd(p, 1)
         if holding.any():
-            capex = capex + permit_holding_usd(p, base.shape[1])
+            capex = _add_into(capex, permit_holding_usd(p, base.shape[1]))
     sustaining = (
         base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * tl.operating.astype(float)
     )
@@ -155,18 +156,36 @@ def operating_costs(
         if flows.stages
         else {}
     )
+    # the total is a new (N, Y) array, summed into in place (the same additions in order)
     total = sum(fixed.values(), start=np.zeros((n, 1))) * operating
+    scratch = np.empty_like(total)
     for st, basis_t in basis.items():
-        total = total + basis_t * sum(unit_cost[st].values(), start=np.zeros((n, 1)))
+        unit = sum(unit_cost[st].values(), start=np.zeros((n, 1)))
+        total = _add_into(total, np.multiply(basis_t, unit, out=_shaped(scratch, basis_t, unit)))
     localised = localisation_usd(scenario, p, tl, staff) if flows.stages else None
     if localised is not None:
-        total = total + localised[0] - localised[1]
+        total = _add_into(total, localised[0])
+        total = _add_into(total, localised[1], subtract=True)
     handling = residues.handling_usd(scenario, p, flows)
     if handling is not None:
-        total = total + handling
+        total = _add_into(total, handling)
     return OperatingCosts(
         basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised, handling
     )
+
+
+def _shaped(scratch: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """``scratch`` where it has the shape of ``a op b``, else None (a new array)."""
+    return scratch if np.broadcast_shapes(np.shape(a), np.shape(b)) == scratch.shape else None
+
+
+def _add_into(total: np.ndarray, x: np.ndarray, subtract: bool = False) -> np.ndarray:
+    """``total + x`` (or ``- x``), written into ``total`` (an array of this module's own) where
+    the result has its shape."""
+    op = np.subtract if subtract else np.add
+    if np.broadcast_shapes(total.shape, np.shape(x)) == total.shape:
+        return op(total, x, out=total)
+    return op(total, x)
 
 
 def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:

@@ -93,12 +93,22 @@ class Value:
         metal = [self.metal_usd[el] for el in ELEMENTS if el in self.metal_usd]
         parts = (*metal, self.premium_usd, self.netback_usd)
         total: np.ndarray | float = 0.0
+        owned = False  # whether ``total`` is an array made here (then summed into in place)
         for part in parts:  # parts left at 0.0 are skipped: no work on whole (N, Y) arrays
-            total = _plus(total, part)
+            if owned and _fits(total, part):
+                np.add(total, part, out=total)
+            else:
+                new = _plus(total, part)
+                owned = owned or (new is not total and new is not part)
+                total = new
         for part in (self.charges_usd, self.freight_usd):
-            if not _is_zero(part):
-                total = total - part
-        if isinstance(total, np.ndarray) and any(total is part for part in parts):
+            if _is_zero(part):
+                continue
+            if owned and _fits(total, part):
+                np.subtract(total, part, out=total)
+            else:
+                total, owned = total - part, True
+        if isinstance(total, np.ndarray) and not owned:
             return total.copy()  # never hand out a part itself
         return total
 
@@ -117,6 +127,16 @@ _MONEY_FIELDS = ("premium_usd", "netback_usd", "charges_usd", "freight_usd")
 
 def _is_zero(x: np.ndarray | float) -> bool:
     return isinstance(x, float | int) and x == 0
+
+
+def _fits(total: np.ndarray | float, part: np.ndarray | float) -> bool:
+    """Whether ``total op part`` can be written into ``total``: a float array already of the
+    result's shape (the same operation on the same numbers, so the same bits, no new array)."""
+    return (
+        isinstance(total, np.ndarray)
+        and total.dtype == np.float64
+        and np.broadcast_shapes(total.shape, np.shape(part)) == total.shape
+    )
 
 
 def _plus(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:

@@ -201,7 +201,9 @@ def export_fob_usd(
             fob = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
             if spec.freight != "none":
                 mass = flows.mass_t(scenario, p, product)
-                fob = fob - mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+                ocean = mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+                owned = isinstance(fob, np.ndarray) and np.shape(fob) == np.shape(ocean)
+                fob = np.subtract(fob, ocean, out=fob if owned else None)  # fob: new here
             flows.memo[key] = (value, fob)
         out[product] = flows.memo[key][1]
     return out

@@ -18,13 +18,14 @@ price by mass, e.g. acid).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from orevalue import catalog
+from orevalue import catalog, kernels_terms
 from orevalue.economics.pricing import Market, Value, scale_payable_pct
 from orevalue.params import Params
 
@@ -121,37 +122,80 @@ def concentrate(
     payable_pct = np.minimum(
         grade * p[f"{t}.payable_pct"] / 100.0, grade - p[f"{t}.min_deduction_pct_points"]
     )
-    # per-sample factors (N, 1) first, then one product with the (N, Y) tonnage each
     divisor = catalog.elements()[main].grade_divisor
-    payable_t = dry_t * (np.maximum(payable_pct, 0.0) / divisor)
+    pay = np.maximum(payable_pct, 0.0) / divisor  # payable main tonnes per dry t, (N, 1)
     per_dmt: np.ndarray | float = 0.0
     for el in spec.penalties:
         excess = np.maximum(_grade_pct(p, lot, el) - p[f"{t}.penalties.{el}.threshold_pct"], 0.0)
         penalty = excess / 0.1 * p[f"{t}.penalties.{el}.usd_per_dmt_per_0_1_pct"]
         per_dmt = penalty if isinstance(per_dmt, float) else per_dmt + penalty
-    metal = {main: _usd(payable_t, main, market)}
+    units, prices = [], []  # by-products: payable units per dry t (N, 1), their prices
     for el in spec.payable_scales:
         g = lot.grade(p, el)
         scale = scale_payable_pct(p, f"{t}.payable_scales.{el}", g)
         units_per_t = g * scale / 100.0 / _grade_per_price_unit(el)
-        metal[el] = (dry_t * units_per_t) * market.element_price(el)[0]
+        units.append(units_per_t)
+        prices.append(market.element_price(el)[0])
         if el in spec.rc_usd_per_unit:
             rc = units_per_t * p[f"{t}.rc_usd_per_unit.{el}"]
             per_dmt = rc if isinstance(per_dmt, float) else per_dmt + rc
-    rc_series = catalog.price_series()[spec.rc_series]
-    charges = dry_t * (market[spec.tc_series] + per_dmt) + payable_t * (
-        market[spec.rc_series] * rc_series.usd_per_t_factor
-    )
     wet_per_dry = 1.0 / (1.0 - p[f"feeds.{lot.feed}.moisture_pct"] / 100.0)
-    return Value(metal, charges_usd=charges, freight_usd=dry_t * (wet_per_dry * freight))
+    main_price, main_factor = market.element_price(main)
+    tc, rc = market[spec.tc_series], market[spec.rc_series]
+    rc_factor = catalog.price_series()[spec.rc_series].usd_per_t_factor
+    freight_per_dry = wet_per_dry * freight
+    # the lines worked out cell by cell in one pass (kernels_terms: numpy's operations, in
+    # numpy's order, so the same bits as a pass per step)
+    shape = np.broadcast_shapes(
+        *(np.shape(a) for a in (dry_t, pay, main_price, tc, per_dmt, rc, freight_per_dry)),
+        *(np.shape(a) for a in (*units, *prices)),
+    )
+    elements = [main, *spec.payable_scales]
+    metal = np.empty((len(elements), *shape))
+    charges, freight_usd, total = np.empty(shape), np.empty(shape), np.empty(shape)
+    k = len(units)
+    view = functools.partial(np.broadcast_to, shape=shape)
+    kernels_terms.concentrate_lines(
+        view(np.asarray(dry_t, dtype=float)),
+        view(pay),
+        float(main_factor),
+        view(main_price),
+        k,
+        _stacked(units, shape),
+        tuple(view(x) for x in prices) if k else (view(main_price),),
+        view(tc),
+        view(np.asarray(per_dmt, dtype=float)),
+        view(rc),
+        float(rc_factor),
+        view(np.asarray(freight_per_dry, dtype=float)),
+        np.array([elements.index(el) for el in catalog.ELEMENTS if el in elements]),
+        metal,
+        charges,
+        freight_usd,
+        total,
+    )
+    value = Value(
+        dict(zip(elements, metal, strict=True)), charges_usd=charges, freight_usd=freight_usd
+    )
+    value.__dict__["total_usd"] = total  # what Value.total_usd sums, summed in the pass
+    return value
 
 
-def _usd(tonnes: np.ndarray, element: str, market: Market) -> np.ndarray:
-    """Tonnes of ``element`` at its price, USD."""
-    price, usd_per_t = market.element_price(element)
-    if usd_per_t != 1.0:  # a price per oz or lb: tonnes to that unit first
-        tonnes = tonnes * usd_per_t
-    return tonnes * price
+def _stacked(columns: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+    """Per-sample columns stacked (K, N, 1), as a view (K, *shape); one of zeros if none."""
+    if not columns:
+        return np.broadcast_to(0.0, (1, *shape))
+    common = np.broadcast_shapes(*(np.shape(c) for c in columns))
+    stacked = np.stack([np.broadcast_to(c, common) for c in columns])
+    return np.broadcast_to(stacked, (len(columns), *shape))
+
+
+def _out(made: np.ndarray, other: np.ndarray | float) -> np.ndarray | None:
+    """``made`` (an array just made here, read by nobody else) as the ``out=`` of an operation
+    with ``other`` where it has the result's shape already, else None (a new array)."""
+    if np.broadcast_shapes(made.shape, np.shape(other)) == made.shape:
+        return made
+    return None
 
 
 def _grade_per_price_unit(element: str) -> float:
@@ -182,7 +226,8 @@ def metal_content(
         price, usd_per_t = market.element_price(el)
         # tonnes to the price's unit (oz for a USD/oz price; x 1.0 for USD/t) and payable
         share = usd_per_t * p[f"{t}.payable_pct.{el}"] / 100.0
-        metal[el] = lot.elements_t[el] * share * price
+        usd = lot.elements_t[el] * share
+        metal[el] = np.multiply(usd, price, out=_out(usd, price))
     return Value(
         metal,
         charges_usd=lot.mass_t * p[f"{t}.rc_usd_per_t"],
@@ -199,11 +244,19 @@ def metal_price(
     per tonne."""
     price, _ = market.element_price(spec.element)
     premium: np.ndarray | float = 0.0
+    made = False  # premium is an array made here (summed into and scaled in place)
     for series in spec.premiums:
-        premium = market[series] if isinstance(premium, float) else premium + market[series]
+        if isinstance(premium, float):
+            premium = market[series]
+        elif made and _out(premium, market[series]) is not None:
+            np.add(premium, market[series], out=premium)
+        else:
+            premium, made = premium + market[series], True
+    if not isinstance(premium, float):
+        premium = np.multiply(lot.mass_t, premium, out=_out(premium, lot.mass_t) if made else None)
     return Value(
         {spec.element: lot.mass_t * price},
-        premium_usd=0.0 if isinstance(premium, float) else lot.mass_t * premium,
+        premium_usd=premium,
         freight_usd=lot.mass_t * freight,
     )
 
