@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from orevalue import outputs
+from orevalue import jit, outputs
 from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
 from orevalue.risk import CHUNK
 
@@ -72,6 +72,7 @@ def scheduler_errors(scheduler: str) -> Iterator[None]:
         raise fail(f"--scheduler {scheduler}: {exc}") from None
 
 
+@jit.compiled_run()  # Numba loaded before the workers fork: they inherit it, not load it each
 def risk_command(
     scenario: ScenarioArg = None,
     case: CaseOpt = None,
