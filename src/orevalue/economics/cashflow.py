@@ -159,7 +159,7 @@ def taxes_before_financing(
     mined_royalty: dict[str, np.ndarray] | None = None,
 ) -> BeforeFinancing:
     """The plant royalty on sales (and the ``mined_royalty`` of a plant that mines its own
-    ore, by instrument: :func:`orevalue.economics.mine.mined_royalty_usd`), EBITDA, the change
+    ore, by instrument: :func:`orevalue.economics.mined.mined_royalty_usd`), EBITDA, the change
     in working capital, tax and book depreciation, the holiday, the taxes on income before
     financing and the investor's cash flow before and after them, in one compiled pass
     (:func:`kernels_taxes.investor_lines`).

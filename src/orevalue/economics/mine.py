@@ -13,7 +13,6 @@ inputs: shared/data/balochistan-pakistan.md §2.1, §3.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,9 +21,6 @@ from orevalue.economics import fiscal, metrics, terms
 from orevalue.economics.pricing import Market, Value
 from orevalue.params import Params
 from orevalue.scenario import Scenario
-
-if TYPE_CHECKING:  # flows imports supply, which imports this module
-    from orevalue.economics.flows import PathwayFlows
 
 
 @dataclass(frozen=True)
@@ -287,50 +283,3 @@ def concentrate_dry_t_on(scenario: Scenario, p: Params, years: np.ndarray) -> np
     inside = (years >= my.years[0]) & (years <= my.years[-1])
     out[:, inside] = conc[:, years[inside] - my.years[0]]
     return out
-
-
-def mined_element_t(scenario: Scenario, flows: PathwayFlows) -> dict[str, np.ndarray]:
-    """The main element of each ore in the ground (a ``mined`` feed) the pathway's stages
-    recover, t (N, Y), by feed: what the stages taking it send to their outputs other than
-    ``rest`` (doré, not tailings), pro rata to the ore's share of the element they take in.
-    Empty where the pathway mines nothing."""
-    out: dict[str, np.ndarray] = {}
-    for feed in flows.feeds_processed_dry_t:
-        if not scenario.feeds[feed].mined:
-            continue
-        el = terms.main_element(scenario, scenario.feeds[feed].terms)
-        recovered = np.zeros_like(flows.streams[feed][el])
-        for name in flows.stages:
-            stage = scenario.stages[name]
-            if feed not in stage.inputs:
-                continue
-            taken = sum(flows.streams[i][el] for i in stage.inputs)
-            share = np.divide(
-                flows.streams[feed][el], taken, out=np.zeros_like(recovered), where=taken > 0
-            )
-            recovered = recovered + share * sum(flows.streams[s][el] for s in stage.split)
-        out[feed] = recovered
-    return out
-
-
-def mined_royalty_usd(
-    scenario: Scenario, p: Params, flows: PathwayFlows, market: Market
-) -> dict[str, np.ndarray]:
-    """The mine royalties a plant that mines its own ore pays, USD (N, Y): the province's
-    and the federation's rates (``mine.royalty_province_pct``, ``mine.royalty_federal_pct``)
-    on the value at the metal price of the element its stages recover from the ore
-    (:func:`mined_element_t`), as the mine's royalty on its sales. Keyed by the government
-    instruments (``mine_royalty_province``, ``mine_royalty_federal``); empty where the
-    pathway mines nothing."""
-    recovered = mined_element_t(scenario, flows)
-    if not recovered:
-        return {}
-    value = 0.0
-    for feed, t in recovered.items():
-        element = terms.main_element(scenario, scenario.feeds[feed].terms)
-        price, usd_per_t = market.element_price(element)
-        value = value + t * (price * usd_per_t)
-    return {
-        "mine_royalty_province": fiscal.royalty_usd(value, p["mine.royalty_province_pct"] / 100.0),
-        "mine_royalty_federal": fiscal.royalty_usd(value, p["mine.royalty_federal_pct"] / 100.0),
-    }

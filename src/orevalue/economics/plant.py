@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orevalue.economics import finance, mine, schedule
+from orevalue.economics import finance, schedule
 from orevalue.economics.cashflow import (
     INVESTOR_LINES,
     BeforeFinancing,
@@ -28,6 +28,7 @@ from orevalue.economics.cashflow import (
     taxes_before_financing,
 )
 from orevalue.economics.flows import PathwayFlows, pathway_flows
+from orevalue.economics.mined import mined_royalty_usd
 from orevalue.economics.ownership import HolderFlows
 from orevalue.economics.plant_costs import (
     Capital,
@@ -122,7 +123,7 @@ def plant_case(
     cap = capital(p, tl, flows)
     opex = operating_costs(scenario, p, tl, flows, cap)
     sales = sales_and_feed(scenario, p, pathway, flows, supply, market, zeros)
-    mined = mine.mined_royalty_usd(scenario, p, flows, market)
+    mined = mined_royalty_usd(scenario, p, flows, market)
     before = taxes_before_financing(
         scenario, p, tl, flows, cap, opex.total_usd, sales, market, stop_after != INVESTOR, mined
     )
