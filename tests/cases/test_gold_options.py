@@ -4,6 +4,8 @@ proven oxide ore into doré, off until a scenario turns it on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -15,16 +17,7 @@ from orevalue.economics import terms
 from orevalue.economics.pricing import Market
 from orevalue.params import Params
 
-CIL = """case = "gold"
-name = "gold-cil"
-[feeds.oxide_ore]
-enabled = true
-[pathways.ore_dore]
-label = "CIL ore to doré exported"
-stages = ["cil"]
-sells = ["cil_dore"]
-main_product = "cil_dore"
-"""
+CIL = (Path(__file__).parents[1] / "data" / "gold-cil.toml").read_text(encoding="utf-8")
 YEARS = np.arange(2029, 2034)
 #: the gold deck (4,500 in 2026 to 3,200 in 2030, flat after) and the listing discount
 GOLD = np.array([4500.0 - 1300.0 * 3 / 4, 3200.0, 3200.0, 3200.0, 3200.0])

@@ -4,6 +4,8 @@ pathways that do not mine the ore leave it in the ground (not exported, not trad
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,16 +13,7 @@ import orevalue
 from orevalue import catalog
 from orevalue.report.files import balances
 
-CIL = """case = "gold"
-name = "gold-cil"
-[feeds.oxide_ore]
-enabled = true
-[pathways.ore_dore]
-label = "CIL ore to doré exported"
-stages = ["cil"]
-sells = ["cil_dore"]
-main_product = "cil_dore"
-"""
+CIL = (Path(__file__).parents[1] / "data" / "gold-cil.toml").read_text(encoding="utf-8")
 #: the gold case's pathways that do not mine the oxide ore
 OTHERS = ("export", "bars_home", "bars_abroad", "bars_lbma")
 #: country figures of the ore's trade: export earnings, and every tonnage that leaves a site
