@@ -3,15 +3,15 @@
 Importing Numba and loading its cached machine code costs about 0.4 s a process (0.13 s the
 import, 0.2 s its compiler's set-up on the first call, then each kernel's cache), compiling
 from scratch 4 to 6 s; one sample's year loops in plain Python cost a few milliseconds. So a
-kernel decorated with :func:`njit` runs its own Python function when the call is small (every
-array argument at most :data:`SMALL` elements: a deterministic run, N = 1) and Numba's compiled
-version of the same function otherwise. There is one source and one code path: the engine calls
-the same kernel either way, and either way the arithmetic is the IEEE double arithmetic of that
-source (Numba is not asked for fast-math), which tests check kernel by kernel and through the
-engine, bit for bit. One difference: Numba raises a float to an integer power by repeated
-multiplication, Python by ``pow``; the IRR walk uses such a power only in the bound that
-decides which trial rates it may skip, so both bracket the same root (and on the tests'
-thousand random rows of cash flows, give the same bits).
+kernel decorated with this module's ``numba.njit`` (:class:`_Numba`) runs its own Python
+function when the call is small (every array argument at most :data:`SMALL` elements: a
+deterministic run, N = 1) and Numba's compiled version of the same function otherwise. There is
+one source and one code path: the engine calls the same kernel either way, and either way the
+arithmetic is the IEEE double arithmetic of that source (Numba is not asked for fast-math),
+which tests check kernel by kernel and through the engine, bit for bit. One difference: Numba
+raises a float to an integer power by repeated multiplication, Python by ``pow``; the IRR walk
+uses such a power only in the bound that decides which trial rates it may skip, so both bracket
+the same root (and on the tests' thousand random rows of cash flows, give the same bits).
 
 Once the calls run interpreted have taken :data:`BUDGET` seconds in a process (a long search
 evaluating one sample at a time), every later call is compiled: starting interpreted costs a
@@ -165,11 +165,6 @@ class Kernel:
             _State.interpreted += time.perf_counter() - start
             if _State.mode == "auto" and _State.interpreted > BUDGET:
                 _State.mode = "compiled"
-
-
-def njit(func: Callable[..., Any]) -> Kernel:
-    """Decorate a kernel (Numba's ``njit`` with :data:`OPTIONS`, compiled where it pays)."""
-    return Kernel(func, OPTIONS)
 
 
 class _Numba:

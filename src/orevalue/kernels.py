@@ -18,10 +18,8 @@ import numpy as np
 
 from orevalue.jit import numba  # compiled where it pays: see orevalue.jit
 
-_JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
-
-@numba.njit(**_JIT)
+@numba.njit
 def _npv_and_slope(row: np.ndarray, rate: float) -> tuple[float, float]:
     """NPV of the flows ``row`` (Y,) at ``rate`` and its derivative by the rate (Horner)."""
     v = 1.0 / (1.0 + rate)
@@ -33,7 +31,7 @@ def _npv_and_slope(row: np.ndarray, rate: float) -> tuple[float, float]:
     return p, -dp * v * v
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _refine(
     row: np.ndarray, a: float, b: float, fa: float, fb: float, max_iter: int, x0: float
 ) -> float:
@@ -64,7 +62,7 @@ def _refine(
     return x  # iteration cap (ill-conditioned rows): best estimate inside the bracket
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _bracket_root(
     row: np.ndarray,
     near: float,
@@ -89,7 +87,7 @@ def _bracket_root(
     return _refine(row, far, near, f_far, f_near, max_iter, x0)
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _npv_and_bound(row: np.ndarray, rate: float) -> tuple[float, float, float, float]:
     """NPV of ``row`` at ``rate`` (the same Horner sums as :func:`_npv_and_slope`) and its
     derivative dP/dv, where v = 1 / (1 + rate) is the discount factor; with the sum A of the
@@ -111,7 +109,7 @@ def _npv_and_bound(row: np.ndarray, rate: float) -> tuple[float, float, float, f
     return p, dp, da, half_dda
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _clear_distance(npv: float, slope: float, curvature: float) -> float:
     """The largest s > 0 with |npv + slope s| - curvature s^2 > 0 (inf if nothing bounds it;
     0, proving nothing, where the figures overflow)."""
@@ -130,7 +128,7 @@ def _clear_distance(npv: float, slope: float, curvature: float) -> float:
     return s if np.isfinite(s) else 0.0
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _root_free_rate(
     rate: float, npv: float, dp: float, da: float, half_dda: float, years: int, upward: bool
 ) -> float:
@@ -163,7 +161,7 @@ def _root_free_rate(
     return 1.0 / (v + h) - 1.0
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def irr_rows(
     cf: np.ndarray, grid: np.ndarray, zero: int, low: float, max_iter: int, out: np.ndarray
 ) -> None:
@@ -245,7 +243,7 @@ def irr_rows(
         out[i] = best
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def ou_paths(shocks: np.ndarray, phi: float, scale: float, out: np.ndarray) -> None:
     """Ornstein-Uhlenbeck deviations X_{k+1} = phi X_k + scale e_k into ``out`` (n, T + 1) from
     standard normal shocks e (n, T); column 0 is left as it is (the spot year)."""
@@ -254,7 +252,7 @@ def ou_paths(shocks: np.ndarray, phi: float, scale: float, out: np.ndarray) -> N
             out[i, k + 1] = phi * out[i, k] + scale * shocks[i, k]
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def ou_paths_at(
     shocks: np.ndarray, phi: float, scale: float, index: np.ndarray, out: np.ndarray
 ) -> None:
@@ -270,7 +268,7 @@ def ou_paths_at(
             out[i, j] = path[index[j]]
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def markov_states(
     start: bool, p_leave_true: float, p_leave_false: float, u: np.ndarray, out: np.ndarray
 ) -> None:

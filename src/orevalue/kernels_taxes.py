@@ -14,10 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from orevalue.jit import numba  # compiled where it pays: see orevalue.jit
-from orevalue.kernels import _JIT
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _carry_row(
     income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray, balance: np.ndarray
 ) -> None:
@@ -50,7 +49,7 @@ def _carry_row(
         balance[t] = max(cum[t + 1] - gone, 0.0)
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _carry_if_any(
     income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray, balance: np.ndarray
 ) -> None:
@@ -63,7 +62,7 @@ def _carry_if_any(
     balance[:] = 0.0
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _carry_used(income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.ndarray) -> None:
     """The loss used each year of :func:`_carry_if_any` alone, into ``used`` (Y,), with the
     same operations from the first loss on (before it nothing is used: zeros)."""
@@ -90,7 +89,7 @@ def _carry_used(income: np.ndarray, carry_years: int, cum: np.ndarray, used: np.
         queue = front + use
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def carry_forward(
     income: np.ndarray, carry_years: int, used: np.ndarray, balance: np.ndarray
 ) -> None:
@@ -100,7 +99,7 @@ def carry_forward(
         _carry_row(income[i], carry_years, cum, used[i], balance[i])
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def declining_balance(
     additions: np.ndarray, initial_allowance: np.ndarray, rate: np.ndarray, out: np.ndarray
 ) -> None:
@@ -119,7 +118,7 @@ def declining_balance(
 _WORK_ROWS = 6
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _carry_step(
     income: float, t: int, carry_years: int, cum: np.ndarray, queue: float, seen: bool
 ) -> tuple[float, float, bool]:
@@ -135,7 +134,7 @@ def _carry_step(
     return use, front + use, seen
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _taxes_one_pass(
     taxable: np.ndarray,
     turnover: np.ndarray,
@@ -197,7 +196,7 @@ def _taxes_one_pass(
         out[3, t] = 0.0
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _taxes_row(
     taxable: np.ndarray,
     turnover: np.ndarray,
@@ -256,7 +255,7 @@ def _taxes_row(
     )
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def corporate_taxes(
     taxable: np.ndarray,
     turnover: np.ndarray,
@@ -342,7 +341,7 @@ _LINE = np.array([0, 1, 2, 10, 11, 12])
 _BASIS = np.array([3, 4, 5, 6, 7, 8, 9, 13])
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _nan_max(a: float, b: float) -> float:
     """numpy's ``maximum`` of two numbers: NaN if either is NaN."""
     if a != a or b != b:
@@ -350,7 +349,7 @@ def _nan_max(a: float, b: float) -> float:
     return a if a >= b else b
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _nan_min(a: float, b: float) -> float:
     """numpy's ``minimum`` of two numbers: NaN if either is NaN."""
     if a != a or b != b:
@@ -358,7 +357,7 @@ def _nan_min(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def _before_taxes_row(
     i: int,
     lines: tuple,
@@ -402,7 +401,7 @@ def _before_taxes_row(
         s[4, t] = rates[6, i] if build_col <= t < book_stop else 0.0
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def investor_lines(
     lines: tuple,
     rates: np.ndarray,

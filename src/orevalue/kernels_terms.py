@@ -14,10 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from orevalue.jit import numba  # compiled where it pays: see orevalue.jit
-from orevalue.kernels import _JIT
 
 
-@numba.njit(**_JIT)
+@numba.njit
 def concentrate_lines(
     dry: np.ndarray,
     pay: np.ndarray,

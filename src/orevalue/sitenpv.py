@@ -9,6 +9,7 @@ rows, so a site's NPV in a batch is its NPV valued alone.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -63,13 +64,6 @@ def batch_npvs(
         {k: np.asarray(v) for k, v in columns.items()}
     )
     # many sites are many samples: Numba's kernels (0.4 s to load) beat plain Python there
-    before = jit.set_mode("compiled") if n > INTERPRETED else None
-    if before is not None and before != "auto":  # a choice fixed by OREVALUE_KERNELS stands
-        jit.set_mode(before)
-        before = None
-    try:
+    with jit.compiled_run() if n > INTERPRETED else contextlib.nullcontext():
         results = engine.evaluate(scenario, params, breakeven=False, detail=False, compare=False)
-    finally:
-        if before is not None:
-            jit.set_mode(before)
-    return [results.value(pathway, "plant", "npv_usd", i) for i in range(n)]
+    return [float(npv) for npv in results.pathways[pathway].plant["npv_usd"]]

@@ -77,7 +77,7 @@ def two_companies(
         for k in ("cash_flow_pre_government", "cash_flow", "royalty", "income_tax")
         if k in case.lines
     }
-    gov = plant_government(scenario, case)
+    gov = plant_government(case)
     plant_lines["government_province"] = on_axis(gov["province"], tl.years, axis)
     plant_lines["government_federation"] = on_axis(gov["federation"], tl.years, axis)
     return axis, mine_lines, plant_lines
@@ -93,7 +93,7 @@ class _Years:
         return int(year - self.years[0])
 
 
-def plant_government(scenario: Scenario, case: PlantCase) -> dict[str, np.ndarray]:
+def plant_government(case: PlantCase) -> dict[str, np.ndarray]:
     """What the plant pays the governments before financing, by level, USD (N, Y): the
     difference of its cash flows before government and after tax (royalty, customs duty on
     imported plant, income taxes), the royalty to the level that collects it (the mine
@@ -101,12 +101,10 @@ def plant_government(scenario: Scenario, case: PlantCase) -> dict[str, np.ndarra
     federation."""
     lines = case.lines
     total = lines.get("cash_flow_pre_government", lines["cash_flow_pre_tax"]) - lines["cash_flow"]
+    province = case.government["plant_royalty_province"]  # 0 where the federation takes it
     mined = case.government.get("mine_royalty_province")
     if mined is not None:  # it mines its own ore: the royalty on sales, then the mine's
-        on_sales = case.government["plant_royalty_province"]
-        return {"province": on_sales + mined, "federation": total - (on_sales + mined)}
-    royalty = lines["royalty"]
-    province = royalty if scenario.fiscal.plant_royalty_to == "province" else 0.0 * royalty
+        province = province + mined
     return {"province": province, "federation": total - province}
 
 

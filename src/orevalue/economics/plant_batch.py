@@ -53,12 +53,17 @@ def npv_batch(
             tiles[m] = tiled(p, m)
         updates = {}
         for path, years in paths.items():
+            # a searched deck's candidates are the same every year: divided once a path
+            flat = [
+                (x / d[path]).ravel() if path in d else None
+                for x, d in zip(points, decks, strict=True)
+            ]
             for year in years:
                 own = p[f"{path}.{year}"][:, 0]
                 updates[f"{path}.{year}"] = np.concatenate(
                     [
-                        (x / d[path]).ravel() if path in d else np.tile(own, len(x))
-                        for x, d in zip(points, decks, strict=True)
+                        np.tile(own, len(x)) if v is None else v
+                        for v, x in zip(flat, points, strict=True)
                     ]
                 )
         q = tiles[m].replace(updates)

@@ -90,9 +90,7 @@ class FeedSupply:
                 else:
                     taken[feed].append(part * ramp)
             cap = nameplate if feed in sized else p[f"feeds.{feed}.dry_t_per_yr"]
-            self.processed_dry_t[feed] = (
-                taken[feed][0] + taken[feed][1] if len(parts) > 1 else taken[feed][0]
-            )
+            self.processed_dry_t[feed] = _summed(taken[feed])
             self.nameplate_dry_t[feed] = cap
         self._share_nameplate(sized)
         if captive[0] is not None:

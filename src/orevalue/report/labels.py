@@ -78,3 +78,17 @@ def for_metal(text: str, scenario: Any) -> str:
 def sentence(text: str) -> str:
     """A label as the start of a sentence or a heading: its first letter upper case."""
     return text[:1].upper() + text[1:]
+
+
+def words(siting: Any) -> dict[str, str]:
+    """What a siting analysis's case calls things, for labels: its ``metal``, the ``feed`` the
+    plant takes, its ``product``, and the ``value_added`` row's label."""
+    units = siting.best_model.units
+    return {
+        "metal": units.metal,
+        "feed": units.feed_word,
+        "product": units.product,
+        "value_added": (
+            "value added (the plant)" if units.single else "value added (smelt + refine)"
+        ),
+    }

@@ -299,7 +299,5 @@ def draw_map(siting: Any, folder: Path, svg_only: bool = False) -> list[Path]:
 
 def _save_svg_only(fig: Any, folder: Path) -> list[Path]:
     """Write the figure as ``map.svg`` alone (no date in it, as :func:`_save` writes it)."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    write_atomic(folder / "map.svg", buffer.getvalue())
+    _save_svg(fig, folder / "map.svg")
     return [folder / "map.svg"]

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.atomic import write_atomic
+from orevalue.report.labels import words
 
 
 class PlainTable(Table):
@@ -49,19 +50,6 @@ BREAKDOWN = (
 def _n(kind: str, x: float | None) -> str:
     """A number for the terminal: :func:`outputs.format_value` with an ASCII minus."""
     return outputs.format_value(kind, x, ascii_minus=True)
-
-
-def words(siting: Any) -> dict[str, str]:
-    """What the case calls things, for labels: its ``metal``, the ``feed`` the plant takes,
-    its ``product``, and the ``value_added`` and ``freight`` rows' labels."""
-    units = siting.best_model.units
-    single = getattr(units, "single", False)
-    return {
-        "metal": getattr(units, "metal", "copper"),
-        "feed": getattr(units, "feed_word", "concentrate"),
-        "product": units.product,
-        "value_added": "value added (the plant)" if single else "value added (smelt + refine)",
-    }
 
 
 def _label(siting: Any, key: str, label: str) -> str:
@@ -151,7 +139,7 @@ def plan_paragraph(siting: Any) -> str:
             "exporting it; the ranking shows each site forced to host the plant at its best size."
         )
     names = siting.best_model.units.stage_names
-    single = getattr(siting.best_model.units, "single", False)
+    single = siting.best_model.units.single
     unit = {names[0]: feed, names[1]: w["product"]}
     big = plan.conc_processed_dmt_per_yr >= 1e3
     kt = "kt/yr" if big else "t/yr"

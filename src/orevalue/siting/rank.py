@@ -8,12 +8,12 @@ a site's costs comes from the function the caller passes in (:func:`orevalue.api
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from orevalue.risk.workers import default_workers
 from orevalue.scenario import Overlay, Scenario, ScenarioError
 from orevalue.siting.data import SitesData, load_sites, resolve_site
 from orevalue.siting.model import ANODE, CONC, PRODUCT, Model, Options, build_model, model_for
@@ -221,8 +221,7 @@ def workers_for(jobs: int, workers: int | None = None) -> int:
     process may use (at most 8) from :data:`PARALLEL_FROM` programmes on; one where forking
     is unsafe (:func:`can_fork`)."""
     if workers is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        workers = min(cpus or 1, 8) if jobs >= PARALLEL_FROM else 1
+        workers = default_workers() if jobs >= PARALLEL_FROM else 1
     return max(1, min(workers, jobs)) if can_fork() else 1
 
 

@@ -17,7 +17,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import total
-from orevalue.report.sitetables import words
+from orevalue.report.labels import words
 
 
 def siting_section(ctx: Ctx) -> dict[str, Any] | None:
@@ -37,7 +37,7 @@ def siting_section(ctx: Ctx) -> dict[str, Any] | None:
     names = siting.best_model.units.stage_names
     hosts = (
         f"the {names[0]}"
-        if getattr(siting.best_model.units, "single", False)
+        if siting.best_model.units.single
         else f"the {names[0]} and the {names[1]}"
     )
     blocks: list[Block] = [
