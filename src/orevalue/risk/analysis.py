@@ -148,7 +148,7 @@ def _sobol(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Sobol indices of each headline output from the design's chunks, and the inputs worth
     a study for each."""
-    rows = plan.x.shape[0]
+    rows = plan.rows
     y = {name: np.empty(rows) for name in headline}
     for (start, stop), out in zip(plan.chunks(), results, strict=True):
         for name in headline:
@@ -218,8 +218,8 @@ def _run_risk(
         tornado = ex.map(sensitivity.tornado, [(headline, options.seed)]) if want_tornado else None
         plan = sensitivity.model_design(model, n_base, options.seed) if n_base else None
         if plan is not None:
-            calls = [(plan.x[a:b], headline) for a, b in plan.chunks()]
-            sobol = ex.map(sensitivity.evaluate_design, calls)
+            calls = [(plan.part(a, b), headline) for a, b in plan.chunks()]
+            sobol = ex.map(sensitivity.evaluate_part, calls)
         mc = _monte_carlo(queued, options, writer, report)
         mc_seconds = time.perf_counter() - started
         results = _pathway_results(scenario, mc, options.samples)

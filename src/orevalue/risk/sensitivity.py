@@ -119,8 +119,14 @@ def saltelli_design(groups: list[str], n_base: int, seed: int) -> np.ndarray:
     that group's columns taken from B, then B; (n_base x (groups + 2), D). SALib builds the
     same matrix element by element, which takes seconds for a few hundred dimensions.
     """
+    base = saltelli.sobol_points(2 * len(groups), n_base, seed)
+    return design_rows(groups, base)
+
+
+def design_rows(groups: list[str], base: np.ndarray) -> np.ndarray:
+    """The design rows of the base points ``base`` (n, 2 D: the A columns, then the B
+    columns), as :func:`saltelli_design` orders them: (n x (groups + 2), D)."""
     d = len(groups)
-    base = saltelli.sobol_points(2 * d, n_base, seed)
     a, b = base[:, :d], base[:, d:]
     columns = np.asarray(groups)
     blocks = [a]
@@ -135,18 +141,42 @@ def saltelli_design(groups: list[str], n_base: int, seed: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Design:
-    """A Saltelli design: the factor of each index (``labels``) and the unit-cube rows ``x``
-    (n_base x (labels + 2), dims) to evaluate, in chunks of ``chunk`` rows."""
+    """A Saltelli design: the factor of each index (``labels``), the group of each unit-cube
+    dimension (``groups``) and the base points (``base``: n_base x 2 dims, A then B), whose
+    rows (n_base x (labels + 2), dims) are evaluated in chunks of ``chunk`` rows."""
 
     labels: list[str]
-    x: np.ndarray
+    groups: list[str]
+    base: np.ndarray
     seed: int
     chunk: int = CHUNK
 
+    @property
+    def step(self) -> int:
+        """Rows of a base point: A, one per label, B."""
+        return len(self.labels) + 2
+
+    @property
+    def rows(self) -> int:
+        return self.base.shape[0] * self.step
+
+    @property
+    def x(self) -> np.ndarray:
+        """Every row of the design."""
+        return design_rows(self.groups, self.base)
+
     def chunks(self) -> list[tuple[int, int]]:
         """Row ranges evaluated at once (fixed: the same whatever runs them)."""
-        n = self.x.shape[0]
+        n = self.rows
         return [(a, min(a + self.chunk, n)) for a in range(0, n, self.chunk)]
+
+    def part(self, start: int, stop: int) -> tuple[list[str], np.ndarray, int, int]:
+        """What rows ``start`` .. ``stop - 1`` are built from, for :func:`design_part`: the
+        groups, the base points the rows belong to, and the rows' place among theirs (a task
+        is sent these, a fiftieth of its rows' size)."""
+        first, last = start // self.step, (stop - 1) // self.step
+        offset = start - first * self.step
+        return self.groups, self.base[first : last + 1], offset, offset + stop - start
 
     def indices(self, y: dict[str, np.ndarray]) -> dict[str, dict[str, dict[str, float]]]:
         """S1, ST and their 95 % half-widths per label of each output's values ``y`` (one per
@@ -164,12 +194,18 @@ class Design:
         return result
 
 
+def design_part(groups: list[str], base: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows ``start`` .. ``stop - 1`` of the design of the base points ``base`` (see
+    :meth:`Design.part`): the same values as those rows of :attr:`Design.x`."""
+    return design_rows(groups, base)[start:stop]
+
+
 def design(names: list[str], groups: list[str], n_base: int, seed: int) -> Design:
     """The design of Sobol indices by group (by name when there is one group only) of the
     unit-cube dimensions ``names``; ``n_base`` should be a power of 2."""
     unique = list(dict.fromkeys(groups))
-    labels = unique if len(unique) > 1 else names
-    return Design(labels, saltelli_design(groups if len(unique) > 1 else names, n_base, seed), seed)
+    labels, by = (unique, groups) if len(unique) > 1 else (names, names)
+    return Design(labels, list(by), saltelli.sobol_points(2 * len(by), n_base, seed), seed)
 
 
 def sobol_indices(
@@ -188,13 +224,14 @@ def sobol_indices(
     ``n_base`` should be a power of 2; the design has n_base x (groups + 2) rows.
     """
     plan = dataclasses.replace(design(names, groups, n_base, seed), chunk=chunk)
-    y = {name: np.empty(plan.x.shape[0]) for name in outputs}
+    x = plan.x
+    y = {name: np.empty(plan.rows) for name in outputs}
     for start, stop in plan.chunks():
-        out = evaluate(plan.x[start:stop])
+        out = evaluate(x[start:stop])
         for name in outputs:
             y[name][start:stop] = out[name]
         if on_progress is not None:
-            on_progress(stop, plan.x.shape[0])
+            on_progress(stop, plan.rows)
     return plan.indices(y)
 
 
@@ -217,9 +254,19 @@ def model_design_tasks(model: RiskModel, n_base: int) -> int:
 
 
 def evaluate_design(model: RiskModel, x: np.ndarray, outputs: list[str]) -> dict[str, np.ndarray]:
-    """``outputs`` of the model at unit-cube design rows ``x`` (one task of a run)."""
+    """``outputs`` of the model at unit-cube design rows ``x``."""
     out = evaluate_outputs(model, model.params(model.from_unit(x)))[0]
     return {name: out[name] for name in outputs}
+
+
+def evaluate_part(
+    model: RiskModel,
+    part: tuple[list[str], np.ndarray, int, int],
+    outputs: list[str],
+) -> dict[str, np.ndarray]:
+    """``outputs`` of the model at the design rows of ``part`` (:meth:`Design.part`; one task
+    of a run)."""
+    return evaluate_design(model, design_part(*part), outputs)
 
 
 def sobol(
@@ -233,10 +280,10 @@ def sobol(
     plan = model_design(model, n_base, seed)
     if plan is None:
         return {name: {} for name in outputs}
-    rows = plan.x.shape[0]
+    rows = plan.rows
     y = {name: np.empty(rows) for name in outputs}
     for start, stop in plan.chunks():
-        for name, values in evaluate_design(model, plan.x[start:stop], outputs).items():
+        for name, values in evaluate_part(model, plan.part(start, stop), outputs).items():
             y[name][start:stop] = values
         if on_progress is not None:
             on_progress(stop, rows)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -58,6 +59,11 @@ def _init_worker(model: object) -> None:
     if hasattr(signal, "pthread_sigmask"):  # blocked while the parent forked it
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     tune_allocator()
+    # the objects inherited from the parent are never garbage here: set aside, the worker's
+    # collections do not walk them (nor copy their pages by touching them); collections on
+    # (the parent may run without them, see cli.risk)
+    gc.freeze()
+    gc.enable()
     # one BLAS thread per worker: the workers already fill the CPUs, and idle BLAS threads
     # spinning for work took a second core from each (2 workers ran no faster than 1)
     threadpool_limits(1)
@@ -81,16 +87,22 @@ class ProcessPool:
 
 
 @contextlib.contextmanager
-def local(model: object, workers: int, tasks: int) -> Iterator[Executor]:
+def local(
+    model: object, workers: int, tasks: int, prepare: Callable[[], object] | None = None
+) -> Iterator[Executor]:
     """This machine's executor for ``tasks`` calls: ``min(workers, tasks)`` processes (forked
     where the platform can: they start with this process's modules and the model), or this
-    process alone for one worker or one task. Workers are ended when the block exits (at once
-    on an exception, Ctrl-C included). One BLAS thread here too (see ``analysis.run_risk``)."""
+    process alone for one worker or one task. ``prepare`` is called before the workers fork
+    (what it loads, each worker then inherits instead of loading it). Workers are ended when
+    the block exits (at once on an exception, Ctrl-C included). One BLAS thread here too (see
+    ``analysis.run_risk``)."""
     with contextlib.ExitStack() as stack:
         stack.enter_context(threadpool_limits(1))
         if workers <= 1 or tasks <= 1:
             yield InProcess(model)
             return
+        if prepare is not None:
+            prepare()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         # SIGINT is held back while the workers start (they inherit the mask and ignore it,
