@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from orevalue import jit, outputs
-from orevalue.cli.common import CaseOpt, ScenarioArg, bad_input, fail, load_case, run_risk
+from orevalue.cli.common import (
+    CaseOpt,
+    ScenarioArg,
+    bad_input,
+    fail,
+    load_case,
+    run_risk,
+    skip_teardown,
+)
 from orevalue.risk import CHUNK
 
 if TYPE_CHECKING:
@@ -172,6 +180,7 @@ def risk_command(
         print_risk(result, screen)
         written = "summary.json" + (", samples.parquet" if parquet else "")
         screen.print(f"Wrote {written} to {target}/", markup=False, soft_wrap=True)
+    skip_teardown()
 
 
 # ------------------------------------------------------------------ printing
