@@ -51,9 +51,13 @@ def factor_paths(
     paths = prices.path_updates(
         pm, model.base_params(n_ref), model.years, draws.shocks, draws.regime_u, only=series
     )
-    updates = prices.columns(paths, model.years)
-    low = {k: float(np.quantile(v, 0.1)) for k, v in updates.items()}
-    high = {k: float(np.quantile(v, 0.9)) for k, v in updates.items()}
+    # each year's quantiles over the paths, a deck at a time (the same order statistics and
+    # interpolation as year by year: 2 quantile calls a series instead of 2 a year)
+    low, high = {}, {}
+    for path, deck in paths.items():
+        lo, hi = np.quantile(deck, 0.1, axis=0), np.quantile(deck, 0.9, axis=0)
+        for k, year in enumerate(model.years):
+            low[f"{path}.{int(year)}"], high[f"{path}.{int(year)}"] = float(lo[k]), float(hi[k])
     return low, high
 
 
