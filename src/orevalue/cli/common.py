@@ -160,12 +160,12 @@ def risk_progress(console: Console) -> Iterator[Any]:
         yield report
 
 
-def run_risk(loaded: Any, console: Console, quiet: bool, **options: Any) -> dict[str, Any]:
-    """:func:`orevalue.api.risk` with a progress bar on ``console`` when it is a terminal and
-    the command is not ``quiet``."""
+def run_risk(loaded: Any, console: Console | None, quiet: bool, **options: Any) -> dict[str, Any]:
+    """:func:`orevalue.api.risk` with a progress bar on ``console`` when there is one, it is a
+    terminal and the command is not ``quiet``."""
     from orevalue import api
 
-    if quiet or not console.is_terminal:
+    if quiet or console is None or not console.is_terminal:
         return api.risk(loaded, **options)
     with risk_progress(console) as progress:
         return api.risk(loaded, progress=progress, **options)

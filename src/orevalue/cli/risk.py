@@ -68,6 +68,12 @@ def pause_collection() -> None:
     gc.disable()
 
 
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def skip_exit_collection() -> None:
     """Freeze the garbage collector when the program exits: the interpreter's last collection
     walks every object of the numeric stack (0.2-0.3 s after a risk run, a tenth of it frozen)
@@ -120,8 +126,6 @@ def risk_command(
 ) -> None:
     """Risk of every pathway: P10/P50/P90 NPV and IRR, probability of loss and of beating
     exporting concentrate, tornado, Sobol indices, and which estimates are worth a study."""
-    from rich.console import Console
-
     from orevalue import api
     from orevalue.atomic import write_atomic
     from orevalue.scenario import ScenarioError
@@ -144,7 +148,8 @@ def risk_command(
             raise fail(
                 "--parquet: needs pyarrow; install it with: pip install 'orevalue[parquet]'"
             ) from None
-    console = Console(stderr=True)
+    # no progress bar when quiet: Rich's import is then left to what prints
+    console = None if quiet else _console()
     try:
         with scheduler_errors(scheduler):
             result = run_risk(
@@ -171,9 +176,11 @@ def risk_command(
         # a second Ctrl-C (or one the pool held back) while exiting must not kill the process
         # by the signal: the run is over, its temporaries are gone, the exit code says why
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        console.print("interrupted", markup=False, highlight=False)
+        (console or _console()).print("interrupted", markup=False, highlight=False)
         raise typer.Exit(code=130) from None
     if not quiet:
+        from rich.console import Console
+
         screen = Console()
         if not screen.is_terminal:
             screen = Console(width=120)
