@@ -167,3 +167,14 @@ def test_paired_probabilities_count_the_same_samples(model, tmp_path):
     for name in ("anode", "cathode", "rod"):
         assert mc.beats_baseline[name] == np.count_nonzero(columns[f"{name}.npv_usd"] > base)
     assert sum(mc.best.values()) == 600
+
+
+def test_plant_npvs_alone_are_those_of_the_whole_lean_evaluation(model):
+    # the tornado and the Sobol design evaluate the plant NPVs alone (no IRR, no export
+    # earnings): the same bits as the lean evaluation's, with price paths and sampled inputs
+    p = model.params(model.draws(9, 0, 300))
+    alone = montecarlo.evaluate_npvs(model, p)
+    whole, _ = montecarlo.evaluate_outputs(model, p)
+    assert set(alone) == {k for k in whole if k.endswith(".npv_usd")}
+    for key, values in alone.items():
+        assert values.tobytes() == whole[key].tobytes(), key

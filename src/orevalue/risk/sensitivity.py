@@ -20,7 +20,7 @@ import numpy as np
 
 from orevalue.params import Params
 from orevalue.risk import CHUNK, prices, saltelli
-from orevalue.risk.montecarlo import evaluate_outputs
+from orevalue.risk.montecarlo import evaluate_npvs, evaluate_outputs
 from orevalue.risk.sampling import Draws, Factor, RiskModel
 
 Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
@@ -90,7 +90,7 @@ def tornado(
         paths = prices.columns(prices.base_updates(model.spec.prices, p, model.years), model.years)
         keys = {k for row in rows for k in row if k not in inputs}
         p = p.replace({**paths, **columns(keys, paths)})
-    out, _ = evaluate_outputs(model, p)
+    out = _evaluate(model, p, outputs)
     base = {name: float(out[name][0]) for name in outputs}
     table: dict[str, list[dict[str, Any]]] = {}
     for name in outputs:
@@ -257,9 +257,17 @@ def model_design_tasks(model: RiskModel, n_base: int) -> int:
     return -(-rows // SOBOL_CHUNK)
 
 
+def _evaluate(model: RiskModel, p: Params, outputs: list[str]) -> dict[str, np.ndarray]:
+    """The model's outputs of the samples in ``p``: only the plant NPVs when ``outputs`` are
+    NPVs (the same values)."""
+    if all(name.endswith(".npv_usd") for name in outputs):
+        return evaluate_npvs(model, p)
+    return evaluate_outputs(model, p)[0]
+
+
 def evaluate_design(model: RiskModel, x: np.ndarray, outputs: list[str]) -> dict[str, np.ndarray]:
     """``outputs`` of the model at unit-cube design rows ``x``."""
-    out = evaluate_outputs(model, model.params(model.from_unit(x)))[0]
+    out = _evaluate(model, model.params(model.from_unit(x)), outputs)
     return {name: out[name] for name in outputs}
 
 
