@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from orevalue.params import Params
 from orevalue.risk import montecarlo, prices, spec, summary
 from orevalue.risk.distributions import Fixed
 from orevalue.risk.sampling import BLOCK, RiskModel
+from orevalue.risk.workers import local
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +180,26 @@ def test_plant_npvs_alone_are_those_of_the_whole_lean_evaluation(model):
     assert set(alone) == {k for k in whole if k.endswith(".npv_usd")}
     for key, values in alone.items():
         assert values.tobytes() == whole[key].tobytes(), key
+
+
+def _where_and_square(model: object, x: int) -> tuple[int, int]:
+    if x == 13:
+        raise ValueError("thirteen")
+    return os.getpid(), x * x
+
+
+def test_the_pool_and_this_process_share_the_calls_results_in_order():
+    # this process runs queued calls while the result it wants is not in: every result comes
+    # in its call's order, whoever ran it, and a call's exception is raised when its result
+    # is taken, after the results before it
+    with local(None, 3, 40) as ex:
+        first = ex.map(_where_and_square, [(i,) for i in range(13)])
+        second = ex.map(_where_and_square, [(i,) for i in range(20, 40)])
+        got = list(first) + list(second)
+        failing = ex.map(_where_and_square, [(11,), (12,), (13,), (14,)])
+        assert [next(failing)[1], next(failing)[1]] == [121, 144]
+        with pytest.raises(ValueError, match="thirteen"):
+            next(failing)
+    assert [v for _, v in got] == [i * i for i in [*range(13), *range(20, 40)]]
+    pids = {pid for pid, _ in got}
+    assert os.getpid() in pids and len(pids) >= 2
