@@ -10,7 +10,13 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.catalog import elements
-from orevalue.report.labels import STAKEHOLDERS, for_metal, margin_rows, metal_name
+from orevalue.report.labels import (
+    STAKEHOLDERS,
+    for_metal,
+    margin_rows,
+    metal_name,
+    sells_to_reserves,
+)
 from orevalue.report.verdict import verdict, warnings_of
 from orevalue.results import PathwayResult, Results
 
@@ -145,8 +151,13 @@ COUNTRY_ROWS = (
 )
 
 
-def country_rows() -> list[Row]:
-    return [_metric("country", key, indent=indent) for key, indent in COUNTRY_ROWS]
+def country_rows(results: Results) -> list[Row]:
+    """The country view's rows; what the central bank buys for its reserves only for a case
+    that sells to it (terms with ``reserves``)."""
+    rows = list(COUNTRY_ROWS)
+    if sells_to_reserves(results.scenario):
+        rows.insert(3, ("reserves_added_usd_per_yr", ""))
+    return [_metric("country", key, indent=indent) for key, indent in rows]
 
 
 def government_rows(results: Results) -> list[Row]:
@@ -351,7 +362,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
             sample,
         )
     )
-    console.print(_table("Country view", results, country_rows(), sample))
+    console.print(_table("Country view", results, country_rows(results), sample))
     fiscal = s.fiscal
     console.print(
         _table(
