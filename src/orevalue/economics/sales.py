@@ -128,7 +128,7 @@ def _sold(
         freight = terms.freight_usd_per_t(scenario, p, product, ocean_only=False)
         lot = terms.Lot(stream, mass)
         parts = terms.sales(scenario, p, product, lot, market, freight)
-        value = parts[0].value if len(parts) == 1 else parts[0].value + parts[1].value
+        value = terms.total(parts)
         flows.memo[key] = (stream, market, value)
         flows.memo[("sales", id(value))] = (value, parts)  # the value by the terms sold on
     return flows.memo[key][2]

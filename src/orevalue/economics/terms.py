@@ -92,8 +92,7 @@ def value(
     """Value of ``lot`` under the case's ``terms.<terms>``, freight deducted at the rate given
     (per wet t for concentrate, per t otherwise); under a trade rule, the parts of
     :func:`sales` together."""
-    parts = sales(scenario, p, terms, lot, market, freight_usd_per_t)
-    return parts[0].value if len(parts) == 1 else parts[0].value + parts[1].value
+    return total(sales(scenario, p, terms, lot, market, freight_usd_per_t))
 
 
 @dataclass(frozen=True)
@@ -131,6 +130,11 @@ def sales(
         Sale(terms, True, share, whole.scaled(share)),
         Sale(home or terms, False, barred, at_home.scaled(barred)),
     ]
+
+
+def total(parts: list[Sale]) -> Value:
+    """The value of a lot's parts together (the one part itself where there is one)."""
+    return parts[0].value if len(parts) == 1 else parts[0].value + parts[1].value
 
 
 def exported(parts: list[Sale]) -> Value:
