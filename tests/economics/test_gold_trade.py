@@ -48,6 +48,36 @@ def test_a_ban_year_exports_only_the_open_share(both):
     assert free.pathways["bars_abroad"].exports_fob_usd["kilobars"][0, at] > 1e8
 
 
+G_PER_OZ = 31.1034768
+
+
+def _lot_fob_usd(dry_t: float, au_g_t: float, au_pay: float, ag_g_t: float, ag_pay: float):
+    """FOB of a doré or scrap lot by hand: payable gold oz x (3,200 - the 1 USD/oz refining
+    charge) + payable silver oz x 38 USD/oz (2033 decks; no charge per tonne, no freight)."""
+    au_oz = dry_t * au_g_t * au_pay / G_PER_OZ
+    ag_oz = dry_t * ag_g_t * ag_pay / G_PER_OZ
+    return au_oz * (3200.0 - 1.0) + ag_oz * 38.0
+
+
+def test_the_baselines_lots_by_hand_and_the_mine_royalty_through_a_ban(both):
+    """The baseline exports 6 t of scrap (83 % Au, 99.5 % payable; 5 % Ag, 95 % paid) and
+    0.6 t of doré (85 % Au, 99.9 %; 10 % Ag, 98 %) a year: in 2033 45.5 % of each is exported,
+    the rest sold at home on the same terms. The small mines' 5 % royalty falls on all the
+    doré they sell, at home or abroad: the ban does not move it."""
+    free, ban = both
+    at = _col(free, 2033)
+    scrap = _lot_fob_usd(6.0, 830_000.0, 0.995, 50_000.0, 0.95)
+    dore = _lot_fob_usd(0.6, 850_000.0, 0.999, 100_000.0, 0.98)
+    fob = {r: x.pathways["export"].exports_fob_usd for r, x in (("free", free), ("ban", ban))}
+    assert fob["free"]["scrap"][0, at] == pytest.approx(scrap, rel=1e-12)
+    assert fob["free"]["dore"][0, at] == pytest.approx(dore, rel=1e-12)
+    assert fob["ban"]["scrap"][0, at] == pytest.approx(OPEN_2033 * scrap, rel=1e-12)
+    assert fob["ban"]["dore"][0, at] == pytest.approx(OPEN_2033 * dore, rel=1e-12)
+    for results in (free, ban):
+        royalty = results.pathways["export"].government_usd["mine_royalty_province"][0, at]
+        assert royalty == pytest.approx(0.05 * dore, rel=1e-12)
+
+
 def test_barred_kilobars_sell_at_home_at_the_home_terms(both):
     """Kilobars fetch 99.5 % of the gold price abroad and the home market's 100 %: in 2033 the
     barred 54.5 % of them earn 0.5 % more, (1 - 0.455) x oz x 3,200 x (1.000 - 0.995)."""

@@ -208,13 +208,11 @@ def export_fob_usd(
         key = ("fob", product, id(value))  # a valuation shared by pathways: its FOB too
         if key not in flows.memo:
             parts = sale_parts(flows, value)
-            share = parts[0].share  # under a trade rule, the share of each year exported
-            sent = value if len(parts) == 1 else terms.exported(parts)
+            sent = terms.exported(parts)  # under a trade rule, the share of each year exported
             fob = sent.total_usd + sent.freight_usd  # back to FOB: ocean freight only
             if spec.freight != "none":
                 mass = flows.mass_t(scenario, p, product)
-                ocean = mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
-                ocean = ocean if len(parts) == 1 else ocean * share
+                ocean = mass * p[terms.FREIGHT_PATHS[spec.freight][0]] * parts[0].share
                 owned = isinstance(fob, np.ndarray) and np.shape(fob) == np.shape(ocean)
                 fob = np.subtract(fob, ocean, out=fob if owned else None)  # fob: new here
             flows.memo[key] = (value, fob)

@@ -197,6 +197,16 @@ class FeedSupply:
                 self._fob[key] = _summed(values)
         return self._fob[key]
 
+    def sales_usd(self, feed: str, processed: bool) -> np.ndarray:
+        """What the feed a plant leaves unprocessed (``processed``) or all of it sells for, at
+        export parity less ocean freight, USD (N, Y): its export earnings (:meth:`fob_usd`),
+        plus, under a trade rule, the part of a year barred from export sold at home."""
+        if self.scenario.terms[self.scenario.feeds[feed].terms].export_allowed is None:
+            return self.fob_usd(feed, processed)
+        parts = self.parts(feed, "left" if processed else "available")
+        values = [self._value(feed, t, ocean=True, q=q, whole=True) for q, t in parts]
+        return _summed([v.total_usd for v in values])
+
     def _value(
         self,
         feed: str,
@@ -204,10 +214,11 @@ class FeedSupply:
         ocean: bool,
         regulated: bool = False,
         q: Params | None = None,
+        whole: bool = False,
     ) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
         export FOB value: under a trade rule, of the part exported) or with the freight the
-        plant's site saves too; at the regulated
+        plant's site saves too (or, ``whole``, exported and sold at home alike); at the regulated
         treatment and refining charges where ``regulated``; at the grades of ``q`` (default
         the evaluation's). An imported feed pays its landed freight on top of its value on its
         terms, whichever the leg."""
@@ -218,7 +229,7 @@ class FeedSupply:
             freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
         market = self.purchase_market if regulated else self.market
-        if not ocean:
+        if not ocean or whole:
             return terms.value(self.scenario, p, kind, lot, market, freight)
         parts = terms.sales(self.scenario, p, kind, lot, market, freight)
         return parts[0].value if len(parts) == 1 else terms.exported(parts)

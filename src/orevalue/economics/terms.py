@@ -116,15 +116,17 @@ def sales(
 ) -> list[Sale]:
     """``lot`` sold on ``terms.<terms>``: one sale, or under a trade rule (``export_allowed``,
     a share a of each year, %) two: a x the lot on these terms, exported, and (1 - a) x the
-    lot sold at home, on the terms ``barred_sold_as`` names (at the gate) or on these."""
+    lot sold at home: on the terms ``barred_sold_as`` names (at the gate), or else on these
+    at export parity (their value less the freight the lot would have paid: a home buyer of
+    an exportable pays its netback, not more)."""
     spec = scenario.terms[terms]
     whole = _priced(p, terms, spec, lot, market, freight_usd_per_t)
     if spec.export_allowed is None:
         return [Sale(terms, spec.exported, 1.0, whole)]
     share = market[spec.export_allowed] / 100.0
     barred = 1.0 - share
-    home, at_home = spec.barred_sold_as, whole
-    if home is not None:
+    home, at_home = spec.barred_sold_as, whole  # on these terms: at export parity
+    if home is not None:  # terms sold at home, at the gate
         at_home = _priced(p, home, scenario.terms[home], lot, market, 0.0)
     return [
         Sale(terms, True, share, whole.scaled(share)),
@@ -138,8 +140,10 @@ def total(parts: list[Sale]) -> Value:
 
 
 def exported(parts: list[Sale]) -> Value:
-    """The value of the parts of a lot that are exported (an empty value where none is)."""
-    return sum((x.value for x in parts if x.exported), start=Value())
+    """The value of the parts of a lot that are exported (the one part itself where one is,
+    an empty value where none is)."""
+    sent = [x.value for x in parts if x.exported]
+    return sent[0] if len(sent) == 1 else sum(sent, start=Value())
 
 
 def _priced(
