@@ -80,6 +80,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "USD/job": ("usd", "USD"),
     "fraction": ("pct", "%"),
     "percentage points": ("pp", "% points"),
+    "%": ("g", "%"),
     "years": ("yr", "years"),
     "months": ("yr", "months"),
     "ratio": ("x", ""),

@@ -206,7 +206,8 @@ class FeedSupply:
         q: Params | None = None,
     ) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
-        export FOB value) or with the freight the plant's site saves too; at the regulated
+        export FOB value: under a trade rule, of the part exported) or with the freight the
+        plant's site saves too; at the regulated
         treatment and refining charges where ``regulated``; at the grades of ``q`` (default
         the evaluation's). An imported feed pays its landed freight on top of its value on its
         terms, whichever the leg."""
@@ -217,7 +218,10 @@ class FeedSupply:
             freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
         market = self.purchase_market if regulated else self.market
-        return terms.value(self.scenario, p, kind, lot, market, freight)
+        if not ocean:
+            return terms.value(self.scenario, p, kind, lot, market, freight)
+        parts = terms.sales(self.scenario, p, kind, lot, market, freight)
+        return parts[0].value if len(parts) == 1 else terms.exported(parts)
 
     def _export_duty_usd(self, feed: str, dry_t: np.ndarray, q: Params) -> np.ndarray:
         """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of

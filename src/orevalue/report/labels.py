@@ -155,6 +155,12 @@ def mass_row(label: str, values: Any, kind: str) -> tuple[str, str]:
     return label, scaled
 
 
+def sells_to_reserves(scenario: Any) -> bool:
+    """Whether some product of ``scenario`` is sold to the central bank for its reserves
+    (terms with ``reserves``): only then do the tables show what it buys."""
+    return any(t.reserves for t in scenario.terms.values())
+
+
 def sentence(text: str) -> str:
     """A label as the start of a sentence or a heading: its first letter upper case."""
     return text[:1].upper() + text[1:]

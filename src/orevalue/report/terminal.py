@@ -16,6 +16,7 @@ from orevalue.report.labels import (
     margin_rows,
     mass_row,
     metal_name,
+    sells_to_reserves,
     shows_breakeven_tc,
 )
 from orevalue.report.verdict import verdict, warnings_of
@@ -168,8 +169,13 @@ COUNTRY_ROWS = (
 )
 
 
-def country_rows() -> list[Row]:
-    return [_metric("country", key, indent=indent) for key, indent in COUNTRY_ROWS]
+def country_rows(results: Results) -> list[Row]:
+    """The country view's rows; what the central bank buys for its reserves only for a case
+    that sells to it (terms with ``reserves``)."""
+    rows = list(COUNTRY_ROWS)
+    if sells_to_reserves(results.scenario):
+        rows.insert(3, ("reserves_added_usd_per_yr", ""))
+    return [_metric("country", key, indent=indent) for key, indent in rows]
 
 
 def government_rows(results: Results) -> list[Row]:
@@ -374,7 +380,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
             sample,
         )
     )
-    console.print(_table("Country view", results, country_rows(), sample))
+    console.print(_table("Country view", results, country_rows(results), sample))
     fiscal = s.fiscal
     console.print(
         _table(
