@@ -12,10 +12,12 @@ from orevalue import outputs
 from orevalue.catalog import elements
 from orevalue.report.labels import (
     STAKEHOLDERS,
-    for_metal,
+    for_case,
     margin_rows,
+    mass_row,
     metal_name,
     sells_to_reserves,
+    shows_breakeven_tc,
 )
 from orevalue.report.verdict import verdict, warnings_of
 from orevalue.results import PathwayResult, Results
@@ -25,7 +27,8 @@ Row = tuple[str, Callable[[PathwayResult], float], str]
 
 def _fmt(x: float, kind: str) -> str:
     """A number as the terminal shows it: :func:`outputs.format_value` with an ASCII minus,
-    tonnes in kt to one decimal."""
+    tonnes in kt to one decimal (a row of tonnes takes the scale of its values first:
+    :func:`~orevalue.report.labels.mass_row`)."""
     return outputs.format_value("kt1" if kind == "kt" else kind, x, ascii_minus=True)
 
 
@@ -61,21 +64,36 @@ def _pathway_columns(title: str, results: Results) -> Table:
     return table
 
 
+def _values(results: Results, get: Callable[[PathwayResult], float], sample: int) -> list:
+    """A row's value for each pathway (None where the pathway has no such key)."""
+    values: list[float | None] = []
+    for r in results.pathways.values():
+        try:
+            values.append(float(get(r)[sample]))
+        except KeyError:
+            values.append(None)
+    return values
+
+
 def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
+    """A table of ``rows``, pathways side by side; its rows of tonnes share one scale, that
+    of all their values (:func:`~orevalue.report.labels.mass_row`)."""
     table = _pathway_columns(title, results)
-    for label, get, kind in rows:
-        label = for_metal(label, results.scenario)
-        if label.startswith("—"):
+    values = [
+        None if label.startswith("—") else _values(results, get, sample) for label, get, _ in rows
+    ]
+    tonnes = [
+        v for (_, _, kind), row in zip(rows, values, strict=True) if kind == "kt" for v in row or []
+    ]
+    for (label, _, kind), row in zip(rows, values, strict=True):
+        label = for_case(label, results.scenario)
+        if row is None:
             table.add_section()
             table.add_row(f"[bold]{label.strip('— ')}[/]", *["" for _ in results.pathways])
             continue
-        cells = []
-        for r in results.pathways.values():
-            try:
-                cells.append(_fmt(float(get(r)[sample]), kind))
-            except KeyError:
-                cells.append("")
-        table.add_row(label, *cells)
+        if kind == "kt":
+            label, kind = mass_row(label, tonnes, "kt1")
+        table.add_row(label, *["" if v is None else _fmt(v, kind) for v in row])
     return table
 
 
@@ -100,7 +118,7 @@ def plant_rows(results: Results) -> list[Row]:
         _metric("plant", "payback_years"),
         _main_metric(results, "plant", "product_{element}_t_per_yr"),
         _metric("plant", "ebitda_usd_per_yr"),
-        _metric("plant", "breakeven_tc_usd_per_dmt"),
+        *([_metric("plant", "breakeven_tc_usd_per_dmt")] if shows_breakeven_tc(s) else []),
         (
             f"— Margin per t of product {elements()[element].name}, first full year (USD/t)",
             lambda r: r.plant["npv_usd"],
