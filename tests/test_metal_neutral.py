@@ -119,6 +119,7 @@ def test_the_market_is_built_from_the_series_table(default_params):
         "au_rc_usd_per_oz",
         "lbma_premium_usd_per_oz",
         "au_export_allowed_pct",
+        "au_import_allowed_pct",
         "conc_export_allowed_pct",
     }
     copper_decks = with_deck - others

@@ -122,3 +122,35 @@ def test_the_state_bank_buys_the_bars_for_its_reserves(both):
     assert less == pytest.approx(oz * 3200.0 * 0.005, rel=1e-9)
     for name in ("export", "bars_home", "bars_abroad", "bars_lbma"):
         assert free.pathways[name].country["reserves_added_usd_per_yr"][0] == 0.0
+
+
+def _imported_dore(tmp_path: Path, open_pct: float | None):
+    """The gold case with its imported doré on (5.3 t/yr), imports open at ``open_pct`` % of
+    every year or, None, as the case ships them (0: no foreign exchange for gold imports)."""
+    text = 'case = "gold"\n[feeds.imported_dore]\nenabled = true\n'
+    if open_pct is not None:
+        text += f"[prices.au_import_allowed_pct]\n2026 = {open_pct}\n"
+    path = tmp_path / ("imported-shut.toml" if open_pct is None else "imported-open.toml")
+    path.write_text(text, encoding="utf-8")
+    return orevalue.evaluate(orevalue.load(path), breakeven=False, compare=False)
+
+
+def test_the_state_banks_import_rule_lets_no_doré_in(tmp_path, both):
+    """Imports barred all years: none of the imported doré is bought, and the refinery is not
+    built for it: every number of the refinery is the case's without the feed."""
+    free, _ = both
+    barred = _imported_dore(tmp_path, None).pathways["bars_home"]
+    assert not barred.case.flows.feeds_processed_dry_t["imported_dore"].any()
+    assert not barred.exports_fob_usd["imported_dore"].any()
+    assert barred.plant["npv_usd"][0] == free.pathways["bars_home"].plant["npv_usd"][0]
+
+
+def test_open_imports_bring_the_doré_at_its_landed_price(tmp_path):
+    """Imports open: at full output the refinery takes the 5.3 t/yr, an import bill of payable
+    gold oz x (3,200 - 1) + payable silver oz x 38 + 32,150 USD/t landed (air freight)."""
+    results = _imported_dore(tmp_path, 100.0)
+    home, col = results.pathways["bars_home"], results.steady_index
+    assert home.case.flows.feeds_processed_dry_t["imported_dore"][0, col] == pytest.approx(5.3)
+    bill = _lot_fob_usd(5.3, 850_000.0, 0.999, 100_000.0, 0.98) + 5.3 * 32_150.0
+    assert -home.exports_fob_usd["imported_dore"][0, col] == pytest.approx(bill, rel=1e-12)
+    assert bill > 4e8

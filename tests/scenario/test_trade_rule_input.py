@@ -44,6 +44,11 @@ CASES = {
         "terms.kilobars.barred_sold_as",
         "no terms named 'sbp_bar'; did you mean 'sbp_bars'?",
     ),
+    "import_rule_on_a_domestic_feed": (
+        '[terms.dore]\nimport_allowed = "au_import_allowed_pct"\n',
+        "terms.dore.import_allowed",
+        "applies to terms of imported feeds",
+    ),
     "reserves_exported": (
         "[terms.sbp_bars]\nexported = true\n",
         "terms.sbp_bars.reserves",

@@ -9,7 +9,8 @@ freight and the site's leg to the port. An imported feed (``imported = true``)
 is bought CIF a Pakistani port: its value on its terms plus that landed freight per wet t; it
 fills the room the feeds before it leave, and what the plant does not take is not bought (it
 is neither exported nor beyond capacity). Its purchase is an import: its export earnings are
-minus what the plant pays for it.
+minus what the plant pays for it. Under an import rule (its terms' ``import_allowed``, a share
+of each year) only that share of it is on offer.
 
 A captive-feed contract (``mine_plan.captive_share_pct`` = s, per sample) splits the mine's
 feed into two lots: s x the mine's concentrate at the mine's grades (taken first) and (1 - s) x
@@ -56,6 +57,13 @@ class FeedSupply:
         if mine.supplies_feed(scenario):  # the mine's concentrate, phase by phase
             feed = scenario.mine_plan.feed  # type: ignore[union-attr]
             self.available_dry_t[feed] = mine.concentrate_dry_t_on(scenario, p, tl.years)
+        #: under an import rule, the share of each year a feed may come, (N, Y)
+        allowed: dict[str, np.ndarray] = {}
+        for feed, available in self.available_dry_t.items():
+            rule = scenario.terms[scenario.feeds[feed].terms].import_allowed
+            if rule is not None and scenario.feeds[feed].imported:
+                allowed[feed] = market[rule] / 100.0
+                self.available_dry_t[feed] = available * allowed[feed]
         #: feeds in two lots (a captive-feed contract): [the mine's, the feed's own figures]
         self.lots: dict[str, list[FeedLot]] = {}
         captive = _captive_lots(scenario, p, tl, self.available_dry_t)
@@ -90,6 +98,8 @@ class FeedSupply:
                 else:
                     taken[feed].append(part * ramp)
             cap = nameplate if feed in sized else p[f"feeds.{feed}.dry_t_per_yr"]
+            if feed in allowed and feed not in sized:  # sized for what the rule ever lets in
+                cap = cap * allowed[feed].max(axis=1, keepdims=True)
             self.processed_dry_t[feed] = _summed(taken[feed])
             self.nameplate_dry_t[feed] = cap
         self._share_nameplate(sized)

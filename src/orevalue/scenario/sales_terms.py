@@ -47,6 +47,11 @@ class _SalesTerms(_Model):
         description="terms (sold at home, freight none) a lot is sold on in the part of a year "
         "its export is barred; default: these terms, at home",
     )
+    import_allowed: str | None = Field(
+        default=None,
+        description="a trade rule for an imported feed bought on these terms: the price series "
+        "(a share, %) of each year it may be imported; the rest of the year none is bought",
+    )
     reserves: bool = Field(
         default=False,
         description="bought by the central bank for its reserves (counted as reserves added, "
