@@ -196,7 +196,7 @@ def risk_command(
         screen = Console()
         if not screen.is_terminal:
             screen = Console(width=120)
-        print_risk(result, screen)
+        print_risk(result, screen, loaded.scenario)
         written = "summary.json" + (", samples.parquet" if parquet else "")
         screen.print(f"Wrote {written} to {target}/", markup=False, soft_wrap=True)
     skip_teardown()
@@ -231,8 +231,16 @@ def sobol_notes(sobol: dict[str, dict[str, float]]) -> list[str]:
     return notes
 
 
-def print_risk(result: dict[str, Any], console: Console) -> None:
-    """The risk tables: distributions per pathway, top drivers, estimates worth a study."""
+def _label(key: str, scenario: Any) -> str:
+    """A risk key's label in the words of ``scenario``'s case (as declared when None)."""
+    from orevalue.report.labels import for_case
+
+    text = outputs.label(key, "risk")
+    return text if scenario is None else for_case(text, scenario)
+
+
+def print_risk(result: dict[str, Any], console: Console, scenario: Any = None) -> None:
+    """The risk tables: distributions, top drivers, estimates to study (``scenario``'s words)."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -247,7 +255,7 @@ def print_risk(result: dict[str, Any], console: Console) -> None:
     for column in ("pathway", f"NPV {stat['p10']}", stat["p50"], stat["p90"], stat["mean"]):
         table.add_column(column, justify="left" if column == "pathway" else "right")
     table.add_column("P(NPV < 0)", justify="right")
-    table.add_column(outputs.label("prob_beats_baseline", "risk"), justify="right")
+    table.add_column(_label("prob_beats_baseline", scenario), justify="right")
     table.add_column("IRR P50 (P10, P90)", justify="right")
     table.add_column("no IRR", justify="right")
     for name, pw in result["pathways"].items():
@@ -272,7 +280,7 @@ def print_risk(result: dict[str, Any], console: Console) -> None:
         )
     console.print(table)
     console.print(
-        "P(at least one home-processing pathway beats exporting concentrate, same samples): "
+        _label("prob_any_pathway_beats_baseline", scenario).removesuffix(")") + ", same samples): "
         f"{_pct(result['prob_any_pathway_beats_baseline'], 2)}",
         markup=False,
     )
