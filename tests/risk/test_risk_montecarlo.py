@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import weakref
 
 import numpy as np
 import pytest
@@ -203,3 +204,20 @@ def test_the_pool_and_this_process_share_the_calls_results_in_order():
     assert [v for _, v in got] == [i * i for i in [*range(13), *range(20, 40)]]
     pids = {pid for pid, _ in got}
     assert os.getpid() in pids and len(pids) >= 2
+
+
+def _column(model: object, x: int) -> np.ndarray:
+    return np.full(1000, float(x))
+
+
+def test_the_pool_holds_no_result_once_taken():
+    # a run's memory stays flat in its number of chunks: a chunk's outputs are let go as soon
+    # as they are taken, whichever process computed them
+    with local(None, 2, 30) as ex:
+        results = ex.map(_column, [(i,) for i in range(30)])
+        for i in range(30):
+            values = next(results)
+            assert values[0] == i
+            taken = weakref.ref(values)
+            del values
+            assert taken() is None, i  # while the run goes on

@@ -160,7 +160,8 @@ class SharedPool:
             here.done = True
         if slot.error is not None:
             raise slot.error
-        return slot.value
+        value, slot.value = slot.value, None  # held no longer than until taken
+        return value
 
 
 @contextlib.contextmanager
