@@ -221,3 +221,20 @@ def test_the_pool_holds_no_result_once_taken():
             taken = weakref.ref(values)
             del values
             assert taken() is None, i  # while the run goes on
+
+
+def test_a_chunk_evaluated_in_pieces_gives_the_numbers_of_one_evaluation(model, monkeypatch):
+    # pieces from an odd start, one of them ending inside a block of random numbers; the
+    # inputs and the failures of the pieces add up to those of the whole chunk
+    start, stop = 700, 3 * BLOCK + 13
+    p = model.params(model.draws(3, start, stop))
+    whole, failures = montecarlo.evaluate_outputs(model, p)
+    monkeypatch.setattr(montecarlo, "PIECE", BLOCK)
+    a, b, out, found, inputs = montecarlo.run_chunk(model, 3, start, stop, want_inputs=True)
+    assert (a, b) == (start, stop) and found == failures
+    assert out.keys() == whole.keys()
+    for key, values in whole.items():
+        assert out[key].shape == (stop - start,)
+        np.testing.assert_array_equal(out[key].view(np.int64), values.view(np.int64))  # bits
+    for inp in model.inputs:
+        np.testing.assert_array_equal(inputs[inp.path], p[inp.path][:, 0])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import os
 import shutil
@@ -181,15 +182,43 @@ class MonteCarlo:
     best: dict[str, int] = field(default_factory=dict)  # pathway -> samples where it is best
 
 
+#: Samples evaluated at once inside a chunk, the pieces starting at multiples of it (so of
+#: :data:`sampling.BLOCK`: no block of random numbers is drawn twice). A (samples, years)
+#: line of 2,048 samples is 0.46 MB, so the few a stage reads and writes stay in a core's
+#: 2 MB L2 cache, where at 8,192 (1.8 MB each) every pass goes to L3: the engine ran at
+#: 17.6-18.0 us a sample in pieces of 2,048 against 18.4-19.6 at 8,192 and 20-20.5 at 1,024
+#: (Python's fixed cost per evaluation, about 4.5 ms, is then too large a share). Every
+#: sample's outputs depend on that sample alone, so the pieces change no number.
+PIECE = 2048
+
+
 def run_chunk(
     model: RiskModel, seed: int, start: int, stop: int, want_inputs: bool = False
 ) -> tuple[int, int, dict[str, np.ndarray], dict[str, dict[str, int]], dict[str, np.ndarray]]:
-    """Outputs of samples ``start`` .. ``stop - 1``; with the sampled inputs if asked."""
-    draws = model.draws(seed, start, stop)
-    p = model.params(draws)
-    out, failures = evaluate_outputs(model, p)
-    inputs = {inp.path: p[inp.path][:, 0].copy() for inp in model.inputs} if want_inputs else {}
-    return start, stop, out, failures, inputs
+    """Outputs of samples ``start`` .. ``stop - 1`` (evaluated :data:`PIECE` samples at a
+    time); with the sampled inputs if asked."""
+    cuts = [start, *range((start // PIECE + 1) * PIECE, stop, PIECE), stop]
+    outs: list[dict[str, np.ndarray]] = []
+    ins: list[dict[str, np.ndarray]] = []
+    failures: dict[str, dict[str, int]] = {}
+    for a, b in itertools.pairwise(cuts):
+        p = model.params(model.draws(seed, a, b))
+        out, found = evaluate_outputs(model, p)
+        outs.append(out)
+        for key, reasons in found.items():  # as the run adds up its chunks' counts
+            total = failures.setdefault(key, {})
+            for reason, count in reasons.items():
+                total[reason] = total.get(reason, 0) + count
+        if want_inputs:
+            ins.append({inp.path: p[inp.path][:, 0].copy() for inp in model.inputs})
+    return start, stop, _joined(outs), failures, _joined(ins) if want_inputs else {}
+
+
+def _joined(pieces: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of consecutive pieces' samples, key by key, end to end."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return {key: np.concatenate([piece[key] for piece in pieces]) for key in pieces[0]}
 
 
 def warm_up(model: RiskModel) -> None:
