@@ -99,3 +99,18 @@ def test_a_broken_split_fails_the_check(default_scenario, default_params):
     except AssertionError:
         return
     raise AssertionError("check_conservation missed a copper imbalance")
+
+
+def test_the_conservation_checks_closeness_is_numpys_allclose():
+    from orevalue.flowsheet import _allclose
+
+    special = [0.0, -0.0, 1.0, 1.0 + 1e-10, 1.0 + 1e-8, np.inf, -np.inf, np.nan, 2e-9, 1e308]
+    pairs = [(np.array([x]), np.array([y])) for x in special for y in special]
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        a = rng.normal(size=5) * 10.0 ** rng.integers(-12, 12)
+        b = a * (1.0 + rng.normal(size=5) * 10.0 ** rng.integers(-12, -6))
+        pairs += [(a, b), (a, b[:1])]
+    answers = [_allclose(a, b, 1e-9, 1e-9) for a, b in pairs]
+    assert answers == [bool(np.allclose(a, b, rtol=1e-9, atol=1e-9)) for a, b in pairs]
+    assert any(answers) and not all(answers)

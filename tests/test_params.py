@@ -40,3 +40,16 @@ def test_a_deck_given_whole_comes_back_whole_until_a_year_changes():
 def test_a_deck_read_for_years_given_as_floats():
     p = Params({"x.2026": 1.0, "x.2027": 2.0})
     np.testing.assert_array_equal(p.deck("x", np.array([2026.0, 2027.0])), [[1.0, 2.0]])
+
+
+def test_copies_of_the_same_paths_read_the_decks_years_of_one_scan():
+    base = Params({"d.2030": 1.0, "d.2026": 3.0, "e.0": 2.0, "x": 5.0}, 4)
+    sampled = base.replace({"x": np.arange(4.0), "d.2030": np.ones(4)})
+    paths = sampled.with_decks({"d": np.zeros((4, 2))}, np.array([2026, 2030]))
+    assert paths.deck_years("d") == [2026, 2030] and paths.deck_years("e") == [0]
+    assert base._numbered is not None  # the scan made once, on the base
+    assert sampled._numbered is base._numbered is paths._numbered
+    grown = base.replace({"d.2028": 2.0})  # a new year: a scan of its own
+    assert grown.deck_years("d") == [2026, 2028, 2030] and base.deck_years("d") == [2026, 2030]
+    row = Params({"d.2026": 1.0}, 4).replace({"x": np.arange(4.0).reshape(4, 1)})
+    assert not row["x"].flags.writeable  # a sampled column is read-only, as broadcast ones are

@@ -249,8 +249,19 @@ def check_conservation(
         return out
 
     for el in ELEMENTS:
-        if not np.allclose(total(made, el), total(fed, el), rtol=rtol, atol=1e-9):
+        if not _allclose(total(made, el), total(fed, el), rtol, 1e-9):
             raise AssertionError(f"{el} is not conserved across the flowsheet")
+
+
+def _allclose(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """``np.allclose(a, b, rtol, atol)`` in a few array steps (its general form took half the
+    conservation check's time in a risk run): finite values within atol + rtol |b|, infinite
+    ones equal, NaN never close."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        near = np.abs(a - b) <= atol + rtol * np.abs(b)
+        near &= np.isfinite(a) & np.isfinite(b)
+        near |= a == b
+    return bool(near.all())
 
 
 def stream_mass_t(scenario: Scenario, p: Params, name: str, stream: Stream) -> np.ndarray:

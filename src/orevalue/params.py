@@ -34,9 +34,19 @@ class Params(Mapping[str, np.ndarray]):
         self.n_samples = n_samples
         self._values = {k: self._column(v) for k, v in values.items()}
         self._numbered: dict[str, list[int]] | None = None  # see deck_years
+        self._same_paths: Params | None = None  # a Params of the same paths (see replace)
         self._decks: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}  # see with_decks
 
     def _column(self, value: ArrayLike) -> np.ndarray:
+        if (
+            type(value) is np.ndarray
+            and value.dtype == np.float64
+            and value.shape == (self.n_samples, 1)
+        ):  # already a column (sampled inputs, a price path's years): a read-only view, as
+            # broadcast_to gives, without its iterator (a risk run makes ~240 an evaluation)
+            view = value.view()
+            view.flags.writeable = False
+            return view
         arr = np.asarray(value, dtype=np.float64).reshape(-1, 1)
         if arr.shape[0] not in (1, self.n_samples):
             raise ValueError(f"expected 1 or {self.n_samples} samples, got {arr.shape[0]}")
@@ -82,6 +92,7 @@ class Params(Mapping[str, np.ndarray]):
         out._values.update({k: out._column(v) for k, v in updates.items()})
         if all(k in self._values for k in updates):  # the same paths: the same decks
             out._numbered = self._numbered
+            out._same_paths = self if self._numbered is None else None  # its scan, once
         changed = {k.rpartition(".")[0] for k in updates}
         out._decks = {k: d for k, d in self._decks.items() if k not in changed}
         return out
@@ -106,6 +117,10 @@ class Params(Mapping[str, np.ndarray]):
 
     def deck_years(self, path: str) -> list[int]:
         """Years given for the price deck at ``path``."""
+        if self._numbered is None and self._same_paths is not None:  # the scan of the
+            # Params this one copies (a risk run's base: scanned once, not once a chunk)
+            self._same_paths.deck_years(path)
+            self._numbered, self._same_paths = self._same_paths._numbered, None
         if self._numbered is None:  # every "<path>.<number>" once, not a scan per deck
             numbered: dict[str, list[int]] = {}
             for key in self._values:
