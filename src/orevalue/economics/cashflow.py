@@ -107,7 +107,17 @@ class BeforeFinancing:
 
 
 def _usd(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """A line as the C-ordered (N, Y) float array a kernel reads (no copy where it is one)."""
+    """A line as the C-ordered (N, Y) float array a kernel reads (no copy where it is one),
+    read-only either way (the kernels are compiled for read-only lines)."""
+    if (
+        type(values) is np.ndarray
+        and values.shape == shape
+        and values.dtype == np.float64
+        and values.flags.c_contiguous
+    ):  # the usual case, without broadcast_to's iterator
+        view = values.view()
+        view.flags.writeable = False
+        return view
     return np.ascontiguousarray(np.broadcast_to(values, shape), dtype=float)
 
 
@@ -142,7 +152,7 @@ def _rates(p: Params, capital: Capital, book_per_year: np.ndarray, n: int) -> np
     )
     out = np.empty((len(kernels_taxes.RATE_ROWS), n))
     for row, values in zip(out, columns, strict=True):
-        row[:] = np.broadcast_to(np.asarray(values, float).reshape(-1), n)
+        row[:] = np.asarray(values, float).reshape(-1)  # (1,) or (n,): numpy broadcasts it
     return out
 
 
