@@ -42,14 +42,18 @@ def test_a_deck_read_for_years_given_as_floats():
     np.testing.assert_array_equal(p.deck("x", np.array([2026.0, 2027.0])), [[1.0, 2.0]])
 
 
-def test_copies_of_the_same_paths_read_the_decks_years_of_one_scan():
+def test_copies_read_the_deck_years_of_their_sources_one_scan():
     base = Params({"d.2030": 1.0, "d.2026": 3.0, "e.0": 2.0, "x": 5.0}, 4)
     sampled = base.replace({"x": np.arange(4.0), "d.2030": np.ones(4)})
-    paths = sampled.with_decks({"d": np.zeros((4, 2))}, np.array([2026, 2030]))
-    assert paths.deck_years("d") == [2026, 2030] and paths.deck_years("e") == [0]
-    assert base._numbered is not None  # the scan made once, on the base
-    assert sampled._numbered is base._numbered is paths._numbered
-    grown = base.replace({"d.2028": 2.0})  # a new year: a scan of its own
-    assert grown.deck_years("d") == [2026, 2028, 2030] and base.deck_years("d") == [2026, 2030]
+    paths = sampled.with_decks({"d": np.zeros((4, 3))}, np.array([2026, 2028, 2030]))
+    again = paths.replace({"d.2027": 1.0, "f.1": 2.0})  # years added to a copy of a copy
+    assert again.deck_years("d") == [2026, 2027, 2028, 2030] and again.deck_years("f") == [1]
+    assert paths.deck_years("d") == [2026, 2028, 2030] and paths.deck_years("e") == [0]
+    assert sampled.deck_years("d") == base.deck_years("d") == [2026, 2030]
+    assert sampled._numbered is base._numbered  # the same paths: the base's one scan
+    for p in (base, sampled, paths, again):  # as a scan of its own keys finds them
+        fresh = Params({k: 0.0 for k in p}, 4)
+        for deck in ("d", "e", "f", "x"):
+            assert p.deck_years(deck) == fresh.deck_years(deck)
     row = Params({"d.2026": 1.0}, 4).replace({"x": np.arange(4.0).reshape(4, 1)})
     assert not row["x"].flags.writeable  # a sampled column is read-only, as broadcast ones are

@@ -34,7 +34,9 @@ class Params(Mapping[str, np.ndarray]):
         self.n_samples = n_samples
         self._values = {k: self._column(v) for k, v in values.items()}
         self._numbered: dict[str, list[int]] | None = None  # see deck_years
-        self._same_paths: Params | None = None  # a Params of the same paths (see replace)
+        #: (the Params this one copies, the paths it adds): its deck years are that one's
+        #: and these paths' (see replace and deck_years)
+        self._scan_from: tuple[Params, list[str]] | None = None
         self._decks: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}  # see with_decks
 
     def _column(self, value: ArrayLike) -> np.ndarray:
@@ -90,9 +92,14 @@ class Params(Mapping[str, np.ndarray]):
         out = Params({}, self.n_samples)
         out._values = dict(self._values)  # already columns: only the updates are converted
         out._values.update({k: out._column(v) for k, v in updates.items()})
-        if all(k in self._values for k in updates):  # the same paths: the same decks
+        added = [k for k in updates if k not in self._values]
+        if self._scan_from is not None:  # never a chain: from the first Params not scanned
+            source, before = self._scan_from
+            out._scan_from = (source, before + added)
+        elif self._numbered is not None and not added:  # the same paths: the same decks
             out._numbered = self._numbered
-            out._same_paths = self if self._numbered is None else None  # its scan, once
+        else:
+            out._scan_from = (self, added)
         changed = {k.rpartition(".")[0] for k in updates}
         out._decks = {k: d for k, d in self._decks.items() if k not in changed}
         return out
@@ -117,10 +124,19 @@ class Params(Mapping[str, np.ndarray]):
 
     def deck_years(self, path: str) -> list[int]:
         """Years given for the price deck at ``path``."""
-        if self._numbered is None and self._same_paths is not None:  # the scan of the
-            # Params this one copies (a risk run's base: scanned once, not once a chunk)
-            self._same_paths.deck_years(path)
-            self._numbered, self._same_paths = self._same_paths._numbered, None
+        if self._numbered is None and self._scan_from is not None:  # the scan of the
+            # Params this one copies (a risk run's base: scanned once, not once a chunk),
+            # with the paths added since (not in it: each adds its year as the scan would)
+            source, added = self._scan_from
+            source.deck_years(path)
+            numbered = source._numbered or {}
+            if added:
+                numbered = dict(numbered)
+                for key in added:
+                    head, _, tail = key.rpartition(".")
+                    if tail.isdigit():
+                        numbered[head] = sorted([*numbered.get(head, []), int(tail)])
+            self._numbered, self._scan_from = numbered, None
         if self._numbered is None:  # every "<path>.<number>" once, not a scan per deck
             numbered: dict[str, list[int]] = {}
             for key in self._values:
