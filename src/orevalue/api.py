@@ -18,6 +18,7 @@ from orevalue.scenario import Overlay, Scenario, ScenarioError, is_case_file
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
+    from orevalue.forks import Helper
     from orevalue.incentives.optimise import Design
     from orevalue.params import Params
     from orevalue.results import Results
@@ -320,6 +321,7 @@ def site(
     refined_pct: float | None = None,
     max_sites: int | None = None,
     engine_npv: bool = True,
+    planned: Callable[[Siting], object] | None = None,
 ) -> Siting:
     """Where to build: the best plan over the candidate sites (the case's embedded siting
     data, :func:`orevalue.siting.data.sites_file`, with the file ``sites`` merged onto it),
@@ -328,8 +330,10 @@ def site(
 
     ``objective`` "system" counts public infrastructure, "plant" has the province build it;
     ``processed_pct`` (of the concentrate), ``refined_pct`` (of the anode) and ``max_sites``
-    default to the siting data's. Raises :class:`ScenarioError` for bad siting data and
-    :class:`orevalue.siting.InfeasibleError` when no plan meets the constraints.
+    default to the siting data's; ``planned`` hears the analysis once its plans are solved,
+    before the sites are valued (:func:`orevalue.siting.analyse`). Raises
+    :class:`ScenarioError` for bad siting data and :class:`orevalue.siting.InfeasibleError`
+    when no plan meets the constraints.
     """
     from orevalue.siting import Options, analyse, load_sites
 
@@ -341,18 +345,16 @@ def site(
     )
     data = load_sites(sites, _scenario(case))
     npv = site_npvs(case) if engine_npv else None
-    return analyse(_scenario(case), data, options, npv)
+    return analyse(_scenario(case), data, options, npv, planned=planned)
 
 
-def site_map_svg(siting: Siting) -> str:
-    """The map of a siting analysis as SVG text."""
-    import tempfile
+def site_map_svg(siting: Siting, maps: Helper | None = None) -> str:
+    """The map of a siting analysis as SVG text; ``maps`` is the
+    :func:`orevalue.report.sitemap.drawer` it was sent to, if any."""
+    from orevalue.report.sitemap import map_input, render
 
-    from orevalue.report.sitemap import draw_map
-
-    with tempfile.TemporaryDirectory(prefix="orevalue-map-") as folder:
-        draw_map(siting, Path(folder), svg_only=True)
-        return (Path(folder) / "map.svg").read_text(encoding="utf-8")
+    files = maps.result() if maps is not None else render(map_input(siting), svg_only=True)
+    return str(files["map.svg"])
 
 
 # ------------------------------------------------------------------ the brief
@@ -366,19 +368,30 @@ class Brief:
     doc: dict[str, Any]
 
 
-def brief_siting(case: Loaded | Scenario) -> tuple[Siting | None, str | None, str | None]:
+def brief_siting(
+    case: Loaded | Scenario, maps: Helper | None = None
+) -> tuple[Siting | None, str | None, str | None]:
     """The siting section's material: the analysis of the case's own scenario (without the
-    site and regime laid over it) and its map as SVG text; or, when there is none, why."""
+    site and regime laid over it) and its map as SVG text; or, when there is none, why.
+    With ``maps`` (a :func:`orevalue.report.sitemap.drawer`), the map is drawn there while the
+    sites are valued."""
     from orevalue.siting import InfeasibleError
 
     loaded = _loaded(case)
+    planned = None
+    if maps is not None:
+        from orevalue.report.sitemap import draw_later
+
+        def planned(siting: Siting) -> None:
+            draw_later(maps, siting, svg_only=True)
+
     try:
         plain = load_scenario(loaded.path, case=loaded.case) if loaded.overlays else loaded.scenario
-        siting = site(Loaded(plain, path=loaded.path, case=loaded.case))
+        siting = site(Loaded(plain, path=loaded.path, case=loaded.case), planned=planned)
     except (ScenarioError, InfeasibleError) as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]
         return None, "No siting analysis: " + "; ".join(str(p) for p in problems), None
-    return siting, None, site_map_svg(siting)
+    return siting, None, site_map_svg(siting, maps)
 
 
 def report(
@@ -402,8 +415,15 @@ def report(
     from orevalue.report.brief import BriefInputs, build
 
     loaded = _loaded(case)
-    results = results if results is not None else evaluate(loaded)
-    where, note, svg = brief_siting(loaded) if siting else (None, None, None)
+    where, note, svg = None, None, None
+    if siting:  # matplotlib imported and the map drawn on a child while the case is evaluated
+        from orevalue.report.sitemap import drawer
+
+        with drawer() as maps:
+            results = results if results is not None else evaluate(loaded)
+            where, note, svg = brief_siting(loaded, maps)
+    else:
+        results = results if results is not None else evaluate(loaded)
     extra: dict[str, Any] = {}
     if sweep is not None:
         from orevalue.report.brief.sweep import sweep_material
