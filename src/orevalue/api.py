@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,11 +105,9 @@ def load(
     """The scenario at ``path`` merged onto the embedded ``case`` (``gold``, ``antimony``; the
     file's own ``case`` key, else the default case, when None; the case alone when ``path`` is
     None) with the costs of the candidate ``site`` (see :func:`site`) and then the fiscal
-    ``regime`` preset laid over it.
-
-    Raises :class:`ScenarioError`: an unknown site or regime, a site that cannot host the
-    plant, or any problem of the file (each naming file, line, field and what is allowed).
-    """
+    ``regime`` preset laid over it. Raises :class:`ScenarioError`: an unknown site or regime,
+    a site that cannot host the plant, or any problem of the file (each naming file, line,
+    field and what is allowed)."""
     path = Path(path) if path is not None else None
     overlays: list[Overlay] = []
     parts: list[str] = []
@@ -325,36 +324,28 @@ def site(
 ) -> Siting:
     """Where to build: the best plan over the candidate sites (the case's embedded siting
     data, :func:`orevalue.siting.data.sites_file`, with the file ``sites`` merged onto it),
-    each site ranked on its own and, with
-    ``engine_npv``, valued after tax by the engine (:func:`site_npvs`).
+    each site ranked on its own and, with ``engine_npv``, valued after tax by the engine
+    (:func:`site_npvs`).
 
     ``objective`` "system" counts public infrastructure, "plant" has the province build it;
     ``processed_pct`` (of the concentrate), ``refined_pct`` (of the anode) and ``max_sites``
-    default to the siting data's; ``planned`` hears the analysis once its plans are solved,
-    before the sites are valued (:func:`orevalue.siting.analyse`). Raises
-    :class:`ScenarioError` for bad siting data and :class:`orevalue.siting.InfeasibleError`
-    when no plan meets the constraints.
-    """
+    default to the siting data's; ``planned`` hears the analysis before the sites are valued
+    (:func:`orevalue.siting.analyse`). Raises :class:`ScenarioError` for bad siting data and
+    :class:`orevalue.siting.InfeasibleError` when no plan meets the constraints."""
     from orevalue.siting import Options, analyse, load_sites
 
-    options = Options(
-        objective=objective,  # type: ignore[arg-type]
-        processed_pct=processed_pct,
-        refined_pct=refined_pct,
-        max_sites=max_sites,
-    )
+    kinds = {"objective": objective, "processed_pct": processed_pct, "max_sites": max_sites}
+    options = Options(**kinds, refined_pct=refined_pct)  # type: ignore[arg-type]
     data = load_sites(sites, _scenario(case))
     npv = site_npvs(case) if engine_npv else None
     return analyse(_scenario(case), data, options, npv, planned=planned)
 
 
 def site_map_svg(siting: Siting, maps: Helper | None = None) -> str:
-    """The map of a siting analysis as SVG text; ``maps`` is the
-    :func:`orevalue.report.sitemap.drawer` it was sent to, if any."""
-    from orevalue.report.sitemap import map_input, render
+    """The map of a siting analysis as SVG text (from ``maps``, the drawer it was sent to)."""
+    from orevalue.report.sitemap import map_svg
 
-    files = maps.result() if maps is not None else render(map_input(siting), svg_only=True)
-    return str(files["map.svg"])
+    return map_svg(siting, maps)
 
 
 # ------------------------------------------------------------------ the brief
@@ -372,19 +363,13 @@ def brief_siting(
     case: Loaded | Scenario, maps: Helper | None = None
 ) -> tuple[Siting | None, str | None, str | None]:
     """The siting section's material: the analysis of the case's own scenario (without the
-    site and regime laid over it) and its map as SVG text; or, when there is none, why.
-    With ``maps`` (a :func:`orevalue.report.sitemap.drawer`), the map is drawn there while the
-    sites are valued."""
+    site and regime laid over it) and its map as SVG text (drawn by ``maps``, a
+    :func:`~orevalue.report.sitemap.drawer`, if given); or, when there is none, why."""
+    from orevalue.report.sitemap import draw_later
     from orevalue.siting import InfeasibleError
 
     loaded = _loaded(case)
-    planned = None
-    if maps is not None:
-        from orevalue.report.sitemap import draw_later
-
-        def planned(siting: Siting) -> None:
-            draw_later(maps, siting, svg_only=True)
-
+    planned = None if maps is None else partial(draw_later, maps, svg_only=True)
     try:
         plain = load_scenario(loaded.path, case=loaded.case) if loaded.overlays else loaded.scenario
         siting = site(Loaded(plain, path=loaded.path, case=loaded.case), planned=planned)
@@ -410,20 +395,15 @@ def report(
     summary of :func:`risk`, when given) and every assumption. ``results`` are
     :func:`evaluate`'s when already computed; ``command`` is how to reproduce it; ``sweep``
     is a table ``orevalue sweep`` wrote, whose best and worst points and heat map the brief
-    adds (raises :class:`orevalue.report.brief.sweep.SweepFileError` when it cannot be
-    read); ``portfolio`` is :func:`portfolio`'s programme, for the brief's portfolio page."""
+    adds (:class:`orevalue.report.brief.sweep.SweepFileError` if it cannot be read);
+    ``portfolio`` is :func:`portfolio`'s programme, for the brief's portfolio page."""
     from orevalue.report.brief import BriefInputs, build
+    from orevalue.report.sitemap import drawer
 
     loaded = _loaded(case)
-    where, note, svg = None, None, None
-    if siting:  # matplotlib imported and the map drawn on a child while the case is evaluated
-        from orevalue.report.sitemap import drawer
-
-        with drawer() as maps:
-            results = results if results is not None else evaluate(loaded)
-            where, note, svg = brief_siting(loaded, maps)
-    else:
+    with drawer(siting) as maps:  # matplotlib imported, the map drawn on a child meanwhile
         results = results if results is not None else evaluate(loaded)
+        where, note, svg = brief_siting(loaded, maps) if siting else (None, None, None)
     extra: dict[str, Any] = {}
     if sweep is not None:
         from orevalue.report.brief.sweep import sweep_material

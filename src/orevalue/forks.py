@@ -89,13 +89,14 @@ def later(fn: Callable[..., Any], *args: Any) -> Pending:
 class Helper:
     """A child forked at once that runs ``prepare()`` (its imports) while this process goes on,
     then the one call :meth:`submit` sends it (the function by name, its arguments pickled);
-    :meth:`result` waits for it. Without a safe fork, the call runs in :meth:`result`. Use it as
-    a context manager (or call :meth:`close`): leaving it without the result stops the child."""
+    :meth:`result` waits for it. Without a safe fork (or ``fork``), the call runs in
+    :meth:`result`. Use it as a context manager (or call :meth:`close`): leaving it without
+    the result stops the child."""
 
-    def __init__(self, prepare: Callable[[], Any] | None = None):
+    def __init__(self, prepare: Callable[[], Any] | None = None, fork: bool = True):
         self._call: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
         self._pid, self._send, self._inbox = -1, -1, -1
-        if not can_fork():
+        if not (fork and can_fork()):
             return
         request, self._send = os.pipe()
         self._inbox, out = os.pipe()

@@ -361,14 +361,22 @@ def draw_map(siting: Any, folder: Path, svg_only: bool = False) -> list[Path]:
     return write_map(render(map_input(siting), svg_only), folder)
 
 
-def drawer() -> Helper:
+def drawer(enabled: bool = True) -> Helper:
     """A child forked now, which imports matplotlib while this process runs the analysis and
     then renders the map :func:`draw_later` sends it; its ``result()`` is :func:`render`'s
-    files (rendered here should the child fail, or where forking is unsafe)."""
-    return Helper(_import_matplotlib)
+    files (rendered here should the child fail, where forking is unsafe, or not ``enabled``:
+    no child is forked then, for a caller that may draw no map)."""
+    return Helper(_import_matplotlib if enabled else None, fork=enabled)
 
 
 def draw_later(maps: Helper, siting: Any, svg_only: bool = False) -> None:
     """Send the map of ``siting`` to the :func:`drawer` ``maps`` (no engine NPV is on it, so
     it can go as soon as the plans are solved)."""
     maps.submit(render, map_input(siting), svg_only)
+
+
+def map_svg(siting: Any, maps: Helper | None = None) -> str:
+    """The map of ``siting`` as SVG text: from ``maps``, the :func:`drawer` it was sent to
+    with ``svg_only``, else rendered here."""
+    files = maps.result() if maps is not None else render(map_input(siting), svg_only=True)
+    return str(files["map.svg"])
