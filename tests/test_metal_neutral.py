@@ -111,9 +111,17 @@ def test_the_market_is_built_from_the_series_table(default_params):
     market = Market.from_params(default_params, years)
     with_deck = {k for k, s in catalog.price_series().items() if s.fallback is None}
     # every series the case gives a deck for (the copper case: all but the antimony series,
-    # the gold refining charge and the bars' listing premium, which only those cases price);
-    # the acid netback is a path only in a risk run
-    others = {"sb_usd_per_t", "sb2o3_usd_per_t", "au_rc_usd_per_oz", "lbma_premium_usd_per_oz"}
+    # the gold refining charge, the bars' listing premium and the trade rules, which only
+    # those cases (or a scenario) give); the acid netback is a path only in a risk run
+    others = {
+        "sb_usd_per_t",
+        "sb2o3_usd_per_t",
+        "au_rc_usd_per_oz",
+        "lbma_premium_usd_per_oz",
+        "au_export_allowed_pct",
+        "au_import_allowed_pct",
+        "conc_export_allowed_pct",
+    }
     copper_decks = with_deck - others
     assert set(market) == copper_decks
     price, usd_per_t = market.element_price("au")

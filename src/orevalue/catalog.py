@@ -51,7 +51,7 @@ class PriceSeries:
 
     key: str
     unit: str  # "USD/t", "USD/oz", "USc/lb", "USD/dmt"
-    prices: Literal["element", "charge", "premium", "netback", "product"]
+    prices: Literal["element", "charge", "premium", "netback", "product", "share"]
     description: str
     element: str | None = None  # the element priced, for prices = "element"
     fallback: str | None = None  # the parameter used where no deck or path is given

@@ -213,11 +213,16 @@ def _investor_metrics(
     cf = case.lines["cash_flow"]
     builds = bool(case.flows.stages)
     return {
-        "npv_usd": metrics.npv(rate, cf) * permit_delay_factor(p, rate),
+        "npv_usd": _plant_npv(p, case, rate),
         "irr": metrics.irr(cf) if builds else np.full(p.n_samples, np.nan),
         "capex_initial_usd": case.capex_initial_usd[:, 0],
         product_key(scenario, name): case.product_main_t[:, schedule.steady_index(scenario, tl)],
     }
+
+
+def _plant_npv(p: Params, case: PlantCase, rate: np.ndarray) -> np.ndarray:
+    """The plant's NPV before financing (N,), the permit delay's discount applied."""
+    return metrics.npv(rate, case.lines["cash_flow"]) * permit_delay_factor(p, rate)
 
 
 def product_key(scenario: Scenario, pathway: str) -> str:
@@ -277,6 +282,7 @@ def evaluate(
     detail: bool = True,
     compare: bool = True,
     lean: bool = False,
+    npv_only: bool = False,
 ) -> Results:
     """Evaluate every pathway of ``scenario``.
 
@@ -287,6 +293,8 @@ def evaluate(
     run turns all three off. ``lean`` stops each plant view after the investor's lines and
     reports only what a risk run reads: plant NPV and IRR before financing, capex, output and
     export earnings against the baseline, worked out as the full evaluation works them out.
+    ``npv_only`` (with ``lean``) reports each plant's NPV alone (all a tornado or a Sobol
+    design reads): no IRR, export earnings or gains over the baseline are worked out.
     """
     p = params if params is not None else Params.from_scenario(scenario)
     p = mine_economics.with_mine_feed(scenario, p)
@@ -299,6 +307,13 @@ def evaluate(
     exports: dict[str, np.ndarray] = {}  # each pathway's export earnings, (N, Y)
     for name, pathway in scenario.pathways.items():
         case = plant_case(scenario, p, name, tl, market, supply, stop_after)
+        if npv_only and lean:
+            npv = {"npv_usd": _plant_npv(p, case, rate)}
+            product, element = main_product(scenario, name), main_element(scenario, name)
+            results[name] = PathwayResult(
+                name, pathway.label, product, case, npv, {}, {}, {}, {}, main_element=element
+            )
+            continue
         earnings = country.export_earnings(scenario, p, case, tl, country_rate)
         exports[name] = earnings.total_usd
         investor = _investor_metrics(scenario, p, name, case, tl, rate)
@@ -321,7 +336,8 @@ def evaluate(
             results[name] = _full_result(
                 scenario, p, name, case, tl, investor, earnings, breakeven, detail
             )
-    _against_baseline(results, exports, scenario.baseline_pathway, country_rate, lean)
+    if not (npv_only and lean):
+        _against_baseline(results, exports, scenario.baseline_pathway, country_rate, lean)
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
     mine: dict[str, np.ndarray] = {}
     if scenario.mine_plan is not None and not lean:

@@ -42,6 +42,8 @@ pct2   100 × value, two decimals                    12.50
 pp     value (already in points), one decimal, sign +1.5
 kt     value / 1e3, no decimals, thousands commas   236
 kt1    value / 1e3, one decimal, thousands commas   236.4
+t1     value, one decimal, thousands commas         5.5
+kg     1e3 × value, no decimals, thousands commas   350
 n      value, no decimals, thousands commas         1,102
 x      value, two decimals                          −0.50
 yr     value, one decimal                           12.0
@@ -57,6 +59,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -77,6 +80,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "USD/job": ("usd", "USD"),
     "fraction": ("pct", "%"),
     "percentage points": ("pp", "% points"),
+    "%": ("g", "%"),
     "years": ("yr", "years"),
     "months": ("yr", "months"),
     "ratio": ("x", ""),
@@ -102,6 +106,8 @@ _KINDS: dict[str, tuple[float, str]] = {
     "pp": (1.0, "+.1f"),
     "kt": (1e-3, ",.0f"),
     "kt1": (1e-3, ",.1f"),
+    "t1": (1.0, ",.1f"),
+    "kg": (1e3, ",.0f"),
     "n": (1.0, ",.0f"),
     "x": (1.0, ".2f"),
     "yr": (1.0, ".1f"),
@@ -261,6 +267,27 @@ def format_kind(key_or_unit: str, group: str | None = None) -> str:
 def shown_unit(key: str, group: str | None = None) -> str:
     """The unit shown beside a key's label: ``USD m`` for USD, ``%`` for a fraction."""
     return UNITS[unit(key, group)][1]
+
+
+#: The scales a quantity in t/yr may be shown at, largest first: (format kind, shown unit,
+#: tonnes per shown unit). The declared unit's own scale (kt/yr) comes first.
+MASS_SCALES = (("t1", "t/yr", 1.0), ("kg", "kg/yr", 1e-3))
+
+
+def mass_scale(values: Iterable[float | None], kind: str = "kt") -> tuple[str, str]:
+    """(format kind, shown unit) of a row of tonnes per year shown together (``values``, one
+    per pathway): the declared kilotonnes (``kind``, "kt" or "kt1", and "kt/yr") when the
+    largest finite magnitude is 1,000 t or more, or nothing is finite and non-zero (copper's
+    236,000 t: 236 kt/yr); else the largest scale at which it reads 1 or more (gold's 5.5 t:
+    5.5 t/yr; 0.35 t: 350 kg/yr), so that a small case's tonnes do not show as 0.0 kt."""
+    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
+    largest = max(finite, default=0.0)
+    if largest >= 1e3 or largest == 0.0:
+        return kind, UNITS["t/yr"][1]
+    for scale_kind, shown, tonnes in MASS_SCALES:
+        if largest >= tonnes:
+            return scale_kind, shown
+    return MASS_SCALES[-1][:2]
 
 
 def caption(key: str, group: str | None = None) -> str:

@@ -133,7 +133,7 @@ def test_the_file_case_key_is_the_base_of_its_overrides(tmp_path):
     scenario = orevalue.load(path)
     assert scenario.focus_pathway == "bars_home" and scenario.feeds["scrap"].dry_t_per_yr == 3.0
     assert scenario.provenance["feeds.scrap.dry_t_per_yr"]["tag"] == "user"
-    assert set(scenario.stages) == {"refinery", "export_bars", "lbma", "cil"}  # none of copper's
+    assert set(scenario.stages) == {"refinery", "export_bars", "state_bank_delivery", "lbma", "cil"}
 
 
 @pytest.mark.parametrize("case", CASES)

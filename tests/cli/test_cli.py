@@ -304,6 +304,22 @@ def test_python_m_orevalue_reports_without_traceback(tmp_path):
     assert "101" in line and "<= 100" in line
 
 
+def test_python_m_orevalue_risk_prints_and_writes_everything_before_it_ends(tmp_path):
+    # the risk command ends its process without the interpreter's teardown: its tables and
+    # files are out first, whole, with exit code 0; a bad option still exits with code 2
+    base = [sys.executable, "-m", "orevalue", "risk", "-n", "64", "--workers", "1"]
+    args = [*base, "--sobol", "0", "--no-tornado", "--out", str(tmp_path)]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "balochistan-copper" / "risk"
+    assert proc.stdout.rstrip().endswith(f"Wrote summary.json to {folder}/")
+    assert json.loads((folder / "summary.json").read_text())["run"]["samples"] == 64
+    bad = subprocess.run(
+        [*base, "--sobol", "3"], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert bad.returncode == 2 and "--sobol: got 3" in bad.stderr
+
+
 def test_init_onto_a_folder_fails_cleanly(tmp_path):
     folder = tmp_path / "folder"
     folder.mkdir()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import weakref
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from orevalue.params import Params
 from orevalue.risk import montecarlo, prices, spec, summary
 from orevalue.risk.distributions import Fixed
 from orevalue.risk.sampling import BLOCK, RiskModel
+from orevalue.risk.workers import local
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +170,54 @@ def test_paired_probabilities_count_the_same_samples(model, tmp_path):
     for name in ("anode", "cathode", "rod"):
         assert mc.beats_baseline[name] == np.count_nonzero(columns[f"{name}.npv_usd"] > base)
     assert sum(mc.best.values()) == 600
+
+
+def test_plant_npvs_alone_are_those_of_the_whole_lean_evaluation(model):
+    # the tornado and the Sobol design evaluate the plant NPVs alone (no IRR, no export
+    # earnings): the same bits as the lean evaluation's, with price paths and sampled inputs
+    p = model.params(model.draws(9, 0, 300))
+    alone = montecarlo.evaluate_npvs(model, p)
+    whole, _ = montecarlo.evaluate_outputs(model, p)
+    assert set(alone) == {k for k in whole if k.endswith(".npv_usd")}
+    for key, values in alone.items():
+        assert values.tobytes() == whole[key].tobytes(), key
+
+
+def _where_and_square(model: object, x: int) -> tuple[int, int]:
+    if x == 13:
+        raise ValueError("thirteen")
+    return os.getpid(), x * x
+
+
+def test_the_pool_and_this_process_share_the_calls_results_in_order():
+    # this process runs queued calls while the result it wants is not in: every result comes
+    # in its call's order, whoever ran it, and a call's exception is raised when its result
+    # is taken, after the results before it
+    with local(None, 3, 40) as ex:
+        first = ex.map(_where_and_square, [(i,) for i in range(13)])
+        second = ex.map(_where_and_square, [(i,) for i in range(20, 40)])
+        got = list(first) + list(second)
+        failing = ex.map(_where_and_square, [(11,), (12,), (13,), (14,)])
+        assert [next(failing)[1], next(failing)[1]] == [121, 144]
+        with pytest.raises(ValueError, match="thirteen"):
+            next(failing)
+    assert [v for _, v in got] == [i * i for i in [*range(13), *range(20, 40)]]
+    pids = {pid for pid, _ in got}
+    assert os.getpid() in pids and len(pids) >= 2
+
+
+def _column(model: object, x: int) -> np.ndarray:
+    return np.full(1000, float(x))
+
+
+def test_the_pool_holds_no_result_once_taken():
+    # a run's memory stays flat in its number of chunks: a chunk's outputs are let go as soon
+    # as they are taken, whichever process computed them
+    with local(None, 2, 30) as ex:
+        results = ex.map(_column, [(i,) for i in range(30)])
+        for i in range(30):
+            values = next(results)
+            assert values[0] == i
+            taken = weakref.ref(values)
+            del values
+            assert taken() is None, i  # while the run goes on

@@ -3,6 +3,7 @@ default case against one-at-a-time evaluations."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -96,3 +97,17 @@ def test_saltelli_design_is_salibs(grouped):
     expected = salib_sample.sample(problem, 128, calc_second_order=False, scramble=True, seed=7)
     got = sensitivity.saltelli_design(groups if grouped else names, 128, 7)
     np.testing.assert_array_equal(got, expected)
+
+
+def test_a_design_task_builds_the_rows_of_the_whole_design():
+    # a Sobol task is sent its rows' base points and builds the rows itself: the same rows
+    # as the whole design's, for chunks that start and end inside a base point's rows
+    groups = ["b", "a", "b", "c", "a"]
+    names = [f"x{i}" for i in range(len(groups))]
+    plan = dataclasses.replace(sensitivity.design(names, groups, 64, 5), chunk=37)
+    x = plan.x
+    np.testing.assert_array_equal(x, sensitivity.saltelli_design(groups, 64, 5))
+    assert plan.rows == x.shape[0] == 64 * 5
+    for start, stop in plan.chunks():
+        part = sensitivity.design_part(*plan.part(start, stop))
+        assert part.tobytes() == x[start:stop].tobytes(), (start, stop)

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from orevalue.cli import common
 from orevalue.cli.incentives import incentives_command
 from orevalue.cli.init import init_command
 from orevalue.cli.portfolio import portfolio_command
@@ -62,8 +63,16 @@ app.command("serve")(serve_command)
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    sys.exit(app())
+    """Entry point of the console script. A command that asked for it
+    (:func:`orevalue.cli.common.skip_teardown`) ends the process once the exit handlers have
+    run and the output is flushed, without the interpreter's teardown."""
+    try:
+        code = app()
+    except SystemExit as exc:
+        code = exc.code
+    if common.teardown_skipped():
+        common.end_process(code)
+    sys.exit(code)
 
 
 __all__ = ["app", "main"]

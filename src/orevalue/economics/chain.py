@@ -65,12 +65,16 @@ def two_companies(
     sales = on_axis(sales_plant, tl.years, axis)
     timing = on_axis(timing, tl.years, axis)
     unit = on_axis(mine.value_per_dry_t.total_usd, mine.years.years, axis)
-    exported = np.maximum(conc - to_plant_t, 0.0) * unit
+    left = np.maximum(conc - to_plant_t, 0.0)
+    exported = left * unit  # sold abroad, or at home in the part of a year a trade rule bars
+    fob = exported  # the part exported, which pays the export duty
+    if mine.exported_per_dry_t is not mine.value_per_dry_t.total_usd:
+        fob = left * on_axis(mine.exported_per_dry_t, mine.years.years, axis)
     if plan.export_ban and case.flows.stages:  # the rest goes unsold
-        exported = np.zeros_like(exported)
+        exported = fob = np.zeros_like(exported)
     mine_axis = _Years(axis)
     mine_lines = company_lines(
-        scenario, mine.q, mine_axis, ore, conc, exported, sales + timing, exported
+        scenario, mine.q, mine_axis, ore, conc, exported, sales + timing, fob
     )
     plant_lines = {
         k: on_axis(case.lines[k], tl.years, axis)

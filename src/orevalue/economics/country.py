@@ -9,7 +9,12 @@ import numpy as np
 
 from orevalue.economics import government as gov
 from orevalue.economics import metrics, schedule
-from orevalue.economics.plant import DOMESTIC_STAKEHOLDERS, PlantCase, export_fob_usd
+from orevalue.economics.plant import (
+    DOMESTIC_STAKEHOLDERS,
+    PlantCase,
+    export_fob_usd,
+    reserves_usd,
+)
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -21,18 +26,21 @@ def mine_lines(
     scenario: Scenario, p: Params, case: PlantCase, fob: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """What the governments get from the mine, which moves with the pathway: royalties on the
-    mine's concentrate sales (exported FOB, or sold to the plant at the transfer price), the
+    mine's concentrate sales (exported FOB or, in a part of a year a trade rule bars, sold at
+    home; or sold to the plant at the transfer price), the
     change in the mine's income tax when the transfer price departs from arm's length, and
     the export duty on concentrate still exported. USD (N, Y)."""
-    exported = sum(
-        (
-            fob[f]
-            for f in case.flows.feeds_available_dry_t
-            if scenario.terms[scenario.feeds[f].terms].mine_sales
-        ),
-        start=np.zeros_like(case.lines["revenue"]),
-    )
-    sales = exported + case.lines["mine_sales_to_plant"]
+    mine_feeds = [
+        f
+        for f in case.flows.feeds_available_dry_t
+        if scenario.terms[scenario.feeds[f].terms].mine_sales
+    ]
+    zeros = np.zeros_like(case.lines["revenue"])
+    exported = sum((fob[f] for f in mine_feeds), start=zeros)
+    # what the mine sells as it is: exported, or at home where a trade rule bars the export
+    processed = case.flows.feeds_processed_dry_t
+    as_it_is = sum((case.supply.sales_usd(f, f in processed) for f in mine_feeds), start=zeros)
+    sales = as_it_is + case.lines["mine_sales_to_plant"]
     shift = case.lines["mine_sales_to_plant"] - case.lines["mine_sales_to_plant_arms_length"]
     return {
         "mine_sales": sales,
@@ -169,6 +177,9 @@ def country_view(
         "government_revenue_federation_pv_usd": metrics.npv(rate, levels["federation"]),
         "government_revenue_pv_usd": metrics.npv(rate, total),
         "government_revenue_usd_per_yr": total[:, col],
+        "reserves_added_usd_per_yr": (reserves_usd(scenario, case) + np.zeros_like(exports))[
+            :, col
+        ],
         **physical(scenario, p, case, tl, exports),
         **{f"government_pv_usd_{k}": metrics.npv(rate, v) for k, v in lines.items()},
     }

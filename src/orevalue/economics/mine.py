@@ -102,16 +102,24 @@ class MineCase:
     q: Params  # parameters with the feed's grades those of the mine's concentrate
     value_per_dry_t: Value  # export value of one dry t, at ocean freight, (N, Y)
     lines: dict[str, np.ndarray]
+    #: FOB of the part of one dry t exported (all of it unless a trade rule bars part of a
+    #: year: that part is sold at home), (N, Y)
+    exported_per_dry_t: np.ndarray
 
 
-def concentrate_value(scenario: Scenario, q: Params, market: Market, dry_t: np.ndarray) -> Value:
-    """Export value of ``dry_t`` of the mine's concentrate (FOB less ocean freight), USD."""
+def concentrate_value(
+    scenario: Scenario, q: Params, market: Market, dry_t: np.ndarray
+) -> tuple[Value, np.ndarray]:
+    """Export value of ``dry_t`` of the mine's concentrate (FOB less ocean freight; under a
+    trade rule, the barred part sold at home), and the FOB of the part exported, USD."""
     plan = scenario.mine_plan
     assert plan is not None
     kind = scenario.feeds[plan.feed].terms
     elements = {el: flowsheet.feed_element_t(q, plan.feed, dry_t, el) for el in catalog.ELEMENTS}
     freight = terms.freight_usd_per_t(scenario, q, kind, ocean_only=True)
-    return terms.value(scenario, q, kind, terms.Lot(elements, dry_t, plan.feed), market, freight)
+    lot = terms.Lot(elements, dry_t, plan.feed)
+    parts = terms.sales(scenario, q, kind, lot, market, freight)
+    return terms.total(parts), terms.exported(parts).total_usd
 
 
 def mine_case(scenario: Scenario, p: Params) -> MineCase:
@@ -124,13 +132,14 @@ def mine_case(scenario: Scenario, p: Params) -> MineCase:
     plan = scenario.mine_plan
     assert plan is not None
     elements = {el: flowsheet.feed_element_t(q, plan.feed, conc, el) for el in plan.recovery_pct}
-    unit = concentrate_value(scenario, q, market, np.ones_like(conc))
+    unit, unit_exported = concentrate_value(scenario, q, market, np.ones_like(conc))
     sales = unit.total_usd * conc
-    lines = company_lines(scenario, q, my, ore, conc, sales, np.zeros_like(sales), sales)
+    fob = sales if unit_exported is unit.total_usd else unit_exported * conc
+    lines = company_lines(scenario, q, my, ore, conc, sales, np.zeros_like(sales), fob)
     for el in plan.recovery_pct:
         lines[f"revenue_{el}"] = conc * unit.metal(el)
     mined = ore * (1.0 + p["mine_plan.strip_ratio"])
-    return MineCase(my, ore, mined, conc, elements, q, unit, lines)
+    return MineCase(my, ore, mined, conc, elements, q, unit, lines, unit_exported)
 
 
 def company_lines(

@@ -112,6 +112,13 @@ class Value:
             return total.copy()  # never hand out a part itself
         return total
 
+    def scaled(self, share: np.ndarray | float) -> Value:
+        """Every part times ``share`` (a fraction of the lot, (N, Y) or a number)."""
+        return Value(
+            {el: _times(usd, share) for el, usd in self.metal_usd.items()},
+            *(_times(getattr(self, f), share) for f in _MONEY_FIELDS),
+        )
+
     def __add__(self, other: Value) -> Value:
         metal = dict(self.metal_usd)
         for el, usd in other.metal_usd.items():
@@ -137,6 +144,11 @@ def _fits(total: np.ndarray | float, part: np.ndarray | float) -> bool:
         and total.dtype == np.float64
         and np.broadcast_shapes(total.shape, np.shape(part)) == total.shape
     )
+
+
+def _times(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+    """a x b, the scalar 0 kept as it is (a part not there stays not there)."""
+    return a if _is_zero(a) else a * b
 
 
 def _plus(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:

@@ -127,8 +127,17 @@ def _sold(
         mass = flows.mass_t(scenario, p, product) if needs else None
         freight = terms.freight_usd_per_t(scenario, p, product, ocean_only=False)
         lot = terms.Lot(stream, mass)
-        flows.memo[key] = (stream, market, terms.value(scenario, p, product, lot, market, freight))
+        parts = terms.sales(scenario, p, product, lot, market, freight)
+        value = terms.total(parts)
+        flows.memo[key] = (stream, market, value)
+        flows.memo[("sales", id(value))] = (value, parts)  # the value by the terms sold on
     return flows.memo[key][2]
+
+
+def sale_parts(flows: PathwayFlows, value: Value) -> list[terms.Sale]:
+    """The parts of a product's ``value`` (from :func:`sales_and_feed`) by the terms it is
+    sold on (:func:`orevalue.economics.terms.sales`)."""
+    return flows.memo[("sales", id(value))][1]
 
 
 def _line(zeros: np.ndarray, x: np.ndarray | float) -> np.ndarray:
@@ -198,14 +207,27 @@ def export_fob_usd(
             continue
         key = ("fob", product, id(value))  # a valuation shared by pathways: its FOB too
         if key not in flows.memo:
-            fob = value.total_usd + value.freight_usd  # back to FOB: ocean freight only
+            parts = sale_parts(flows, value)
+            sent = terms.exported(parts)  # under a trade rule, the share of each year exported
+            fob = sent.total_usd + sent.freight_usd  # back to FOB: ocean freight only
             if spec.freight != "none":
                 mass = flows.mass_t(scenario, p, product)
-                ocean = mass * p[terms.FREIGHT_PATHS[spec.freight][0]]
+                ocean = mass * p[terms.FREIGHT_PATHS[spec.freight][0]] * parts[0].share
                 owned = isinstance(fob, np.ndarray) and np.shape(fob) == np.shape(ocean)
                 fob = np.subtract(fob, ocean, out=fob if owned else None)  # fob: new here
             flows.memo[key] = (value, fob)
         out[product] = flows.memo[key][1]
+    return out
+
+
+def reserves_usd(scenario: Scenario, flows: PathwayFlows, sold: dict[str, Value]) -> np.ndarray:
+    """What the central bank pays for the products it buys for its reserves (the parts of
+    them sold on terms with ``reserves``), USD (N, Y); 0.0 where none is."""
+    out: np.ndarray | float = 0.0
+    for value in sold.values():
+        for part in sale_parts(flows, value):
+            if scenario.terms[part.terms].reserves:
+                out = out + part.value.total_usd
     return out
 
 

@@ -9,7 +9,8 @@ freight and the site's leg to the port. An imported feed (``imported = true``)
 is bought CIF a Pakistani port: its value on its terms plus that landed freight per wet t; it
 fills the room the feeds before it leave, and what the plant does not take is not bought (it
 is neither exported nor beyond capacity). Its purchase is an import: its export earnings are
-minus what the plant pays for it.
+minus what the plant pays for it. Under an import rule (its terms' ``import_allowed``, a share
+of each year) only that share of it is on offer.
 
 A captive-feed contract (``mine_plan.captive_share_pct`` = s, per sample) splits the mine's
 feed into two lots: s x the mine's concentrate at the mine's grades (taken first) and (1 - s) x
@@ -56,6 +57,13 @@ class FeedSupply:
         if mine.supplies_feed(scenario):  # the mine's concentrate, phase by phase
             feed = scenario.mine_plan.feed  # type: ignore[union-attr]
             self.available_dry_t[feed] = mine.concentrate_dry_t_on(scenario, p, tl.years)
+        #: under an import rule, the share of each year a feed may come, (N, Y)
+        allowed: dict[str, np.ndarray] = {}
+        for feed, available in self.available_dry_t.items():
+            rule = scenario.terms[scenario.feeds[feed].terms].import_allowed
+            if rule is not None and scenario.feeds[feed].imported:
+                allowed[feed] = market[rule] / 100.0
+                self.available_dry_t[feed] = available * allowed[feed]
         #: feeds in two lots (a captive-feed contract): [the mine's, the feed's own figures]
         self.lots: dict[str, list[FeedLot]] = {}
         captive = _captive_lots(scenario, p, tl, self.available_dry_t)
@@ -90,6 +98,8 @@ class FeedSupply:
                 else:
                     taken[feed].append(part * ramp)
             cap = nameplate if feed in sized else p[f"feeds.{feed}.dry_t_per_yr"]
+            if feed in allowed and feed not in sized:  # sized for what the rule ever lets in
+                cap = cap * allowed[feed].max(axis=1, keepdims=True)
             self.processed_dry_t[feed] = _summed(taken[feed])
             self.nameplate_dry_t[feed] = cap
         self._share_nameplate(sized)
@@ -197,6 +207,16 @@ class FeedSupply:
                 self._fob[key] = _summed(values)
         return self._fob[key]
 
+    def sales_usd(self, feed: str, processed: bool) -> np.ndarray:
+        """What the feed a plant leaves unprocessed (``processed``) or all of it sells for, at
+        export parity less ocean freight, USD (N, Y): its export earnings (:meth:`fob_usd`),
+        plus, under a trade rule, the part of a year barred from export sold at home."""
+        if self.scenario.terms[self.scenario.feeds[feed].terms].export_allowed is None:
+            return self.fob_usd(feed, processed)
+        parts = self.parts(feed, "left" if processed else "available")
+        values = [self._value(feed, t, ocean=True, q=q, whole=True) for q, t in parts]
+        return _summed([v.total_usd for v in values])
+
     def _value(
         self,
         feed: str,
@@ -204,9 +224,11 @@ class FeedSupply:
         ocean: bool,
         regulated: bool = False,
         q: Params | None = None,
+        whole: bool = False,
     ) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
-        export FOB value) or with the freight the plant's site saves too; at the regulated
+        export FOB value: under a trade rule, of the part exported) or with the freight the
+        plant's site saves too (or, ``whole``, exported and sold at home alike); at the regulated
         treatment and refining charges where ``regulated``; at the grades of ``q`` (default
         the evaluation's). An imported feed pays its landed freight on top of its value on its
         terms, whichever the leg."""
@@ -217,7 +239,10 @@ class FeedSupply:
             freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
         market = self.purchase_market if regulated else self.market
-        return terms.value(self.scenario, p, kind, lot, market, freight)
+        if not ocean or whole:
+            return terms.value(self.scenario, p, kind, lot, market, freight)
+        parts = terms.sales(self.scenario, p, kind, lot, market, freight)
+        return parts[0].value if len(parts) == 1 else terms.exported(parts)
 
     def _export_duty_usd(self, feed: str, dry_t: np.ndarray, q: Params) -> np.ndarray:
         """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of

@@ -90,9 +90,66 @@ def value(
     freight_usd_per_t: np.ndarray | float,
 ) -> Value:
     """Value of ``lot`` under the case's ``terms.<terms>``, freight deducted at the rate given
-    (per wet t for concentrate, per t otherwise)."""
+    (per wet t for concentrate, per t otherwise); under a trade rule, the parts of
+    :func:`sales` together."""
+    return total(sales(scenario, p, terms, lot, market, freight_usd_per_t))
+
+
+@dataclass(frozen=True)
+class Sale:
+    """The part of a lot sold on one terms: their name, whether it is exported, the share of
+    the lot (1.0, or a fraction (N, Y) under a trade rule) and its value."""
+
+    terms: str
+    exported: bool
+    share: np.ndarray | float
+    value: Value
+
+
+def sales(
+    scenario: Any,
+    p: Params,
+    terms: str,
+    lot: Lot,
+    market: Market,
+    freight_usd_per_t: np.ndarray | float,
+) -> list[Sale]:
+    """``lot`` sold on ``terms.<terms>``: one sale, or under a trade rule (``export_allowed``,
+    a share a of each year, %) two: a x the lot on these terms, exported, and (1 - a) x the
+    lot sold at home: on the terms ``barred_sold_as`` names (at the gate), or else on these
+    at export parity (their value less the freight the lot would have paid: a home buyer of
+    an exportable pays its netback, not more)."""
     spec = scenario.terms[terms]
-    return TERMS[spec.function].function(p, f"terms.{terms}", spec, lot, market, freight_usd_per_t)
+    whole = _priced(p, terms, spec, lot, market, freight_usd_per_t)
+    if spec.export_allowed is None:
+        return [Sale(terms, spec.exported, 1.0, whole)]
+    share = market[spec.export_allowed] / 100.0
+    barred = 1.0 - share
+    home, at_home = spec.barred_sold_as, whole  # on these terms: at export parity
+    if home is not None:  # terms sold at home, at the gate
+        at_home = _priced(p, home, scenario.terms[home], lot, market, 0.0)
+    return [
+        Sale(terms, True, share, whole.scaled(share)),
+        Sale(home or terms, False, barred, at_home.scaled(barred)),
+    ]
+
+
+def total(parts: list[Sale]) -> Value:
+    """The value of a lot's parts together (the one part itself where there is one)."""
+    return parts[0].value if len(parts) == 1 else parts[0].value + parts[1].value
+
+
+def exported(parts: list[Sale]) -> Value:
+    """The value of the parts of a lot that are exported (the one part itself where one is,
+    an empty value where none is)."""
+    sent = [x.value for x in parts if x.exported]
+    return sent[0] if len(sent) == 1 else sum(sent, start=Value())
+
+
+def _priced(
+    p: Params, terms: str, spec: Any, lot: Lot, market: Market, freight: np.ndarray | float
+) -> Value:
+    return TERMS[spec.function].function(p, f"terms.{terms}", spec, lot, market, freight)
 
 
 def freight_usd_per_t(scenario: Any, p: Params, terms: str, ocean_only: bool) -> np.ndarray | float:

@@ -10,7 +10,15 @@ from rich.table import Table
 
 from orevalue import outputs
 from orevalue.catalog import elements
-from orevalue.report.labels import STAKEHOLDERS, for_metal, margin_rows, metal_name
+from orevalue.report.labels import (
+    STAKEHOLDERS,
+    for_case,
+    margin_rows,
+    mass_row,
+    metal_name,
+    sells_to_reserves,
+    shows_breakeven_tc,
+)
 from orevalue.report.verdict import verdict, warnings_of
 from orevalue.results import PathwayResult, Results
 
@@ -19,7 +27,8 @@ Row = tuple[str, Callable[[PathwayResult], float], str]
 
 def _fmt(x: float, kind: str) -> str:
     """A number as the terminal shows it: :func:`outputs.format_value` with an ASCII minus,
-    tonnes in kt to one decimal."""
+    tonnes in kt to one decimal (a row of tonnes takes the scale of its values first:
+    :func:`~orevalue.report.labels.mass_row`)."""
     return outputs.format_value("kt1" if kind == "kt" else kind, x, ascii_minus=True)
 
 
@@ -55,21 +64,36 @@ def _pathway_columns(title: str, results: Results) -> Table:
     return table
 
 
+def _values(results: Results, get: Callable[[PathwayResult], float], sample: int) -> list:
+    """A row's value for each pathway (None where the pathway has no such key)."""
+    values: list[float | None] = []
+    for r in results.pathways.values():
+        try:
+            values.append(float(get(r)[sample]))
+        except KeyError:
+            values.append(None)
+    return values
+
+
 def _table(title: str, results: Results, rows: list[Row], sample: int) -> Table:
+    """A table of ``rows``, pathways side by side; its rows of tonnes share one scale, that
+    of all their values (:func:`~orevalue.report.labels.mass_row`)."""
     table = _pathway_columns(title, results)
-    for label, get, kind in rows:
-        label = for_metal(label, results.scenario)
-        if label.startswith("—"):
+    values = [
+        None if label.startswith("—") else _values(results, get, sample) for label, get, _ in rows
+    ]
+    tonnes = [
+        v for (_, _, kind), row in zip(rows, values, strict=True) if kind == "kt" for v in row or []
+    ]
+    for (label, _, kind), row in zip(rows, values, strict=True):
+        label = for_case(label, results.scenario)
+        if row is None:
             table.add_section()
             table.add_row(f"[bold]{label.strip('— ')}[/]", *["" for _ in results.pathways])
             continue
-        cells = []
-        for r in results.pathways.values():
-            try:
-                cells.append(_fmt(float(get(r)[sample]), kind))
-            except KeyError:
-                cells.append("")
-        table.add_row(label, *cells)
+        if kind == "kt":
+            label, kind = mass_row(label, tonnes, "kt1")
+        table.add_row(label, *["" if v is None else _fmt(v, kind) for v in row])
     return table
 
 
@@ -94,7 +118,7 @@ def plant_rows(results: Results) -> list[Row]:
         _metric("plant", "payback_years"),
         _main_metric(results, "plant", "product_{element}_t_per_yr"),
         _metric("plant", "ebitda_usd_per_yr"),
-        _metric("plant", "breakeven_tc_usd_per_dmt"),
+        *([_metric("plant", "breakeven_tc_usd_per_dmt")] if shows_breakeven_tc(s) else []),
         (
             f"— Margin per t of product {elements()[element].name}, first full year (USD/t)",
             lambda r: r.plant["npv_usd"],
@@ -145,8 +169,13 @@ COUNTRY_ROWS = (
 )
 
 
-def country_rows() -> list[Row]:
-    return [_metric("country", key, indent=indent) for key, indent in COUNTRY_ROWS]
+def country_rows(results: Results) -> list[Row]:
+    """The country view's rows; what the central bank buys for its reserves only for a case
+    that sells to it (terms with ``reserves``)."""
+    rows = list(COUNTRY_ROWS)
+    if sells_to_reserves(results.scenario):
+        rows.insert(3, ("reserves_added_usd_per_yr", ""))
+    return [_metric("country", key, indent=indent) for key, indent in rows]
 
 
 def government_rows(results: Results) -> list[Row]:
@@ -351,7 +380,7 @@ def print_results(results: Results, console: Console | None = None, sample: int 
             sample,
         )
     )
-    console.print(_table("Country view", results, country_rows(), sample))
+    console.print(_table("Country view", results, country_rows(results), sample))
     fiscal = s.fiscal
     console.print(
         _table(

@@ -10,7 +10,7 @@ import numpy as np
 
 from orevalue import outputs
 from orevalue.catalog import element_price_series
-from orevalue.report.labels import metal_name
+from orevalue.report.labels import against_baseline, metal_name
 from orevalue.results import Results
 
 #: Metrics that are legitimately undefined (NaN) for some cash flows: an IRR of flows that
@@ -84,15 +84,6 @@ def _product_word(product: str) -> str:
     return words.get(product, product.replace("_", " "))
 
 
-def _against_baseline(results: Results) -> str:
-    """The baseline as the object of "against": "exporting concentrate" for a baseline
-    labelled "Export concentrate" ("exporting doré and scrap" for gold's), else its label."""
-    label = results.pathways[results.scenario.baseline_pathway].label
-    if label.startswith("Export "):
-        return "exporting " + label.removeprefix("Export ")
-    return f"the baseline ({label})"
-
-
 def verdict(results: Results, sample: int = 0) -> list[str]:
     """Which pathway pays best for the plant, what a tonne earns at each TC/RC case, where it
     breaks even, and what the country gains."""
@@ -164,7 +155,7 @@ def verdict(results: Results, sample: int = 0) -> list[str]:
     lines.extend(_government_lines(results, sample))
     gain = best.country["export_gain_usd_per_yr"][sample]
     lines.append(
-        f"{best.label} against {_against_baseline(results)}: export earnings "
+        f"{best.label} against {against_baseline(s)}: export earnings "
         f"{'+' if gain >= 0 else '-'}USD {usd(abs(gain))} a year at full output, "
         f"{_n('jobs_operations_domestic', best.country['jobs_operations_domestic'][sample])} "
         "Pakistani and "
@@ -225,7 +216,7 @@ def _government_lines(results: Results, sample: int) -> list[str]:
         f"federation (present values, mine royalties included), "
         f"{'+' if c['government_revenue_gain_pv_usd'][sample] >= 0 else '-'}USD "
         f"{usd(abs(c['government_revenue_gain_pv_usd'][sample]))} against "
-        f"{_against_baseline(results)}; "
+        f"{against_baseline(s)}; "
         f"{_n('share_kept_in_pakistan', c['share_kept_in_pakistan'][sample])} % of the chain's "
         "value stays in Pakistan "
         f"({_n('share_kept_change_pct_points', c['share_kept_change_pct_points'][sample])} points)."

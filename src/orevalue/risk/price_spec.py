@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from orevalue import catalog
 from orevalue.engine import element_price_path
 from orevalue.params import Params
 from orevalue.risk.checks import correlation_matrix
@@ -97,6 +98,8 @@ def _simulated(
             f"{WHERE}.{name}.process", 'the acid netback may be negative: use "arithmetic"'
         )
         return None
+    if catalog.price_series()[name].prices == "share" and not _share_ok(name, s, problems):
+        return None
     regime = None
     if s.regime is not None:
         r = s.regime
@@ -121,6 +124,25 @@ def _simulated(
         or scenario.provenance.get(f"{WHERE}.{name}", {}).get("tag", "")
         or scenario.provenance.get(f"{WHERE}.{name}.volatility", {}).get("tag", ""),
     )
+
+
+def _share_ok(name: str, s: SeriesSpec, problems: Problems) -> bool:
+    """A share of the year (a trade rule) moves only by its regime, between levels 0 to 100 %."""
+    if s.process != "arithmetic" or s.volatility:
+        problems.add(
+            f"{WHERE}.{name}.volatility",
+            'a share of the year switches by its regime only: process = "arithmetic", '
+            "volatility = 0",
+        )
+        return False
+    for level in ("tight", "normal"):
+        value = getattr(s.regime, level, 100.0)
+        if not 0.0 <= value <= 100.0:
+            problems.add(
+                f"{WHERE}.{name}.regime.{level}", f"got {value:g}; expected 0 to 100 (% of a year)"
+            )
+            return False
+    return True
 
 
 def _correlate(

@@ -20,7 +20,7 @@ import numpy as np
 
 from orevalue.params import Params
 from orevalue.risk import CHUNK, prices, saltelli
-from orevalue.risk.montecarlo import evaluate_outputs
+from orevalue.risk.montecarlo import evaluate_npvs, evaluate_outputs
 from orevalue.risk.sampling import Draws, Factor, RiskModel
 
 Evaluate = Callable[[np.ndarray], dict[str, np.ndarray]]
@@ -51,9 +51,13 @@ def factor_paths(
     paths = prices.path_updates(
         pm, model.base_params(n_ref), model.years, draws.shocks, draws.regime_u, only=series
     )
-    updates = prices.columns(paths, model.years)
-    low = {k: float(np.quantile(v, 0.1)) for k, v in updates.items()}
-    high = {k: float(np.quantile(v, 0.9)) for k, v in updates.items()}
+    # each year's quantiles over the paths, a deck at a time (the same order statistics and
+    # interpolation as year by year: 2 quantile calls a series instead of 2 a year)
+    low, high = {}, {}
+    for path, deck in paths.items():
+        lo, hi = np.quantile(deck, 0.1, axis=0), np.quantile(deck, 0.9, axis=0)
+        for k, year in enumerate(model.years):
+            low[f"{path}.{int(year)}"], high[f"{path}.{int(year)}"] = float(lo[k]), float(hi[k])
     return low, high
 
 
@@ -86,7 +90,7 @@ def tornado(
         paths = prices.columns(prices.base_updates(model.spec.prices, p, model.years), model.years)
         keys = {k for row in rows for k in row if k not in inputs}
         p = p.replace({**paths, **columns(keys, paths)})
-    out, _ = evaluate_outputs(model, p)
+    out = _evaluate(model, p, outputs)
     base = {name: float(out[name][0]) for name in outputs}
     table: dict[str, list[dict[str, Any]]] = {}
     for name in outputs:
@@ -119,8 +123,14 @@ def saltelli_design(groups: list[str], n_base: int, seed: int) -> np.ndarray:
     that group's columns taken from B, then B; (n_base x (groups + 2), D). SALib builds the
     same matrix element by element, which takes seconds for a few hundred dimensions.
     """
+    base = saltelli.sobol_points(2 * len(groups), n_base, seed)
+    return design_rows(groups, base)
+
+
+def design_rows(groups: list[str], base: np.ndarray) -> np.ndarray:
+    """The design rows of the base points ``base`` (n, 2 D: the A columns, then the B
+    columns), as :func:`saltelli_design` orders them: (n x (groups + 2), D)."""
     d = len(groups)
-    base = saltelli.sobol_points(2 * d, n_base, seed)
     a, b = base[:, :d], base[:, d:]
     columns = np.asarray(groups)
     blocks = [a]
@@ -135,18 +145,42 @@ def saltelli_design(groups: list[str], n_base: int, seed: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Design:
-    """A Saltelli design: the factor of each index (``labels``) and the unit-cube rows ``x``
-    (n_base x (labels + 2), dims) to evaluate, in chunks of ``chunk`` rows."""
+    """A Saltelli design: the factor of each index (``labels``), the group of each unit-cube
+    dimension (``groups``) and the base points (``base``: n_base x 2 dims, A then B), whose
+    rows (n_base x (labels + 2), dims) are evaluated in chunks of ``chunk`` rows."""
 
     labels: list[str]
-    x: np.ndarray
+    groups: list[str]
+    base: np.ndarray
     seed: int
     chunk: int = CHUNK
 
+    @property
+    def step(self) -> int:
+        """Rows of a base point: A, one per label, B."""
+        return len(self.labels) + 2
+
+    @property
+    def rows(self) -> int:
+        return self.base.shape[0] * self.step
+
+    @property
+    def x(self) -> np.ndarray:
+        """Every row of the design."""
+        return design_rows(self.groups, self.base)
+
     def chunks(self) -> list[tuple[int, int]]:
         """Row ranges evaluated at once (fixed: the same whatever runs them)."""
-        n = self.x.shape[0]
+        n = self.rows
         return [(a, min(a + self.chunk, n)) for a in range(0, n, self.chunk)]
+
+    def part(self, start: int, stop: int) -> tuple[list[str], np.ndarray, int, int]:
+        """What rows ``start`` .. ``stop - 1`` are built from, for :func:`design_part`: the
+        groups, the base points the rows belong to, and the rows' place among theirs (a task
+        is sent these, a fiftieth of its rows' size)."""
+        first, last = start // self.step, (stop - 1) // self.step
+        offset = start - first * self.step
+        return self.groups, self.base[first : last + 1], offset, offset + stop - start
 
     def indices(self, y: dict[str, np.ndarray]) -> dict[str, dict[str, dict[str, float]]]:
         """S1, ST and their 95 % half-widths per label of each output's values ``y`` (one per
@@ -164,12 +198,18 @@ class Design:
         return result
 
 
+def design_part(groups: list[str], base: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows ``start`` .. ``stop - 1`` of the design of the base points ``base`` (see
+    :meth:`Design.part`): the same values as those rows of :attr:`Design.x`."""
+    return design_rows(groups, base)[start:stop]
+
+
 def design(names: list[str], groups: list[str], n_base: int, seed: int) -> Design:
     """The design of Sobol indices by group (by name when there is one group only) of the
     unit-cube dimensions ``names``; ``n_base`` should be a power of 2."""
     unique = list(dict.fromkeys(groups))
-    labels = unique if len(unique) > 1 else names
-    return Design(labels, saltelli_design(groups if len(unique) > 1 else names, n_base, seed), seed)
+    labels, by = (unique, groups) if len(unique) > 1 else (names, names)
+    return Design(labels, list(by), saltelli.sobol_points(2 * len(by), n_base, seed), seed)
 
 
 def sobol_indices(
@@ -188,13 +228,14 @@ def sobol_indices(
     ``n_base`` should be a power of 2; the design has n_base x (groups + 2) rows.
     """
     plan = dataclasses.replace(design(names, groups, n_base, seed), chunk=chunk)
-    y = {name: np.empty(plan.x.shape[0]) for name in outputs}
+    x = plan.x
+    y = {name: np.empty(plan.rows) for name in outputs}
     for start, stop in plan.chunks():
-        out = evaluate(plan.x[start:stop])
+        out = evaluate(x[start:stop])
         for name in outputs:
             y[name][start:stop] = out[name]
         if on_progress is not None:
-            on_progress(stop, plan.x.shape[0])
+            on_progress(stop, plan.rows)
     return plan.indices(y)
 
 
@@ -216,10 +257,28 @@ def model_design_tasks(model: RiskModel, n_base: int) -> int:
     return -(-rows // SOBOL_CHUNK)
 
 
+def _evaluate(model: RiskModel, p: Params, outputs: list[str]) -> dict[str, np.ndarray]:
+    """The model's outputs of the samples in ``p``: only the plant NPVs when ``outputs`` are
+    NPVs (the same values)."""
+    if all(name.endswith(".npv_usd") for name in outputs):
+        return evaluate_npvs(model, p)
+    return evaluate_outputs(model, p)[0]
+
+
 def evaluate_design(model: RiskModel, x: np.ndarray, outputs: list[str]) -> dict[str, np.ndarray]:
-    """``outputs`` of the model at unit-cube design rows ``x`` (one task of a run)."""
-    out = evaluate_outputs(model, model.params(model.from_unit(x)))[0]
+    """``outputs`` of the model at unit-cube design rows ``x``."""
+    out = _evaluate(model, model.params(model.from_unit(x)), outputs)
     return {name: out[name] for name in outputs}
+
+
+def evaluate_part(
+    model: RiskModel,
+    part: tuple[list[str], np.ndarray, int, int],
+    outputs: list[str],
+) -> dict[str, np.ndarray]:
+    """``outputs`` of the model at the design rows of ``part`` (:meth:`Design.part`; one task
+    of a run)."""
+    return evaluate_design(model, design_part(*part), outputs)
 
 
 def sobol(
@@ -233,10 +292,10 @@ def sobol(
     plan = model_design(model, n_base, seed)
     if plan is None:
         return {name: {} for name in outputs}
-    rows = plan.x.shape[0]
+    rows = plan.rows
     y = {name: np.empty(rows) for name in outputs}
     for start, stop in plan.chunks():
-        for name, values in evaluate_design(model, plan.x[start:stop], outputs).items():
+        for name, values in evaluate_part(model, plan.part(start, stop), outputs).items():
             y[name][start:stop] = values
         if on_progress is not None:
             on_progress(stop, rows)

@@ -75,6 +75,7 @@ def check_references(s: Scenario) -> Found:
         *_finance_and_ownership(s),
         *_fiscal_and_terms(s),
         *_terms(s),
+        *_trade_rules(s),
         *_pathway_choices(s),
         *check_mine(s.mine_plan, s.feeds),
     ]
@@ -352,14 +353,63 @@ def _terms(s: Scenario) -> Found:
     return found
 
 
+def _trade_rules(s: Scenario) -> Found:
+    """A trade rule (``export_allowed``, ``import_allowed``) names a share series the case
+    gives a deck for, on terms sold abroad (or bought abroad); what a barred lot is sold as is
+    sold at home at the gate; reserves are bought at home."""
+    found: Found = []
+    for name, t in s.terms.items():
+        where = f"terms.{name}"
+        if t.import_allowed is not None:
+            found += _share_rule(s, f"{where}.import_allowed", t.import_allowed)
+            users = [f for f, feed in s.feeds.items() if feed.terms == name]
+            if not users or not all(s.feeds[f].imported for f in users):
+                found.append((f"{where}.import_allowed", "applies to terms of imported feeds"))
+        if t.reserves and t.exported:
+            found.append((f"{where}.reserves", "reserves are bought at home: set exported = false"))
+        if t.export_allowed is None:
+            if t.barred_sold_as is not None:
+                found.append((f"{where}.barred_sold_as", "applies only with export_allowed"))
+            continue
+        found += _share_rule(s, f"{where}.export_allowed", t.export_allowed)
+        if not t.exported:
+            found.append((f"{where}.export_allowed", "a trade rule on terms with exported = false"))
+        home = t.barred_sold_as
+        if home is not None and home not in s.terms:
+            found.append((f"{where}.barred_sold_as", unknown_name("terms", home, s.terms)))
+        elif home is not None and (s.terms[home].exported or s.terms[home].freight != "none"):
+            found.append(
+                (
+                    f"{where}.barred_sold_as",
+                    f"terms.{home} must be sold at home at the gate (exported = false, "
+                    'freight = "none")',
+                )
+            )
+        elif home is not None and s.terms[home].export_allowed is not None:
+            found.append((f"{where}.barred_sold_as", f"terms.{home} has a trade rule itself"))
+    return found
+
+
+def _share_rule(s: Scenario, where: str, name: str) -> Found:
+    """A trade rule's series: a share series (data/price_series.toml) the case gives a deck."""
+    series = catalog.price_series().get(name)
+    if series is None or series.prices != "share":
+        shares = [k for k, x in catalog.price_series().items() if x.prices == "share"]
+        return [(where, unknown_name("share series", name, shares))]
+    if name not in s.prices:
+        return [(where, f"no [prices.{name}] deck")]
+    return []
+
+
 def _price_value(path: str, series: str, value: float) -> Found:
-    """A price below its series' range (:func:`~orevalue.scenario.fields.price_range`): a
-    metal's or a product's price is never negative."""
+    """A price outside its series' range (:func:`~orevalue.scenario.fields.price_range`): a
+    metal's or a product's price is never negative, a share of the year is 0 to 100 %."""
     low, high = price_range(series)
-    if value >= low:
+    if low <= value <= high:
         return []
     what = TermsCase.extra_description(series)
-    return [(path, f"got {value:g}; must be >= {low:g}, allowed {low:g} to {high:g} ({what})")]
+    bound = f">= {low:g}" if value < low else f"<= {high:g}"
+    return [(path, f"got {value:g}; must be {bound}, allowed {low:g} to {high:g} ({what})")]
 
 
 def _basis(s: Scenario, name: str, outputs: set[str]) -> Found:

@@ -48,8 +48,11 @@ NON_NEGATIVE_PRICES = ("element", "product")
 
 
 def price_range(series: str) -> tuple[float, float]:
-    """The values the price series ``series`` may take, in its unit (low, high)."""
+    """The values the price series ``series`` may take, in its unit (low, high): a share of
+    the year (a trade rule) 0 to 100 %."""
     known = catalog.price_series().get(series)
+    if known is not None and known.prices == "share":
+        return 0.0, 100.0
     low = 0.0 if known is not None and known.prices in NON_NEGATIVE_PRICES else -PRICE_LIMIT
     return low, PRICE_LIMIT
 

@@ -36,6 +36,27 @@ class _SalesTerms(_Model):
         description="a feed on these terms is the related mine's sales (its royalties, export "
         "duty and transfer price)",
     )
+    export_allowed: str | None = Field(
+        default=None,
+        description="a trade rule: the price series (a share, %) of each year the lot may be "
+        "exported; the rest of the year it is sold at home, on the terms `barred_sold_as` "
+        "names or on these terms, and is not an export",
+    )
+    barred_sold_as: str | None = Field(
+        default=None,
+        description="terms (sold at home, freight none) a lot is sold on in the part of a year "
+        "its export is barred; default: these terms, at home",
+    )
+    import_allowed: str | None = Field(
+        default=None,
+        description="a trade rule for an imported feed bought on these terms: the price series "
+        "(a share, %) of each year it may be imported; the rest of the year none is bought",
+    )
+    reserves: bool = Field(
+        default=False,
+        description="bought by the central bank for its reserves (counted as reserves added, "
+        "not as an export)",
+    )
 
 
 class Penalty(_Model):

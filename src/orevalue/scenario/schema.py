@@ -129,7 +129,7 @@ Feed = create_model(
         Field(
             default=0.0,
             ge=-1e4,
-            le=1e4,
+            le=1e5,  # gold's insured air freight is ~1 USD/oz, 32,000 USD/t
             description="an imported feed: freight the plant pays on top of its terms' CIF "
             "China value to land it at the site (origin to a Pakistani port less origin to "
             "China, plus port handling and port to site), USD per wet t",

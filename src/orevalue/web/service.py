@@ -250,11 +250,11 @@ class Field:
 
 @cache
 def fields() -> tuple[Field, ...]:
-    """Every leaf of the default case, with the descriptions, sources and tags that
-    ``orevalue init`` writes beside it."""
+    """Every leaf of the default case (the fields it sets: TOML has no null), with the
+    descriptions, sources and tags that ``orevalue init`` writes beside it."""
     scenario = load()
     out = []
-    for path, value in leaves(scenario.model_dump(mode="json")).items():
+    for path, value in leaves(scenario.model_dump(mode="json", exclude_none=True)).items():
         prov = scenario.provenance.get(path) or {}
         out.append(
             Field(
@@ -271,7 +271,7 @@ def fields() -> tuple[Field, ...]:
 
 def current_values(loaded: api.Loaded) -> dict[str, str]:
     """The leaves of a loaded scenario as TOML value text."""
-    values = leaves(loaded.scenario.model_dump(mode="json"))
+    values = leaves(loaded.scenario.model_dump(mode="json", exclude_none=True))
     return {path: toml_text.value(v) for path, v in values.items()}
 
 

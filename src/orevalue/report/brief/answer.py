@@ -18,7 +18,10 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.metric import Spec, metric, pointer
-from orevalue.report.labels import sentence
+from orevalue.report.labels import for_case, sentence, shows_breakeven_tc
+
+#: The break-even TC, shown only where the case's feed is bought with a treatment charge.
+BREAKEVEN_TC = "breakeven_tc_usd_per_dmt"
 
 #: The headline numbers of the focus pathway: (group, key) of the outputs table.
 KPIS = (
@@ -73,14 +76,16 @@ def answer_section(ctx: Ctx) -> dict[str, Any]:
     verdict = src.get(R("verdict"), [])
     if f is not None:
         label = ctx.labels[f]
+        scenario = ctx.results.scenario
         items = [
             (
-                sentence(outputs.label(key, group)),
+                sentence(for_case(outputs.label(key, group), scenario)),
                 pointer(group, key, ctx.results)(f),
                 outputs.format_kind(key, group),
                 outputs.shown_unit(key, group),
             )
             for group, key in KPIS
+            if key != BREAKEVEN_TC or shows_breakeven_tc(scenario)
         ]
         risk = ctx.inputs.risk
         if risk is not None and f in risk.get("pathways", {}):
@@ -123,6 +128,7 @@ def pathways_section(ctx: Ctx) -> dict[str, Any]:
             results=ctx.results,
         )
         for key in PATHWAY_ROWS
+        if key != BREAKEVEN_TC or shows_breakeven_tc(s)
     ]
     for case, tc in s.terms_cases.items():
         name = tc.label or case

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orevalue.report.brief.numbers import Num, Source, pointer
+from orevalue.report.labels import for_case, mass_row
 from orevalue.results import Results
 
 Cell = str | Num | list[str | Num]
@@ -100,12 +101,26 @@ class Ctx:
 
     def pathway_rows(self, spec: Sequence[tuple[Any, Any, str]]) -> list[dict[str, Any]]:
         """Rows of a pathways-side-by-side table: (label, name -> key, kind); a row whose
-        getter is None is a section header."""
+        getter is None is a section header. Labels are put in the case's words
+        (:func:`~orevalue.report.labels.for_case`), a row of tonnes at the scale of its values
+        (:func:`~orevalue.report.labels.mass_row`), one scale for all the table's rows of
+        tonnes."""
+        scenario = self.results.scenario
+        tonnes = [
+            c.value if isinstance(c, Num) else None
+            for _, get, kind in spec
+            if get is not None and kind == "kt"
+            for c in (self.cell(get(n), kind) for n in self.names)
+        ]
         out = []
         for label, get, kind in spec:
+            if isinstance(label, str):
+                label = for_case(label, scenario)
             if get is None:
                 out.append(row(label, *["" for _ in self.names], style="section"))
                 continue
+            if kind == "kt" and isinstance(label, str):
+                label, kind = mass_row(label, tonnes, kind)
             cells = [self.cell(get(n), kind) for n in self.names]
             if all(c == "" for c in cells):
                 continue

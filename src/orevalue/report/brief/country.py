@@ -18,7 +18,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.metric import Spec, metric
-from orevalue.report.labels import STAKEHOLDERS
+from orevalue.report.labels import STAKEHOLDERS, sells_to_reserves
 
 #: How each stakeholder of the plant is drawn: key of the stakeholders group -> (colour,
 #: pattern: "" Pakistani, "/" abroad).
@@ -141,9 +141,12 @@ JOBS = (
 
 
 def needs_section(ctx: Ctx) -> dict[str, Any]:
+    items = list(NEEDS)
+    if sells_to_reserves(ctx.results.scenario):  # after the export gain's rows
+        items.insert(4, ("reserves_added_usd_per_yr", ""))
     spec: list[Spec] = [
         (item, None, "") if isinstance(item, str) else metric("country", item[0], indent=item[1])
-        for item in NEEDS
+        for item in items
     ]
     blocks: list[Block] = [
         text(

@@ -20,7 +20,7 @@ from orevalue.report.brief.blocks import (
 )
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.numbers import Num, neg, ratio, total
-from orevalue.report.labels import COST_LABELS, margin_labels, margin_rows
+from orevalue.report.labels import COST_LABELS, for_case, margin_labels, margin_rows
 from orevalue.results import margin_field
 
 
@@ -43,8 +43,12 @@ def per_tonne_section(ctx: Ctx) -> dict[str, Any] | None:
     rows = _margin_rows(ctx)
     blocks: list[Block] = [
         text(
-            f"A tonne of copper in {word} starts as copper in concentrate, which the plant buys "
-            "at what the mine would get for exporting it. Smelting and refining add value "
+            for_case(
+                f"A tonne of copper in {word} starts as copper in concentrate, which the plant "
+                "buys at what the mine would get for exporting it. ",
+                ctx.results.scenario,
+            ),
+            "Smelting and refining add value "
             "(green), operating costs take it away (red), and the capital has to be paid back "
             f"at {ctx.rate_pct:g} % real (the capital charge). In the first full year, {year}, "
             "the cash margin is USD ",

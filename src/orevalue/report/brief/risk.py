@@ -20,6 +20,7 @@ from orevalue.report.brief.blocks import (
 from orevalue.report.brief.charts import keyed
 from orevalue.report.brief.distributions import npv_distributions
 from orevalue.report.brief.numbers import Num
+from orevalue.report.labels import against_baseline
 
 
 def risk_section(ctx: Ctx) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def risk_section(ctx: Ctx) -> dict[str, Any]:
             ") of every uncertain input and price path, each range with its source in the "
             "scenario's [uncertainty] table; "
             "all pathways on the same samples. Chance at least one home-processing pathway beats "
-            "exporting concentrate: ",
+            f"{against_baseline(ctx.results.scenario)}: ",
             src.num(P("risk", "prob_any_pathway_beats_baseline"), "pct"),
             " %.",
         )
