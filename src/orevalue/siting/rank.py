@@ -199,9 +199,8 @@ def _imported_feeds(model: Model, saving: float, here: str) -> dict[str, Any]:
     }
 
 
-#: Fewest programmes worth solving on more than one process (forking costs ~10 ms a worker):
-#: the default case's 8 (the best plan and 7 sites) were planned 25-45 ms sooner on two.
-PARALLEL_FROM = 8
+#: Fewest programmes worth solving on more than one process (forking costs ~10 ms a worker).
+PARALLEL_FROM = 12
 #: The model and the baseline a forked worker solves its single-site plans against.
 _SHARED: tuple[Model, Solution] | None = None
 
