@@ -36,23 +36,31 @@ from timing import median_seconds
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 #: The 100-site case as ``orevalue site`` runs it (works on trees before and after the
-#: engine valued the sites in batches: ``site_npvs`` is taken when the tree has it).
+#: engine valued the sites in batches: ``site_npvs`` is taken when the tree has it; and before
+#: and after the map was drawn by a child forked at the start: ``sitemap.drawer``).
 HUNDRED = """
 import sys, tempfile
+from functools import partial
 from pathlib import Path
+from orevalue.report import sitemap
+maps = sitemap.drawer() if hasattr(sitemap, "drawer") else None
 from orevalue import api
 from orevalue.siting import Options, analyse
 from orevalue.siting.synthetic import random_sites_data
 from orevalue.report.sitetables import write_siting
-from orevalue.report.sitemap import draw_map
 loaded = api.load()
 api.risk_spec(loaded)  # the command's check of the case's [uncertainty] table
 data = random_sites_data(100, n_sizes=5, n_power=3, seed=0)
 npv = api.site_npvs(loaded) if hasattr(api, "site_npvs") else api.site_npv(loaded)
-siting = analyse(loaded.scenario, data, Options(), npv)
+planned = {} if maps is None else {"planned": partial(sitemap.draw_later, maps)}
+siting = analyse(loaded.scenario, data, Options(), npv, **planned)
 with tempfile.TemporaryDirectory() as folder:
     write_siting(siting, Path(folder))
-    draw_map(siting, Path(folder))
+    if maps is None:
+        sitemap.draw_map(siting, Path(folder))
+    else:
+        sitemap.write_map(maps.result(), Path(folder))
+        maps.close()
 """
 
 

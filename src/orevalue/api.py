@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from orevalue.scenario import Overlay, Scenario, ScenarioError, is_case_file
 from orevalue.scenario import load as load_scenario
 
 if TYPE_CHECKING:
+    from orevalue.forks import Helper
     from orevalue.incentives.optimise import Design
     from orevalue.params import Params
     from orevalue.results import Results
@@ -103,11 +105,9 @@ def load(
     """The scenario at ``path`` merged onto the embedded ``case`` (``gold``, ``antimony``; the
     file's own ``case`` key, else the default case, when None; the case alone when ``path`` is
     None) with the costs of the candidate ``site`` (see :func:`site`) and then the fiscal
-    ``regime`` preset laid over it.
-
-    Raises :class:`ScenarioError`: an unknown site or regime, a site that cannot host the
-    plant, or any problem of the file (each naming file, line, field and what is allowed).
-    """
+    ``regime`` preset laid over it. Raises :class:`ScenarioError`: an unknown site or regime,
+    a site that cannot host the plant, or any problem of the file (each naming file, line,
+    field and what is allowed)."""
     path = Path(path) if path is not None else None
     overlays: list[Overlay] = []
     parts: list[str] = []
@@ -320,39 +320,32 @@ def site(
     refined_pct: float | None = None,
     max_sites: int | None = None,
     engine_npv: bool = True,
+    planned: Callable[[Siting], object] | None = None,
 ) -> Siting:
     """Where to build: the best plan over the candidate sites (the case's embedded siting
     data, :func:`orevalue.siting.data.sites_file`, with the file ``sites`` merged onto it),
-    each site ranked on its own and, with
-    ``engine_npv``, valued after tax by the engine (:func:`site_npvs`).
+    each site ranked on its own and, with ``engine_npv``, valued after tax by the engine
+    (:func:`site_npvs`).
 
     ``objective`` "system" counts public infrastructure, "plant" has the province build it;
     ``processed_pct`` (of the concentrate), ``refined_pct`` (of the anode) and ``max_sites``
-    default to the siting data's. Raises :class:`ScenarioError` for bad siting data and
-    :class:`orevalue.siting.InfeasibleError` when no plan meets the constraints.
-    """
+    default to the siting data's; ``planned`` hears the analysis before the sites are valued
+    (:func:`orevalue.siting.analyse`). Raises :class:`ScenarioError` for bad siting data and
+    :class:`orevalue.siting.InfeasibleError` when no plan meets the constraints."""
     from orevalue.siting import Options, analyse, load_sites
 
-    options = Options(
-        objective=objective,  # type: ignore[arg-type]
-        processed_pct=processed_pct,
-        refined_pct=refined_pct,
-        max_sites=max_sites,
-    )
+    kinds = {"objective": objective, "processed_pct": processed_pct, "max_sites": max_sites}
+    options = Options(**kinds, refined_pct=refined_pct)  # type: ignore[arg-type]
     data = load_sites(sites, _scenario(case))
     npv = site_npvs(case) if engine_npv else None
-    return analyse(_scenario(case), data, options, npv)
+    return analyse(_scenario(case), data, options, npv, planned=planned)
 
 
-def site_map_svg(siting: Siting) -> str:
-    """The map of a siting analysis as SVG text."""
-    import tempfile
+def site_map_svg(siting: Siting, maps: Helper | None = None) -> str:
+    """The map of a siting analysis as SVG text (from ``maps``, the drawer it was sent to)."""
+    from orevalue.report.sitemap import map_svg
 
-    from orevalue.report.sitemap import draw_map
-
-    with tempfile.TemporaryDirectory(prefix="orevalue-map-") as folder:
-        draw_map(siting, Path(folder), svg_only=True)
-        return (Path(folder) / "map.svg").read_text(encoding="utf-8")
+    return map_svg(siting, maps)
 
 
 # ------------------------------------------------------------------ the brief
@@ -366,19 +359,24 @@ class Brief:
     doc: dict[str, Any]
 
 
-def brief_siting(case: Loaded | Scenario) -> tuple[Siting | None, str | None, str | None]:
+def brief_siting(
+    case: Loaded | Scenario, maps: Helper | None = None
+) -> tuple[Siting | None, str | None, str | None]:
     """The siting section's material: the analysis of the case's own scenario (without the
-    site and regime laid over it) and its map as SVG text; or, when there is none, why."""
+    site and regime laid over it) and its map as SVG text (drawn by ``maps``, a
+    :func:`~orevalue.report.sitemap.drawer`, if given); or, when there is none, why."""
+    from orevalue.report.sitemap import draw_later
     from orevalue.siting import InfeasibleError
 
     loaded = _loaded(case)
+    planned = None if maps is None else partial(draw_later, maps, svg_only=True)
     try:
         plain = load_scenario(loaded.path, case=loaded.case) if loaded.overlays else loaded.scenario
-        siting = site(Loaded(plain, path=loaded.path, case=loaded.case))
+        siting = site(Loaded(plain, path=loaded.path, case=loaded.case), planned=planned)
     except (ScenarioError, InfeasibleError) as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]
         return None, "No siting analysis: " + "; ".join(str(p) for p in problems), None
-    return siting, None, site_map_svg(siting)
+    return siting, None, site_map_svg(siting, maps)
 
 
 def report(
@@ -397,13 +395,15 @@ def report(
     summary of :func:`risk`, when given) and every assumption. ``results`` are
     :func:`evaluate`'s when already computed; ``command`` is how to reproduce it; ``sweep``
     is a table ``orevalue sweep`` wrote, whose best and worst points and heat map the brief
-    adds (raises :class:`orevalue.report.brief.sweep.SweepFileError` when it cannot be
-    read); ``portfolio`` is :func:`portfolio`'s programme, for the brief's portfolio page."""
+    adds (:class:`orevalue.report.brief.sweep.SweepFileError` if it cannot be read);
+    ``portfolio`` is :func:`portfolio`'s programme, for the brief's portfolio page."""
     from orevalue.report.brief import BriefInputs, build
+    from orevalue.report.sitemap import drawer
 
     loaded = _loaded(case)
-    results = results if results is not None else evaluate(loaded)
-    where, note, svg = brief_siting(loaded) if siting else (None, None, None)
+    with drawer(siting) as maps:  # matplotlib imported, the map drawn on a child meanwhile
+        results = results if results is not None else evaluate(loaded)
+        where, note, svg = brief_siting(loaded, maps) if siting else (None, None, None)
     extra: dict[str, Any] = {}
     if sweep is not None:
         from orevalue.report.brief.sweep import sweep_material

@@ -116,12 +116,20 @@ def test_report_without_siting_imports_no_optimiser_nor_plotting(tmp_path: objec
     assert not {"numba", "scipy", "matplotlib"} & modules
 
 
-def test_site_draws_its_map_without_pyplot(tmp_path: object) -> None:
-    # the map is a Figure on the Agg canvas: pyplot's registry and styles are not needed
+def test_site_draws_its_map_on_a_child_and_without_pyplot(tmp_path: Path) -> None:
+    # the command's own process never imports matplotlib: a child forked at its start does
     code, modules = _loaded(["site", "-q", "--out", str(tmp_path)])
     assert code in (0, None)
-    assert "matplotlib.figure" in modules  # the map was drawn
-    assert "matplotlib.pyplot" not in modules
+    assert (tmp_path / "balochistan-copper" / "site" / "map.png").stat().st_size > 0
+    assert not {m for m in modules if m.split(".")[0] == "matplotlib"}
+    # the map is a Figure on the Agg canvas: pyplot's registry and styles are not needed
+    code = (
+        "import sys; from orevalue import api; from orevalue.report import sitemap; "
+        "sitemap.render(sitemap.map_input(api.site(api.load(), engine_npv=False))); "
+        "print('matplotlib.figure' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
 
 
 @pytest.mark.parametrize("case", sorted(case_files()))

@@ -151,10 +151,14 @@ def _an_error_in_a_worker_is_raised_as_it_is_in_turn() -> None:
     assert errors[0][0] is rank.InfeasibleError
 
 
+def _ids(svg: str) -> str:
+    """The SVG without the names matplotlib gives its clip paths and markers at random."""
+    return re.sub(r'(id="|#)[mp][0-9a-f]{10}', r"\1X", svg)
+
+
 def _digests(folder: Path) -> tuple[str, str]:
     png = hashlib.sha256((folder / "map.png").read_bytes()).hexdigest()
-    # matplotlib names the SVG's clip paths and markers at random; the drawing is the rest
-    svg = re.sub(r'(id="|#)[mp][0-9a-f]{10}', r"\1X", (folder / "map.svg").read_text())
+    svg = _ids((folder / "map.svg").read_text())  # the drawing is the rest
     return png, hashlib.sha256(svg.encode()).hexdigest()
 
 
@@ -166,25 +170,42 @@ def _map_drawn_on_two_processes_equals_the_map_drawn_on_one(folder: str) -> None
     tmp_path = Path(folder)
     default_siting = analyse(orevalue.load(), load_sites())
     parent = os.getpid()
-    for name in ("one", "two", "fallback"):
+    for name in ("one", "two", "fallback", "drawer", "drawer-fails", "svg"):
         (tmp_path / name).mkdir()
     assert sitemap.can_fork()
     sitemap.draw_map(default_siting, tmp_path / "two")
+    # drawn by a drawer, forked before the analysis: the same files, written by this process
+    with sitemap.drawer() as maps:
+        sitemap.draw_later(maps, default_siting)
+        files = maps.result()
+    assert sitemap.write_map(files, tmp_path / "drawer") == [
+        tmp_path / "drawer" / "map.png",
+        tmp_path / "drawer" / "map.svg",
+    ]
+    with sitemap.drawer() as maps:
+        sitemap.draw_later(maps, default_siting, svg_only=True)
+        drawn = api.site_map_svg(default_siting, maps)
+    assert _ids(drawn) == _ids(api.site_map_svg(default_siting))
     sitemap.can_fork = lambda: False  # a fresh process of its own: no need to put it back
     sitemap.draw_map(default_siting, tmp_path / "one")
     assert _digests(tmp_path / "two") == _digests(tmp_path / "one")
-    # a child that fails leaves the SVG to this process
+    assert _digests(tmp_path / "drawer") == _digests(tmp_path / "one")
+    # a child that fails leaves the SVG to this process, and a drawer's map too
     sitemap.can_fork = lambda: True
-    save_svg = sitemap._save_svg
+    svg = sitemap._svg
 
-    def fails_in_child(fig, path):
+    def fails_in_child(fig):
         if os.getpid() != parent:
-            raise OSError("disk full")
-        save_svg(fig, path)
+            raise OSError("out of memory")
+        return svg(fig)
 
-    sitemap._save_svg = fails_in_child
+    sitemap._svg = fails_in_child
     sitemap.draw_map(default_siting, tmp_path / "fallback")
     assert _digests(tmp_path / "fallback") == _digests(tmp_path / "one")
+    with sitemap.drawer() as maps:
+        sitemap.draw_later(maps, default_siting)
+        sitemap.write_map(maps.result(), tmp_path / "drawer-fails")
+    assert _digests(tmp_path / "drawer-fails") == _digests(tmp_path / "one")
 
 
 def test_a_large_batch_runs_compiled_and_gives_the_same_bits(

@@ -8,11 +8,11 @@ a site's costs comes from the function the caller passes in (:func:`orevalue.api
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from orevalue.forks import can_fork
 from orevalue.risk.workers import default_workers
 from orevalue.scenario import Overlay, Scenario, ScenarioError
 from orevalue.siting.data import SitesData, load_sites, resolve_site
@@ -205,17 +205,6 @@ PARALLEL_FROM = 12
 _SHARED: tuple[Model, Solution] | None = None
 
 
-def can_fork() -> bool:
-    """Whether this process may fork workers safely: no other thread running (a web server's
-    would leave locks held in the child), not a daemonic process (a pool's worker), and a
-    platform with ``fork``."""
-    return (
-        threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
 def workers_for(jobs: int, workers: int | None = None) -> int:
     """Processes to solve ``jobs`` programmes on: ``workers`` if given, else every CPU this
     process may use (at most 8) from :data:`PARALLEL_FROM` programmes on; one where forking
@@ -268,14 +257,17 @@ def analyse(
     options: Options | None = None,
     npv: NpvFunction | None = None,
     workers: int | None = None,
+    planned: Callable[[Siting], object] | None = None,
 ) -> Siting:
     """Best plan over all sites, and each site alone ranked by its margin (best first).
 
     ``npv``, when given, values every feasible site's costs (its overlay, under its zone's
     regime) with the full engine, in one call: the NPV after tax of the ranking. The
     programmes (the best plan and one per site) are solved on ``workers`` processes
-    (:func:`workers_for`). Raises :class:`InfeasibleError` when no plan over all sites meets
-    the constraints.
+    (:func:`workers_for`). ``planned``, when given, is called with the analysis once its
+    plans are solved and ranked, before the sites are valued (the map, which shows no NPV,
+    can be drawn meanwhile). Raises :class:`InfeasibleError` when no plan over all sites
+    meets the constraints.
     """
     options = options or Options()
     model = model_for(scenario, data, options)
@@ -288,17 +280,20 @@ def analyse(
             raise item[0](item[1])
     best_sol, ranking = done[0], done[1:]
     best = read_plan(model, best_sol, baseline)
-    if npv is not None:  # one call, so that the engine values the sites in batches
-        valued = [r for r in ranking if r.overlay is not None]
-        for r, value in zip(valued, npv([(r.overlay, r.zone) for r in valued]), strict=True):
-            r.npv_usd = value
     ranking.sort(key=lambda r: -r.plan.margin_usd_per_yr if r.plan else float("inf"))
     notes = [
         "Taxes in the screen: turnover taxes (EPZ presumptive tax, or minimum tax outside a "
         "holiday), plant royalty and duty on imported plant, from the zone's regime preset; "
         "income tax on profit is in orevalue run."
     ]
-    return Siting(scenario.name, options, best, model, best_sol, baseline, ranking, data, notes)
+    siting = Siting(scenario.name, options, best, model, best_sol, baseline, ranking, data, notes)
+    if planned is not None:
+        planned(siting)
+    if npv is not None:  # one call, so that the engine values the sites in batches
+        valued = [r for r in done[1:] if r.overlay is not None]  # in the sites' order
+        for r, value in zip(valued, npv([(r.overlay, r.zone) for r in valued]), strict=True):
+            r.npv_usd = value
+    return siting
 
 
 def site_overlay(name: str, scenario: Scenario, data: SitesData | None = None) -> Overlay:
