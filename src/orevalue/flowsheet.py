@@ -106,7 +106,6 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
         self._removed: set[str] = set()
         self._assigned: set[str] = set()  # elements given a value, not worked out
         self._year_totals: dict[str, np.ndarray] = {}  # see year_total (pathways share streams)
-        self._all_year_totals: np.ndarray | None = None  # see year_totals
         #: values worked out from the stream once (its mass by its rule: stream_mass_t)
         self.derived: dict[tuple, Any] = {}
 
@@ -128,7 +127,6 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
     def __setitem__(self, key: str, value: np.ndarray) -> None:
         self._values[key] = value
         self._year_totals.pop(key, None)
-        self._all_year_totals = None
         self._assigned.add(key)
         self._removed.discard(key)
 
@@ -137,7 +135,6 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
             raise KeyError(key)
         self._values.pop(key, None)
         self._year_totals.pop(key, None)
-        self._all_year_totals = None
         self._assigned.discard(key)
         if key in ELEMENTS:
             self._removed.add(key)
@@ -166,13 +163,6 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
             )
         self._year_totals[key] = out
         return out
-
-    def year_totals(self) -> np.ndarray:
-        """:meth:`year_total` of every element of ELEMENTS, stacked (E, N) (or (E, 1)); kept
-        until an element is set or removed."""
-        if self._all_year_totals is None:
-            self._all_year_totals = _stacked([self.year_total(el) for el in ELEMENTS])
-        return self._all_year_totals
 
 
 def _year_total(flow: np.ndarray | float) -> np.ndarray:
@@ -248,30 +238,19 @@ def check_conservation(
     fed = [s for s in scenario.feeds if s in taken and s in streams]
     made = [s for s in streams if s not in scenario.feeds and s not in taken]
 
-    def total(names: list[str]) -> np.ndarray:  # every element at once, (E, N) or (E, 1)
-        out = np.zeros((len(ELEMENTS), 1))
+    def total(names: list[str], el: str) -> np.ndarray:
+        out = np.zeros(1)
         for name in names:
             stream = streams[name]
             if isinstance(stream, ScaledStream):
-                out = out + stream.year_totals()
+                out = out + stream.year_total(el)
             else:
-                out = out + _stacked([_year_total(stream[el]) for el in ELEMENTS])
+                out = out + _year_total(stream[el])
         return out
 
-    made_t, fed_t = total(made), total(fed)
-    if not _allclose(made_t, fed_t, rtol, 1e-9):
-        for i, el in enumerate(ELEMENTS):  # the first element that is not conserved
-            if not _allclose(made_t[i], fed_t[i], rtol, 1e-9):
-                raise AssertionError(f"{el} is not conserved across the flowsheet")
-
-
-def _stacked(rows: list[np.ndarray]) -> np.ndarray:
-    """Rows (each (N,), (1,) or ()) as one (len(rows), N) array (or (len(rows), 1))."""
-    shape = np.broadcast_shapes((1,), *(np.shape(r) for r in rows))
-    out = np.empty((len(rows), *shape))
-    for i, row in enumerate(rows):
-        out[i] = row
-    return out
+    for el in ELEMENTS:
+        if not _allclose(total(made, el), total(fed, el), rtol, 1e-9):
+            raise AssertionError(f"{el} is not conserved across the flowsheet")
 
 
 def _allclose(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
