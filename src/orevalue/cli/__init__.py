@@ -66,6 +66,7 @@ def main() -> None:
     """Entry point of the console script. A command that asked for it
     (:func:`orevalue.cli.common.skip_teardown`) ends the process once the exit handlers have
     run and the output is flushed, without the interpreter's teardown."""
+    common.keep_teardown()
     try:
         code = app()
     except SystemExit as exc:

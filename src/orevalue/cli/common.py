@@ -52,11 +52,15 @@ def teardown_skipped() -> bool:
     return bool(_SKIP_TEARDOWN)
 
 
+def keep_teardown() -> None:
+    """Forget an earlier command's :func:`skip_teardown` (a new command starts)."""
+    _SKIP_TEARDOWN.clear()
+
+
 def end_process(code: object) -> None:
     """End the process with ``code`` (as ``sys.exit`` reads it) once the exit handlers have
     run and stdout and stderr are flushed, without the interpreter's teardown."""
     import atexit
-    import contextlib
     import os
 
     if code is None:
@@ -68,8 +72,12 @@ def end_process(code: object) -> None:
         status = 1
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # closed, or a broken pipe
+        try:
             stream.flush()
+        except ValueError:  # closed
+            pass
+        except OSError:  # a full disk or a broken pipe: output lost, as Python's exit says
+            status = status or 120
     os._exit(status)
 
 

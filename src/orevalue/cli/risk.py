@@ -7,11 +7,12 @@ Heavy imports (SciPy, pyarrow) happen inside :func:`orevalue.api.risk` so that
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -60,13 +61,29 @@ def check_scheduler_option(scheduler: str) -> None:
             ) from None
 
 
-def pause_collection() -> None:
-    """Run this process without the cyclic garbage collector: what a risk command allocates
-    is mostly modules imported once (Numba, SciPy) and arrays that reference counting frees,
-    and the collector's full passes over those imports took 0.07 s of a 1,000-sample run
-    (its workers collect as usual, see ``risk.workers``). Cycles left behind are freed when
-    the process ends, as at the exit (see :func:`skip_exit_collection`)."""
-    gc.disable()
+def for_the_run(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` run with one BLAS thread (:func:`one_blas_thread`) and without the cyclic
+    garbage collector, both put back as they were when it ends (a command run inside another
+    program leaves it as it found it). What a risk command allocates is mostly modules
+    imported once (Numba, SciPy) and arrays that reference counting frees: the collector's
+    full passes over those imports took 0.07 s of a 1,000-sample run (its workers collect as
+    usual, see ``risk.workers``); the parent's memory stays flat in N without it."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        blas = os.environ.get("OPENBLAS_NUM_THREADS")
+        collecting = gc.isenabled()
+        one_blas_thread()
+        gc.disable()
+        try:
+            command(*args, **kwargs)
+        finally:
+            if blas is None:
+                os.environ.pop("OPENBLAS_NUM_THREADS", None)
+            if collecting:
+                gc.enable()
+
+    return run
 
 
 def _console() -> Console:
@@ -106,6 +123,7 @@ def scheduler_errors(scheduler: str) -> Iterator[None]:
         raise fail(f"--scheduler {scheduler}: {exc}") from None
 
 
+@for_the_run
 @jit.compiled_run()  # Numba loaded before the workers fork: they inherit it, not load it each
 def risk_command(
     scenario: ScenarioArg = None,
@@ -141,8 +159,6 @@ def risk_command(
     from orevalue.atomic import write_atomic
     from orevalue.scenario import ScenarioError
 
-    one_blas_thread()
-    pause_collection()
     skip_exit_collection()
     check_scheduler_option(scheduler)
     loaded = load_case(scenario, case=case)

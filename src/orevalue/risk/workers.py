@@ -98,8 +98,9 @@ class SharedPool:
     runs the next call of the queue itself instead of waiting. One process fewer is forked
     and started than there are CPUs at work, and this one, whose memory and kernels are warm,
     works: on a run of a thousand samples a forked worker's first call took 0.1 s against
-    0.03 s here. A call's result is the same wherever it runs; results are held only until
-    taken, a few calls at most beyond the one wanted."""
+    0.03 s here. A call's result is the same wherever it runs; results are held until taken (the
+    pool works at most ``2 x processes`` calls ahead of the ones in hand, but a slow taker
+    can let finished results pile up, as a pool's ``imap`` does)."""
 
     remote = False
 
@@ -121,13 +122,17 @@ class SharedPool:
         """Send the pool calls from the front of the queue (the lock held)."""
         while self._sent < self.ahead and self._queue:
             slot = self._queue.popleft()
+            try:
+                self.pool.apply_async(
+                    _call,
+                    (slot.task,),
+                    callback=functools.partial(self._finished, slot, False),
+                    error_callback=functools.partial(self._finished, slot, True),
+                )
+            except ValueError:  # the pool is shutting down (a run cut short): send no more
+                self._queue.clear()
+                return
             self._sent += 1
-            self.pool.apply_async(
-                _call,
-                (slot.task,),
-                callback=functools.partial(self._finished, slot, False),
-                error_callback=functools.partial(self._finished, slot, True),
-            )
 
     def _finished(self, slot: _Slot, failed: bool, outcome: Any) -> None:
         """A pool call's outcome (in the pool's result thread)."""
