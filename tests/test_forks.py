@@ -28,6 +28,12 @@ def _slow() -> None:
     time.sleep(30)
 
 
+def _write_late(path: str) -> None:
+    time.sleep(0.3)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("whole")
+
+
 def _refuses(value: int) -> int:
     raise ValueError(f"bad value {value}")
 
@@ -54,7 +60,15 @@ def _in_fresh_process() -> None:
         helper.submit(_refuses, 3)
         with pytest.raises(ValueError, match="bad value 3"):
             helper.result()
-    # leaving without the result stops the child, busy or waiting for its call
+    # leaving without a call lets the child finish preparing (its imports may be writing a
+    # cache): the file it writes a moment later is there, whole
+    marker = os.path.join(os.environ["FORKS_TMP"], "prepared")
+    with forks.Helper(lambda: _write_late(marker)):
+        pass
+    with open(marker, encoding="utf-8") as done:
+        assert done.read() == "whole"
+    # ... but not for ever; and leaving after the call stops the child at once
+    forks.PREPARE_GRACE_S = 0.5
     start = time.perf_counter()
     with forks.Helper(_slow):
         pass
@@ -68,13 +82,14 @@ def _in_fresh_process() -> None:
         assert helper.result() == parent
 
 
-def test_forked_work_gives_the_call_s_result_or_runs_here():
+def test_forked_work_gives_the_call_s_result_or_runs_here(tmp_path):
     # imported by name, so that the calls sent to a child pickle
     folder = os.path.dirname(__file__)
     code = (
         f"import sys; sys.path.insert(0, {folder!r}); import test_forks as t; t._in_fresh_process()"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    env = dict(os.environ, FORKS_TMP=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -13,9 +13,11 @@ This module imports nothing heavy, so that a child can be forked before the work
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import threading
 from collections.abc import Callable
@@ -86,6 +88,10 @@ def later(fn: Callable[..., Any], *args: Any) -> Pending:
     return Pending(fn, args, pid, inbox)
 
 
+#: Seconds a :class:`Helper`'s child is given to finish preparing when no call comes.
+PREPARE_GRACE_S = 10.0
+
+
 class Helper:
     """A child forked at once that runs ``prepare()`` (its imports) while this process goes on,
     then the one call :meth:`submit` sends it (the function by name, its arguments pickled);
@@ -102,9 +108,12 @@ class Helper:
         self._inbox, out = os.pipe()
         pid = os.fork()
         if pid == 0:
+            os.setpgid(0, 0)  # a group of its own: stopped with any child it forks
             os.close(self._send)
             os.close(self._inbox)
             _reply(out, lambda: _serve(request, prepare))
+        with contextlib.suppress(OSError):  # set on both sides: no race with the child's
+            os.setpgid(pid, pid)
         os.close(request)
         os.close(out)
         self._pid = pid
@@ -144,11 +153,24 @@ class Helper:
         return _collect(pid, self._inbox)
 
     def close(self) -> None:
-        """Stop the child, if its result was not taken (it writes nothing, so nothing is
-        left half done), and wait for it."""
-        if self._pid > 0:
-            os.kill(self._pid, signal.SIGKILL)
-            self._finish()
+        """Stop the child, if its result was not taken, and wait for it. Before a call is
+        sent it is told there is none and ends once prepared, given up to
+        :data:`PREPARE_GRACE_S` (its imports may be writing a cache, e.g. matplotlib's font
+        list on a first run, which a kill would leave locked); once sent, or past that, it
+        and any child of its own are killed (a call writes nothing)."""
+        if self._pid <= 0:
+            return
+        told = self._send >= 0
+        if told:  # no call was sent: the child reads the end and leaves once prepared
+            os.close(self._send)
+            self._send = -1
+        if not told or not select.select([self._inbox], [], [], PREPARE_GRACE_S)[0]:
+            try:
+                os.killpg(self._pid, signal.SIGKILL)
+            except OSError:  # not a group of its own: the child alone
+                with contextlib.suppress(OSError):
+                    os.kill(self._pid, signal.SIGKILL)
+        self._finish()
 
     def __enter__(self) -> Helper:
         return self
