@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from orevalue.atomic import write_atomic
-from orevalue.forks import Helper, later
+from orevalue.forks import Helper, can_fork, later
 
 #: Approximate Makran and Sindh coastline, (lat, lon) west to east: Gwadar Bay (Jiwani),
 #: Gwadar, Pasni, Ormara, Sonmiani, Karachi, Port Qasim, Indus delta, Sir Creek.
@@ -337,11 +337,11 @@ def render(m: MapInput, svg_only: bool = False) -> dict[str, str | bytes]:
     fig = _figure(m)
     if svg_only:
         return {"map.svg": _svg(fig)}
-    svg = later(_svg, fig)  # drawn here, when asked for, where forking is not safe
+    svg = later(_svg, fig) if can_fork() else None
     try:
         png = _png(fig)
     finally:
-        text = svg.result()
+        text = svg.result() if svg is not None else _svg(fig)
     return {"map.png": png, "map.svg": text}
 
 
