@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,19 @@ def test_a_value_outside_its_sampled_range_stops_risk_only(tmp_path):
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "uncertainty.inputs.site.power_usd_per_kwh" in result.output
+
+
+def test_a_risk_command_run_inside_a_program_leaves_it_as_it_found_it(tmp_path, monkeypatch):
+    """The risk command runs without the cyclic collector and with one BLAS thread, and puts
+    both back when it ends: a program that runs it (here, the test's runner) keeps its
+    collector and its environment."""
+    import gc
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert gc.isenabled()
+    result = runner.invoke(
+        app, ["risk", "-n", "300", "--seed", "1", "--workers", "1", "-q", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
