@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from orevalue import catalog
+from orevalue.arrays import add_into
 from orevalue.catalog import ELEMENTS
 from orevalue.params import Params
 from orevalue.scenario import Scenario, stage_order
@@ -116,11 +117,7 @@ class ScaledStream(MutableMapping[str, np.ndarray]):
             raise KeyError(key)
         value = self._terms[0][0] * self._terms[0][2][key]
         for dry_t, _, unit in self._terms[1:]:  # (value is new here: summed into in place)
-            more = dry_t * unit[key]
-            if np.broadcast_shapes(value.shape, more.shape) == value.shape:
-                value = np.add(value, more, out=value)
-            else:
-                value = value + more
+            value = add_into(value, dry_t * unit[key])
         self._values[key] = value
         return value
 

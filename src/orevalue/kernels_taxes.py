@@ -100,6 +100,16 @@ def carry_forward(
 
 
 @numba.njit
+def _declining_step(
+    addition: float, allowance: float, rate: float, wdv: float
+) -> tuple[float, float]:
+    """One year of reducing-balance depreciation: the year's allowance (``allowance`` of its
+    ``addition``, plus ``rate`` of the written-down value ``wdv``) and the value carried."""
+    first = addition * allowance
+    return first + wdv * rate, wdv * (1.0 - rate) + addition - first
+
+
+@numba.njit
 def declining_balance(
     additions: np.ndarray, initial_allowance: np.ndarray, rate: np.ndarray, out: np.ndarray
 ) -> None:
@@ -109,9 +119,7 @@ def declining_balance(
     for i in range(additions.shape[0]):
         wdv = 0.0
         for t in range(additions.shape[1]):
-            first = additions[i, t] * initial_allowance[i]
-            out[i, t] = first + wdv * rate[i]
-            wdv = wdv * (1.0 - rate[i]) + additions[i, t] - first
+            out[i, t], wdv = _declining_step(additions[i, t], initial_allowance[i], rate[i], wdv)
 
 
 #: Rows of the scratch space of :func:`_taxes_row`, each of Y + 1 values.
@@ -393,9 +401,7 @@ def _before_taxes_row(
             s[3, t] = 0.0
         elif declining:  # :func:`declining_balance` of the initial capex plus sustaining
             addition = (rates[3, i] if t == build_col else 0.0) + sustaining[i, t]
-            first = addition * allowance
-            s[3, t] = first + wdv * rate
-            wdv = wdv * (1.0 - rate) + addition - first
+            s[3, t], wdv = _declining_step(addition, allowance, rate, wdv)
         else:
             s[3, t] = depreciation[i, t]
         s[4, t] = rates[6, i] if build_col <= t < book_stop else 0.0

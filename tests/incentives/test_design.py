@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from package_checks import assert_plant_matches_package
 from scipy.optimize import brentq
 from typer.testing import CliRunner
 
@@ -96,13 +97,7 @@ def test_package_reaches_the_target_through_the_overlay_and_orevalue_run(tmp_pat
     assert plant["equity_irr_chinese_partner"][0] >= -1e-9
     assert plant["dscr_min"][0] >= -1e-9
     m = found["package_metrics"]
-    for key, mine in (
-        ("equity_irr_chinese_partner", "equity_irr"),
-        ("equity_irr", "project_equity_irr"),
-        ("dscr_min", "dscr_min"),
-        ("npv_usd", "npv_usd"),
-    ):
-        assert plant[key][0] == pytest.approx(m[mine], rel=1e-9, abs=1e-9), key
+    assert_plant_matches_package(plant, m)
 
 
 def test_loss_probability_is_met_along_the_ray_or_said_to_bind():

@@ -5,11 +5,10 @@ and localised posts counted as Pakistani jobs."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import numpy_financial as npf
 import pytest
+from package_checks import write_levers
 
 from orevalue import api, engine
 from orevalue.economics import schedule
@@ -20,17 +19,11 @@ from orevalue.scenario import ScenarioError
 OWNERSHIP = ["state_equity_share", "free_carry_paid", "dividend_withholding_cut"]
 
 
-def _levers(folder: Path, text: str) -> Path:
-    path = folder / "levers.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def owners(tmp_path_factory):
     """The default case with the three ownership levers alone."""
     folder = tmp_path_factory.mktemp("owners")
-    table = load_levers(_levers(folder, f"use = {OWNERSHIP!r}\n".replace("'", '"')))
+    table = load_levers(write_levers(folder, f"use = {OWNERSHIP!r}\n".replace("'", '"')))
     return make_setup(api.load().scenario, table, "cathode")
 
 
@@ -116,11 +109,11 @@ def test_ownership_levers_are_monotone(owners):
 
 
 def test_the_project_hurdle_is_still_there(tmp_path):
-    path = _levers(tmp_path, 'use = ["free_carry_paid"]\n[targets]\nequity = "project"\n')
+    path = write_levers(tmp_path, 'use = ["free_carry_paid"]\n[targets]\nequity = "project"\n')
     setup = make_setup(api.load().scenario, load_levers(path), "cathode")
     priced = price(setup, np.array([[0.0], [10.0]]))
     np.testing.assert_array_equal(priced.equity_irr, priced.project_equity_irr)
-    bad = _levers(tmp_path, '[targets]\nequity = "mine"\n')
+    bad = write_levers(tmp_path, '[targets]\nequity = "mine"\n')
     with pytest.raises(ScenarioError, match=r"targets\.equity"):
         load_levers(bad)
 
@@ -132,7 +125,7 @@ def profitable(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tenor")
     case = folder / "duty.toml"
     case.write_text("[fiscal]\nexport_duty_conc_pct = 10.0\n", encoding="utf-8")
-    table = load_levers(_levers(folder, 'use = ["loan_tenor"]\n'))
+    table = load_levers(write_levers(folder, 'use = ["loan_tenor"]\n'))
     return make_setup(api.load(case).scenario, table, "cathode")
 
 
@@ -170,7 +163,9 @@ def test_longer_tenor_is_the_annuity_by_hand_and_raises_the_cover(profitable):
 
 def test_land_at_zero_rent_saves_the_rent_and_costs_the_province_it(tmp_path):
     setup = make_setup(
-        api.load().scenario, load_levers(_levers(tmp_path, 'use = ["land_rent_free"]\n')), "cathode"
+        api.load().scenario,
+        load_levers(write_levers(tmp_path, 'use = ["land_rent_free"]\n')),
+        "cathode",
     )
     assert setup.base["site.land_rent_usd_per_yr"][0, 0] == 700000.0  # the status quo
     rows = np.array([[0.0], [40.0], [100.0]])
@@ -189,7 +184,7 @@ def test_land_at_zero_rent_saves_the_rent_and_costs_the_province_it(tmp_path):
 
 def test_feed_levers_run_through_the_integrated_chain(tmp_path):
     use = 'use = ["export_duty_concentrate", "processing_obligation"]\n'
-    setup = make_setup(api.load().scenario, load_levers(_levers(tmp_path, use)), "cathode")
+    setup = make_setup(api.load().scenario, load_levers(write_levers(tmp_path, use)), "cathode")
     assert setup.scenario.mine_plan.regulated_terms  # switched on at the market's TC/RC
     assert setup.switches == {"mine_plan.regulated_terms": True}
     rows = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 30.0]])
@@ -214,7 +209,7 @@ def test_feed_levers_run_through_the_integrated_chain(tmp_path):
 def test_an_obligation_needs_the_market_tc_as_the_case_s_regulated_tc(tmp_path):
     case = tmp_path / "tc.toml"
     case.write_text("[mine_plan]\nregulated_tc_usd_per_dmt = 85.0\n", encoding="utf-8")
-    table = load_levers(_levers(tmp_path, 'use = ["processing_obligation"]\n'))
+    table = load_levers(write_levers(tmp_path, 'use = ["processing_obligation"]\n'))
     with pytest.raises(ScenarioError, match=r"processing_obligation\.path") as info:
         make_setup(api.load(case).scenario, table, "cathode")
     assert "regulated TC/RC" in str(info.value)

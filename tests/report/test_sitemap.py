@@ -11,6 +11,7 @@ import matplotlib.layout_engine
 import pytest
 
 import orevalue.report.sitemap as sitemap
+from orevalue import forks
 from orevalue.siting import analyse, load_sites
 
 
@@ -48,7 +49,7 @@ def _drawn(monkeypatch, siting, folder: Path) -> int:
         draws.append(type(renderer).__name__)
         return draw(fig, renderer)
 
-    monkeypatch.setattr(sitemap, "can_fork", lambda: False)
+    monkeypatch.setattr(forks, "can_fork", lambda: False)
     monkeypatch.setattr(matplotlib.figure.Figure, "draw", counted)
     folder.mkdir()
     assert sitemap.draw_map(siting, folder) == [folder / "map.png", folder / "map.svg"]

@@ -17,7 +17,7 @@ import pytest
 
 import orevalue
 import orevalue.report.sitemap as sitemap
-from orevalue import api
+from orevalue import api, forks
 from orevalue.economics import metrics
 from orevalue.scenario import Overlay, ScenarioError
 from orevalue.siting import Options, SitesData, analyse, load_sites, rank
@@ -172,7 +172,7 @@ def _map_drawn_on_two_processes_equals_the_map_drawn_on_one(folder: str) -> None
     parent = os.getpid()
     for name in ("one", "two", "fallback", "drawer", "drawer-fails", "svg"):
         (tmp_path / name).mkdir()
-    assert sitemap.can_fork()
+    assert forks.can_fork()
     sitemap.draw_map(default_siting, tmp_path / "two")
     # drawn by a drawer, forked before the analysis: the same files, written by this process
     with sitemap.drawer() as maps:
@@ -186,12 +186,12 @@ def _map_drawn_on_two_processes_equals_the_map_drawn_on_one(folder: str) -> None
         sitemap.draw_later(maps, default_siting, svg_only=True)
         drawn = api.site_map_svg(default_siting, maps)
     assert _ids(drawn) == _ids(api.site_map_svg(default_siting))
-    sitemap.can_fork = lambda: False  # a fresh process of its own: no need to put it back
+    forks.can_fork = lambda: False  # a fresh process of its own: no need to put it back
     sitemap.draw_map(default_siting, tmp_path / "one")
     assert _digests(tmp_path / "two") == _digests(tmp_path / "one")
     assert _digests(tmp_path / "drawer") == _digests(tmp_path / "one")
     # a child that fails leaves the SVG to this process, and a drawer's map too
-    sitemap.can_fork = lambda: True
+    forks.can_fork = lambda: True
     svg = sitemap._svg
 
     def fails_in_child(fig):

@@ -36,7 +36,7 @@ CaseOpt = Annotated[
 ]
 
 
-_SKIP_TEARDOWN: list[bool] = []
+_SKIP_TEARDOWN = {"asked": False}  # set by a command, read by the console script
 
 
 def skip_teardown() -> None:
@@ -45,16 +45,16 @@ def skip_teardown() -> None:
     SciPy, the run's arrays) took 0.05-0.1 s, for memory the system takes back at once. Only
     the console script acts on it (a command run in another program, by a test's runner,
     returns as usual); a command asks for it once its files are written and closed."""
-    _SKIP_TEARDOWN.append(True)
+    _SKIP_TEARDOWN["asked"] = True
 
 
 def teardown_skipped() -> bool:
-    return bool(_SKIP_TEARDOWN)
+    return _SKIP_TEARDOWN["asked"]
 
 
 def keep_teardown() -> None:
     """Forget an earlier command's :func:`skip_teardown` (a new command starts)."""
-    _SKIP_TEARDOWN.clear()
+    _SKIP_TEARDOWN["asked"] = False
 
 
 def end_process(code: object) -> None:

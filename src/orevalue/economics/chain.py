@@ -67,9 +67,7 @@ def two_companies(
     unit = on_axis(mine.value_per_dry_t.total_usd, mine.years.years, axis)
     left = np.maximum(conc - to_plant_t, 0.0)
     exported = left * unit  # sold abroad, or at home in the part of a year a trade rule bars
-    fob = exported  # the part exported, which pays the export duty
-    if mine.exported_per_dry_t is not mine.value_per_dry_t.total_usd:
-        fob = left * on_axis(mine.exported_per_dry_t, mine.years.years, axis)
+    fob = left * on_axis(mine.exported_per_dry_t, mine.years.years, axis)  # pays the duty
     if plan.export_ban and case.flows.stages:  # the rest goes unsold
         exported = fob = np.zeros_like(exported)
     mine_axis = _Years(axis)

@@ -9,12 +9,8 @@ import numpy as np
 
 from orevalue.economics import government as gov
 from orevalue.economics import metrics, schedule
-from orevalue.economics.plant import (
-    DOMESTIC_STAKEHOLDERS,
-    PlantCase,
-    export_fob_usd,
-    reserves_usd,
-)
+from orevalue.economics.plant import DOMESTIC_STAKEHOLDERS, PlantCase, export_fob_usd
+from orevalue.economics.sales import reserves_usd
 from orevalue.params import Params
 from orevalue.scenario import Scenario
 
@@ -177,9 +173,9 @@ def country_view(
         "government_revenue_federation_pv_usd": metrics.npv(rate, levels["federation"]),
         "government_revenue_pv_usd": metrics.npv(rate, total),
         "government_revenue_usd_per_yr": total[:, col],
-        "reserves_added_usd_per_yr": (reserves_usd(scenario, case) + np.zeros_like(exports))[
-            :, col
-        ],
+        "reserves_added_usd_per_yr": (
+            reserves_usd(scenario, case.flows, case.sold) + np.zeros_like(exports)
+        )[:, col],
         **physical(scenario, p, case, tl, exports),
         **{f"government_pv_usd_{k}": metrics.npv(rate, v) for k, v in lines.items()},
     }

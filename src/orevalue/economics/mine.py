@@ -134,7 +134,7 @@ def mine_case(scenario: Scenario, p: Params) -> MineCase:
     elements = {el: flowsheet.feed_element_t(q, plan.feed, conc, el) for el in plan.recovery_pct}
     unit, unit_exported = concentrate_value(scenario, q, market, np.ones_like(conc))
     sales = unit.total_usd * conc
-    fob = sales if unit_exported is unit.total_usd else unit_exported * conc
+    fob = unit_exported * conc
     lines = company_lines(scenario, q, my, ore, conc, sales, np.zeros_like(sales), fob)
     for el in plan.recovery_pct:
         lines[f"revenue_{el}"] = conc * unit.metal(el)

@@ -47,7 +47,6 @@ from orevalue.economics.sales import (
     mine_sales_to_plant_usd,
     sales_and_feed,
 )
-from orevalue.economics.sales import reserves_usd as _reserves_usd
 from orevalue.economics.stakeholders import (
     DOMESTIC_STAKEHOLDERS,
     government_lines,
@@ -212,12 +211,6 @@ def export_fob_usd(scenario: Scenario, p: Params, case: PlantCase) -> dict[str, 
     return _export_fob_usd(scenario, p, case.flows, case.supply, case.sold)
 
 
-def reserves_usd(scenario: Scenario, case: PlantCase) -> np.ndarray | float:
-    """What the central bank pays for the products of ``case`` it buys for its reserves, USD
-    (N, Y) (:func:`orevalue.economics.sales.reserves_usd`)."""
-    return _reserves_usd(scenario, case.flows, case.sold)
-
-
 __all__ = [
     "DOMESTIC_STAKEHOLDERS",
     "INVESTOR",
@@ -230,5 +223,4 @@ __all__ = [
     "main_product",
     "margin_parts_keys",
     "plant_case",
-    "reserves_usd",
 ]

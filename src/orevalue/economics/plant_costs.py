@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orevalue.arrays import add_into
 from orevalue.economics import costs, residues, schedule
 from orevalue.economics.flows import PathwayFlows
 from orevalue.params import Params
@@ -67,10 +68,10 @@ def capital(p: Params, tl: schedule.Timeline, flows: PathwayFlows) -> Capital:
     if flows.stages:  # the state's grant off, the delay's standing cost on (0 by default)
         grant_pct = p.get("finance.capex_grant_pct")
         if grant_pct.any():  # (taking off a grant of 0 changes nothing: skipped)
-            capex = _add_into(capex, base * (grant_pct / 100.0), subtract=True)
+            capex = add_into(capex, base * (grant_pct / 100.0), subtract=True)
         holding = permit_holding_usd(p, 1)
         if holding.any():
-            capex = _add_into(capex, permit_holding_usd(p, base.shape[1]))
+            capex = add_into(capex, permit_holding_usd(p, base.shape[1]))
     sustaining = (
         base_initial * p["project.sustaining_capex_pct_per_yr"] / 100.0 * tl.operating.astype(float)
     )
@@ -161,14 +162,14 @@ def operating_costs(
     scratch = np.empty_like(total)
     for st, basis_t in basis.items():
         unit = sum(unit_cost[st].values(), start=np.zeros((n, 1)))
-        total = _add_into(total, np.multiply(basis_t, unit, out=_shaped(scratch, basis_t, unit)))
+        total = add_into(total, np.multiply(basis_t, unit, out=_shaped(scratch, basis_t, unit)))
     localised = localisation_usd(scenario, p, tl, staff) if flows.stages else None
     if localised is not None:
-        total = _add_into(total, localised[0])
-        total = _add_into(total, localised[1], subtract=True)
+        total = add_into(total, localised[0])
+        total = add_into(total, localised[1], subtract=True)
     handling = residues.handling_usd(scenario, p, flows)
     if handling is not None:
-        total = _add_into(total, handling)
+        total = add_into(total, handling)
     return OperatingCosts(
         basis, unit_cost, fixed, staff, (domestic, foreign), operating, total, localised, handling
     )
@@ -177,15 +178,6 @@ def operating_costs(
 def _shaped(scratch: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     """``scratch`` where it has the shape of ``a op b``, else None (a new array)."""
     return scratch if np.broadcast_shapes(np.shape(a), np.shape(b)) == scratch.shape else None
-
-
-def _add_into(total: np.ndarray, x: np.ndarray, subtract: bool = False) -> np.ndarray:
-    """``total + x`` (or ``- x``), written into ``total`` (an array of this module's own) where
-    the result has its shape."""
-    op = np.subtract if subtract else np.add
-    if np.broadcast_shapes(total.shape, np.shape(x)) == total.shape:
-        return op(total, x, out=total)
-    return op(total, x)
 
 
 def opex_by_part(opex: OperatingCosts, zeros: np.ndarray) -> dict[str, np.ndarray]:

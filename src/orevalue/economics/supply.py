@@ -108,6 +108,7 @@ class FeedSupply:
         self.purchase_market = _regulated_market(scenario, p, tl, market)
         self._purchase: dict[str, tuple[Value, np.ndarray]] = {}
         self._fob: dict[tuple[str, bool], np.ndarray] = {}
+        self._left: dict[tuple[str, bool], list[list[terms.Sale]]] = {}
 
     def _share_nameplate(self, sized: list[str]) -> None:
         """Feeds on nameplate terms share one nameplate: each is given the share of it that
@@ -203,8 +204,8 @@ class FeedSupply:
             if processed and not any(t.any() for _, t in parts):
                 self._fob[key] = np.zeros_like(self.available_dry_t[feed])
             else:
-                values = [self._value(feed, t, ocean=True, q=q).total_usd for q, t in parts]
-                self._fob[key] = _summed(values)
+                lots = self._left_sales(feed, processed)
+                self._fob[key] = _summed([_sent(sales).total_usd for sales in lots])
         return self._fob[key]
 
     def sales_usd(self, feed: str, processed: bool) -> np.ndarray:
@@ -213,9 +214,18 @@ class FeedSupply:
         plus, under a trade rule, the part of a year barred from export sold at home."""
         if self.scenario.terms[self.scenario.feeds[feed].terms].export_allowed is None:
             return self.fob_usd(feed, processed)
-        parts = self.parts(feed, "left" if processed else "available")
-        values = [self._value(feed, t, ocean=True, q=q, whole=True) for q, t in parts]
-        return _summed([v.total_usd for v in values])
+        lots = self._left_sales(feed, processed)
+        return _summed([terms.total(sales).total_usd for sales in lots])
+
+    def _left_sales(self, feed: str, processed: bool) -> list[list[terms.Sale]]:
+        """The sales, at ocean freight, of each lot of the feed a plant leaves unprocessed
+        (``processed``) or of all of it: worked out once, read by :meth:`fob_usd` (the parts
+        exported) and :meth:`sales_usd` (all of them)."""
+        key = (feed, processed)
+        if key not in self._left:
+            parts = self.parts(feed, "left" if processed else "available")
+            self._left[key] = [self._sales(feed, t, ocean=True, q=q) for q, t in parts]
+        return self._left[key]
 
     def _value(
         self,
@@ -224,14 +234,27 @@ class FeedSupply:
         ocean: bool,
         regulated: bool = False,
         q: Params | None = None,
-        whole: bool = False,
     ) -> Value:
         """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
         export FOB value: under a trade rule, of the part exported) or with the freight the
-        plant's site saves too (or, ``whole``, exported and sold at home alike); at the regulated
-        treatment and refining charges where ``regulated``; at the grades of ``q`` (default
-        the evaluation's). An imported feed pays its landed freight on top of its value on its
-        terms, whichever the leg."""
+        plant's site saves too (the part barred from export sold at home included); see
+        :meth:`_sales`."""
+        sales = self._sales(feed, dry_t, ocean, regulated, q)
+        return _sent(sales) if ocean else terms.total(sales)
+
+    def _sales(
+        self,
+        feed: str,
+        dry_t: np.ndarray,
+        ocean: bool,
+        regulated: bool = False,
+        q: Params | None = None,
+    ) -> list[terms.Sale]:
+        """``dry_t`` of a feed sold on its terms (:func:`orevalue.economics.terms.sales`), at
+        export parity: with only ocean freight deducted (``ocean``) or with the freight the
+        plant's site saves too; at the regulated treatment and refining charges where
+        ``regulated``; at the grades of ``q`` (default the evaluation's). An imported feed
+        pays its landed freight on top of its value on its terms, whichever the leg."""
         p, kind = (self.p if q is None else q), self.scenario.feeds[feed].terms
         if self.imported(feed):
             freight = -p[f"feeds.{feed}.landed_freight_usd_per_wmt"]
@@ -239,10 +262,7 @@ class FeedSupply:
             freight = terms.freight_usd_per_t(self.scenario, p, kind, ocean_only=ocean)
         lot = terms.Lot(_Elements(p, feed, dry_t), dry_t, feed)
         market = self.purchase_market if regulated else self.market
-        if not ocean or whole:
-            return terms.value(self.scenario, p, kind, lot, market, freight)
-        parts = terms.sales(self.scenario, p, kind, lot, market, freight)
-        return parts[0].value if len(parts) == 1 else terms.exported(parts)
+        return terms.sales(self.scenario, p, kind, lot, market, freight)
 
     def _export_duty_usd(self, feed: str, dry_t: np.ndarray, q: Params) -> np.ndarray:
         """Export duty on the mine's sales exported (a feed on terms with ``mine_sales``), % of
@@ -252,6 +272,12 @@ class FeedSupply:
             return np.zeros_like(dry_t)
         fob = self._value(feed, dry_t, ocean=True, q=q).total_usd
         return np.maximum(fob, 0.0) * rate / 100.0
+
+
+def _sent(sales: list[terms.Sale]) -> Value:
+    """What of a lot's sales is exported: the one sale itself where there is one (a feed on
+    terms sold at home, valued at export parity all the same), else the exported part."""
+    return sales[0].value if len(sales) == 1 else terms.exported(sales)
 
 
 def _summed(parts: list):

@@ -58,12 +58,10 @@ STAKEHOLDERS = {k: outputs.label(k, "stakeholders") for k in outputs.group("stak
 
 
 def metal_name(scenario: Any) -> str:
-    """Name of the element the case's focus pathway sells its main product for ("copper",
-    "antimony"), from data/elements.toml."""
+    """Name of the case's metal (:func:`orevalue.catalog.metal_name`)."""
     from orevalue import catalog
 
-    product = scenario.pathways[scenario.focus_pathway].main_product
-    return catalog.elements()[scenario.terms[product].element].name
+    return catalog.metal_name(scenario)
 
 
 def baseline_export(scenario: Any) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from orevalue.atomic import write_atomic
-from orevalue.forks import Helper, can_fork, later
+from orevalue.forks import Helper, later
 
 #: Approximate Makran and Sindh coastline, (lat, lon) west to east: Gwadar Bay (Jiwani),
 #: Gwadar, Pasni, Ormara, Sonmiani, Karachi, Port Qasim, Indus delta, Sir Creek.
@@ -98,9 +98,10 @@ def map_input(siting: Any) -> MapInput:
     used = {(u.from_node, u.to_node): u for u in plan.legs}
     biggest = max((u.total_t_per_yr for u in plan.legs), default=1.0)
     flows = []
+    palette = colours(plan)
     for (a, b), use in used.items():  # coloured by their main commodity, width by t/yr
         commodity = max(use.t_per_yr, key=use.t_per_yr.__getitem__)
-        colour = colours(plan).get(commodity, "k")
+        colour = palette.get(commodity, "k")
         flows.append((*pos[a], *pos[b], colour, 1.5 + 5.0 * use.total_t_per_yr / biggest))
     ranks = {r.key: i + 1 for i, r in enumerate(siting.ranking) if r.feasible}
     chosen = set(plan.sites)
@@ -128,9 +129,7 @@ def map_input(siting: Any) -> MapInput:
         sources=tuple((*pos[k], s.label or k) for k, s in data.sources.items() if s.node is None),
         nodes=tuple((*pos[k], n.label or k) for k, n in data.nodes.items()),
         flowing=tuple(
-            (name, c)
-            for name, c in colours(plan).items()
-            if any(name in u.t_per_yr for u in plan.legs)
+            (name, c) for name, c in palette.items() if any(name in u.t_per_yr for u in plan.legs)
         ),
     )
 
@@ -337,11 +336,11 @@ def render(m: MapInput, svg_only: bool = False) -> dict[str, str | bytes]:
     fig = _figure(m)
     if svg_only:
         return {"map.svg": _svg(fig)}
-    svg = later(_svg, fig) if can_fork() else None
+    svg = later(_svg, fig)  # drawn here when asked for, where forking is not safe
     try:
         png = _png(fig)
     finally:
-        text = svg.result() if svg is not None else _svg(fig)
+        text = svg.result()
     return {"map.png": png, "map.svg": text}
 
 

@@ -205,10 +205,7 @@ def run_chunk(
         p = model.params(model.draws(seed, a, b))
         out, found = evaluate_outputs(model, p)
         outs.append(out)
-        for key, reasons in found.items():  # as the run adds up its chunks' counts
-            total = failures.setdefault(key, {})
-            for reason, count in reasons.items():
-                total[reason] = total.get(reason, 0) + count
+        _merge_failures(failures, found)  # as the run adds up its chunks' counts
         if want_inputs:
             ins.append({inp.path: p[inp.path][:, 0].copy() for inp in model.inputs})
     return start, stop, _joined(outs), failures, _joined(ins) if want_inputs else {}
@@ -262,12 +259,17 @@ def chunk_counts(
     return failures, beats, int(np.count_nonzero(beats_any)), best
 
 
-def _add_counts(mc: MonteCarlo, counts: Counts) -> None:
-    failures, beats, beats_any, best = counts
-    for key, reasons in failures.items():
-        total = mc.failures.setdefault(key, {})
+def _merge_failures(into: dict[str, dict[str, int]], found: dict[str, dict[str, int]]) -> None:
+    """Add the counts of failed samples by output and reason of ``found`` into ``into``."""
+    for key, reasons in found.items():
+        total = into.setdefault(key, {})
         for reason, count in reasons.items():
             total[reason] = total.get(reason, 0) + count
+
+
+def _add_counts(mc: MonteCarlo, counts: Counts) -> None:
+    failures, beats, beats_any, best = counts
+    _merge_failures(mc.failures, failures)
     for name, count in beats.items():
         mc.beats_baseline[name] += count
     mc.any_beats_baseline += beats_any

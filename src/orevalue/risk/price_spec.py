@@ -16,6 +16,7 @@ from orevalue.risk.resolved import Linked, PricePaths, Regime, Series
 from orevalue.risk.schema import PRICE_SETTINGS, PriceCorrelationSpec, PricesSpec, SeriesSpec
 from orevalue.risk.series import ACID_SERIES, SERIES
 from orevalue.scenario import Problems, Scenario, close_match
+from orevalue.scenario.fields import price_range
 
 WHERE = "uncertainty.prices"
 
@@ -135,11 +136,13 @@ def _share_ok(name: str, s: SeriesSpec, problems: Problems) -> bool:
             "volatility = 0",
         )
         return False
+    low, high = price_range(name)
     for level in ("tight", "normal"):
-        value = getattr(s.regime, level, 100.0)
-        if not 0.0 <= value <= 100.0:
+        value = getattr(s.regime, level, high)
+        if not low <= value <= high:
             problems.add(
-                f"{WHERE}.{name}.regime.{level}", f"got {value:g}; expected 0 to 100 (% of a year)"
+                f"{WHERE}.{name}.regime.{level}",
+                f"got {value:g}; expected {low:g} to {high:g} (% of a year)",
             )
             return False
     return True

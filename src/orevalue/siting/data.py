@@ -189,12 +189,9 @@ def sites_file(scenario: Any | None = None) -> str:
     if scenario is None:
         return DEFAULT_SITES
     from orevalue import catalog
-    from orevalue.economics.plant import main_product
-    from orevalue.economics.terms import main_element
 
     try:
-        element = main_element(scenario, main_product(scenario, scenario.focus_pathway))
-        metal = catalog.elements()[element].name
+        metal = catalog.metal_name(scenario)
     except (KeyError, ValueError):
         return DEFAULT_SITES
     name = f"sites-{metal}.toml"

@@ -442,7 +442,7 @@ def unit_economics(
     util = _f(p.vector("project.utilisation_pct")[:, -1]) / 100.0
     available = sum(processed.values())
     product = main_product(scenario, scenario.focus_pathway)
-    metal = catalog.elements()[terms.main_element(scenario, product)].name
+    metal = catalog.metal_name(scenario)
     names, word, commodities = _names(ways, smelter, feeds, blister_feed, product)
     return UnitEconomics(
         year=b.year,
@@ -455,7 +455,7 @@ def unit_economics(
         feed_dmt_per_yr=processed,
         feed_landed_usd_per_wmt=_landed(b, feeds),
         commodities=commodities,
-        conc_feed=feeds[0] if len(feeds) == 1 else "+".join(feeds),
+        conc_feed="+".join(feeds),
         blister_feed=blister_feed,
         moisture_frac=moisture,
         utilisation=util,

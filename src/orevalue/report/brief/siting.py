@@ -133,6 +133,7 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
     from orevalue.siting.rank import npv_key  # SciPy's optimiser: only with a siting
 
     product = inputs.siting.best.refined_product  # the focus pathway's main product
+    w = words(inputs.siting)
     npv = npv_key(product)
     blocks: list[Block] = []
     rows = []
@@ -174,8 +175,8 @@ def _ranking(ctx: Ctx, ranking: list[dict[str, Any]]) -> list[Block]:
             ],
             rows,
             caption="Each site alone, best first",
-            note=f"Delivered cost and margin per t of {words(inputs.siting)['metal']} product "
-            f"against exporting the {words(inputs.siting)['feed']}, after capital charges; the "
+            note=f"Delivered cost and margin per t of {w['metal']} product "
+            f"against exporting the {w['feed']}, after capital charges; the "
             f"NPV is the {product} plant's.",
         )
     )
