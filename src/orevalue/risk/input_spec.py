@@ -16,10 +16,8 @@ from orevalue.risk.schema import DIST_KEYS, META, CorrelationSpec, InputSpec
 from orevalue.scenario import (
     Problems,
     Scenario,
-    case_text,
+    case_values,
     close_match,
-    parse_toml,
-    split_provenance,
 )
 
 
@@ -122,7 +120,7 @@ def _default_inputs(case_file: str) -> dict[str, Any]:
     """``[uncertainty.inputs]`` of the embedded case ``case_file``, as plain values."""
     if not case_file:
         return {}
-    values, _ = split_provenance(parse_toml(case_text(case_file), case_file))
+    values, _ = case_values(case_file)
     return values.get("uncertainty", {}).get("inputs", {})
 
 

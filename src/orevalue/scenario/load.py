@@ -6,6 +6,8 @@ a fiscal regime preset) are laid over it in order, and every leaf keeps its sour
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import tomllib
 import typing
@@ -57,6 +59,12 @@ def case_text(case_file: str) -> str:
 def case_files() -> dict[str, str]:
     """The embedded cases: short name (``gold``) -> file (``balochistan-gold.toml``). A case
     is a TOML file of the data folder declaring its ``focus_pathway``; the others are tables."""
+    return dict(_case_files())
+
+
+@functools.cache
+def _case_files() -> dict[str, str]:
+    """:func:`case_files`, read once a process (the package's data do not change)."""
     out = {}
     for entry in sorted(resources.files("orevalue.data").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml") or entry.name in _TABLES:
@@ -85,6 +93,17 @@ def resolve_case(name: str | None, file: str = "--case") -> str:
     if key in files:
         return files[key]
     raise ScenarioError([Problem(file, "case", unknown_name("case", name, files))])
+
+
+def case_values(case_file: str) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """The values and the provenance of the embedded case ``case_file``, a copy the caller
+    may change: the case is parsed once a process (10 ms of the 18 a load takes)."""
+    return copy.deepcopy(_case_values(case_file))
+
+
+@functools.cache
+def _case_values(case_file: str) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    return split_provenance(parse_toml(case_text(case_file), case_file))
 
 
 def parse_toml(text: str, file: str) -> dict[str, Any]:
@@ -196,7 +215,7 @@ def load(
     notes: list[str] = []
     if path is not None and is_workbook(path):  # an input workbook (orevalue init --xlsx)
         base = resolve_case(case)
-        _, provenance = split_provenance(parse_toml(case_text(base), base))
+        _, provenance = case_values(base)
         book = read_workbook(path, provenance)
         if book.values and "name" not in book.values:  # as a TOML file: its own folder
             book.values = {"name": Path(path).stem, **book.values}
@@ -217,7 +236,7 @@ def load(
             given = {"name": Path(file).stem, **given}
         layers.append((f"set in {Path(file).name}", given))
     base = resolve_case(case)
-    raw_default, provenance = split_provenance(parse_toml(case_text(base), base))
+    raw_default, provenance = case_values(base)
     default_values = lay_regime(raw_default, [], provenance, base)
     if path is None and not overlays:
         return _validate(default_values, provenance, base, "", base)

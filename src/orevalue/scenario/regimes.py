@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from importlib import resources
 from typing import Any
@@ -14,13 +16,20 @@ REGIMES_FILE = "regimes.toml"
 
 
 def _regime_table() -> dict[str, Any]:
+    """The presets as the file has them, a copy the caller may change."""
+    return copy.deepcopy(_read_regimes())
+
+
+@functools.cache
+def _read_regimes() -> dict[str, Any]:
+    """The presets file, read once a process (a case is taxed under a preset each load)."""
     text = resources.files("orevalue.data").joinpath(REGIMES_FILE).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
 def regime_names() -> list[str]:
     """Names of the fiscal regime presets shipped with orevalue."""
-    return list(_regime_table())
+    return list(_read_regimes())
 
 
 def regime_preset(name: str) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
