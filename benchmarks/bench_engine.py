@@ -8,6 +8,9 @@ folder of another checkout, e.g. ``git worktree add /tmp/base 10dd908`` then
 
     python benchmarks/bench_engine.py --n 8192 --repeat 5 --vs /tmp/base/src
 
+With ``--pieces 2048 8192`` this tree alone is measured at each size of the pieces a chunk is
+evaluated in (``montecarlo.PIECE``), in turn, process by process, each as a ratio to the last.
+
 Run on demand; never part of the tests.
 """
 
@@ -27,11 +30,13 @@ CHILD = """
 import json, sys, time
 from threadpoolctl import threadpool_limits
 import orevalue
-from orevalue.risk import spec
+from orevalue.risk import montecarlo, spec
 from orevalue.risk.montecarlo import run_chunk, tune_allocator
 from orevalue.risk.sampling import RiskModel
 
-n, rounds = int(sys.argv[1]), int(sys.argv[2])
+n, rounds, piece = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+if piece:
+    montecarlo.PIECE = piece
 tune_allocator()
 scenario = orevalue.load()
 model = RiskModel(scenario, spec.build(scenario))
@@ -45,11 +50,12 @@ print(json.dumps({"us_per_sample": cpu_s / (n * rounds) * 1e6}))
 """
 
 
-def measure(src: Path, n: int, rounds: int) -> float:
-    """CPU microseconds per sample of the tree at ``src`` (a fresh process)."""
+def measure(src: Path, n: int, rounds: int, piece: int = 0) -> float:
+    """CPU microseconds per sample of the tree at ``src`` (a fresh process), in pieces of
+    ``piece`` samples (0: the tree's own)."""
     env = dict(os.environ, PYTHONPATH=str(src), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(n), str(rounds)],
+        [sys.executable, "-c", CHILD, str(n), str(rounds), str(piece)],
         env=env,
         check=True,
         capture_output=True,
@@ -71,7 +77,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="chunks timed per process")
     parser.add_argument("--repeat", type=int, default=5, help="fresh processes per tree")
     parser.add_argument("--vs", type=Path, default=None, help="baseline src folder")
+    parser.add_argument("--pieces", type=int, nargs="+", help="piece sizes to compare (this tree)")
     args = parser.parse_args()
+    if args.pieces:
+        pieces(args.n, args.rounds, args.repeat, args.pieces)
+        return
     ours, theirs = [], []
     for _ in range(args.repeat):
         ours.append(measure(HERE, args.n, args.rounds))
@@ -84,6 +94,22 @@ def main() -> None:
         ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
         print(f"baseline {args.vs}: {_spread(theirs)} us/sample CPU")
         print(f"ratio this/baseline: {_spread(ratios, 3)}")
+
+
+def pieces(n: int, rounds: int, repeat: int, sizes: list[int]) -> None:
+    """This tree at each piece size in turn, ``repeat`` processes each; ratios to the last."""
+    got: dict[int, list[float]] = {size: [] for size in sizes}
+    for _ in range(repeat):
+        for size in sizes:
+            got[size].append(measure(HERE, n, rounds, size))
+    print(f"load average {os.getloadavg()[0]:.2f}; chunks of {n:,}, {rounds} per process")
+    last = got[sizes[-1]]
+    for size in sizes:
+        ratios = [a / b for a, b in zip(got[size], last, strict=True)]
+        print(
+            f"pieces of {size:>6,}: {_spread(got[size])} us/sample CPU, "
+            f"ratio to {sizes[-1]:,}: {_spread(ratios, 3)}"
+        )
 
 
 if __name__ == "__main__":

@@ -186,11 +186,11 @@ class MonteCarlo:
 #: :data:`sampling.BLOCK`: no block of random numbers is drawn twice); the default chunk is
 #: one piece. How large a piece pays depends on the machine's caches and Python's fixed cost
 #: per evaluation (about 4.5 ms). On a 2-core EPYC with 1 MB of L2 a core and 32 MB of L3,
-#: one process ran at 15.3-15.6 us a sample in pieces of 8,192, 15.8-16.3 at 4,096 and
-#: 18.0-19.2 at 2,048, and ``risk -n 1000000`` took 9.5-9.9 s, 10.1-10.5 s and 11.1-11.7 s
-#: (largest process 422, 310 and 280 MB); an earlier machine with a 2 MB L2 a core had
-#: favoured 2,048 by 5 % (17.6 us against 18.4-19.6). Every sample's outputs depend on that
-#: sample alone, so the pieces change no number.
+#: processes of 16 chunks ran at 18.1 / 17.0 / 16.2 us a sample in pieces of 2,048 / 4,096 /
+#: 8,192 (``benchmarks/bench_engine.py --pieces``), and ``risk -n 1000000`` took 10.8 s in
+#: pieces of 2,048 against 9.7 s in one (largest process 412 MB); an earlier machine with a
+#: 2 MB L2 a core had favoured 2,048 by 5 %. Every sample's outputs depend on that sample
+#: alone, so the pieces change no number.
 PIECE = 8192
 
 
