@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
 #: Troy ounce, g (exact by definition).
 G_PER_OZ = 31.1034768
@@ -99,13 +99,6 @@ def price_series() -> dict[str, PriceSeries]:
         if out[key].prices == "element" and out[key].element not in elements():
             raise ValueError(f"price_series.toml: {key}: no element '{out[key].element}'")
     return out
-
-
-def metal_name(scenario: Any) -> str:
-    """Name of the element the case's focus pathway sells its main product for ("copper",
-    "antimony"), from data/elements.toml."""
-    product = scenario.pathways[scenario.focus_pathway].main_product
-    return elements()[scenario.terms[product].element].name
 
 
 def element_price_series(element: str) -> PriceSeries:

@@ -48,10 +48,15 @@ def main_element(scenario: Scenario, pathway: str) -> str:
     return terms.main_element(scenario, main_product(scenario, pathway))
 
 
+def metal_name(scenario: Scenario, pathway: str | None = None) -> str:
+    """Name of the element ``pathway`` (default the focus pathway) sells its main product for
+    ("copper", "antimony"), from data/elements.toml."""
+    return catalog.elements()[main_element(scenario, pathway or scenario.focus_pathway)].name
+
+
 def margin_parts_keys(scenario: Scenario, pathway: str) -> tuple[str, ...]:
     """Names of the margin parts of ``pathway``: ``free_<element name>`` then the others."""
-    name = catalog.elements()[main_element(scenario, pathway)].name
-    return (f"free_{name}", *OTHER_MARGIN_PARTS)
+    return (f"free_{metal_name(scenario, pathway)}", *OTHER_MARGIN_PARTS)
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,10 @@ class FeedSupply:
         if feed not in self._purchase:
             parts = self.parts(feed, "processed")
             regulated = self.purchase_market is not None and feed == _mine_feed(self.scenario)
-            values = [self._value(feed, t, ocean=False, regulated=regulated, q=q) for q, t in parts]
+            values = [
+                terms.total(self._sales(feed, t, ocean=False, regulated=regulated, q=q))
+                for q, t in parts
+            ]
             duties = [self._export_duty_usd(feed, t, q) for q, t in parts]
             self._purchase[feed] = (_summed(values), _summed(duties))
         return self._purchase[feed]
@@ -204,7 +207,7 @@ class FeedSupply:
             if processed and not any(t.any() for _, t in parts):
                 self._fob[key] = np.zeros_like(self.available_dry_t[feed])
             else:
-                lots = self._left_sales(feed, processed)
+                lots = self._left_sales(feed, processed, parts)
                 self._fob[key] = _summed([_sent(sales).total_usd for sales in lots])
         return self._fob[key]
 
@@ -217,30 +220,18 @@ class FeedSupply:
         lots = self._left_sales(feed, processed)
         return _summed([terms.total(sales).total_usd for sales in lots])
 
-    def _left_sales(self, feed: str, processed: bool) -> list[list[terms.Sale]]:
+    def _left_sales(
+        self, feed: str, processed: bool, parts: list[tuple[Params, np.ndarray]] | None = None
+    ) -> list[list[terms.Sale]]:
         """The sales, at ocean freight, of each lot of the feed a plant leaves unprocessed
-        (``processed``) or of all of it: worked out once, read by :meth:`fob_usd` (the parts
-        exported) and :meth:`sales_usd` (all of them)."""
+        (``processed``) or of all of it (its :meth:`parts`, where the caller has them): worked
+        out once, read by :meth:`fob_usd` (the parts exported) and :meth:`sales_usd` (all)."""
         key = (feed, processed)
         if key not in self._left:
-            parts = self.parts(feed, "left" if processed else "available")
+            if parts is None:
+                parts = self.parts(feed, "left" if processed else "available")
             self._left[key] = [self._sales(feed, t, ocean=True, q=q) for q, t in parts]
         return self._left[key]
-
-    def _value(
-        self,
-        feed: str,
-        dry_t: np.ndarray,
-        ocean: bool,
-        regulated: bool = False,
-        q: Params | None = None,
-    ) -> Value:
-        """A feed's value at export parity: with only ocean freight deducted (``ocean``, the
-        export FOB value: under a trade rule, of the part exported) or with the freight the
-        plant's site saves too (the part barred from export sold at home included); see
-        :meth:`_sales`."""
-        sales = self._sales(feed, dry_t, ocean, regulated, q)
-        return _sent(sales) if ocean else terms.total(sales)
 
     def _sales(
         self,
@@ -270,7 +261,7 @@ class FeedSupply:
         rate = self.p["fiscal.export_duty_conc_pct"]
         if not self.scenario.terms[self.scenario.feeds[feed].terms].mine_sales or not rate.any():
             return np.zeros_like(dry_t)
-        fob = self._value(feed, dry_t, ocean=True, q=q).total_usd
+        fob = _sent(self._sales(feed, dry_t, ocean=True, q=q)).total_usd
         return np.maximum(fob, 0.0) * rate / 100.0
 
 

@@ -58,10 +58,11 @@ STAKEHOLDERS = {k: outputs.label(k, "stakeholders") for k in outputs.group("stak
 
 
 def metal_name(scenario: Any) -> str:
-    """Name of the case's metal (:func:`orevalue.catalog.metal_name`)."""
-    from orevalue import catalog
+    """Name of the case's metal (:func:`orevalue.economics.sales.metal_name`, imported when
+    asked for: the labels are read by commands that evaluate nothing)."""
+    from orevalue.economics.sales import metal_name as name_of
 
-    return catalog.metal_name(scenario)
+    return name_of(scenario)
 
 
 def baseline_export(scenario: Any) -> str | None:

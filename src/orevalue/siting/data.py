@@ -188,10 +188,10 @@ def sites_file(scenario: Any | None = None) -> str:
     else ``sites.toml`` (the copper chain's network)."""
     if scenario is None:
         return DEFAULT_SITES
-    from orevalue import catalog
+    from orevalue.economics.sales import metal_name
 
     try:
-        metal = catalog.metal_name(scenario)
+        metal = metal_name(scenario)
     except (KeyError, ValueError):
         return DEFAULT_SITES
     name = f"sites-{metal}.toml"

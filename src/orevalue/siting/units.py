@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orevalue import catalog, flowsheet
+from orevalue import flowsheet
 from orevalue.economics import costs, schedule, terms
 from orevalue.economics.metrics import capital_recovery_factor
 from orevalue.economics.plant import main_product
 from orevalue.economics.pricing import Market
+from orevalue.economics.sales import metal_name
 from orevalue.economics.supply import FeedSupply
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError
@@ -442,7 +443,7 @@ def unit_economics(
     util = _f(p.vector("project.utilisation_pct")[:, -1]) / 100.0
     available = sum(processed.values())
     product = main_product(scenario, scenario.focus_pathway)
-    metal = catalog.metal_name(scenario)
+    metal = metal_name(scenario)
     names, word, commodities = _names(ways, smelter, feeds, blister_feed, product)
     return UnitEconomics(
         year=b.year,
