@@ -24,6 +24,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from paired import tree_env
+
 HERE = Path(__file__).resolve().parent.parent / "src"
 
 CHILD = """
@@ -53,7 +55,7 @@ print(json.dumps({"us_per_sample": cpu_s / (n * rounds) * 1e6}))
 def measure(src: Path, n: int, rounds: int, piece: int = 0) -> float:
     """CPU microseconds per sample of the tree at ``src`` (a fresh process), in pieces of
     ``piece`` samples (0: the tree's own)."""
-    env = dict(os.environ, PYTHONPATH=str(src), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    env = tree_env(src, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(n), str(rounds), str(piece)],
         env=env,

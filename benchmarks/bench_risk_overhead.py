@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from paired import tree_env
+
 HERE = Path(__file__).resolve().parent.parent / "src"
 SMALL = ["-n", "1000"]
 BARE = [*SMALL, "--no-tornado", "--sobol", "0"]
@@ -41,7 +43,7 @@ def _children_cpu() -> float:
 
 def measure(src: Path, args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of ``orevalue risk ARGS --seed 1`` with the tree at ``src``."""
-    env = dict(os.environ, PYTHONPATH=str(src))
+    env = tree_env(src)
     with tempfile.TemporaryDirectory() as out:
         cmd = [sys.executable, "-m", "orevalue", "risk", *args, "--seed", "1", "-q"]
         cpu, start = _children_cpu(), time.perf_counter()

@@ -31,6 +31,7 @@ from pathlib import Path
 import orevalue
 from orevalue.siting import analyse, load_sites, model_for, solve
 from orevalue.siting.synthetic import random_sites_data
+from paired import tree_env
 from timing import median_seconds
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -123,7 +124,7 @@ def commands(out: str) -> list[tuple[str, list[str], float]]:
 
 def _run(src: Path, args: list[str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system, the process and its workers) of one run."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = tree_env(src)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
