@@ -214,6 +214,27 @@ def test_lean_risk_run_equals_the_full_evaluation(default_scenario, draws):
             np.testing.assert_array_equal(fob, r.exports_fob_usd[product], err_msg=product)
 
 
+def test_without_the_chain_view_every_other_result_is_the_same(default_scenario):
+    # a sweep and the siting's valuation read no chain: turning it off changes nothing else
+    s = default_scenario
+    assert s.mine_plan is not None
+    p = Params.from_scenario(s, 4).replace(VARIED)
+    full = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False)
+    bare = orevalue.evaluate(s, p, breakeven=False, detail=False, compare=False, chain_view=False)
+    assert full.mine and not bare.mine
+    for name, r in full.pathways.items():
+        short = bare.pathways[name]
+        assert r.chain and not short.chain
+        groups = ("plant", "margin_usd_per_t", "country", "exports_fob_usd", "government_usd")
+        for group in (*groups, "dollars_pv_usd"):
+            mine, theirs = getattr(short, group), getattr(r, group)
+            assert set(mine) == set(theirs), (name, group)
+            for key, value in theirs.items():
+                np.testing.assert_array_equal(mine[key], value, err_msg=f"{group}.{key}")
+        for key, line in r.case.lines.items():
+            np.testing.assert_array_equal(short.case.lines[key], line, err_msg=key)
+
+
 def test_a_lean_case_skips_the_steps_after_the_investors_lines(default_scenario, default_params):
     s, p = default_scenario, default_params
     tl = schedule.timeline(s)

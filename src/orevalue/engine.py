@@ -283,6 +283,7 @@ def evaluate(
     compare: bool = True,
     lean: bool = False,
     npv_only: bool = False,
+    chain_view: bool = True,
 ) -> Results:
     """Evaluate every pathway of ``scenario``.
 
@@ -295,6 +296,9 @@ def evaluate(
     export earnings against the baseline, worked out as the full evaluation works them out.
     ``npv_only`` (with ``lean``) reports each plant's NPV alone (all a tornado or a Sobol
     design reads): no IRR, export earnings or gains over the baseline are worked out.
+    ``chain_view`` (for a case with a mine plan) also evaluates the mine view and each pathway's
+    integrated chain (:mod:`orevalue.economics.chain`), which a lean run never does: a sweep
+    or a siting valuation that reads neither turns it off (it held 18 IRRs a call).
     """
     p = params if params is not None else Params.from_scenario(scenario)
     p = mine_economics.with_mine_feed(scenario, p)
@@ -340,7 +344,7 @@ def evaluate(
         _against_baseline(results, exports, scenario.baseline_pathway, country_rate, lean)
     regimes = compare_regimes(scenario, results) if compare and params is None else {}
     mine: dict[str, np.ndarray] = {}
-    if scenario.mine_plan is not None and not lean:
+    if scenario.mine_plan is not None and chain_view and not lean:
         cases = {n: r.case for n, r in results.items()}
         mine, chains = chain.integrated(scenario, p, tl, cases, scenario.baseline_pathway)
         for n, r in results.items():

@@ -41,7 +41,11 @@ def batch_npvs(
     if any(set(o.values) - {"site"} for o in sites):
         return [
             engine.evaluate(
-                variant(o, *layers), breakeven=False, detail=False, compare=False
+                variant(o, *layers),
+                breakeven=False,
+                detail=False,
+                compare=False,
+                chain_view=False,
             ).value(pathway, "plant", "npv_usd")
             for o in sites
         ]
@@ -65,5 +69,7 @@ def batch_npvs(
     )
     # many sites are many samples: Numba's kernels (0.4 s to load) beat plain Python there
     with jit.compiled_run() if n > INTERPRETED else contextlib.nullcontext():
-        results = engine.evaluate(scenario, params, breakeven=False, detail=False, compare=False)
+        results = engine.evaluate(
+            scenario, params, breakeven=False, detail=False, compare=False, chain_view=False
+        )
     return [float(npv) for npv in results.pathways[pathway].plant["npv_usd"]]

@@ -88,7 +88,9 @@ def evaluate_points(
 ) -> dict[str, np.ndarray]:
     """Key metrics (:data:`METRICS`) of points ``start`` .. ``stop - 1``, each (n,)."""
     p = point_params(scenario, varied, design, start, stop)
-    results = engine.evaluate(scenario, p, breakeven=False, detail=False, compare=False)
+    results = engine.evaluate(
+        scenario, p, breakeven=False, detail=False, compare=False, chain_view=False
+    )
     out = {}
     for name, r in results.pathways.items():
         for group, key in METRICS:
