@@ -116,6 +116,15 @@ def test_report_without_siting_imports_no_optimiser_nor_plotting(tmp_path: objec
     assert not {"numba", "scipy", "matplotlib"} & modules
 
 
+def test_a_latin_hypercube_sweep_imports_no_scipy_stats(tmp_path: Path) -> None:
+    vary = ["--vary", "prices.cu_usd_per_t=7000:12000", "--vary", "site.location_factor=0.5:1"]
+    code, modules = _loaded(["sweep", *vary, "-n", "40", "-q", "--out", str(tmp_path)])
+    assert code in (0, None)
+    assert (tmp_path / "balochistan-copper" / "sweep" / "sweep.csv").read_text().count("\n") == 41
+    assert "orevalue.sweep.design" in modules
+    assert not {m for m in modules if m.startswith("scipy.stats")}
+
+
 def test_site_draws_its_map_on_a_child_and_without_pyplot(tmp_path: Path) -> None:
     # the command's own process never imports matplotlib: a child forked at its start does
     code, modules = _loaded(["site", "-q", "--out", str(tmp_path)])

@@ -4,6 +4,8 @@ evaluations of the same inputs, the table, the heat map and the messages of bad 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from orevalue import api, engine
 from orevalue.cli import app
 from orevalue.scenario import Overlay, ScenarioError
 from orevalue.sweep import latin_hypercube, parse, table
+from orevalue.sweep.design import unit_hypercube
 
 runner = CliRunner()
 VARY = ["prices.tc_usd_per_dmt=0:150:50", "site.location_factor=0.6,1.0"]
@@ -91,6 +94,17 @@ def test_latin_hypercube_puts_one_point_in_each_stratum():
     assert all(np.array_equal(design[k], again[k]) for k in design)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 200, 5000])
+@pytest.mark.parametrize("d", [1, 3, 6])
+def test_unit_hypercube_is_scipys_latin_hypercube(n, d):
+    from scipy.stats import qmc
+
+    for seed in (0, 1, 4, 2**40):
+        expected = qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
+        assert np.array_equal(unit_hypercube(n, d, seed), expected)
+    assert not np.array_equal(unit_hypercube(n, d, 1), unit_hypercube(n, d, 2))
+
+
 def test_cli_writes_the_table_and_the_heat_map(tmp_path):
     args = ["sweep", *[a for v in VARY for a in ("--vary", v)], "--out", str(tmp_path)]
     result = runner.invoke(app, args)
@@ -108,6 +122,29 @@ def test_cli_writes_the_table_and_the_heat_map(tmp_path):
     sweep = api.sweep(api.load(), VARY)
     for key, values in sweep.metrics.items():  # written exactly (NaN as empty cells)
         np.testing.assert_array_equal(columns[key], values)
+
+
+def test_the_heat_map_drawn_by_a_child_is_the_one_drawn_here():
+    # a fresh interpreter: forking needs a process without the suite's other threads
+    code = f"import runpy; runpy.run_path({__file__!r})['_drawn_by_a_child_and_here']()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _drawn_by_a_child_and_here() -> None:
+    from orevalue.sweep import heatmap
+
+    sweep = api.sweep(api.load(), ["prices.cu_usd_per_t=7000:12000", *VARY[1:]], samples=300)
+    args = (sweep.columns(), list(sweep.inputs), sweep.key, "cathode")
+    with heatmap.drawer() as maps:
+        assert maps._pid > 0  # a child was forked
+        maps.submit(heatmap.rendered, *args)
+        theirs = maps.result()
+    here = heatmap.rendered(*args)
+    assert set(theirs) == {"heatmap.png", "heatmap.svg"} and theirs == here
+    # the colours and the dots are an image in the SVG, the rest vector paths
+    assert "<image" in here["heatmap.svg"] and "<path" in here["heatmap.svg"]
+    assert "dc:date" not in here["heatmap.svg"]  # the same text every run
 
 
 def test_cli_hypercube_with_parquet(tmp_path):

@@ -81,30 +81,32 @@ def sweep_command(
             raise fail(
                 "--parquet: needs pyarrow; install it with: pip install 'orevalue[parquet]'"
             ) from None
-    try:
-        loaded = api.load(scenario, case=case)
-        with scheduler_errors(scheduler):
-            result = api.sweep(
-                loaded,
-                vary or [],
-                samples=samples,
-                seed=seed,
-                pathway=pathway,
-                chunk=chunk,
-                scheduler=scheduler,
-                workers=workers,
-            )
-    except ScenarioError as exc:
-        raise bad_input(exc) from None
-    target = out / result.scenario / "sweep"
-    try:
-        written = table.write(result, target, parquet=parquet)
+    # a heat map needs two inputs: a child imports matplotlib meanwhile and draws it while
+    # this process writes the table
+    with heatmap.drawer(enabled=len(vary or []) >= 2) as maps:
+        try:
+            loaded = api.load(scenario, case=case)
+            with scheduler_errors(scheduler):
+                result = api.sweep(
+                    loaded,
+                    vary or [],
+                    samples=samples,
+                    seed=seed,
+                    pathway=pathway,
+                    chunk=chunk,
+                    scheduler=scheduler,
+                    workers=workers,
+                )
+        except ScenarioError as exc:
+            raise bad_input(exc) from None
         label = result.pathways.get(result.focus, result.focus)
-        drawn = heatmap.from_table(result.columns(), list(result.inputs), result.key, label)
-        if drawn is not None:
-            written += heatmap.save(drawn[0], target)
-    except OSError as exc:
-        raise fail(f"{target}: cannot write results: {exc}") from None
+        maps.submit(heatmap.rendered, result.columns(), list(result.inputs), result.key, label)
+        target = out / result.scenario / "sweep"
+        try:
+            written = table.write(result, target, parquet=parquet)
+            written += heatmap.save(maps.result(), target)
+        except OSError as exc:
+            raise fail(f"{target}: cannot write results: {exc}") from None
     if not quiet:
         console = Console() if Console().is_terminal else Console(width=120)
         print_sweep(result, console)

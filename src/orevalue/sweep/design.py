@@ -39,16 +39,30 @@ def grid(varied: list[Vary]) -> dict[str, np.ndarray]:
     return {v.path: axis.ravel() for v, axis in zip(varied, axes, strict=True)}
 
 
-def latin_hypercube(varied: list[Vary], n: int, seed: int) -> dict[str, np.ndarray]:
-    """``n`` points of a Latin hypercube (SciPy's ``qmc.LatinHypercube``): each input's
-    range cut into ``n`` equal strata holds exactly one point. A range takes its stratum's
-    value as drawn; a list of values is drawn by equal strata (value k of K for the points in
-    the k-th K-th of the unit interval); a stepped range the same, over its steps."""
-    from scipy.stats import qmc
+def unit_hypercube(n: int, d: int, seed: int) -> np.ndarray:
+    """``n`` points (n, d) of a Latin hypercube in [0, 1)^d (McKay, Beckman and Conover
+    1979): each column's n strata of width 1/n hold one point each, at a uniform offset
+    inside it. The points of SciPy's ``qmc.LatinHypercube(d, seed=default_rng(seed))``
+    (scrambled, strength 1: its generator spawned from the seed's, the offsets drawn, then
+    each column's strata shuffled), bit for bit, which a test checks; importing
+    ``scipy.stats`` for it took 0.55 s, an eighth of a sweep of 30,000 points."""
+    seeds = np.random.default_rng(seed).bit_generator.seed_seq.spawn(1)[0]
+    rng = np.random.Generator(np.random.PCG64(seeds))
+    offsets = rng.uniform(size=(n, d))
+    strata = np.tile(np.arange(1, n + 1), (d, 1))
+    for column in strata:  # one shuffle per input, in SciPy's order
+        rng.shuffle(column)
+    return (strata.T - offsets) / n
 
+
+def latin_hypercube(varied: list[Vary], n: int, seed: int) -> dict[str, np.ndarray]:
+    """``n`` points of a Latin hypercube (:func:`unit_hypercube`): each input's range cut
+    into ``n`` equal strata holds exactly one point. A range takes its stratum's value as
+    drawn; a list of values is drawn by equal strata (value k of K for the points in the
+    k-th K-th of the unit interval); a stepped range the same, over its steps."""
     if n > MAX_POINTS:
         raise ScenarioError([Problem("--samples", "", f"{n:,} points; at most {MAX_POINTS:,}")])
-    unit = qmc.LatinHypercube(d=len(varied), seed=np.random.default_rng(seed)).random(n)
+    unit = unit_hypercube(n, len(varied), seed)
     out = {}
     for j, v in enumerate(varied):
         u = unit[:, j]
