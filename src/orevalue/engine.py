@@ -474,7 +474,9 @@ def compare_regimes(
             pathways = current
         else:
             variant = with_regime(scenario, name)
-            pathways = evaluate(variant, breakeven=False, detail=False, compare=False).pathways
+            pathways = evaluate(
+                variant, breakeven=False, detail=False, compare=False, chain_view=False
+            ).pathways
         out[name] = {
             pathway: {
                 key: float(getattr(res, group)[key][0])
