@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from paired import interleaved, load, source_of, table
+from paired import interleaved, load, table, trees_for
 from timing import median_seconds
 
 
@@ -29,10 +29,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
     parser.add_argument("--risk", type=int, default=20_000, help="samples of the risk row")
     args = parser.parse_args()
-    here = Path(__file__).resolve().parents[1]
-    trees = {"this": source_of(here)}
-    if args.baseline is not None:
-        trees["baseline"] = source_of(args.baseline)
+    trees = trees_for(args.baseline)
     sys.path.insert(0, str(trees["this"]))
     print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory() as out:

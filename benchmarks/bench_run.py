@@ -20,7 +20,7 @@ import orevalue
 from orevalue import engine, jit
 from orevalue.economics import mine, schedule
 from orevalue.params import Params
-from paired import interleaved, load, source_of, table
+from paired import interleaved, load, table, trees_for
 from timing import median_seconds
 
 
@@ -39,9 +39,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
     args = parser.parse_args()
-    trees = {"this": source_of(Path(orevalue.__file__).parents[1])}
-    if args.baseline is not None:
-        trees["baseline"] = source_of(args.baseline)
+    trees = trees_for(args.baseline)
     print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory() as out:
         run = ["-m", "orevalue", "run", "--quiet", "--out", out]

@@ -18,13 +18,12 @@ min-max; the load average is printed, since shared machines are noisy.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from paired import interleaved, load, source_of, table
+from paired import interleaved, load, table, trees_for
+from timing import spread_seconds
 
 GRID = ["prices.tc_usd_per_dmt=0:400:25", "site.location_factor=0.3:1.1:0.05"]
 HYPERCUBE = ["prices.cu_usd_per_t=7000:12000", "prices.tc_usd_per_dmt=0:100"]
@@ -34,25 +33,13 @@ def _vary(specs: list[str]) -> list[str]:
     return [part for spec in specs for part in ("--vary", spec)]
 
 
-def _spread(fn: object, repeat: int) -> tuple[float, float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), max(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
     parser.add_argument("--samples", type=int, default=30_000, help="points of the hypercube")
     args = parser.parse_args()
-    here = Path(__file__).resolve().parents[1]
-    trees = {"this": source_of(here)}
-    if args.baseline is not None:
-        trees["baseline"] = source_of(args.baseline)
+    trees = trees_for(args.baseline)
     print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory() as out:
         sweep = ["-m", "orevalue", "sweep", "--quiet", "--out", out]
@@ -73,8 +60,8 @@ def main() -> None:
 
     loaded = api.load()
     api.sweep(loaded, GRID)  # kernels and imports loaded
-    grid = _spread(lambda: api.sweep(loaded, GRID), args.repeat)
-    one = _spread(
+    grid = spread_seconds(lambda: api.sweep(loaded, GRID), args.repeat)
+    one = spread_seconds(
         lambda: engine.evaluate(loaded.scenario, breakeven=False, detail=False, compare=False),
         args.repeat,
     )

@@ -33,6 +33,14 @@ def source_of(tree: str | Path) -> Path:
     return tree / "src" if (tree / "src" / "orevalue").is_dir() else tree
 
 
+def trees_for(baseline: Path | None) -> dict[str, Path]:
+    """The package folder of this checkout (``this``) and, when given, of ``baseline``."""
+    out = {"this": source_of(Path(__file__).resolve().parents[1])}
+    if baseline is not None:
+        out["baseline"] = source_of(baseline)
+    return out
+
+
 def load() -> str:
     """The 1, 5 and 15 minute load averages, as text."""
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -18,6 +18,16 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def spread_seconds(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
+    """Median, minimum and maximum wall time of ``fn()`` over ``repeat`` calls, seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), max(times)
+
+
 def command_seconds(cmd: list[str], repeat: int) -> float:
     """Median wall time of running ``cmd`` in a fresh process, seconds."""
     return median_seconds(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)
