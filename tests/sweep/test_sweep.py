@@ -124,6 +124,17 @@ def test_cli_writes_the_table_and_the_heat_map(tmp_path):
         np.testing.assert_array_equal(columns[key], values)
 
 
+def test_chunks_shared_with_worker_processes_give_the_same_metrics():
+    loaded = api.load()
+    vary = ["prices.cu_usd_per_t=7000:12000", "site.location_factor=0.5:1.5"]
+    alone = api.sweep(loaded, vary, samples=96, chunk=96, workers=1)
+    shared = api.sweep(loaded, vary, samples=96, chunk=16, workers=3)  # 6 chunks, 3 processes
+    assert alone.metrics.keys() == shared.metrics.keys()
+    for key, values in alone.metrics.items():
+        np.testing.assert_array_equal(shared.metrics[key], values, err_msg=key)
+    assert alone.ranked() == shared.ranked()
+
+
 def test_the_heat_map_drawn_by_a_child_is_the_one_drawn_here():
     # a fresh interpreter: forking needs a process without the suite's other threads
     code = f"import runpy; runpy.run_path({__file__!r})['_drawn_by_a_child_and_here']()"

@@ -52,7 +52,13 @@ def sweep_command(
         int, typer.Option("--chunk", min=1, help="Points evaluated at once (memory bound).")
     ] = 2048,
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Dask workers of --scheduler local.")
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes sharing the chunks (pool), or Dask workers (local).",
+            show_default="CPUs",
+        ),
     ] = None,
     scheduler: SchedulerOpt = "pool",
     parquet: Annotated[

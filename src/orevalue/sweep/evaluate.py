@@ -6,13 +6,15 @@ that many points; chunks run one after the other here, or as Dask tasks (``sched
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from orevalue import engine
+from orevalue import engine, jit
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError, unknown_name
 from orevalue.sweep.spec import Vary
@@ -128,21 +130,42 @@ def run(
     scheduler: str = "pool",
     workers: int = 1,
 ) -> dict[str, np.ndarray]:
-    """Every point's key metrics, in point order; chunks of points as Dask tasks when
-    ``scheduler`` is "local" or a ``tcp://`` address (see :mod:`orevalue.risk.daskrun`)."""
+    """Every point's key metrics, in point order. On the "pool" scheduler the chunks of
+    points are shared by this process and ``workers - 1`` forked ones (this process alone
+    for one chunk or one worker: :func:`orevalue.risk.workers.local`); as Dask tasks when
+    ``scheduler`` is "local" or a ``tcp://`` address (see :mod:`orevalue.risk.daskrun`).
+    Each point's metrics depend on that point alone, so they are the same either way."""
     from orevalue.risk.montecarlo import chunks
+    from orevalue.risk.workers import local
 
     n = len(next(iter(design.values())))
     spans = chunks(n, chunk)
-    if scheduler == "pool":
-        parts = (evaluate_points(scenario, varied, design, a, b) for a, b in spans)
-    else:
-        parts = _dask_parts(scenario, varied, design, spans, scheduler, workers)
     collected: dict[str, list[np.ndarray]] = {}
-    for part in parts:
-        for key, values in part.items():
-            collected.setdefault(key, []).append(values)
+    with contextlib.ExitStack() as stack:
+        if scheduler == "pool":
+            job = (scenario, varied, design)
+            ex = stack.enter_context(local(job, workers, len(spans), partial(_warm_up, *job)))
+            parts = ex.map(_points_task, spans)
+        else:
+            parts = _dask_parts(scenario, varied, design, spans, scheduler, workers)
+        for part in parts:
+            for key, values in part.items():
+                collected.setdefault(key, []).append(values)
     return {key: np.concatenate(values) for key, values in collected.items()}
+
+
+def _points_task(
+    job: tuple[Scenario, list[Vary], dict[str, np.ndarray]], start: int, stop: int
+) -> dict[str, np.ndarray]:
+    """:func:`evaluate_points` of one chunk, as a pool task (``job`` is in every worker)."""
+    return evaluate_points(*job, start, stop)
+
+
+def _warm_up(scenario: Scenario, varied: list[Vary], design: dict[str, np.ndarray]) -> None:
+    """Two points evaluated with the kernels compiled, results unused, before the workers
+    fork: they inherit Numba and its kernels instead of loading them each (0.4 s a process)."""
+    with jit.compiled_run():
+        evaluate_points(scenario, varied, design, 0, min(2, len(next(iter(design.values())))))
 
 
 def focus_pathway(scenario: Scenario, metrics: dict[str, np.ndarray], pathway: str | None) -> str:
