@@ -1,7 +1,8 @@
 """A sweep evaluated: its points as the engine's sample axis, a chunk of points per call.
 
 Each chunk is one vectorised :func:`orevalue.engine.evaluate` of a :class:`Params` holding
-that many points; chunks run one after the other here, or as Dask tasks (``scheduler``).
+that many points; the chunks are shared by this process and forked workers, or run as Dask
+tasks (``scheduler``).
 """
 
 from __future__ import annotations
