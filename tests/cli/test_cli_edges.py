@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -124,37 +123,3 @@ def test_a_risk_command_run_inside_a_program_leaves_it_as_it_found_it(tmp_path, 
     assert result.exit_code == 0, result.output
     assert gc.isenabled()
     assert "OPENBLAS_NUM_THREADS" not in os.environ
-
-
-def test_a_ctrl_c_lost_in_a_finalizer_is_raised_at_the_next_check():
-    import gc
-    import signal
-
-    from orevalue.cli.common import interrupts_kept
-
-    lost: list[str] = []
-
-    class Future:  # as a Dask future: let go, its __del__ runs where the Ctrl-C may land
-        def __del__(self) -> None:
-            os.kill(os.getpid(), signal.SIGINT)
-            lost.append("the KeyboardInterrupt was raised in here, and Python dropped it")
-
-    hook = sys.unraisablehook
-    sys.unraisablehook = lambda unraisable: lost.append(type(unraisable.exc_value).__name__)
-    try:
-        with interrupts_kept() as check:
-            Future()  # freed at once: the handler raises inside __del__
-            gc.collect()
-            assert "KeyboardInterrupt" in lost  # dropped, as it would be without the flag
-            with pytest.raises(KeyboardInterrupt):
-                check()
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
-    finally:
-        sys.unraisablehook = hook
-
-
-def test_without_a_ctrl_c_the_check_raises_nothing():
-    from orevalue.cli.common import interrupts_kept
-
-    with interrupts_kept() as check:
-        check()

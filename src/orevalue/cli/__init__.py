@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from orevalue import interrupts
 from orevalue.cli import common
 from orevalue.cli.incentives import incentives_command
 from orevalue.cli.init import init_command
@@ -68,7 +69,8 @@ def main() -> None:
     run and the output is flushed, without the interpreter's teardown."""
     common.keep_teardown()
     try:
-        code = app()
+        with interrupts.kept():  # a Ctrl-C is never lost (see orevalue.interrupts)
+            code = app()
     except SystemExit as exc:
         code = exc.code
     if common.teardown_skipped():

@@ -4,7 +4,7 @@ argument, and the progress bar of a risk run."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -168,47 +168,12 @@ def risk_progress(console: Console) -> Iterator[Any]:
         yield report
 
 
-@contextmanager
-def interrupts_kept() -> Iterator[Callable[[], None]]:
-    """A Ctrl-C kept as a flag as well as raised, and a function that raises it again: Python
-    drops an exception raised inside a finalizer (a Dask future's ``__del__`` that runs as
-    the future is let go), so a Ctrl-C landing there was lost and the run went on to the end
-    with exit code 0. The handler is this thread's while inside (the main thread's)."""
-    import signal
-
-    seen: list[int] = []
-
-    def handler(signum: int, frame: object) -> None:
-        seen.append(signum)
-        raise KeyboardInterrupt
-
-    def check() -> None:
-        if seen:
-            raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield check
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def run_risk(loaded: Any, console: Console | None, quiet: bool, **options: Any) -> dict[str, Any]:
     """:func:`orevalue.api.risk` with a progress bar on ``console`` when there is one, it is a
-    terminal and the command is not ``quiet``. A Ctrl-C raises KeyboardInterrupt, at the
-    latest at the next step the run reports or once it returns (:func:`interrupts_kept`)."""
+    terminal and the command is not ``quiet``."""
     from orevalue import api
 
-    with interrupts_kept() as check:
-        if quiet or console is None or not console.is_terminal:
-            result = api.risk(loaded, progress=lambda *_: check(), **options)
-        else:
-            with risk_progress(console) as bar:
-
-                def progress(stage: str, done: int, total: int) -> None:
-                    check()
-                    bar(stage, done, total)
-
-                result = api.risk(loaded, progress=progress, **options)
-        check()
-    return result
+    if quiet or console is None or not console.is_terminal:
+        return api.risk(loaded, **options)
+    with risk_progress(console) as progress:
+        return api.risk(loaded, progress=progress, **options)

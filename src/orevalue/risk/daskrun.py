@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orevalue import interrupts
+
 if TYPE_CHECKING:
     from orevalue.risk.sampling import RiskModel
 
@@ -150,6 +152,7 @@ def ordered_map(client: Any, fn: Any, calls: Iterator[tuple[Any, ...]]) -> Itera
     try:
         while running:
             result = running.popleft().result()
+            interrupts.check()  # a Ctrl-C that the future's __del__ swallowed as it went
             submit()
             yield result
     finally:

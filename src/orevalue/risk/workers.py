@@ -26,6 +26,8 @@ from typing import Any, Protocol
 
 from threadpoolctl import threadpool_limits
 
+from orevalue import interrupts
+
 Task = Callable[..., Any]
 
 
@@ -48,7 +50,10 @@ class InProcess:
         self.model = model
 
     def map(self, fn: Task, calls: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
-        return (fn(self.model, *call) for call in calls)
+        for call in calls:
+            value = fn(self.model, *call)
+            interrupts.check()  # a Ctrl-C a finalizer swallowed meanwhile
+            yield value
 
 
 _WORKER_MODEL: object | None = None
@@ -165,6 +170,7 @@ class SharedPool:
             here.done = True
         if slot.error is not None:
             raise slot.error
+        interrupts.check()  # a Ctrl-C a finalizer swallowed while waiting
         value, slot.value = slot.value, None  # held no longer than until taken
         return value
 
