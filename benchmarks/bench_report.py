@@ -12,21 +12,18 @@ since shared machines are noisy.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from paired import interleaved, load, table, trees_for
+from paired import arguments, interleaved, load, table, trees_for
 from timing import median_seconds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
+    parser = arguments(__doc__)
     parser.add_argument("--risk", type=int, default=20_000, help="samples of the risk row")
     args = parser.parse_args()
     trees = trees_for(args.baseline)

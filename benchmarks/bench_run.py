@@ -12,15 +12,13 @@ printed, since shared machines are noisy.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
-from pathlib import Path
 
 import orevalue
 from orevalue import engine, jit
 from orevalue.economics import mine, schedule
 from orevalue.params import Params
-from paired import interleaved, load, table, trees_for
+from paired import arguments, interleaved, load, table, trees_for
 from timing import median_seconds
 
 
@@ -35,9 +33,7 @@ def breakevens_alone(scenario: orevalue.Scenario) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
+    parser = arguments(__doc__)
     args = parser.parse_args()
     trees = trees_for(args.baseline)
     print(f"load average before: {load()}")

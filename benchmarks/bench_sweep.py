@@ -17,12 +17,10 @@ min-max; the load average is printed, since shared machines are noisy.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-from pathlib import Path
 
-from paired import interleaved, load, table, trees_for
+from paired import arguments, interleaved, load, table, trees_for
 from timing import spread_seconds
 
 GRID = ["prices.tc_usd_per_dmt=0:400:25", "site.location_factor=0.3:1.1:0.05"]
@@ -34,9 +32,7 @@ def _vary(specs: list[str]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
+    parser = arguments(__doc__)
     parser.add_argument("--samples", type=int, default=30_000, help="points of the hypercube")
     args = parser.parse_args()
     trees = trees_for(args.baseline)

@@ -4,6 +4,7 @@ compares runs of one moment on a shared machine (run on demand, never in the tes
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import statistics
@@ -31,6 +32,15 @@ def source_of(tree: str | Path) -> Path:
     """The folder holding the package ``orevalue`` of a checkout (``tree/src``) or of ``tree``."""
     tree = Path(tree)
     return tree / "src" if (tree / "src" / "orevalue").is_dir() else tree
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """A command line with a paired benchmark's options, ``--repeat`` and ``--baseline`` (a
+    checkout), described by the first line of ``doc``; the script adds its own."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="checkout to compare with (its src/)")
+    return parser
 
 
 def trees_for(baseline: Path | None) -> dict[str, Path]:

@@ -13,3 +13,11 @@ def add_into(total: np.ndarray, x: np.ndarray | float, subtract: bool = False) -
     if np.broadcast_shapes(total.shape, np.shape(x)) == total.shape:
         return op(total, x, out=total)
     return op(total, x)
+
+
+def joined(pieces: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of consecutive pieces (chunks of samples or of points, each with the same
+    keys), key by key, end to end; a single piece as it is."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return {key: np.concatenate([piece[key] for piece in pieces]) for key in pieces[0]}

@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 import orevalue
 import orevalue.report.sitemap as sitemap
+from fresh import in_fresh_process
 from orevalue import api, forks
 from orevalue.economics import metrics
 from orevalue.scenario import Overlay, ScenarioError
@@ -85,14 +84,8 @@ def test_a_bad_site_value_in_a_batch_is_the_loaders_error(default_scenario, defa
 
 
 def _in_fresh_process(name: str, *args: str) -> None:
-    """Run this module's function ``name`` in a new interpreter. Forking needs a process with
-    no other thread, and the suite's Dask tests leave Dask's IO-loop and offload threads
-    running in this one (where siting rightly stays serial)."""
-    code = f"import runpy, sys; runpy.run_path({__file__!r})[{name!r}](*sys.argv[1:])"
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=900
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    """Run this module's function ``name`` in a new interpreter (where siting may fork)."""
+    in_fresh_process(__file__, name, *args)
 
 
 def _workers_serial_for_few_programmes_or_where_forking_is_unsafe() -> None:

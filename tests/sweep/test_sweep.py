@@ -4,13 +4,12 @@ evaluations of the same inputs, the table, the heat map and the messages of bad 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from fresh import in_fresh_process
 from orevalue import api, engine
 from orevalue.cli import app
 from orevalue.scenario import Overlay, ScenarioError
@@ -136,10 +135,7 @@ def test_chunks_shared_with_worker_processes_give_the_same_metrics():
 
 
 def test_the_heat_map_drawn_by_a_child_is_the_one_drawn_here():
-    # a fresh interpreter: forking needs a process without the suite's other threads
-    code = f"import runpy; runpy.run_path({__file__!r})['_drawn_by_a_child_and_here']()"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    in_fresh_process(__file__, "_drawn_by_a_child_and_here")
 
 
 def _drawn_by_a_child_and_here() -> None:

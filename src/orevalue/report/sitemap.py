@@ -365,7 +365,7 @@ def drawer(enabled: bool = True) -> Helper:
     then renders the map :func:`draw_later` sends it; its ``result()`` is :func:`render`'s
     files (rendered here should the child fail, where forking is unsafe, or not ``enabled``:
     no child is forked then, for a caller that may draw no map)."""
-    return Helper(_import_matplotlib if enabled else None, fork=enabled)
+    return Helper(_import_matplotlib, fork=enabled)
 
 
 def draw_later(maps: Helper, siting: Any, svg_only: bool = False) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orevalue.arrays import joined
 from orevalue.engine import evaluate
 from orevalue.risk import CHUNK
 from orevalue.risk.sampling import RiskModel
@@ -210,14 +211,7 @@ def run_chunk(
         _merge_failures(failures, found)  # as the run adds up its chunks' counts
         if want_inputs:
             ins.append({inp.path: p[inp.path][:, 0].copy() for inp in model.inputs})
-    return start, stop, _joined(outs), failures, _joined(ins) if want_inputs else {}
-
-
-def _joined(pieces: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The arrays of consecutive pieces' samples, key by key, end to end."""
-    if len(pieces) == 1:
-        return pieces[0]
-    return {key: np.concatenate([piece[key] for piece in pieces]) for key in pieces[0]}
+    return start, stop, joined(outs), failures, joined(ins) if want_inputs else {}
 
 
 def warm_up(model: RiskModel) -> None:

@@ -7,7 +7,6 @@ tasks (``scheduler``).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from orevalue import engine, jit
+from orevalue.arrays import joined
 from orevalue.params import Params
 from orevalue.scenario import Problem, Scenario, ScenarioError, unknown_name
 from orevalue.sweep.spec import Vary
@@ -141,18 +141,11 @@ def run(
 
     n = len(next(iter(design.values())))
     spans = chunks(n, chunk)
-    collected: dict[str, list[np.ndarray]] = {}
-    with contextlib.ExitStack() as stack:
-        if scheduler == "pool":
-            job = (scenario, varied, design)
-            ex = stack.enter_context(local(job, workers, len(spans), partial(_warm_up, *job)))
-            parts = ex.map(_points_task, spans)
-        else:
-            parts = _dask_parts(scenario, varied, design, spans, scheduler, workers)
-        for part in parts:
-            for key, values in part.items():
-                collected.setdefault(key, []).append(values)
-    return {key: np.concatenate(values) for key, values in collected.items()}
+    if scheduler != "pool":
+        return joined(list(_dask_parts(scenario, varied, design, spans, scheduler, workers)))
+    job = (scenario, varied, design)
+    with local(job, workers, len(spans), partial(_warm_up, job, n)) as ex:
+        return joined(list(ex.map(_points_task, spans)))
 
 
 def _points_task(
@@ -162,11 +155,12 @@ def _points_task(
     return evaluate_points(*job, start, stop)
 
 
-def _warm_up(scenario: Scenario, varied: list[Vary], design: dict[str, np.ndarray]) -> None:
-    """Two points evaluated with the kernels compiled, results unused, before the workers
-    fork: they inherit Numba and its kernels instead of loading them each (0.4 s a process)."""
+def _warm_up(job: tuple[Scenario, list[Vary], dict[str, np.ndarray]], n: int) -> None:
+    """Two of the ``n`` points evaluated with the kernels compiled, results unused, before the
+    workers fork: they inherit Numba and its kernels instead of loading them each (0.4 s a
+    process)."""
     with jit.compiled_run():
-        evaluate_points(scenario, varied, design, 0, min(2, len(next(iter(design.values())))))
+        evaluate_points(*job, 0, min(2, n))
 
 
 def focus_pathway(scenario: Scenario, metrics: dict[str, np.ndarray], pathway: str | None) -> str:

@@ -137,7 +137,7 @@ def drawer(enabled: bool = True) -> Helper:
     unsafe or not ``enabled`` (fewer than two inputs varied: no heat map)."""
     from orevalue.forks import Helper
 
-    return Helper(import_matplotlib if enabled else None, fork=enabled)
+    return Helper(import_matplotlib, fork=enabled)
 
 
 def rendered(
