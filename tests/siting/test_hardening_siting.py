@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -142,7 +141,7 @@ def test_a_solver_stop_without_a_plan_says_what_it_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     model = model_for(orevalue.load(), load_sites(None))
-    stopped = SimpleNamespace(status=4, x=None, message="HiGHS Status 15: model_status is Unknown")
+    stopped = solve_module.Outcome(False, None, "HiGHS Status 15: model_status is Unknown")
     monkeypatch.setattr(solve_module, "_run", lambda *a, **k: stopped)
     with pytest.raises(SolverError) as exc:
         solve(model)
