@@ -238,7 +238,7 @@ def _lp_with(model, fixed: dict[int, float]) -> float | None:  # type: ignore[no
     lb, ub = model.lb.copy(), model.ub.copy()
     for i, v in fixed.items():
         lb[i] = ub[i] = v
-    a = model.a.tocsr()
+    a = sparse.csr_matrix(model.a.toarray())
     eq = model.row_lb == model.row_ub
     up = np.isfinite(model.row_ub) & ~eq
     lo = np.isfinite(model.row_lb) & ~eq

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import sparse
 
 from orevalue.scenario import Problem, Scenario, ScenarioError
 from orevalue.siting import constraints as rows
@@ -60,7 +59,7 @@ from orevalue.siting.inputs import (
     water_of,
 )
 from orevalue.siting.network import N_COMMODITIES, Network, build_network
-from orevalue.siting.programme import Block, Programme, RowGroup
+from orevalue.siting.programme import Block, Matrix, Programme, RowGroup
 from orevalue.siting.taxes import NO_TAX, ZoneTax, zone_tax
 from orevalue.siting.units import UnitEconomics, unit_economics
 
@@ -138,7 +137,7 @@ class Model:
     options: Options
     blocks: dict[str, Block]
     components: dict[str, np.ndarray]  # USD/yr per unit of each variable
-    a: sparse.csr_matrix
+    a: Matrix
     row_lb: np.ndarray
     row_ub: np.ndarray
     row_groups: list[RowGroup]
@@ -288,7 +287,7 @@ def build_model(
     options: Options | None = None,
     zone_taxes: Sequence[ZoneTax] | None = None,
 ) -> Model:
-    """Assemble objective components, constraint matrix and bounds with scipy.sparse.
+    """Assemble objective components, constraint matrix and bounds.
 
     ``zone_taxes`` gives each site's taxes (in site order); None taxes nothing.
     """

@@ -1,12 +1,11 @@
-"""The logistics network as arrays: nodes, two-way legs split into directed arcs, and the
-node-arc incidence matrix the flow balance is built from."""
+"""The logistics network as arrays: nodes, and two-way legs split into directed arcs, which
+the flow balance is built from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from orevalue.siting.data import SitesData
 
@@ -45,14 +44,6 @@ class Network:
     @property
     def n_arcs(self) -> int:
         return self.arc_leg.size
-
-    def incidence(self) -> sparse.csr_matrix:
-        """Node-arc incidence (N, A): +1 where an arc enters a node, -1 where it leaves."""
-        a = np.arange(self.n_arcs)
-        rows = np.concatenate([self.arc_head, self.arc_tail])
-        cols = np.concatenate([a, a])
-        vals = np.concatenate([np.ones(a.size), -np.ones(a.size)])
-        return sparse.csr_matrix((vals, (rows, cols)), shape=(self.n_nodes, self.n_arcs))
 
 
 def build_network(data: SitesData) -> Network:

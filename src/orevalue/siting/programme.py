@@ -13,10 +13,55 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 #: What row ``i`` of a group says, for diagnosis: (field path, what it says, unit).
 Describe = Callable[[int], tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A sparse matrix by rows (HiGHS's row-wise format): row ``i`` holds ``value[start[i] :
+    start[i + 1]]`` in the columns ``index[start[i] : start[i + 1]]``, ascending.
+
+    Made with numpy, not scipy.sparse, whose import (about 0.13 s) is most of what the site
+    command would load it for."""
+
+    start: np.ndarray  # (rows + 1,) int32
+    index: np.ndarray  # (entries,) int32
+    value: np.ndarray  # (entries,)
+    shape: tuple[int, int]
+
+    @classmethod
+    def from_entries(
+        cls, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
+    ) -> Matrix:
+        """The matrix with ``vals`` at (``rows``, ``cols``), summed where repeated (sums of
+        zero left out)."""
+        n_rows, n_cols = shape
+        key = np.asarray(rows, np.int64) * n_cols + np.asarray(cols, np.int64)
+        unique, where = np.unique(key, return_inverse=True)
+        summed = np.bincount(where.ravel(), weights=vals, minlength=unique.size)
+        keep = summed != 0
+        unique, summed = unique[keep], summed[keep]
+        start = np.searchsorted(unique // max(n_cols, 1), np.arange(n_rows + 1))
+        index = unique % max(n_cols, 1)
+        return cls(start.astype(np.int32), index.astype(np.int32), summed, shape)
+
+    @property
+    def nnz(self) -> int:
+        return int(self.value.size)
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row, column and value of each entry."""
+        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.start))
+        return rows, self.index.astype(np.int64), self.value
+
+    def toarray(self) -> np.ndarray:
+        """The dense matrix."""
+        dense = np.zeros(self.shape)
+        rows, cols, vals = self.entries()
+        dense[rows, cols] = vals
+        return dense
 
 
 @dataclass(frozen=True)
@@ -132,12 +177,12 @@ class Programme:
         i, v = np.broadcast_arrays(np.asarray(idx), np.asarray(values, dtype=float))
         np.add.at(self.components[component], i.ravel(), v.ravel())
 
-    def matrix(self) -> sparse.csr_matrix:
+    def matrix(self) -> Matrix:
         """The constraint matrix, (rows, variables)."""
         r = np.concatenate(self._rows) if self._rows else np.zeros(0, int)
         c = np.concatenate(self._cols) if self._cols else np.zeros(0, int)
         v = np.concatenate(self._vals) if self._vals else np.zeros(0)
-        return sparse.csr_matrix((v, (r, c)), shape=(self.n_rows, self.n_vars))
+        return Matrix.from_entries(r, c, v, (self.n_rows, self.n_vars))
 
     def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bound of every row."""

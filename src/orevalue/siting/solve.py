@@ -18,7 +18,6 @@ from typing import Any
 
 import highspy
 import numpy as np
-from scipy import sparse
 
 from orevalue import toml_text
 from orevalue.scenario import (
@@ -31,6 +30,7 @@ from orevalue.scenario import (
 )
 from orevalue.siting.data import DEFAULT_SITES
 from orevalue.siting.model import GROUPS, OBJECTIVE_SCALE, Model
+from orevalue.siting.programme import Matrix
 
 MIP_REL_GAP = 1e-7
 TIME_LIMIT_S = 60.0
@@ -84,7 +84,7 @@ class Outcome:
 
 def _run(
     c: np.ndarray,
-    a: sparse.csr_matrix,
+    a: Matrix,
     row_lb: np.ndarray,
     row_ub: np.ndarray,
     lb: np.ndarray,
@@ -119,9 +119,9 @@ def _run(
         ub,
         row_lb,
         row_ub,
-        a.indptr.astype(np.int32),
-        a.indices.astype(np.int32),
-        a.data,
+        a.start,
+        a.index,
+        a.value,
         integrality.astype(np.int32),
     )
     if passed == highspy.HighsStatus.kError:
@@ -184,17 +184,15 @@ def _elastic(model: Model, groups: set[str]) -> np.ndarray | None:
     # a slack on each side that can bind: s_lo lowers a >= bound, s_hi raises a <= bound
     lo_side = np.isfinite(model.row_lb[rows])
     hi_side = np.isfinite(model.row_ub[rows])
-    cols = []
-    for side, sign in ((lo_side, 1.0), (hi_side, -1.0)):
-        r = rows[side]
-        cols.append(
-            sparse.csr_matrix(
-                (np.full(r.size, sign), (r, np.arange(r.size))), shape=(model.a.shape[0], r.size)
-            )
-        )
-    slack = sparse.hstack(cols).tocsr()
-    a = sparse.hstack([model.a, slack]).tocsr()
-    m = slack.shape[1]
+    r_lo, r_hi = rows[lo_side], rows[hi_side]
+    m = r_lo.size + r_hi.size
+    a_rows, a_cols, a_vals = model.a.entries()
+    a = Matrix.from_entries(
+        np.concatenate([a_rows, r_lo, r_hi]),
+        np.concatenate([a_cols, n + np.arange(m)]),
+        np.concatenate([a_vals, np.ones(r_lo.size), -np.ones(r_hi.size)]),
+        (model.a.shape[0], n + m),
+    )
     scale = np.concatenate(
         [
             np.maximum(np.abs(model.row_lb[rows[lo_side]]), 1.0),
@@ -267,7 +265,7 @@ def check_numbers(model: Model, cost_usd: np.ndarray) -> list[Problem]:
     ]
     if not wrong and not _usable(cost_usd * OBJECTIVE_SCALE, HIGHS_INFINITE):
         wrong.append("costs")
-    if not _usable(model.a.data, HIGHS_LARGE_MATRIX, inclusive=True):
+    if not _usable(model.a.value, HIGHS_LARGE_MATRIX, inclusive=True):
         wrong.append("constraints")
     for label, lo, hi in (("limits", model.row_lb, model.row_ub), ("bounds", model.lb, model.ub)):
         given = np.r_[lo, hi]
