@@ -1,5 +1,5 @@
 """Where to build: candidate sites, the logistics network and a mixed-integer programme
-(scipy.optimize.milp, HiGHS) choosing which sites host which stages, at what size, with which
+(HiGHS, through highspy) choosing which sites host which stages, at what size, with which
 power and water, shipping by which legs.
 
 Modules, one job each: ``data`` (schema and loading of sites.toml, or a case's own
